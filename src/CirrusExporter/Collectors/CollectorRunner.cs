@@ -1,0 +1,85 @@
+using CirrusExporter.Api;
+using CirrusExporter.Http;
+using CirrusExporter.Snapshot;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace CirrusExporter.Collectors;
+
+/// <summary>
+/// Runs one refresh of a collector within its deadline, logs the outcome and publishes it. Never throws:
+/// whatever the API does, the failure stays inside this collector's state.
+/// </summary>
+public sealed partial class CollectorRunner(SnapshotStore store, TimeProvider time, ILogger<CollectorRunner> logger)
+{
+    /// <returns>true when the refresh succeeded completely.</returns>
+    public async Task<bool> RefreshAsync(ICollector collector, CancellationToken stopping)
+    {
+        var started = time.GetUtcNow();
+        var startTicks = time.GetTimestamp();
+        var context = RefreshContext.Begin();
+        using var deadline = new CancellationTokenSource(collector.Options.Deadline, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, deadline.Token);
+        RefreshResult? result = null;
+        string? error = null;
+        try
+        {
+            result = await collector.CollectAsync(store.Current, linked.Token);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception e)
+        {
+            error = Describe(e, collector);
+        }
+        finally
+        {
+            RefreshContext.End();
+        }
+
+        var duration = time.GetElapsedTime(startTicks);
+        if (context.AuthFailures > 0)
+            LogTokenRejected(collector.Name, context.AuthFailures);
+
+        var complete = result is { FailedTargets: 0 };
+        if (result is { FailedTargets: > 0 })
+            error = $"{result.FailedTargets} stream call(s) failed, first: {result.FirstError}";
+        if (complete)
+            LogRefreshed(collector.Name, duration.TotalSeconds, context.Retries);
+        else
+            LogFailed(collector.Name, error!, context.Retries, duration.TotalSeconds);
+
+        store.Publish(collector.Name, state => state with
+        {
+            Data = result?.Data ?? state.Data,
+            DataTime = result is null ? state.DataTime : started,
+            LastSuccess = complete ? started : state.LastSuccess,
+            LastAttempt = started,
+            LastDuration = duration,
+            LastSucceeded = complete,
+            LastError = error,
+        });
+        return complete;
+    }
+
+    private static string Describe(Exception e, ICollector collector) => e switch
+    {
+        CirrusApiException api => api.Message,
+        OperationCanceledException => $"{collector.Name}: deadline of {collector.Options.Deadline} exceeded",
+        TimeoutRejectedException => $"{collector.Name}: API call timed out after every retry",
+        BrokenCircuitException => $"{collector.Name}: circuit open after repeated API failures; calls paused",
+        HttpRequestException http => $"{collector.Name}: network error: {http.HttpRequestError}",
+        _ => $"{collector.Name}: {e.GetType().Name}",
+    };
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Collector {Collector} refreshed in {DurationSeconds:0.###} s ({Retries} retries)")]
+    private partial void LogRefreshed(string collector, double durationSeconds, int retries);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Collector {Collector} failed: {Error} ({Retries} retries, {DurationSeconds:0.###} s)")]
+    private partial void LogFailed(string collector, string error, int retries, double durationSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "API token rejected: {Count} call(s) of collector {Collector} answered 401/403; check Cirrus:ApiToken")]
+    private partial void LogTokenRejected(string collector, int count);
+}

@@ -1,0 +1,33 @@
+using System.Collections.Concurrent;
+
+namespace CirrusExporter.Collectors;
+
+/// <summary>
+/// Runs one call per stream with bounded parallelism. Streams that fail are left out and counted; if
+/// every stream fails, the first error is thrown so the collector fails as a whole.
+/// </summary>
+public static class FanOut
+{
+    public static async Task<(Dictionary<TKey, TValue> Results, int Failed, Exception? FirstError)> RunAsync<TKey, TValue>(
+        IReadOnlyCollection<TKey> targets, int parallelism, Func<TKey, CancellationToken, Task<TValue>> call, CancellationToken cancellationToken)
+        where TKey : notnull
+    {
+        var results = new ConcurrentDictionary<TKey, TValue>();
+        var errors = new ConcurrentQueue<Exception>();
+        await Parallel.ForEachAsync(targets, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (target, ct) =>
+            {
+                try
+                {
+                    results[target] = await call(target, ct);
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested)
+                {
+                    errors.Enqueue(e);
+                }
+            });
+        errors.TryPeek(out var first);
+        if (targets.Count > 0 && results.IsEmpty && first is not null) throw first;
+        return (new Dictionary<TKey, TValue>(results), errors.Count, first);
+    }
+}

@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Options;
+
+namespace CirrusExporter.Configuration;
+
+/// <summary>
+/// Checks the whole "Cirrus" section at start-up. Each failure names the key and the fix, so
+/// start-up can stop with one clear line.
+/// </summary>
+public sealed class CirrusOptionsValidator : IValidateOptions<CirrusOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CirrusOptions o)
+    {
+        var errors = new List<string>();
+        void Fail(string key, string message) => errors.Add($"{CirrusOptions.Section}:{key} {message}");
+
+        if (!o.BaseUrl.IsAbsoluteUri || (o.BaseUrl.Scheme != Uri.UriSchemeHttps && o.BaseUrl.Scheme != Uri.UriSchemeHttp))
+            Fail("BaseUrl", "must be an absolute https:// URL, e.g. https://api.commbox.io");
+
+        if (!string.IsNullOrEmpty(o.ApiTokenFile))
+        {
+            if (!File.Exists(o.ApiTokenFile))
+                Fail("ApiTokenFile", "names a file that does not exist; mount the secret there or unset the key");
+        }
+        else if (string.IsNullOrWhiteSpace(o.ApiToken))
+        {
+            Fail("ApiToken", "is required: set Cirrus__ApiToken or Cirrus__ApiTokenFile, or run with --demo to try the exporter on simulated data");
+        }
+
+        var seen = new HashSet<long>();
+        for (var i = 0; i < o.Streams.Count; i++)
+        {
+            var s = o.Streams[i];
+            if (s.Id <= 0) Fail($"Streams:{i}:Id", "must be a positive stream id (Console > Settings > the channel)");
+            else if (!seen.Add(s.Id)) Fail($"Streams:{i}:Id", $"repeats stream {s.Id}; list each stream once");
+            if (s.SubStreams.Any(sub => sub <= 0)) Fail($"Streams:{i}:SubStreams", "must hold positive sub-stream ids");
+        }
+
+        if (o.Streams.Count == 0 && !o.DiscoverStreams)
+            Fail("Streams", "is empty and Cirrus:DiscoverStreams is false: list streams or turn discovery on");
+
+        var c = o.Collectors;
+        var collectors = new (string Key, CollectorOptions Options)[]
+        {
+            ("Availability", c.Availability), ("StreamStats", c.StreamStats),
+            ("SlaExceptions", c.SlaExceptions), ("Objects", c.Objects),
+        };
+        if (collectors.All(x => !x.Options.Enabled)) Fail("Collectors", "has every collector disabled; enable at least one");
+        foreach (var (key, opt) in collectors.Where(x => x.Options.Enabled))
+        {
+            if (opt.Interval < TimeSpan.FromSeconds(1)) Fail($"Collectors:{key}:Interval", "must be at least 00:00:01");
+            if (opt.Deadline <= TimeSpan.Zero) Fail($"Collectors:{key}:Timeout", "must be positive");
+            if (o.MaxDataAge < opt.Interval)
+                Fail("MaxDataAge", $"({o.MaxDataAge}) must be at least Collectors:{key}:Interval ({opt.Interval}), or data would be withdrawn between refreshes");
+        }
+        if (o.DiscoverStreams && !c.StreamStats.Enabled)
+            Fail("DiscoverStreams", "needs Collectors:StreamStats:Enabled, since streams are discovered from /stats/streams");
+
+        if (c.Objects.OpenStatuses.Count == 0 || c.Objects.OpenStatuses.Any(s => s <= 0))
+            Fail("Collectors:Objects:OpenStatuses", "must list ObjectStatusType ids, e.g. [1, 8]");
+        if (c.Objects.PageSize is < 1 or > 100) Fail("Collectors:Objects:PageSize", "must be between 1 and 100");
+        if (c.Objects.MaxPages < 1) Fail("Collectors:Objects:MaxPages", "must be at least 1");
+        if (c.Objects.LookBack <= TimeSpan.Zero) Fail("Collectors:Objects:LookBack", "must be positive, e.g. 7.00:00:00");
+
+        var h = o.Http;
+        if (h.AttemptTimeout < TimeSpan.FromMilliseconds(10)) Fail("Http:AttemptTimeout", "must be at least 00:00:00.010");
+        if (h.MaxRetries is < 0 or > 10) Fail("Http:MaxRetries", "must be between 0 and 10");
+        if (h.RetryBaseDelay < TimeSpan.Zero) Fail("Http:RetryBaseDelay", "must not be negative");
+        if (h.MaxRetryAfter < TimeSpan.Zero) Fail("Http:MaxRetryAfter", "must not be negative");
+        if (h.RateLimitPerSecond < 0) Fail("Http:RateLimitPerSecond", "must be 0 (off) or positive");
+        if (h.MaxConcurrency is < 1 or > 256) Fail("Http:MaxConcurrency", "must be between 1 and 256");
+        if (h.CircuitFailureRatio is <= 0 or > 1) Fail("Http:CircuitFailureRatio", "must be above 0 and at most 1");
+        if (h.CircuitSamplingDuration < TimeSpan.FromMilliseconds(500)) Fail("Http:CircuitSamplingDuration", "must be at least 00:00:00.5");
+        if (h.CircuitMinimumThroughput < 2) Fail("Http:CircuitMinimumThroughput", "must be at least 2");
+        if (h.CircuitBreakDuration < TimeSpan.FromMilliseconds(500)) Fail("Http:CircuitBreakDuration", "must be at least 00:00:00.5");
+        if (h.MaxResponseBytes < 1024) Fail("Http:MaxResponseBytes", "must be at least 1024");
+
+        foreach (var (key, value) in o.ModuleNames.Concat(o.StatusNames))
+            if (!int.TryParse(key, out _) || !LabelValue.IsValidName(value))
+                Fail(o.ModuleNames.ContainsKey(key) ? $"ModuleNames:{key}" : $"StatusNames:{key}",
+                    "must map a numeric id to a lower-case name of letters, digits and underscores");
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+/// <summary>The shape every module and status label value follows.</summary>
+public static class LabelValue
+{
+    public static bool IsValidName(string value) =>
+        value.Length is > 0 and <= 64 && value.All(ch => ch is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_');
+}

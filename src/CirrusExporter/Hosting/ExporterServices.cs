@@ -1,0 +1,80 @@
+using System.Net;
+using CirrusExporter.Api;
+using CirrusExporter.Collectors;
+using CirrusExporter.Configuration;
+using CirrusExporter.Http;
+using CirrusExporter.Metrics;
+using CirrusExporter.Snapshot;
+using CirrusExporter.Web;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace CirrusExporter.Hosting;
+
+/// <summary>Registers the exporter: options, API client, collectors, snapshot, web surface, logging.</summary>
+public static class ExporterServices
+{
+    public static WebApplicationBuilder AddCirrusExporter(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+
+        services.AddOptions<CirrusOptions>().Bind(config.GetSection(CirrusOptions.Section), o => o.ErrorOnUnknownConfiguration = true).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CirrusOptions>, CirrusOptionsValidator>();
+        services.AddOptions<WebOptions>().Bind(config.GetSection(WebOptions.Section), o => o.ErrorOnUnknownConfiguration = true).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
+        services.AddOptions<LogOptions>().Bind(config.GetSection(LogOptions.Section), o => o.ErrorOnUnknownConfiguration = true).ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SelfMetrics>();
+        services.AddSingleton(sp => new LabelNames(sp.GetRequiredService<IOptions<CirrusOptions>>().Value));
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<CirrusOptions>>().Value;
+            return new CirrusResponseReader(o.Http.MaxResponseBytes, o.SlaItem1);
+        });
+        services.AddCirrusApiClient();
+
+        services.AddSingleton<ICollector, AvailabilityCollector>();
+        services.AddSingleton<ICollector, StreamStatsCollector>();
+        services.AddSingleton<ICollector, SlaExceptionsCollector>();
+        services.AddSingleton<ICollector, ObjectsCollector>();
+        services.AddSingleton<CollectorRunner>();
+        services.AddSingleton<CollectorScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<CollectorScheduler>());
+
+        services.AddSingleton<SnapshotStore>();
+        services.AddSingleton<MetricsWriter>();
+
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<WebOptions>>((kestrel, web) =>
+        {
+            ListenEndpoint.TryParse(web.Value.ListenAddress, out var endpoint);
+            if (endpoint.Host is "*") kestrel.ListenAnyIP(endpoint.Port);
+            else if (endpoint.Host is "localhost") kestrel.ListenLocalhost(endpoint.Port);
+            else kestrel.Listen(IPAddress.Parse(endpoint.Host.Trim('[', ']')), endpoint.Port);
+        });
+
+        services.AddSerilog((sp, log) =>
+        {
+            // A bad Log section must not stop the logger itself: defaults apply and start-up reports the key.
+            LogOptions o;
+            try { o = sp.GetRequiredService<IOptions<LogOptions>>().Value; }
+            catch (InvalidOperationException) { o = new LogOptions(); }
+            log.MinimumLevel.Is(o.Level)
+                .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+                .MinimumLevel.Override("System.Net.Http", Serilog.Events.LogEventLevel.Warning)
+                // Polly logs every retry itself; the collectors summarise them once per refresh.
+                .MinimumLevel.Override("Polly", Serilog.Events.LogEventLevel.Error)
+                .Enrich.FromLogContext();
+            if (o.Format == LogFormat.Json)
+                log.WriteTo.Console(new CompactJsonFormatter(), standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose);
+            else
+                log.WriteTo.Console(outputTemplate: "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffK} {Level:u3} {Message:lj}{NewLine}{Exception}",
+                    standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose);
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,32 @@
+using CirrusExporter.Api;
+using CirrusExporter.Metrics;
+
+namespace CirrusExporter.Http;
+
+/// <summary>Counts and times every attempt (retries included) per endpoint and outcome.</summary>
+public sealed class ApiMetricsHandler(SelfMetrics metrics, TimeProvider time) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var endpoint = ApiEndpoint.FromPath(request.RequestUri?.AbsolutePath ?? "");
+        var start = time.GetTimestamp();
+        // Anything that is neither a response nor a cancellation is a transport failure.
+        var code = "network_error";
+        try
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            code = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            RefreshContext.Current?.RecordStatus(response.StatusCode);
+            return response;
+        }
+        catch (OperationCanceledException)
+        {
+            code = "timeout";
+            throw;
+        }
+        finally
+        {
+            metrics.ObserveRequest(endpoint, code, time.GetElapsedTime(start));
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using CirrusExporter.Api;
+using CirrusExporter.Configuration;
+using CirrusExporter.Metrics;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Timeout;
+using Refit;
+
+namespace CirrusExporter.Http;
+
+/// <summary>
+/// The typed Cirrus client and its resilience pipeline, outermost first: retry (jittered exponential
+/// back-off, Retry-After on 429), circuit breaker, global concurrency cap, global rate limit, and the
+/// per-attempt timeout. The collector's deadline bounds the whole through its cancellation token.
+/// </summary>
+public static class CirrusHttpSetup
+{
+    public const string ClientName = "cirrus";
+
+    public static IServiceCollection AddCirrusApiClient(this IServiceCollection services)
+    {
+        services.AddSingleton<ApiTokenProvider>();
+        services.AddTransient<BearerTokenHandler>();
+        services.AddTransient<ApiMetricsHandler>();
+
+        var client = services.AddRefitGeneratedClient<ICirrusApi>(new RefitSettings(), ClientName)
+            .ConfigureHttpClient((sp, client) =>
+            {
+                client.BaseAddress = sp.GetRequiredService<IOptions<CirrusOptions>>().Value.BaseUrl;
+                client.Timeout = Timeout.InfiniteTimeSpan;
+                client.DefaultRequestHeaders.UserAgent.ParseAdd($"cirrus-exporter/{BuildInfo.Version}");
+            });
+        // Handlers added first wrap the later ones: the pipeline runs once per call, the rest once per attempt.
+        client.AddResilienceHandler("cirrus-pipeline", (pipeline, context) =>
+            {
+                var http = context.ServiceProvider.GetRequiredService<IOptions<CirrusOptions>>().Value.Http;
+                var metrics = context.ServiceProvider.GetRequiredService<SelfMetrics>();
+                var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
+                AddStrategies(pipeline, http, metrics, time);
+            });
+        client.AddHttpMessageHandler<BearerTokenHandler>();
+        client.AddHttpMessageHandler<ApiMetricsHandler>();
+        return services;
+    }
+
+    private static void AddStrategies(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, HttpOptions http, SelfMetrics metrics, TimeProvider time)
+    {
+        pipeline.TimeProvider = time;
+        if (http.MaxRetries > 0)
+        {
+            pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = http.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = http.RetryBaseDelay,
+                ShouldRetryAfterHeader = false,
+                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result, http.MaxRetryAfter, time)),
+                OnRetry = args =>
+                {
+                    var endpoint = ApiEndpoint.FromPath(args.Outcome.Result?.RequestMessage?.RequestUri?.AbsolutePath ?? args.Context.OperationKey ?? "");
+                    metrics.ObserveRetry(endpoint);
+                    RefreshContext.Current?.RecordRetry();
+                    args.Outcome.Result?.Dispose();
+                    return default;
+                },
+            });
+        }
+        pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+        {
+            FailureRatio = http.CircuitFailureRatio,
+            SamplingDuration = http.CircuitSamplingDuration,
+            MinimumThroughput = http.CircuitMinimumThroughput,
+            BreakDuration = http.CircuitBreakDuration,
+            ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+        });
+        pipeline.AddConcurrencyLimiter(http.MaxConcurrency, queueLimit: int.MaxValue);
+        if (http.RateLimitPerSecond > 0)
+        {
+            pipeline.AddRateLimiter(new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = http.RateLimitPerSecond,
+                TokensPerPeriod = http.RateLimitPerSecond,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = int.MaxValue,
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                AutoReplenishment = true,
+            }));
+        }
+        pipeline.AddTimeout(http.AttemptTimeout);
+    }
+
+    /// <summary>5xx, 408, 429, attempt timeouts and connection errors are worth another try; 4xx are not.</summary>
+    internal static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch
+    {
+        { Exception: TimeoutRejectedException or HttpRequestException } => true,
+        { Exception: not null } => false,
+        { Result: { } r } => (int)r.StatusCode >= 500 || r.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests,
+        _ => false,
+    };
+
+    /// <summary>The server's Retry-After (seconds or HTTP date) on 429/503, capped; null means exponential back-off.</summary>
+    internal static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeSpan cap, TimeProvider time)
+    {
+        if (response?.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)) return null;
+        var header = response.Headers.RetryAfter;
+        TimeSpan? wait = header?.Delta ?? (header?.Date is { } date ? date - time.GetUtcNow() : null);
+        if (wait is not { } w) return null;
+        return w < TimeSpan.Zero ? TimeSpan.Zero : w > cap ? cap : w;
+    }
+}

@@ -1,0 +1,39 @@
+using Prometheus;
+
+namespace CirrusExporter.Metrics;
+
+/// <summary>
+/// The exporter's own live instruments, kept in a per-application prometheus-net registry (so test hosts
+/// in one process do not share counters), with the standard process_* metrics beside them.
+/// </summary>
+public sealed class SelfMetrics
+{
+    private readonly Counter _requests;
+    private readonly Counter _retries;
+    private readonly Histogram _duration;
+
+    public SelfMetrics()
+    {
+        Registry = Prometheus.Metrics.NewCustomRegistry();
+        DotNetStats.Register(Registry);
+        var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+
+        _requests = factory.CreateCounter(MetricCatalogue.ApiRequests.Name, MetricCatalogue.ApiRequests.Description, MetricCatalogue.ApiRequests.Labels);
+        _retries = factory.CreateCounter(MetricCatalogue.ApiRetries.Name, MetricCatalogue.ApiRetries.Description, MetricCatalogue.ApiRetries.Labels);
+        _duration = factory.CreateHistogram(MetricCatalogue.ApiRequestDuration.Name, MetricCatalogue.ApiRequestDuration.Description,
+            MetricCatalogue.ApiRequestDuration.Labels,
+            new HistogramConfiguration { Buckets = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+        factory.CreateGauge(MetricCatalogue.BuildInfo.Name, MetricCatalogue.BuildInfo.Description, MetricCatalogue.BuildInfo.Labels)
+            .WithLabels(BuildInfo.Version, BuildInfo.Revision, BuildInfo.Runtime).Set(1);
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public void ObserveRequest(string endpoint, string code, TimeSpan duration)
+    {
+        _requests.WithLabels(endpoint, code).Inc();
+        _duration.WithLabels(endpoint).Observe(duration.TotalSeconds);
+    }
+
+    public void ObserveRetry(string endpoint) => _retries.WithLabels(endpoint).Inc();
+}

@@ -1,0 +1,66 @@
+using CirrusExporter.Api;
+using CirrusExporter.Configuration;
+
+namespace CirrusExporter.Snapshot;
+
+/// <summary>A stream (or sub-stream) known to the exporter, with the labels of cirrus_stream_info.</summary>
+public sealed record KnownStream(StreamKey Key, string Name, int? ModuleId);
+
+/// <summary>
+/// The streams the exporter watches: configured ones plus, when discovery is on, those the latest fresh
+/// /stats/streams reports. Also remembers which label combinations were seen, so a status that empties
+/// keeps a 0 series while its stream exists, and forgets them when the stream goes.
+/// </summary>
+public sealed record StreamCatalogue(
+    IReadOnlyList<KnownStream> Streams,
+    IReadOnlySet<long> StreamIds,
+    IReadOnlySet<(StreamKey Key, int Module, int Status)> KnownStatCombos,
+    IReadOnlySet<(StreamKey Key, int Module, int Status)> KnownSlaCombos)
+{
+    public static readonly StreamCatalogue Empty = new([], new HashSet<long>(), new HashSet<(StreamKey, int, int)>(), new HashSet<(StreamKey, int, int)>());
+
+    public static StreamCatalogue Build(CirrusOptions options, StreamCatalogue previous, IReadOnlyList<StatRow>? stats, SlaLists? sla)
+    {
+        var modules = new Dictionary<StreamKey, int>();
+        foreach (var s in previous.Streams)
+            if (s.ModuleId is { } m) modules[s.Key] = m;
+        var keys = new List<StreamKey>();
+        var seenKeys = new HashSet<StreamKey>();
+        void Add(StreamKey key)
+        {
+            if (seenKeys.Add(key)) keys.Add(key);
+        }
+
+        var names = new Dictionary<long, string>();
+        foreach (var s in options.Streams)
+        {
+            if (!string.IsNullOrWhiteSpace(s.Name)) names[s.Id] = s.Name;
+            if (s.SubStreams.Count == 0) Add(new StreamKey(s.Id, 0));
+            foreach (var sub in s.SubStreams) Add(new StreamKey(s.Id, sub));
+        }
+        var configuredIds = options.Streams.Select(s => s.Id).ToHashSet();
+
+        foreach (var row in stats ?? [])
+        {
+            var key = new StreamKey(row.StreamId, row.SubStreamId);
+            modules[key] = row.ModuleId;
+            if (options.DiscoverStreams || configuredIds.Contains(row.StreamId)) Add(key);
+        }
+        foreach (var row in (sla?.Breaches ?? []).Concat(sla?.Critical ?? []))
+            modules.TryAdd(new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId);
+
+        var ids = keys.Select(k => k.StreamId).ToHashSet();
+        var statCombos = previous.KnownStatCombos.Where(c => ids.Contains(c.Key.StreamId)).ToHashSet();
+        foreach (var row in stats ?? [])
+            if (ids.Contains(row.StreamId)) statCombos.Add((new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId, row.StatusId));
+        var slaCombos = previous.KnownSlaCombos.Where(c => ids.Contains(c.Key.StreamId)).ToHashSet();
+        foreach (var row in (sla?.Breaches ?? []).Concat(sla?.Critical ?? []))
+            if (ids.Contains(row.StreamId)) slaCombos.Add((new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId, row.StatusId));
+
+        var streams = keys
+            .Select(k => new KnownStream(k, names.TryGetValue(k.StreamId, out var n) ? n : k.StreamId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                modules.TryGetValue(k, out var m) ? m : null))
+            .ToList();
+        return new StreamCatalogue(streams, ids, statCombos, slaCombos);
+    }
+}
