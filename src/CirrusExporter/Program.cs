@@ -30,7 +30,7 @@ app.MapExporterEndpoints(cli.Demo);
 
 if (cli.Once)
 {
-    var ok = await app.Services.GetRequiredService<CollectorScheduler>().RefreshAllOnceAsync(CancellationToken.None);
+    var ok = await app.Services.GetRequiredService<CollectorRunner>().RefreshAllOnceAsync(CancellationToken.None);
     await using var stdout = Console.OpenStandardOutput();
     await app.Services.GetRequiredService<MetricsWriter>().WriteAsync(stdout, CancellationToken.None);
     return ok ? 0 : 1;

@@ -10,8 +10,24 @@ namespace CirrusExporter.Collectors;
 /// Runs one refresh of a collector within its deadline, logs the outcome and publishes it. Never throws:
 /// whatever the API does, the failure stays inside this collector's state.
 /// </summary>
-public sealed partial class CollectorRunner(SnapshotStore store, TimeProvider time, ILogger<CollectorRunner> logger)
+public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, SnapshotStore store, TimeProvider time, ILogger<CollectorRunner> logger)
 {
+    /// <summary>Enabled collectors, stream_stats first: discovery decides which streams the others call.</summary>
+    public IReadOnlyList<ICollector> Enabled { get; } =
+        collectors.Where(c => c.Options.Enabled).OrderBy(c => c.Name == ApiEndpoint.StreamStats ? 0 : 1).ToList();
+
+    /// <summary>One refresh of every enabled collector, in order (used by --once); true when all succeeded.</summary>
+    public async Task<bool> RefreshAllOnceAsync(CancellationToken cancellationToken)
+    {
+        var ok = true;
+        foreach (var collector in Enabled) ok &= await RefreshAsync(collector, cancellationToken);
+        return ok;
+    }
+
+    /// <summary>Refreshes the named collector once.</summary>
+    public Task<bool> RefreshAsync(string name, CancellationToken cancellationToken) =>
+        RefreshAsync(Enabled.Single(c => c.Name == name), cancellationToken);
+
     /// <returns>true when the refresh succeeded completely.</returns>
     public async Task<bool> RefreshAsync(ICollector collector, CancellationToken stopping)
     {

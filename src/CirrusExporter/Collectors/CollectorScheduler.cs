@@ -1,27 +1,18 @@
+using CirrusExporter.Api;
+
 namespace CirrusExporter.Collectors;
 
 /// <summary>
 /// Refreshes every enabled collector on its own interval. stream_stats runs first, because discovery
 /// decides which streams the per-stream collectors call.
 /// </summary>
-public sealed class CollectorScheduler(IEnumerable<ICollector> collectors, CollectorRunner runner, TimeProvider time) : BackgroundService
+public sealed class CollectorScheduler(CollectorRunner runner, TimeProvider time) : BackgroundService
 {
-    private readonly List<ICollector> _enabled = collectors.Where(c => c.Options.Enabled).ToList();
-
-    /// <summary>One refresh of every enabled collector (used by --once); true when all succeeded.</summary>
-    public async Task<bool> RefreshAllOnceAsync(CancellationToken cancellationToken)
-    {
-        var ok = true;
-        foreach (var collector in Ordered()) ok &= await runner.RefreshAsync(collector, cancellationToken);
-        return ok;
-    }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var ordered = Ordered();
-        var first = ordered.FirstOrDefault(c => c.Name == Api.ApiEndpoint.StreamStats);
+        var first = runner.Enabled.FirstOrDefault(c => c.Name == ApiEndpoint.StreamStats);
         if (first is not null) await runner.RefreshAsync(first, stoppingToken);
-        await Task.WhenAll(ordered.Select(c => LoopAsync(c, skipFirst: c == first, stoppingToken)));
+        await Task.WhenAll(runner.Enabled.Select(c => LoopAsync(c, skipFirst: c == first, stoppingToken)));
     }
 
     private async Task LoopAsync(ICollector collector, bool skipFirst, CancellationToken stoppingToken)
@@ -37,6 +28,4 @@ public sealed class CollectorScheduler(IEnumerable<ICollector> collectors, Colle
         {
         }
     }
-
-    private List<ICollector> Ordered() => _enabled.OrderBy(c => c.Name == Api.ApiEndpoint.StreamStats ? 0 : 1).ToList();
 }

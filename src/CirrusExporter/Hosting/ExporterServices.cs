@@ -43,8 +43,7 @@ public static class ExporterServices
         services.AddSingleton<ICollector, SlaExceptionsCollector>();
         services.AddSingleton<ICollector, ObjectsCollector>();
         services.AddSingleton<CollectorRunner>();
-        services.AddSingleton<CollectorScheduler>();
-        services.AddHostedService(sp => sp.GetRequiredService<CollectorScheduler>());
+        services.AddHostedService<CollectorScheduler>();
 
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<MetricsWriter>();
@@ -68,7 +67,8 @@ public static class ExporterServices
                 .MinimumLevel.Override("System.Net.Http", Serilog.Events.LogEventLevel.Warning)
                 // Polly logs every retry itself; the collectors summarise them once per refresh.
                 .MinimumLevel.Override("Polly", Serilog.Events.LogEventLevel.Error)
-                .Enrich.FromLogContext();
+                .Enrich.FromLogContext()
+                .ReadFrom.Services(sp);
             if (o.Format == LogFormat.Json)
                 log.WriteTo.Console(new CompactJsonFormatter(), standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose);
             else

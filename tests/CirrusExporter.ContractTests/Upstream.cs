@@ -1,0 +1,46 @@
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using WireMock.Settings;
+
+namespace CirrusExporter.ContractTests;
+
+/// <summary>A WireMock.Net stand-in for the Cirrus API on 127.0.0.1, with helpers for the envelope.</summary>
+public sealed class Upstream : IDisposable
+{
+    public WireMockServer Server { get; } = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
+
+    public string Url => Server.Urls[0];
+
+    public static string Envelope(string data, string status = "200") =>
+        $$"""{"status":{{status}},"description":"Operation successful","response_time":"2026-11-27T09:15:02.1234567Z","data":{{data}}}""";
+
+    public static string Sample(string file) =>
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "api-samples", file));
+
+    public void Json(string path, string body, int status = 200) =>
+        Server.Given(Request.Create().WithPath(path).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body));
+
+    public void Respond(string path, Func<IResponseBuilder, IResponseBuilder> response) =>
+        Server.Given(Request.Create().WithPath(path).UsingGet()).RespondWith(response(Response.Create()));
+
+    /// <summary>Answers the listed responses in order, the last one from then on.</summary>
+    public void Sequence(string path, params Func<IResponseBuilder, IResponseBuilder>[] responses)
+    {
+        for (var i = 0; i < responses.Length; i++)
+        {
+            var mapping = Server.Given(Request.Create().WithPath(path).UsingGet()).InScenario(path);
+            if (i > 0) mapping = mapping.WhenStateIs($"s{i}");
+            if (i < responses.Length - 1) mapping = mapping.WillSetStateTo($"s{i + 1}");
+            mapping.RespondWith(responses[i](Response.Create()));
+        }
+    }
+
+    public int Calls(string path) => Server.LogEntries.Count(e => e.RequestMessage.Path == path);
+
+    public IReadOnlyList<IDictionary<string, WireMock.Types.WireMockList<string>>> Queries(string path) =>
+        Server.LogEntries.Where(e => e.RequestMessage.Path == path).Select(e => e.RequestMessage.Query!).ToList();
+
+    public void Dispose() => Server.Stop();
+}
