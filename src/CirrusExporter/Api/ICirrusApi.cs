@@ -5,6 +5,7 @@ namespace CirrusExporter.Api;
 /// <summary>
 /// The four Streams API calls the exporter makes. Responses come back raw: the vendor's shapes drift,
 /// so <see cref="CirrusResponseReader"/> parses them tolerantly instead of a fixed DTO binding.
+/// Flags are strings because the API documents lower-case "true"/"false".
 /// </summary>
 [Headers("Accept: application/json")]
 public interface ICirrusApi
@@ -12,16 +13,16 @@ public interface ICirrusApi
     [Get("/streams/{streamId}/streamavailability")]
     Task<HttpResponseMessage> GetStreamAvailability(
         long streamId,
-        [AliasAs("ignoreAutomationExsistance")] bool ignoreAutomation,
-        bool autoAssign,
+        [AliasAs("ignoreAutomationExsistance")] string ignoreAutomation,
+        string autoAssign,
         CancellationToken cancellationToken);
 
     [Get("/streams/{streamId}/substreams/{subStreamId}/streamavailability")]
     Task<HttpResponseMessage> GetSubStreamAvailability(
         long streamId,
         long subStreamId,
-        [AliasAs("ignoreAutomationExsistance")] bool ignoreAutomation,
-        bool autoAssign,
+        [AliasAs("ignoreAutomationExsistance")] string ignoreAutomation,
+        string autoAssign,
         CancellationToken cancellationToken);
 
     [Get("/stats/streams")]

@@ -15,12 +15,13 @@ public sealed class AvailabilityCollector(ICirrusApi api, CirrusResponseReader r
     public async Task<RefreshResult> CollectAsync(MetricsSnapshot current, CancellationToken cancellationToken)
     {
         var o = options.Value.Collectors.Availability;
+        var (ignoreAutomation, autoAssign) = (o.IgnoreAutomation ? "true" : "false", o.AutoAssign ? "true" : "false");
         var targets = current.Catalogue.Streams.Select(s => s.Key).ToList();
         var (states, failed, first) = await FanOut.RunAsync(targets, options.Value.Http.MaxConcurrency, async (key, ct) =>
         {
             using var response = key.SubStreamId == 0
-                ? await api.GetStreamAvailability(key.StreamId, o.IgnoreAutomation, o.AutoAssign, ct)
-                : await api.GetSubStreamAvailability(key.StreamId, key.SubStreamId, o.IgnoreAutomation, o.AutoAssign, ct);
+                ? await api.GetStreamAvailability(key.StreamId, ignoreAutomation, autoAssign, ct)
+                : await api.GetSubStreamAvailability(key.StreamId, key.SubStreamId, ignoreAutomation, autoAssign, ct);
             return await reader.ReadAvailabilityStateAsync(response, Name, ct);
         }, cancellationToken);
         return new RefreshResult(new AvailabilityData(states), failed, first?.Message);

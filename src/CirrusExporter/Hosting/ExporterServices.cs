@@ -74,7 +74,7 @@ public static class ExporterServices
             else
                 log.WriteTo.Console(outputTemplate: "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffK} {Level:u3} {Message:lj}{NewLine}{Exception}",
                     standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose);
-        });
+        }, preserveStaticLogger: true); // one logger per host: in-process test hosts must not share one
         return builder;
     }
 }

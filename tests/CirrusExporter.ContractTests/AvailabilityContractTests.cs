@@ -1,0 +1,109 @@
+using CirrusExporter.TestSupport;
+
+namespace CirrusExporter.ContractTests;
+
+public sealed class AvailabilityContractTests : IDisposable
+{
+    private readonly Upstream _api = new();
+
+    private static Dictionary<string, string?> AvailabilityOnly(params (string Key, string Value)[] extra)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Cirrus:Collectors:StreamStats:Enabled"] = "false",
+            ["Cirrus:Collectors:SlaExceptions:Enabled"] = "false",
+            ["Cirrus:Collectors:Objects:Enabled"] = "false",
+            ["Cirrus:DiscoverStreams"] = "false",
+            ["Cirrus:Streams:0:Id"] = "11345",
+        };
+        foreach (var (k, v) in extra) settings[k] = v;
+        return settings;
+    }
+
+    public void Dispose() => _api.Dispose();
+
+    [Fact]
+    public async Task State_object_becomes_one_hot_and_code_and_query_parameters_are_sent()
+    {
+        _api.Json("/streams/11345/streamavailability", Upstream.Sample("availability.json"));
+        await using var exporter = TestExporter.Start(_api.Url, AvailabilityOnly());
+
+        Assert.True(await exporter.RefreshAsync("availability"));
+        var metrics = await exporter.ScrapeAsync();
+
+        Assert.Equal(new Dictionary<string, double>
+        {
+            ["state=inactive,stream_id=11345,sub_stream_id=0"] = 0,
+            ["state=available,stream_id=11345,sub_stream_id=0"] = 0,
+            ["state=busy,stream_id=11345,sub_stream_id=0"] = 1,
+            ["state=unavailable,stream_id=11345,sub_stream_id=0"] = 0,
+        }, metrics.Family("cirrus_stream_availability_state"));
+        Assert.Equal(2, metrics.Value("cirrus_stream_availability_state_code", "stream_id", "11345"));
+        var query = _api.Queries("/streams/11345/streamavailability").Single();
+        Assert.Equal("true", query["ignoreAutomationExsistance"].Single());
+        Assert.Equal("false", query["autoAssign"].Single());
+    }
+
+    [Theory]
+    [InlineData("3", 3)]
+    [InlineData("\"0\"", 0)]
+    [InlineData("""{"State":"1","agents":[{"id":1}]}""", 1)]
+    [InlineData("""{"STATE":2}""", 2)]
+    public async Task Bare_numbers_strings_and_detailed_objects_are_accepted(string data, int expected)
+    {
+        _api.Json("/streams/11345/streamavailability", Upstream.Envelope(data));
+        await using var exporter = TestExporter.Start(_api.Url, AvailabilityOnly());
+
+        Assert.True(await exporter.RefreshAsync("availability"));
+        Assert.Equal(expected, (await exporter.ScrapeAsync()).Value("cirrus_stream_availability_state_code", "stream_id", "11345"));
+    }
+
+    [Theory]
+    [InlineData("7")]
+    [InlineData("""{"status":"busy"}""")]
+    [InlineData("null")]
+    public async Task Out_of_range_or_missing_states_fail_the_collector(string data)
+    {
+        _api.Json("/streams/11345/streamavailability", Upstream.Envelope(data));
+        await using var exporter = TestExporter.Start(_api.Url, AvailabilityOnly());
+
+        Assert.False(await exporter.RefreshAsync("availability"));
+        var metrics = await exporter.ScrapeAsync();
+        Assert.False(metrics.HasFamily("cirrus_stream_availability_state_code"));
+        Assert.Equal(0, metrics.Value("cirrus_collector_success", "collector", "availability"));
+    }
+
+    [Fact]
+    public async Task Sub_streams_are_polled_on_the_sub_stream_path_with_their_own_labels()
+    {
+        _api.Json("/streams/11345/substreams/12/streamavailability", Upstream.Envelope("""{"state":1}"""));
+        _api.Json("/streams/11345/substreams/13/streamavailability", Upstream.Envelope("""{"state":3}"""));
+        await using var exporter = TestExporter.Start(_api.Url, AvailabilityOnly(("Cirrus:Streams:0:SubStreams:0", "12"), ("Cirrus:Streams:0:SubStreams:1", "13")));
+
+        Assert.True(await exporter.RefreshAsync("availability"));
+        Assert.Equal(new Dictionary<string, double>
+        {
+            ["stream_id=11345,sub_stream_id=12"] = 1,
+            ["stream_id=11345,sub_stream_id=13"] = 3,
+        }, (await exporter.ScrapeAsync()).Family("cirrus_stream_availability_state_code"));
+        Assert.Equal(0, _api.Calls("/streams/11345/streamavailability"));
+    }
+
+    [Fact]
+    public async Task A_stream_answering_404_loses_its_series_while_the_others_are_published()
+    {
+        _api.Json("/streams/11345/streamavailability", Upstream.Envelope("""{"state":1}"""));
+        _api.Json("/streams/999/streamavailability", """{"status":404,"description":"Not Found","response_time":"2026-11-27T09:15:02.258Z"}""", status: 404);
+        await using var exporter = TestExporter.Start(_api.Url, AvailabilityOnly(("Cirrus:Streams:1:Id", "999")));
+
+        Assert.False(await exporter.RefreshAsync("availability"));
+        var metrics = await exporter.ScrapeAsync();
+
+        Assert.Equal(new Dictionary<string, double> { ["stream_id=11345,sub_stream_id=0"] = 1 }, metrics.Family("cirrus_stream_availability_state_code"));
+        Assert.Equal(0, metrics.Value("cirrus_collector_success", "collector", "availability"));
+        Assert.Equal(1, _api.Calls("/streams/999/streamavailability"));
+        Assert.Equal(1, metrics.Value("cirrus_api_requests_total", "endpoint", "availability", "code", "404"));
+        var warnings = exporter.Logs.AtLeast(Serilog.Events.LogEventLevel.Warning);
+        Assert.True(warnings.Any(l => l.Contains("1 stream call(s) failed") && l.Contains("HTTP 404")), string.Join("\n", warnings));
+    }
+}
