@@ -1,0 +1,34 @@
+using System.Diagnostics;
+
+namespace CirrusSimulator.Tests;
+
+public sealed class LargeTenantTests
+{
+    [Fact]
+    public async Task Two_thousand_streams_with_many_statuses_answer_stream_stats_quickly()
+    {
+        var options = new SimulatorOptions { Seed = 5, Token = "bench", LargeTenantStreams = 2000 };
+        await using var sim = await RunningSimulator.StartAsync(options);
+
+        var rows = (await sim.DataAsync("/stats/streams")).EnumerateArray().ToList();
+
+        var streams = rows.GroupBy(r => r.GetProperty("streamId").GetInt64()).ToList();
+        Assert.Equal(2000, streams.Count);
+        Assert.Equal(500_000, streams.Min(g => g.Key));
+        Assert.Equal(501_999, streams.Max(g => g.Key));
+        var statusesPerStream = streams.Select(g => g.Select(r => r.GetProperty("statusId").GetInt32()).Distinct().Count()).Order().ToList();
+        Assert.True(statusesPerStream[1000] >= 6, $"median statuses per stream: {statusesPerStream[1000]}");
+
+        // Within one simulated second the serialised answer is reused.
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < 20; i++)
+        {
+            await sim.GetAsync("/stats/streams");
+        }
+        Assert.True(watch.ElapsedMilliseconds < 5000, $"20 cached answers took {watch.ElapsedMilliseconds} ms");
+
+        // A fresh simulated second recomputes and still answers.
+        await sim.AdvanceAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, (await sim.DataAsync("/streams/500001/substreams/2/streamavailability?ignoreAutomationExsistance=false")).GetProperty("state").GetInt32() - 1);
+    }
+}
