@@ -1,0 +1,37 @@
+# Container image for the Cirrus exporter.
+#   docker build -t cirrus-exporter .
+#   docker run --read-only -p 9878:9878 cirrus-exporter --demo
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+
+# Restore from the project files alone, so that source changes reuse the cached packages.
+# Every project the exporter references (the simulator, for --demo) is copied here too.
+COPY Directory.Build.props Directory.Packages.props ./
+COPY src/CirrusExporter/CirrusExporter.csproj src/CirrusExporter/
+COPY src/CirrusSimulator/CirrusSimulator.csproj src/CirrusSimulator/
+RUN dotnet restore src/CirrusExporter/CirrusExporter.csproj
+
+COPY src/ src/
+RUN dotnet publish src/CirrusExporter/CirrusExporter.csproj -c Release -o /app --no-restore
+
+# Chiseled: no shell, no package manager, runs as the non-root "app" user.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled
+WORKDIR /app
+COPY --from=build /app ./
+
+# The exporter binds its own address; the base image's default port 8080 is not used.
+# Diagnostics off: no IPC sockets or dump files, so the root filesystem can be read-only.
+ENV Web__ListenAddress=0.0.0.0:9878 \
+    ASPNETCORE_HTTP_PORTS= \
+    DOTNET_EnableDiagnostics=0
+
+# Numeric UID (the image's "app" user) so that Kubernetes runAsNonRoot can verify it.
+USER 1654
+EXPOSE 9878
+
+# No shell in the image: the exporter checks its own /healthz.
+HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
+    CMD ["/app/cirrus-exporter", "healthcheck"]
+
+ENTRYPOINT ["/app/cirrus-exporter"]

@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# Checks the alerting/recording rules and the Alertmanager config with the real
+# tools: promtool (syntax and unit tests), amtool (config and routing) and a
+# live Alertmanager on a loopback port (inhibition).
+set -u
+cd "$(dirname "$0")/../.."
+
+passed=0
+failed=0
+
+# check NAME COMMAND...: runs COMMAND, counts it, shows its output on failure.
+check() {
+  local name=$1 output
+  shift
+  if output=$("$@" 2>&1); then
+    passed=$((passed + 1))
+    echo "ok   $name"
+  else
+    failed=$((failed + 1))
+    echo "FAIL $name"
+    printf '%s\n' "$output" | sed 's/^/     /'
+  fi
+}
+
+# --- rule syntax and unit tests ---------------------------------------------
+
+for f in rules/*.yml; do
+  check "promtool check rules $f" promtool check rules "$f"
+done
+
+# One file per alert family; promtool 2.42 cannot select single test groups.
+for f in tests/rules/*_test.yml; do
+  check "promtool test rules $(basename "$f")" promtool test rules "$f"
+done
+
+# --- rule conventions ---------------------------------------------------------
+
+alerts=$(sed -n 's/^ *- alert: *\([A-Za-z]*\) *$/\1/p' rules/cirrus-alerts.yml)
+
+# Every alert has a runbook section whose anchor is the one its runbook_url uses.
+runbook_sections() {
+  local alert status=0
+  for alert in $alerts; do
+    grep -qx "## $alert" docs/runbooks.md || { echo "no '## $alert' heading in docs/runbooks.md"; status=1; }
+    grep -q "runbook_url: https://github.com/cirrus-exporter/cirrus-exporter/blob/main/docs/runbooks.md#${alert,,}$" rules/cirrus-alerts.yml \
+      || { echo "$alert: runbook_url missing or not #${alert,,}"; status=1; }
+  done
+  return $status
+}
+check "every alert has a matching runbook section" runbook_sections
+
+# Every alert is named Cirrus..., and has one severity and one alert_class
+# (counted per rule: as many of each label as there are alerts).
+alert_labels() {
+  local n status=0
+  n=$(wc -w <<<"$alerts")
+  [[ $n -gt 0 ]] || { echo "no alerts found"; return 1; }
+  for alert in $alerts; do
+    [[ $alert == Cirrus* ]] || { echo "$alert is not prefixed Cirrus"; status=1; }
+  done
+  [[ $(grep -cE '^ +severity: (critical|warning)$' rules/cirrus-alerts.yml) -eq $n ]] || { echo "not every alert has severity critical|warning"; status=1; }
+  [[ $(grep -cE '^ +alert_class: (monitoring|stream)$' rules/cirrus-alerts.yml) -eq $n ]] || { echo "not every alert has alert_class monitoring|stream"; status=1; }
+  [[ $(grep -cE '^ +summary: ' rules/cirrus-alerts.yml) -eq $n ]] || { echo "not every alert has a summary"; status=1; }
+  [[ $(grep -cE '^ +description: ' rules/cirrus-alerts.yml) -eq $n ]] || { echo "not every alert has a description"; status=1; }
+  return $status
+}
+check "every alert has severity, alert_class, summary, description" alert_labels
+
+# Alert names in inhibit rules exist (a typo there silently disables a rule).
+inhibit_names() {
+  local name status=0
+  for name in $(grep -oE 'alertname=~?"[^"]+"' alertmanager/alertmanager.yml | sed -E 's/.*"(.*)"/\1/' | tr '|' '\n' | sort -u); do
+    grep -qx "$name" <<<"$alerts" || { echo "inhibit rule names unknown alert $name"; status=1; }
+  done
+  return $status
+}
+check "inhibit rules name existing alerts" inhibit_names
+
+# --- Alertmanager config and routing ---------------------------------------
+
+am_config=alertmanager/alertmanager.yml
+check "amtool check-config" amtool check-config "$am_config"
+check "route: severity=critical -> pager" \
+  amtool config routes test --config.file="$am_config" --verify.receivers=pager alertname=CirrusStreamSlaBreached severity=critical stream_id=101
+check "route: severity=warning -> chat" \
+  amtool config routes test --config.file="$am_config" --verify.receivers=chat alertname=CirrusStreamBusyTooLong severity=warning stream_id=101
+check "route: no severity -> chat" \
+  amtool config routes test --config.file="$am_config" --verify.receivers=chat alertname=SomethingElse
+
+# --- inhibition against a live Alertmanager ---------------------------------
+
+am_bin=$(command -v alertmanager || command -v prometheus-alertmanager || true)
+am_dir=$(mktemp -d)
+am_pid=
+cleanup() {
+  [[ -n $am_pid ]] && kill "$am_pid" 2>/dev/null && wait "$am_pid" 2>/dev/null
+  rm -rf "$am_dir"
+}
+trap cleanup EXIT
+
+free_port() {
+  local port
+  for port in $(shuf -i 20000-60000 -n 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return 0; }
+  done
+  return 1
+}
+
+# Started in this shell (check runs its command in a subshell) and awaited in a check.
+am_port=$(free_port) || am_port=
+am_url="http://127.0.0.1:$am_port"
+if [[ -n $am_bin && -n $am_port ]]; then
+  "$am_bin" --config.file="$am_config" --storage.path="$am_dir" \
+    --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= \
+    >"$am_dir/alertmanager.log" 2>&1 &
+  am_pid=$!
+fi
+
+alertmanager_ready() {
+  [[ -n $am_bin ]] || { echo "alertmanager binary not found"; return 1; }
+  [[ -n $am_pid ]] || { echo "no free port"; return 1; }
+  local i
+  for i in $(seq 1 50); do
+    amtool config show --alertmanager.url="$am_url" >/dev/null 2>&1 && return 0
+    kill -0 "$am_pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  cat "$am_dir/alertmanager.log"
+  return 1
+}
+
+# fire ALERTNAME LABEL=VALUE...: posts a firing alert with the labels the rules set.
+fire() {
+  local name=$1 class
+  shift
+  case $name in
+    CirrusStream*) class=stream ;;
+    *) class=monitoring ;;
+  esac
+  amtool alert add --alertmanager.url="$am_url" alertname="$name" alert_class="$class" job=cirrus "$@" >/dev/null
+}
+
+# expect_state active|inhibited MATCHER...: the one alert matching is in that state.
+expect_state() {
+  local want=$1 active inhibited got
+  shift
+  active=$(amtool alert query --alertmanager.url="$am_url" "$@" | tail -n +2 | grep -c .)
+  inhibited=$(amtool alert query --alertmanager.url="$am_url" --inhibited "$@" | tail -n +2 | grep -c .)
+  if [[ $active == 1 && $inhibited == 0 ]]; then got=active
+  elif [[ $active == 0 && $inhibited == 1 ]]; then got=inhibited
+  else got="active=$active inhibited=$inhibited"
+  fi
+  [[ $got == "$want" ]] || { echo "want $want, got $got for: $*"; return 1; }
+}
+
+if check "alertmanager starts with the config" alertmanager_ready; then
+  # Each scenario uses its own instance so that scenarios cannot inhibit each other.
+  fire CirrusExporterDown severity=critical instance=down
+  fire CirrusStreamSlaBreached severity=critical collector=sla_exceptions instance=down stream_id=1 sub_stream_id=0
+  fire CirrusStreamSlaBreached severity=critical collector=sla_exceptions instance=other stream_id=1 sub_stream_id=0
+
+  fire CirrusCollectorFailing severity=warning collector=objects instance=objects-failing
+  fire CirrusStreamOldestConversationTooOld severity=warning collector=objects instance=objects-failing stream_id=1 sub_stream_id=0
+  fire CirrusStreamSlaBreached severity=critical collector=sla_exceptions instance=objects-failing stream_id=1 sub_stream_id=0
+
+  fire CirrusCollectorDataStale severity=warning collector=availability instance=availability-stale
+  fire CirrusStreamSlaBreached severity=critical collector=sla_exceptions instance=availability-stale stream_id=1 sub_stream_id=0
+
+  fire CirrusApiTokenRejected severity=critical collector=stream_stats endpoint=stream_stats instance=token
+  fire CirrusExporterNotReady severity=critical instance=token
+  fire CirrusStreamBacklogGrowing severity=warning collector=stream_stats instance=token stream_id=1 sub_stream_id=0
+  fire CirrusStreamSlaBreached severity=critical collector=sla_exceptions instance=token stream_id=1 sub_stream_id=0
+
+  fire CirrusApiThrottled severity=warning collector=sla_exceptions endpoint=sla_exceptions instance=throttled
+  fire CirrusStreamSlaBreached severity=critical collector=sla_exceptions instance=throttled stream_id=1 sub_stream_id=0
+
+  fire CirrusExporterNotReady severity=critical instance=not-ready
+  fire CirrusStreamSlaBreached severity=critical collector=sla_exceptions instance=not-ready stream_id=1 sub_stream_id=0
+
+  fire CirrusStreamSlaBreached severity=critical collector=sla_exceptions instance=breach stream_id=1 sub_stream_id=0
+  fire CirrusStreamSlaCriticalBuildingUp severity=warning collector=sla_exceptions instance=breach stream_id=1 sub_stream_id=0
+  fire CirrusStreamSlaCriticalBuildingUp severity=warning collector=sla_exceptions instance=breach stream_id=2 sub_stream_id=0
+
+  check "inhibit: exporter down mutes its stream alerts" \
+    expect_state inhibited alertname=CirrusStreamSlaBreached instance=down
+  check "inhibit: exporter down leaves other exporters alone" \
+    expect_state active alertname=CirrusStreamSlaBreached instance=other
+  check "inhibit: failing collector mutes the stream alerts computed from it" \
+    expect_state inhibited alertname=CirrusStreamOldestConversationTooOld instance=objects-failing
+  check "inhibit: failing collector leaves other collectors' stream alerts alone" \
+    expect_state active alertname=CirrusStreamSlaBreached instance=objects-failing
+  check "inhibit: stale availability mutes every stream alert" \
+    expect_state inhibited alertname=CirrusStreamSlaBreached instance=availability-stale
+  check "inhibit: rejected token mutes readiness alert" \
+    expect_state inhibited alertname=CirrusExporterNotReady instance=token
+  check "inhibit: rejected token mutes the endpoint's stream alerts" \
+    expect_state inhibited alertname=CirrusStreamBacklogGrowing instance=token
+  check "inhibit: rejected token leaves other endpoints' stream alerts alone" \
+    expect_state active alertname=CirrusStreamSlaBreached instance=token
+  check "inhibit: throttling mutes nothing" \
+    expect_state active alertname=CirrusStreamSlaBreached instance=throttled
+  check "inhibit: cirrus_up 0 alone mutes no stream alert" \
+    expect_state active alertname=CirrusStreamSlaBreached instance=not-ready
+  check "inhibit: SLA breach mutes the SLA-critical warning of its stream" \
+    expect_state inhibited alertname=CirrusStreamSlaCriticalBuildingUp instance=breach stream_id=1
+  check "inhibit: SLA breach leaves other streams' warnings alone" \
+    expect_state active alertname=CirrusStreamSlaCriticalBuildingUp instance=breach stream_id=2
+fi
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
