@@ -30,9 +30,11 @@ public sealed class Upstream : IDisposable
     {
         for (var i = 0; i < responses.Length; i++)
         {
-            var mapping = Server.Given(Request.Create().WithPath(path).UsingGet()).InScenario(path);
+            // Lower numbers win: a later step, once its state is reached, must beat the unconditional first step.
+            var mapping = Server.Given(Request.Create().WithPath(path).UsingGet()).AtPriority(responses.Length - i).InScenario(path);
             if (i > 0) mapping = mapping.WhenStateIs($"s{i}");
-            if (i < responses.Length - 1) mapping = mapping.WillSetStateTo($"s{i + 1}");
+            // The last step re-asserts its state; without a transition WireMock falls back to the first step.
+            mapping = mapping.WillSetStateTo($"s{Math.Min(i + 1, responses.Length - 1)}");
             mapping.RespondWith(responses[i](Response.Create()));
         }
     }

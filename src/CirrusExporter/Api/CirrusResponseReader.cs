@@ -68,7 +68,8 @@ public sealed class CirrusResponseReader(long maxResponseBytes, SlaItem1 slaItem
             var code = (int)response.StatusCode;
             var hint = response.StatusCode switch
             {
-                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => "API token rejected",
+                HttpStatusCode.Unauthorized => "unauthorized",
+                HttpStatusCode.Forbidden => "forbidden",
                 HttpStatusCode.BadRequest => "bad request (the API may also answer 400 to a bad token)",
                 HttpStatusCode.NotFound => "not found (check the stream id)",
                 HttpStatusCode.TooManyRequests => "throttled",

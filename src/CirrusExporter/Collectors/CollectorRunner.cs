@@ -80,15 +80,24 @@ public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, 
         return complete;
     }
 
-    private static string Describe(Exception e, ICollector collector) => e switch
+    /// <summary>One line for logs and the landing page. Refit wraps transport failures, so the chain is searched.</summary>
+    private static string Describe(Exception e, ICollector collector)
     {
-        CirrusApiException api => api.Message,
-        OperationCanceledException => $"{collector.Name}: deadline of {collector.Options.Deadline} exceeded",
-        TimeoutRejectedException => $"{collector.Name}: API call timed out after every retry",
-        BrokenCircuitException => $"{collector.Name}: circuit open after repeated API failures; calls paused",
-        HttpRequestException http => $"{collector.Name}: network error: {http.HttpRequestError}",
-        _ => $"{collector.Name}: {e.GetType().Name}",
-    };
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            var line = x switch
+            {
+                CirrusApiException api => api.Message,
+                TimeoutRejectedException => $"{collector.Name}: API call timed out after every retry",
+                BrokenCircuitException => $"{collector.Name}: circuit open after repeated API failures; calls paused",
+                OperationCanceledException => $"{collector.Name}: deadline of {collector.Options.Deadline} exceeded",
+                HttpRequestException http => $"{collector.Name}: network error ({http.HttpRequestError})",
+                _ => null,
+            };
+            if (line is not null) return line;
+        }
+        return $"{collector.Name}: {e.GetType().Name}";
+    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Collector {Collector} refreshed in {DurationSeconds:0.###} s ({Retries} retries)")]
     private partial void LogRefreshed(string collector, double durationSeconds, int retries);

@@ -66,7 +66,7 @@ public static class ExporterServices
                 .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
                 .MinimumLevel.Override("System.Net.Http", Serilog.Events.LogEventLevel.Warning)
                 // Polly logs every retry itself; the collectors summarise them once per refresh.
-                .MinimumLevel.Override("Polly", Serilog.Events.LogEventLevel.Error)
+                .MinimumLevel.Override("Polly", Serilog.Events.LogEventLevel.Fatal)
                 .Enrich.FromLogContext()
                 .ReadFrom.Services(sp);
             if (o.Format == LogFormat.Json)
