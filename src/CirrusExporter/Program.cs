@@ -12,6 +12,7 @@ if (cli.Help)
 var builder = WebApplication.CreateSlimBuilder(cli.ConfigArgs);
 if (cli.Healthcheck) return await Healthcheck.RunAsync(builder.Configuration);
 
+await using var simulator = cli.Demo ? await DemoMode.StartSimulatorAsync(builder) : null;
 builder.AddCirrusExporter();
 var app = builder.Build();
 
@@ -27,6 +28,8 @@ if (cli.CheckConfig)
 }
 
 app.MapExporterEndpoints(cli.Demo);
+if (simulator is not null)
+    app.Logger.LogWarning("Demo mode: serving SIMULATED data from the built-in simulator at {Url}; no Cirrus API is called", simulator.Urls.First());
 
 if (cli.Once)
 {

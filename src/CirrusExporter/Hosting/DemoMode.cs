@@ -1,0 +1,37 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using CirrusSimulator;
+
+namespace CirrusExporter.Hosting;
+
+/// <summary>
+/// --demo: starts the built-in simulator on a loopback port and points the exporter at it with a fresh
+/// random token, naming the streams as the simulated tenant does. No Cirrus account is needed.
+/// </summary>
+public static class DemoMode
+{
+    public static async Task<WebApplication> StartSimulatorAsync(WebApplicationBuilder exporter)
+    {
+        var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        var options = new SimulatorOptions { Token = token };
+        var simulator = SimulatorHost.Create(options, "http://127.0.0.1:0");
+        await simulator.StartAsync();
+
+        var settings = new Dictionary<string, string?>
+        {
+            ["Cirrus:BaseUrl"] = simulator.Urls.First(),
+            ["Cirrus:ApiToken"] = token,
+            ["Cirrus:ApiTokenFile"] = "",
+        };
+        for (var i = 0; i < options.Streams.Count; i++)
+        {
+            var stream = options.Streams[i];
+            settings[$"Cirrus:Streams:{i}:Id"] = stream.Id.ToString(CultureInfo.InvariantCulture);
+            settings[$"Cirrus:Streams:{i}:Name"] = stream.Name;
+            for (var j = 0; j < stream.SubStreams.Count; j++)
+                settings[$"Cirrus:Streams:{i}:SubStreams:{j}"] = stream.SubStreams[j].ToString(CultureInfo.InvariantCulture);
+        }
+        exporter.Configuration.AddInMemoryCollection(settings);
+        return simulator;
+    }
+}
