@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is missing (Debian packages, npm packages per suite, NuGet packages by
+# restore), then the .NET suites (unit, contract, simulator, end-to-end) and the script suites (rules,
+# stack, dashboards, end-to-end alerting and dashboard queries). The last line is "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+log() { printf '\n== %s\n' "$*"; }
+
+# --- prerequisites -----------------------------------------------------------
+apt_packages=(prometheus prometheus-alertmanager docker-compose)
+# Node.js may come from elsewhere; Debian's is installed only when there is none.
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_packages+=(nodejs npm)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]}"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || { echo "could not install ${missing[*]}"; echo "0 passed, 1 failed"; exit 1; }
+fi
+command -v dotnet >/dev/null || { echo "the .NET 10 SDK is required (https://dot.net)"; echo "0 passed, 1 failed"; exit 1; }
+
+passed=0
+failed=0
+failures=()
+
+# --- .NET suites ---------------------------------------------------------------
+log "dotnet build"
+if ! build_log=$(dotnet build CirrusExporter.sln -c Release -nologo 2>&1); then
+  printf '%s\n' "$build_log" | grep -E ' error ' | sort -u | head -n 40
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+for project in tests/CirrusExporter.UnitTests tests/CirrusExporter.ContractTests tests/CirrusSimulator.Tests tests/CirrusExporter.EndToEndTests; do
+  log "dotnet test $project"
+  output=$(dotnet test "$project" -c Release --no-build -nologo 2>&1)
+  printf '%s\n' "$output" | grep -vE '^\s*$|NU1603' | tail -n 60
+  summary=$(printf '%s\n' "$output" | grep -E '(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' | tail -n 1)
+  if [ -z "$summary" ]; then
+    failed=$((failed + 1)); failures+=("$project (no test summary)")
+    continue
+  fi
+  f=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$summary")
+  p=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")
+  s=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$summary")
+  # A skipped test is a test that did not run: count it as failed, never silently.
+  passed=$((passed + p)); failed=$((failed + f + s))
+  [ "$f" -gt 0 ] || [ "$s" -gt 0 ] && failures+=("$project")
+done
+
+# --- script suites ---------------------------------------------------------------
+for suite in tests/rules tests/stack tests/dashboards tests/e2e/alerts tests/e2e/dashboards; do
+  [ -x "$suite/run.sh" ] || [ -f "$suite/run.sh" ] || continue
+  log "$suite"
+  output=$(bash "$suite/run.sh" 2>&1)
+  printf '%s\n' "$output" | tail -n 80
+  last=$(printf '%s\n' "$output" | grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' | tail -n 1)
+  if [ -z "$last" ]; then
+    failed=$((failed + 1)); failures+=("$suite (no summary line)")
+    continue
+  fi
+  p=$(sed -E 's/^([A-Za-z]+: )?([0-9]+) passed.*/\2/' <<<"$last")
+  f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$last")
+  passed=$((passed + p)); failed=$((failed + f))
+  [ "$f" -gt 0 ] && failures+=("$suite")
+done
+
+log "summary"
+for x in ${failures[@]+"${failures[@]}"}; do echo "failed: $x"; done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,74 @@
+using System.Reflection;
+using CirrusExporter.Configuration;
+
+namespace CirrusExporter.UnitTests;
+
+public enum KeyShape { Value, List, Map }
+
+/// <param name="Path">Full key path; list items as ":N", map entries as ":&lt;id&gt;".</param>
+/// <param name="ValueType">The type one configuration value converts to (the element type for lists and maps).</param>
+/// <param name="Default">The code's default: the property's value on a freshly constructed options object.</param>
+/// <param name="InListItem">True under a list of objects, where items have no default of their own.</param>
+public sealed record ConfigKey(string Path, Type ValueType, KeyShape Shape, object? Default, bool InListItem);
+
+/// <summary>Every configuration key the exporter binds, found by walking the options classes.</summary>
+public static class ConfigKeys
+{
+    public static IReadOnlyList<ConfigKey> All { get; } =
+    [
+        .. Walk(typeof(CirrusOptions), new CirrusOptions(), CirrusOptions.Section, false),
+        .. Walk(typeof(WebOptions), new WebOptions(), WebOptions.Section, false),
+        .. Walk(typeof(LogOptions), new LogOptions(), LogOptions.Section, false),
+    ];
+
+    private static IEnumerable<ConfigKey> Walk(Type type, object instance, string prefix, bool inListItem)
+    {
+        // The binder sets public writable properties only, so computed ones such as Deadline are not keys.
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanRead && p.SetMethod?.IsPublic == true))
+        {
+            var path = $"{prefix}:{property.Name}";
+            var value = property.GetValue(instance);
+            var t = property.PropertyType;
+            if (IsSimple(t))
+            {
+                yield return new ConfigKey(path, Nullable.GetUnderlyingType(t) ?? t, KeyShape.Value, value, inListItem);
+            }
+            else if (Generic(t, typeof(List<>)) is [var element])
+            {
+                if (IsSimple(element)) yield return new ConfigKey(path + ":N", element, KeyShape.List, value, inListItem);
+                else foreach (var key in Walk(element, Activator.CreateInstance(element)!, path + ":N", true)) yield return key;
+            }
+            else if (Generic(t, typeof(Dictionary<,>)) is [_, var valueType])
+            {
+                if (IsSimple(valueType)) yield return new ConfigKey(path + ":<id>", valueType, KeyShape.Map, value, inListItem);
+                else foreach (var key in Walk(valueType, Activator.CreateInstance(valueType)!, path + ":<id>", true)) yield return key;
+            }
+            else
+            {
+                foreach (var key in Walk(t, value ?? Activator.CreateInstance(t)!, path, inListItem)) yield return key;
+            }
+        }
+    }
+
+    private static bool IsSimple(Type t)
+    {
+        t = Nullable.GetUnderlyingType(t) ?? t;
+        return t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(decimal) || t == typeof(TimeSpan) || t == typeof(Uri);
+    }
+
+    private static Type[]? Generic(Type t, Type definition) =>
+        t.IsGenericType && t.GetGenericTypeDefinition() == definition ? t.GetGenericArguments() : null;
+
+    /// <summary>The word docs/configuration.md uses for a value type.</summary>
+    public static string TypeWord(Type t) => t switch
+    {
+        _ when t == typeof(TimeSpan) => "duration",
+        _ when t == typeof(bool) => "bool",
+        _ when t == typeof(int) || t == typeof(long) => "integer",
+        _ when t == typeof(double) => "number",
+        _ when t == typeof(string) => "string",
+        _ when t == typeof(Uri) => "URL",
+        { IsEnum: true } => "enum",
+        _ => throw new InvalidOperationException($"no documented type word for {t}"),
+    };
+}

@@ -1,0 +1,57 @@
+using System.Text;
+using CirrusExporter.Metrics;
+
+namespace CirrusExporter.UnitTests;
+
+public sealed class ExpositionWriterTests
+{
+    private static readonly MetricDefinition Info = new("x_info", "gauge", ["name", "module"], "d", "s", null);
+
+    private static string Write(Action<ExpositionWriter> write)
+    {
+        var sb = new StringBuilder();
+        write(new ExpositionWriter(sb));
+        return sb.ToString();
+    }
+
+    [Fact]
+    public void Help_escapes_backslash_and_newline_but_not_quotes()
+    {
+        Assert.Equal("# HELP x_info a \\\\ b\\nc \"d\"\n# TYPE x_info gauge\n",
+            Write(w => w.Family(Info, "a \\ b\nc \"d\"")));
+    }
+
+    [Fact]
+    public void Label_values_escape_backslash_quote_and_newline()
+    {
+        Assert.Equal("x_info{name=\"Web \\\"chat\\\" \\\\ ops\\nline2\",module=\"\"} 1\n",
+            Write(w => w.Sample(Info, 1, "Web \"chat\" \\ ops\nline2", "")));
+    }
+
+    [Fact]
+    public void Label_values_pass_utf8_through()
+    {
+        Assert.Equal("x_info{name=\"Služba – 客服\",module=\"chat\"} 1\n", Write(w => w.Sample(Info, 1, "Služba – 客服", "chat")));
+    }
+
+    [Theory]
+    [InlineData(0.0, "0")]
+    [InlineData(12.0, "12")]
+    [InlineData(0.1, "0.1")]
+    [InlineData(1234567.25, "1234567.25")]
+    [InlineData(1e21, "1E+21")]
+    [InlineData(double.NaN, "NaN")]
+    [InlineData(double.PositiveInfinity, "+Inf")]
+    [InlineData(double.NegativeInfinity, "-Inf")]
+    public void Values_use_the_text_format_spelling(double value, string text)
+    {
+        Assert.Equal($"cirrus_up {text}\n", Write(w => w.Sample(MetricCatalogue.Up, value)));
+    }
+
+    [Fact]
+    public void Labels_follow_the_definition_order()
+    {
+        Assert.Equal("cirrus_stream_objects{stream_id=\"7\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 41\n",
+            Write(w => w.Sample(MetricCatalogue.StreamObjects, 41, "7", "0", "chat", "open")));
+    }
+}

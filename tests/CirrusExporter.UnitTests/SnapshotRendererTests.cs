@@ -1,0 +1,161 @@
+using System.Text;
+using CirrusExporter.Api;
+using CirrusExporter.Configuration;
+using CirrusExporter.Metrics;
+using CirrusExporter.Snapshot;
+
+namespace CirrusExporter.UnitTests;
+
+public sealed class SnapshotRendererTests
+{
+    private const int Chat = 9, WhatsApp = 13, Open = 1, Resolved = 2, InProcess = 8, Pending = 15;
+
+    private static StatRow Row(int module, long stream, long sub, int status, long count) => new(module, stream, sub, status, count);
+
+    private static CirrusOptions Options(params StreamOptions[] streams) => new() { ApiToken = "t", Streams = [.. streams] };
+
+    private static Dictionary<string, string> Render(CirrusOptions options, StreamCatalogue catalogue, params CollectorData[] data)
+    {
+        var states = data.Select((d, i) => new CollectorState($"c{i}", true, TimeSpan.FromSeconds(30)) { Data = d })
+            .ToDictionary(s => s.Name);
+        var renderer = new SnapshotRenderer(options, new LabelNames(options));
+        return renderer.Render(states, catalogue).ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetString(kv.Value));
+    }
+
+    /// <summary>The sample lines of one family, in order.</summary>
+    private static List<string> Lines(string part, string family) =>
+        part.Split('\n').Where(l => l.StartsWith(family + "{", StringComparison.Ordinal)).ToList();
+
+    [Fact]
+    public void Availability_is_one_hot_plus_the_raw_code()
+    {
+        var options = Options(new StreamOptions { Id = 11345 });
+        var catalogue = StreamCatalogue.Build(options, StreamCatalogue.Empty, null, null);
+        var part = Render(options, catalogue, new AvailabilityData(new Dictionary<StreamKey, int> { [new(11345, 0)] = 2 }))["c0"];
+
+        Assert.Equal(
+        [
+            "cirrus_stream_availability_state{stream_id=\"11345\",sub_stream_id=\"0\",state=\"inactive\"} 0",
+            "cirrus_stream_availability_state{stream_id=\"11345\",sub_stream_id=\"0\",state=\"available\"} 0",
+            "cirrus_stream_availability_state{stream_id=\"11345\",sub_stream_id=\"0\",state=\"busy\"} 1",
+            "cirrus_stream_availability_state{stream_id=\"11345\",sub_stream_id=\"0\",state=\"unavailable\"} 0",
+        ], Lines(part, "cirrus_stream_availability_state"));
+        Assert.Equal(["cirrus_stream_availability_state_code{stream_id=\"11345\",sub_stream_id=\"0\"} 2"], Lines(part, "cirrus_stream_availability_state_code"));
+        Assert.Contains($"# HELP cirrus_stream_availability_state {MetricCatalogue.Help(MetricCatalogue.StreamAvailabilityState, options.Collectors)}\n# TYPE cirrus_stream_availability_state gauge\n", part);
+    }
+
+    [Fact]
+    public void Availability_is_sorted_numerically_and_limited_to_watched_streams()
+    {
+        var options = Options(new StreamOptions { Id = 10 }, new StreamOptions { Id = 2, SubStreams = [5, 1] });
+        var catalogue = StreamCatalogue.Build(options, StreamCatalogue.Empty, null, null);
+        var states = new Dictionary<StreamKey, int> { [new(10, 0)] = 1, [new(2, 5)] = 3, [new(2, 1)] = 0, [new(99, 0)] = 1 };
+        var part = Render(options, catalogue, new AvailabilityData(states))["c0"];
+
+        Assert.Equal(
+        [
+            "cirrus_stream_availability_state_code{stream_id=\"2\",sub_stream_id=\"1\"} 0",
+            "cirrus_stream_availability_state_code{stream_id=\"2\",sub_stream_id=\"5\"} 3",
+            "cirrus_stream_availability_state_code{stream_id=\"10\",sub_stream_id=\"0\"} 1",
+        ], Lines(part, "cirrus_stream_availability_state_code"));
+    }
+
+    [Fact]
+    public void Stream_stats_zero_fill_known_combinations_sum_duplicates_and_sort_by_ids()
+    {
+        var options = Options();
+        var previous = StreamCatalogue.Build(options, StreamCatalogue.Empty,
+            [Row(Chat, 10, 0, InProcess, 2), Row(Chat, 10, 0, Open, 1), Row(WhatsApp, 2, 0, Pending, 1)], null);
+        StatRow[] now = [Row(WhatsApp, 2, 0, Open, 3), Row(Chat, 10, 0, Open, 4), Row(Chat, 10, 0, Open, 1)];
+        var catalogue = StreamCatalogue.Build(options, previous, now, null);
+        var part = Render(options, catalogue, new StreamStatsData(now))["c0"];
+
+        Assert.Equal(
+        [
+            "cirrus_stream_objects{stream_id=\"2\",sub_stream_id=\"0\",module=\"whatsapp\",status=\"open\"} 3",
+            "cirrus_stream_objects{stream_id=\"2\",sub_stream_id=\"0\",module=\"whatsapp\",status=\"pending\"} 0",
+            "cirrus_stream_objects{stream_id=\"10\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 5",
+            "cirrus_stream_objects{stream_id=\"10\",sub_stream_id=\"0\",module=\"chat\",status=\"in_process\"} 0",
+        ], Lines(part, "cirrus_stream_objects"));
+    }
+
+    [Fact]
+    public void Sla_families_zero_fill_sla_combinations_and_open_statuses_of_known_stats()
+    {
+        var options = Options();
+        StatRow[] stats = [Row(Chat, 1, 0, Open, 5), Row(Chat, 1, 0, Resolved, 9)];
+        var previous = StreamCatalogue.Build(options, StreamCatalogue.Empty, stats, new SlaLists([], [Row(Chat, 1, 0, InProcess, 1)]));
+        var sla = new SlaLists([Row(Chat, 1, 0, Open, 3)], []);
+        var catalogue = StreamCatalogue.Build(options, previous, stats, sla);
+        var part = Render(options, catalogue, new SlaData(sla))["c0"];
+
+        Assert.Equal(
+        [
+            "cirrus_stream_sla_exception_objects{stream_id=\"1\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 3",
+            "cirrus_stream_sla_exception_objects{stream_id=\"1\",sub_stream_id=\"0\",module=\"chat\",status=\"in_process\"} 0",
+        ], Lines(part, "cirrus_stream_sla_exception_objects"));
+        Assert.Equal(
+        [
+            "cirrus_stream_sla_critical_objects{stream_id=\"1\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 0",
+            "cirrus_stream_sla_critical_objects{stream_id=\"1\",sub_stream_id=\"0\",module=\"chat\",status=\"in_process\"} 0",
+        ], Lines(part, "cirrus_stream_sla_critical_objects"));
+    }
+
+    [Fact]
+    public void Open_statuses_for_sla_zero_fill_follow_the_configuration()
+    {
+        var options = Options();
+        options.Collectors.Objects.OpenStatuses = [Pending];
+        StatRow[] stats = [Row(Chat, 1, 0, Open, 5), Row(Chat, 1, 0, Pending, 2)];
+        var catalogue = StreamCatalogue.Build(options, StreamCatalogue.Empty, stats, null);
+        var part = Render(options, catalogue, new SlaData(new SlaLists([], [])))["c0"];
+
+        Assert.Equal(["cirrus_stream_sla_exception_objects{stream_id=\"1\",sub_stream_id=\"0\",module=\"chat\",status=\"pending\"} 0"],
+            Lines(part, "cirrus_stream_sla_exception_objects"));
+    }
+
+    [Fact]
+    public void Oldest_age_is_per_stream_with_sub_stream_zero()
+    {
+        var options = Options(new StreamOptions { Id = 12 }, new StreamOptions { Id = 3, SubStreams = [4] });
+        var catalogue = StreamCatalogue.Build(options, StreamCatalogue.Empty, null, null);
+        var part = Render(options, catalogue, new ObjectsData(new Dictionary<long, double> { [12] = 90.5, [3] = 0, [99] = 7 }))["c0"];
+
+        Assert.Equal(
+        [
+            "cirrus_stream_oldest_open_object_age_seconds{stream_id=\"3\",sub_stream_id=\"0\"} 0",
+            "cirrus_stream_oldest_open_object_age_seconds{stream_id=\"12\",sub_stream_id=\"0\"} 90.5",
+        ], Lines(part, "cirrus_stream_oldest_open_object_age_seconds"));
+    }
+
+    [Fact]
+    public void Info_escapes_names_and_leaves_unknown_modules_empty()
+    {
+        var options = Options(new StreamOptions { Id = 5, Name = "Web \"chat\" \\ EU\nnight" }, new StreamOptions { Id = 4 });
+        options.ModuleNames["13"] = "wa";
+        var catalogue = StreamCatalogue.Build(options, StreamCatalogue.Empty, [Row(WhatsApp, 5, 0, Open, 1)], null);
+        var parts = Render(options, catalogue);
+
+        Assert.Equal(
+        [
+            "cirrus_stream_info{stream_id=\"4\",sub_stream_id=\"0\",name=\"4\",module=\"\"} 1",
+            "cirrus_stream_info{stream_id=\"5\",sub_stream_id=\"0\",name=\"Web \\\"chat\\\" \\\\ EU\\nnight\",module=\"wa\"} 1",
+        ], Lines(parts[SnapshotRenderer.InfoPart], "cirrus_stream_info"));
+    }
+
+    [Fact]
+    public void Only_collectors_with_data_get_a_part_and_info_is_always_rendered()
+    {
+        var options = Options();
+        var states = new Dictionary<string, CollectorState>
+        {
+            ["availability"] = new("availability", true, TimeSpan.FromSeconds(30)),
+            ["stream_stats"] = new("stream_stats", true, TimeSpan.FromSeconds(30)) { Data = new StreamStatsData([]) },
+        };
+        var parts = new SnapshotRenderer(options, new LabelNames(options)).Render(states, StreamCatalogue.Empty);
+
+        Assert.Equal(["info", "stream_stats"], parts.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal($"# HELP cirrus_stream_objects {MetricCatalogue.Help(MetricCatalogue.StreamObjects, options.Collectors)}\n# TYPE cirrus_stream_objects gauge\n",
+            Encoding.UTF8.GetString(parts["stream_stats"]));
+    }
+}

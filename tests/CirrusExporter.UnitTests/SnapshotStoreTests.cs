@@ -1,0 +1,88 @@
+using CirrusExporter.Api;
+using CirrusExporter.Configuration;
+using CirrusExporter.Metrics;
+using CirrusExporter.Snapshot;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CirrusExporter.UnitTests;
+
+public sealed class SnapshotStoreTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
+
+    private static (SnapshotStore Store, FakeTimeProvider Time) NewStore(CirrusOptions options)
+    {
+        var time = new FakeTimeProvider(Start);
+        return (new SnapshotStore(Options.Create(options), new LabelNames(options), time), time);
+    }
+
+    private static CirrusOptions Configured() => new() { ApiToken = "t", Streams = [new StreamOptions { Id = 1, Name = "Web chat" }] };
+
+    private static Func<CollectorState, CollectorState> Fetched(CollectorData data, DateTimeOffset at) =>
+        s => s with { Data = data, DataTime = at, LastSuccess = at, LastAttempt = at, LastSucceeded = true };
+
+    [Fact]
+    public void The_first_snapshot_has_generation_zero_every_collector_and_only_the_info_part()
+    {
+        var (store, _) = NewStore(Configured());
+        var snapshot = store.Current;
+
+        Assert.Equal(0, snapshot.Generation);
+        Assert.Equal(ApiEndpoint.All.Order(), snapshot.Collectors.Keys.Order());
+        Assert.All(snapshot.Collectors.Values, c => Assert.Null(c.Data));
+        Assert.Equal([SnapshotRenderer.InfoPart], snapshot.Parts.Keys);
+        Assert.Equal(["1/0 Web chat"], snapshot.Catalogue.Streams.Select(s => $"{s.Key.StreamId}/{s.Key.SubStreamId} {s.Name}"));
+        Assert.Equal(TimeSpan.FromSeconds(60), snapshot.Collectors[ApiEndpoint.Objects].Interval);
+    }
+
+    [Fact]
+    public void Each_publish_replaces_the_snapshot_and_increments_the_generation()
+    {
+        var (store, time) = NewStore(Configured());
+        var before = store.Current;
+
+        var first = store.Publish(ApiEndpoint.Availability, Fetched(new AvailabilityData(new Dictionary<StreamKey, int> { [new(1, 0)] = 1 }), time.GetUtcNow()));
+        var second = store.Publish(ApiEndpoint.Availability, s => s with { LastSucceeded = false, LastError = "boom" });
+
+        Assert.Equal((1L, 2L), (first.Generation, second.Generation));
+        Assert.Same(second, store.Current);
+        Assert.Null(before.Collectors[ApiEndpoint.Availability].Data);
+        Assert.True(first.Collectors[ApiEndpoint.Availability].LastSucceeded);
+        Assert.Equal("boom", second.Collectors[ApiEndpoint.Availability].LastError);
+        Assert.IsType<AvailabilityData>(second.Collectors[ApiEndpoint.Availability].Data);
+        Assert.Contains(ApiEndpoint.Availability, second.Parts.Keys);
+    }
+
+    [Fact]
+    public void Discovery_uses_stream_stats_only_while_they_are_fresh()
+    {
+        var (store, time) = NewStore(Configured());
+        store.Publish(ApiEndpoint.StreamStats, Fetched(new StreamStatsData([new StatRow(9, 3, 0, 1, 4)]), time.GetUtcNow()));
+        Assert.Equal([1L, 3L], store.Current.Catalogue.Streams.Select(s => s.Key.StreamId));
+
+        // A failed refresh keeps the last data; it still counts while younger than MaxDataAge.
+        time.Advance(TimeSpan.FromMinutes(5));
+        store.Publish(ApiEndpoint.StreamStats, s => s with { LastSucceeded = false, LastAttempt = time.GetUtcNow() });
+        Assert.Equal([1L, 3L], store.Current.Catalogue.Streams.Select(s => s.Key.StreamId));
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        store.Publish(ApiEndpoint.Availability, s => s with { LastAttempt = time.GetUtcNow() });
+        Assert.Equal([1L], store.Current.Catalogue.Streams.Select(s => s.Key.StreamId));
+        Assert.Empty(store.Current.Catalogue.KnownStatCombos);
+    }
+
+    [Fact]
+    public void Sla_lists_feed_the_catalogue_only_while_fresh()
+    {
+        var (store, time) = NewStore(Configured());
+        var sla = new SlaLists([new StatRow(13, 1, 0, 1, 2)], []);
+        store.Publish(ApiEndpoint.SlaExceptions, Fetched(new SlaData(sla), time.GetUtcNow()));
+        Assert.Equal(13, store.Current.Catalogue.Streams.Single().ModuleId);
+
+        time.Advance(TimeSpan.FromMinutes(6));
+        var fresh = store.Publish(ApiEndpoint.StreamStats, Fetched(new StreamStatsData([new StatRow(9, 1, 0, 1, 1)]), time.GetUtcNow()));
+        // The remembered module is overwritten by fresh stats, not by the stale SLA list.
+        Assert.Equal(9, fresh.Catalogue.Streams.Single().ModuleId);
+    }
+}

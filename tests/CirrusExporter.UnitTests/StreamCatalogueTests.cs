@@ -1,0 +1,109 @@
+using CirrusExporter.Api;
+using CirrusExporter.Configuration;
+using CirrusExporter.Snapshot;
+
+namespace CirrusExporter.UnitTests;
+
+public sealed class StreamCatalogueTests
+{
+    private const int Chat = 9, WhatsApp = 13, Open = 1, InProcess = 8, Resolved = 2;
+
+    private static CirrusOptions Options(bool discover = true) => new()
+    {
+        ApiToken = "t",
+        DiscoverStreams = discover,
+        Streams =
+        [
+            new StreamOptions { Id = 1, Name = "Web chat" },
+            new StreamOptions { Id = 2, SubStreams = [5, 6] },
+        ],
+    };
+
+    private static StatRow Row(int module, long stream, long sub, int status, long count) => new(module, stream, sub, status, count);
+
+    private static string Describe(StreamCatalogue c) =>
+        string.Join(" ", c.Streams.Select(s => $"{s.Key.StreamId}/{s.Key.SubStreamId}:{s.Name}:{s.ModuleId?.ToString() ?? "-"}"));
+
+    [Fact]
+    public void Configured_streams_come_first_then_discovered_ones_in_api_order()
+    {
+        var c = StreamCatalogue.Build(Options(), StreamCatalogue.Empty,
+            [Row(Chat, 3, 0, Open, 4), Row(WhatsApp, 1, 0, Open, 2), Row(WhatsApp, 2, 5, Open, 1), Row(Chat, 3, 0, InProcess, 1), Row(Chat, 4, 9, Open, 1)], null);
+
+        Assert.Equal("1/0:Web chat:13 2/5:2:13 2/6:2:- 3/0:3:9 4/9:4:9", Describe(c));
+        Assert.Equal(new HashSet<long> { 1, 2, 3, 4 }, c.StreamIds);
+    }
+
+    [Fact]
+    public void Without_discovery_only_configured_ids_are_kept_but_their_unlisted_sub_streams_are_added()
+    {
+        var c = StreamCatalogue.Build(Options(discover: false), StreamCatalogue.Empty,
+            [Row(Chat, 3, 0, Open, 4), Row(Chat, 1, 7, Open, 2)], null);
+
+        Assert.Equal("1/0:Web chat:- 2/5:2:- 2/6:2:- 1/7:Web chat:9", Describe(c));
+        Assert.Equal(new HashSet<long> { 1, 2 }, c.StreamIds);
+        Assert.DoesNotContain(c.KnownStatCombos, k => k.Key.StreamId == 3);
+    }
+
+    [Fact]
+    public void Combinations_are_remembered_while_the_stream_exists_and_forgotten_when_it_goes()
+    {
+        var options = new CirrusOptions { ApiToken = "t" };
+        var first = StreamCatalogue.Build(options, StreamCatalogue.Empty,
+            [Row(Chat, 7, 0, Open, 4), Row(Chat, 7, 0, InProcess, 2), Row(WhatsApp, 8, 0, Open, 1)],
+            new SlaLists([Row(WhatsApp, 8, 0, Open, 1)], [Row(Chat, 7, 0, Resolved, 1)]));
+        var second = StreamCatalogue.Build(options, first, [Row(Chat, 7, 0, Open, 5)], new SlaLists([], []));
+
+        Assert.Equal("7/0:7:9", Describe(second));
+        Assert.Equal(
+            new HashSet<(StreamKey, int, int)> { (new StreamKey(7, 0), Chat, Open), (new StreamKey(7, 0), Chat, InProcess) },
+            second.KnownStatCombos.ToHashSet());
+        Assert.Equal(new HashSet<(StreamKey, int, int)> { (new StreamKey(7, 0), Chat, Resolved) }, second.KnownSlaCombos.ToHashSet());
+    }
+
+    [Fact]
+    public void Sla_rows_of_unwatched_streams_are_not_remembered()
+    {
+        var c = StreamCatalogue.Build(Options(discover: false), StreamCatalogue.Empty, [],
+            new SlaLists([Row(Chat, 77, 0, Open, 3)], [Row(Chat, 1, 0, Open, 1)]));
+
+        Assert.Equal(new HashSet<(StreamKey, int, int)> { (new StreamKey(1, 0), Chat, Open) }, c.KnownSlaCombos.ToHashSet());
+        Assert.DoesNotContain(c.StreamIds, id => id == 77);
+    }
+
+    [Fact]
+    public void A_streams_module_is_remembered_after_it_leaves_the_stats()
+    {
+        var first = StreamCatalogue.Build(Options(), StreamCatalogue.Empty, [Row(WhatsApp, 1, 0, Open, 2)], null);
+        var second = StreamCatalogue.Build(Options(), first, [], null);
+
+        Assert.Equal("1/0:Web chat:13 2/5:2:- 2/6:2:-", Describe(second));
+    }
+
+    [Fact]
+    public void Stats_set_the_module_before_sla_lists_do()
+    {
+        var c = StreamCatalogue.Build(Options(), StreamCatalogue.Empty,
+            [Row(WhatsApp, 1, 0, Open, 2)],
+            new SlaLists([Row(Chat, 1, 0, Open, 1), Row(Chat, 2, 6, Open, 1)], []));
+
+        Assert.Equal("1/0:Web chat:13 2/5:2:- 2/6:2:9", Describe(c));
+    }
+
+    [Fact]
+    public void Without_fresh_stats_discovered_streams_drop_out_and_configured_ones_stay()
+    {
+        var first = StreamCatalogue.Build(Options(), StreamCatalogue.Empty, [Row(Chat, 3, 0, Open, 4), Row(Chat, 1, 0, Open, 1)], null);
+        var stale = StreamCatalogue.Build(Options(), first, null, null);
+
+        Assert.Equal("1/0:Web chat:9 2/5:2:- 2/6:2:-", Describe(stale));
+        Assert.Equal(new HashSet<(StreamKey, int, int)> { (new StreamKey(1, 0), Chat, Open) }, stale.KnownStatCombos.ToHashSet());
+    }
+
+    [Fact]
+    public void A_blank_name_falls_back_to_the_id()
+    {
+        var options = new CirrusOptions { ApiToken = "t", Streams = [new StreamOptions { Id = 42, Name = "  " }] };
+        Assert.Equal("42/0:42:-", Describe(StreamCatalogue.Build(options, StreamCatalogue.Empty, null, null)));
+    }
+}

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Proves every Grafana dashboard query against live data: the Cirrus simulator, the exporter
+# polling it and Prometheus (the shipped rules loaded) scraping the exporter as job "cirrus".
+# A short 429 storm makes the throttling and retry series exist. Then check.mjs runs every
+# variable query and every panel target and expects data from each.
+# Last line: "N passed, N failed"; exits non-zero when any check failed.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+cd "$root"
+
+exporter_dll=src/CirrusExporter/bin/Release/net10.0/cirrus-exporter.dll
+simulator_dll=src/CirrusSimulator/bin/Release/net10.0/CirrusSimulator.dll
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  local pid
+  for pid in ${pids[@]+"${pids[@]}"}; do kill "$pid" 2>/dev/null; done
+  for pid in ${pids[@]+"${pids[@]}"}; do wait "$pid" 2>/dev/null; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# fail MESSAGE [LOG...]: the stack could not be brought up; one failed check.
+fail() {
+  local log
+  echo "FAIL $1"
+  for log in "${@:2}"; do
+    echo "     --- $(basename "$log") (last lines)"
+    tail -n 20 "$log" | sed 's/^/     /'
+  done
+  echo "0 passed, 1 failed"
+  exit 1
+}
+
+free_port() {
+  node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
+}
+
+# wait_for SECONDS COMMAND...: retries COMMAND every half second until it succeeds or time runs out.
+wait_for() {
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@" >/dev/null 2>&1; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.5
+  done
+}
+
+# prom_true QUERY: the instant query returns at least one series.
+prom_true() {
+  curl -sf "http://127.0.0.1:$prom_port/api/v1/query" --data-urlencode "query=$1" \
+    | node -e 'let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => process.exit(JSON.parse(s).data.result.length > 0 ? 0 : 1));'
+}
+
+if [ ! -f "$exporter_dll" ] || [ ! -f "$simulator_dll" ]; then
+  dotnet build CirrusExporter.sln -c Release -nologo >"$work/build.log" 2>&1 || fail "dotnet build -c Release" "$work/build.log"
+fi
+
+sim_port=$(free_port)
+exporter_port=$(free_port)
+prom_port=$(free_port)
+token=e2e-dashboards-token
+
+# The tenant, at a fixed Wednesday 10:30 (the daily peak) so the data does not depend on the clock:
+#   31001 Chat desk: one agent, many arrivals, so conversations always wait, pass the SLA-critical
+#         mark and breach the SLA;
+#   31002 WhatsApp: two sub-streams, staffed;
+#   31003 Legacy SMS: inactive.
+dotnet "$simulator_dll" --urls "http://127.0.0.1:$sim_port" --Simulator:Token=$token --Simulator:Seed=7 \
+  --Simulator:StartTime=2026-03-04T10:30:00Z --Simulator:WarmUp=00:30:00 \
+  --Simulator:Streams:0:Id=31001 --Simulator:Streams:0:ModuleId=9 --Simulator:Streams:0:BusinessHours=24/7 \
+  --Simulator:Streams:0:Agents=1 --Simulator:Streams:0:AgentCapacity=1 --Simulator:Streams:0:ArrivalsPerHour=600 \
+  --Simulator:Streams:0:HandleTimeSeconds=3600 --Simulator:Streams:0:SlaSeconds=300 \
+  --Simulator:Streams:1:Id=31002 --Simulator:Streams:1:ModuleId=13 --Simulator:Streams:1:SubStreams:0=5 \
+  --Simulator:Streams:1:SubStreams:1=6 --Simulator:Streams:1:Agents=4 --Simulator:Streams:1:ArrivalsPerHour=40 \
+  --Simulator:Streams:1:OutboundPerHour=6 --Simulator:Streams:1:SlaSeconds=600 \
+  --Simulator:Streams:2:Id=31003 --Simulator:Streams:2:ModuleId=14 --Simulator:Streams:2:Active=false \
+  >"$work/simulator.log" 2>&1 &
+pids+=($!)
+wait_for 30 curl -sf "http://127.0.0.1:$sim_port/admin" || fail "simulator did not start" "$work/simulator.log"
+
+# Every collector every 2 s; short retry back-off so that retries fit in a refresh.
+dotnet "$exporter_dll" --Web:ListenAddress=127.0.0.1:$exporter_port \
+  --Cirrus:BaseUrl=http://127.0.0.1:$sim_port --Cirrus:ApiToken=$token \
+  --Cirrus:Streams:0:Id=31001 "--Cirrus:Streams:0:Name=Chat desk" \
+  --Cirrus:Streams:1:Id=31002 --Cirrus:Streams:1:Name=WhatsApp \
+  --Cirrus:Streams:1:SubStreams:0=5 --Cirrus:Streams:1:SubStreams:1=6 \
+  --Cirrus:Streams:2:Id=31003 "--Cirrus:Streams:2:Name=Legacy SMS" \
+  --Cirrus:Collectors:Availability:Interval=00:00:02 --Cirrus:Collectors:StreamStats:Interval=00:00:02 \
+  --Cirrus:Collectors:SlaExceptions:Interval=00:00:02 --Cirrus:Collectors:Objects:Interval=00:00:02 \
+  --Cirrus:Http:RetryBaseDelay=00:00:00.100 \
+  >"$work/exporter.log" 2>&1 &
+pids+=($!)
+wait_for 30 curl -sf "http://127.0.0.1:$exporter_port/readyz" || fail "exporter not ready" "$work/exporter.log"
+
+mkdir -p "$work/prometheus"
+cat >"$work/prometheus/prometheus.yml" <<EOF
+global:
+  scrape_interval: 2s
+  evaluation_interval: 2s
+rule_files:
+$(for f in "$root"/rules/*.yml; do echo "  - $f"; done)
+scrape_configs:
+  - job_name: cirrus
+    static_configs:
+      - targets: ['127.0.0.1:$exporter_port']
+EOF
+prometheus --config.file="$work/prometheus/prometheus.yml" --storage.tsdb.path="$work/prometheus/data" \
+  --web.listen-address="127.0.0.1:$prom_port" --log.level=warn >"$work/prometheus.log" 2>&1 &
+pids+=($!)
+wait_for 30 curl -sf "http://127.0.0.1:$prom_port/-/ready" || fail "prometheus not ready" "$work/prometheus.log"
+wait_for 30 prom_true 'up{job="cirrus"} == 1 and on() cirrus_up == 1' \
+  || fail "prometheus does not scrape a ready exporter" "$work/prometheus.log" "$work/exporter.log"
+
+# A partial 429 storm: some calls throttled and retried, not enough to open the circuit.
+curl -sf -X POST "http://127.0.0.1:$sim_port/admin/faults?throttleRate=0.4" >/dev/null || fail "could not start the 429 storm"
+storm_seen=0
+wait_for 30 prom_true 'cirrus_api_requests_total{code="429"} and on() cirrus_api_retries_total > 0' && storm_seen=1
+curl -sf -X POST "http://127.0.0.1:$sim_port/admin/faults/reset" >/dev/null || fail "could not end the 429 storm"
+[ "$storm_seen" -eq 1 ] || fail "no 429 or retry series after the storm" "$work/exporter.log"
+
+# Enough samples for the 30s rate windows, the throttling counters included.
+wait_for 60 prom_true 'count_over_time(cirrus_api_requests_total{code="429"}[30s]) >= 10 and on() count_over_time(cirrus_up[30s]) >= 10' \
+  || fail "too few samples in prometheus" "$work/prometheus.log"
+
+PROM_URL="http://127.0.0.1:$prom_port" JOB=cirrus INSTANCE="127.0.0.1:$exporter_port" STREAMS=31001,31002 \
+  node "$here/check.mjs"
