@@ -1,6 +1,7 @@
 using CirrusExporter.Configuration;
 using CirrusExporter.Http;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CirrusExporter.UnitTests;
 
@@ -10,13 +11,11 @@ public sealed class ApiTokenProviderTests : IDisposable
 
     public void Dispose() => _dir.Delete(recursive: true);
 
-    private static ApiTokenProvider Provider(CirrusOptions o) => new(Options.Create(o));
+    private readonly FakeTimeProvider _time = new();
 
-    private static void Write(string path, string text, DateTime stamp)
-    {
-        File.WriteAllText(path, text);
-        File.SetLastWriteTimeUtc(path, stamp);
-    }
+    private ApiTokenProvider Provider(CirrusOptions o) => new(Options.Create(o), _time);
+
+    private static void Write(string path, string text) => File.WriteAllText(path, text);
 
     [Fact]
     public void The_configured_token_is_trimmed()
@@ -25,39 +24,28 @@ public sealed class ApiTokenProviderTests : IDisposable
     }
 
     [Fact]
-    public void A_token_file_wins_over_the_token_and_is_re_read_when_it_changes()
+    public void A_token_file_wins_over_the_token_and_is_re_read_after_five_seconds()
     {
         var path = Path.Combine(_dir.FullName, "token");
-        Write(path, "first\n", new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        Write(path, "first\n");
         var provider = Provider(new CirrusOptions { ApiToken = "ignored", ApiTokenFile = path });
         Assert.Equal("first", provider.GetToken());
 
-        Write(path, "second\n", new DateTime(2026, 1, 2, 0, 0, 0, DateTimeKind.Utc));
+        Write(path, "second\n");
+        _time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal("first", provider.GetToken());
+        _time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal("second", provider.GetToken());
     }
 
     [Fact]
-    public void An_unchanged_file_is_not_re_read()
-    {
-        var path = Path.Combine(_dir.FullName, "token");
-        var stamp = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        Write(path, "first", stamp);
-        var provider = Provider(new CirrusOptions { ApiTokenFile = path });
-        Assert.Equal("first", provider.GetToken());
-
-        // Same modification time: the cached token is served, so the file is read once per change, not per call.
-        Write(path, "other", stamp);
-        Assert.Equal("first", provider.GetToken());
-    }
-
-    [Fact(Skip = "Known bug: ApiTokenProvider reads the symlink's own modification time, so a Kubernetes secret rotation is missed. Remove this Skip with the fix.")]
     public void A_secret_rotated_behind_a_symlink_is_picked_up()
     {
         // Kubernetes secret volumes: token -> ..data/token, and ..data is swapped to a new folder on rotation.
         var v1 = Directory.CreateDirectory(Path.Combine(_dir.FullName, "v1"));
         var v2 = Directory.CreateDirectory(Path.Combine(_dir.FullName, "v2"));
-        Write(Path.Combine(v1.FullName, "token"), "first", new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
-        Write(Path.Combine(v2.FullName, "token"), "second", new DateTime(2026, 1, 2, 0, 0, 0, DateTimeKind.Utc));
+        Write(Path.Combine(v1.FullName, "token"), "first");
+        Write(Path.Combine(v2.FullName, "token"), "second");
         var data = Path.Combine(_dir.FullName, "..data");
         Directory.CreateSymbolicLink(data, v1.FullName);
         var token = Path.Combine(_dir.FullName, "token");
@@ -67,6 +55,7 @@ public sealed class ApiTokenProviderTests : IDisposable
 
         Directory.Delete(data);
         Directory.CreateSymbolicLink(data, v2.FullName);
+        _time.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal("second", provider.GetToken());
     }
 }

@@ -52,7 +52,6 @@ public sealed class OptionsValidationTests
         { "Cirrus:Collectors:StreamStats:Timeout", o => o.Collectors.StreamStats.Timeout = TimeSpan.FromSeconds(-1) },
         { "Cirrus:MaxDataAge", o => o.MaxDataAge = TimeSpan.FromSeconds(45) },
         { "Cirrus:DiscoverStreams", o => o.Collectors.StreamStats.Enabled = false },
-        { "Cirrus:Collectors:Objects:OpenStatuses", o => o.Collectors.Objects.OpenStatuses.Clear() },
         { "Cirrus:Collectors:Objects:OpenStatuses", o => o.Collectors.Objects.OpenStatuses.Add(0) },
         { "Cirrus:Collectors:Objects:PageSize", o => o.Collectors.Objects.PageSize = 0 },
         { "Cirrus:Collectors:Objects:PageSize", o => o.Collectors.Objects.PageSize = 101 },

@@ -55,7 +55,7 @@ public sealed class CirrusResponseReader(long maxResponseBytes, SlaItem1 slaItem
             var created = Property(item, "createdTime");
             if (created is not { ValueKind: JsonValueKind.String } c || !TryTimestamp(c.GetString()!, out var createdTime))
                 throw Shape(endpoint, "data item createdTime", created ?? item);
-            items.Add(new StreamObject(OptionalInteger(item, "objectId", endpoint), (int)OptionalInteger(item, "statusId", endpoint), createdTime));
+            items.Add(new StreamObject(OptionalInteger(item, "objectId", endpoint), Int32(OptionalInteger(item, "statusId", endpoint), item, endpoint), createdTime));
         }
         return items;
     }
@@ -170,14 +170,17 @@ public sealed class CirrusResponseReader(long maxResponseBytes, SlaItem1 slaItem
             var count = RequiredInteger(row, "c", endpoint, alias: "count");
             if (count < 0) throw Shape(endpoint, "row with a negative count", row);
             rows.Add(new StatRow(
-                (int)RequiredInteger(row, "moduleId", endpoint),
+                Int32(RequiredInteger(row, "moduleId", endpoint), row, endpoint),
                 RequiredInteger(row, "streamId", endpoint),
                 Property(row, "subStreamId") is { } sub && sub.ValueKind != JsonValueKind.Null ? Integer(sub, row, "subStreamId", endpoint) : 0,
-                (int)RequiredInteger(row, "statusId", endpoint),
+                Int32(RequiredInteger(row, "statusId", endpoint), row, endpoint),
                 count));
         }
         return rows;
     }
+
+    private static int Int32(long value, JsonElement row, string endpoint) =>
+        value is >= int.MinValue and <= int.MaxValue ? (int)value : throw Shape(endpoint, "row with an id out of range", row);
 
     private static long RequiredInteger(JsonElement obj, string name, string endpoint, string? alias = null)
     {

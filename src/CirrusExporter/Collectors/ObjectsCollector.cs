@@ -19,7 +19,8 @@ public sealed class ObjectsCollector(ICirrusApi api, CirrusResponseReader reader
     public async Task<RefreshResult> CollectAsync(MetricsSnapshot current, CancellationToken cancellationToken)
     {
         var o = options.Value.Collectors.Objects;
-        var statuses = string.Join(",", o.OpenStatuses.Select(s => s.ToString(CultureInfo.InvariantCulture)));
+        var open = o.EffectiveOpenStatuses;
+        var statuses = string.Join(",", open.Select(s => s.ToString(CultureInfo.InvariantCulture)));
         var now = time.GetUtcNow();
         var (from, to) = ((now - o.LookBack).ToUnixTimeSeconds(), now.ToUnixTimeSeconds());
 
@@ -31,7 +32,7 @@ public sealed class ObjectsCollector(ICirrusApi api, CirrusResponseReader reader
                 using var response = await api.GetStreamObjects(stream, from, to, statuses, "asc", "createdtime", page, o.PageSize, ct);
                 var items = await reader.ReadStreamObjectsAsync(response, Name, ct);
                 // Items without a status are trusted to match the filter; others are checked, in case it was ignored.
-                foreach (var item in items.Where(i => i.StatusId == 0 || o.OpenStatuses.Contains(i.StatusId)))
+                foreach (var item in items.Where(i => i.StatusId == 0 || open.Contains(i.StatusId)))
                     if (oldest is null || item.CreatedTime < oldest) oldest = item.CreatedTime;
                 if (items.Count < o.PageSize) break;
             }

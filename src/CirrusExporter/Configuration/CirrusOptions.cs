@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace CirrusExporter.Configuration;
 
 /// <summary>Everything under the "Cirrus" configuration section.</summary>
@@ -46,7 +44,6 @@ public enum SlaItem1
 
 public sealed class StreamOptions
 {
-    [Range(1, long.MaxValue)]
     public long Id { get; set; }
 
     public string? Name { get; set; }
@@ -90,8 +87,11 @@ public sealed class ObjectsCollectorOptions : CollectorOptions
     /// <summary>How far back the oldest-open search looks; the API requires a time range.</summary>
     public TimeSpan LookBack { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>ObjectStatusType ids that count as open (1 Open, 8 In Process by default).</summary>
-    public List<int> OpenStatuses { get; set; } = [1, 8];
+    /// <summary>ObjectStatusType ids that count as open; empty means 1 Open and 8 In Process.</summary>
+    /// <remarks>Empty by default because configuration binding appends to a list instead of replacing it.</remarks>
+    public List<int> OpenStatuses { get; set; } = [];
+
+    public IReadOnlyList<int> EffectiveOpenStatuses => OpenStatuses.Count > 0 ? OpenStatuses : [1, 8];
 
     /// <summary>Items per page; 1 suffices because the API sorts by created time ascending.</summary>
     public int PageSize { get; set; } = 1;

@@ -55,7 +55,7 @@ public sealed class CirrusOptionsValidator : IValidateOptions<CirrusOptions>
         if (o.DiscoverStreams && !c.StreamStats.Enabled)
             Fail("DiscoverStreams", "needs Collectors:StreamStats:Enabled, since streams are discovered from /stats/streams");
 
-        if (c.Objects.OpenStatuses.Count == 0 || c.Objects.OpenStatuses.Any(s => s <= 0))
+        if (c.Objects.OpenStatuses.Any(s => s <= 0))
             Fail("Collectors:Objects:OpenStatuses", "must list ObjectStatusType ids, e.g. [1, 8]");
         if (c.Objects.PageSize is < 1 or > 100) Fail("Collectors:Objects:PageSize", "must be between 1 and 100");
         if (c.Objects.MaxPages < 1) Fail("Collectors:Objects:MaxPages", "must be at least 1");
@@ -74,10 +74,10 @@ public sealed class CirrusOptionsValidator : IValidateOptions<CirrusOptions>
         if (h.CircuitBreakDuration < TimeSpan.FromMilliseconds(500)) Fail("Http:CircuitBreakDuration", "must be at least 00:00:00.5");
         if (h.MaxResponseBytes < 1024) Fail("Http:MaxResponseBytes", "must be at least 1024");
 
-        foreach (var (key, value) in o.ModuleNames.Concat(o.StatusNames))
-            if (!int.TryParse(key, out _) || !LabelValue.IsValidName(value))
-                Fail(o.ModuleNames.ContainsKey(key) ? $"ModuleNames:{key}" : $"StatusNames:{key}",
-                    "must map a numeric id to a lower-case name of letters, digits and underscores");
+        foreach (var (section, names) in new[] { ("ModuleNames", o.ModuleNames), ("StatusNames", o.StatusNames) })
+            foreach (var (key, value) in names)
+                if (!int.TryParse(key, out _) || !LabelValue.IsValidName(value))
+                    Fail($"{section}:{key}", "must map a numeric id to a lower-case name of letters, digits and underscores");
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

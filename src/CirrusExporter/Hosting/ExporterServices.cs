@@ -48,9 +48,10 @@ public static class ExporterServices
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<MetricsWriter>();
 
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<WebOptions>>((kestrel, web) =>
+        // Reads the raw value: a bad one must reach ConfigurationErrors as one line, not throw inside Build().
+        services.AddOptions<KestrelServerOptions>().Configure(kestrel =>
         {
-            ListenEndpoint.TryParse(web.Value.ListenAddress, out var endpoint);
+            if (!ListenEndpoint.TryParse(config[$"{WebOptions.Section}:ListenAddress"] ?? new WebOptions().ListenAddress, out var endpoint)) return;
             if (endpoint.Host is "*") kestrel.ListenAnyIP(endpoint.Port);
             else if (endpoint.Host is "localhost") kestrel.ListenLocalhost(endpoint.Port);
             else kestrel.Listen(IPAddress.Parse(endpoint.Host.Trim('[', ']')), endpoint.Port);

@@ -4,13 +4,15 @@ using Microsoft.Extensions.Options;
 namespace CirrusExporter.Http;
 
 /// <summary>
-/// Supplies the bearer token. A token file is re-read when its modification time changes, so a rotated
-/// Kubernetes or Docker secret takes effect without a restart.
+/// Supplies the bearer token. A token file is re-read every few seconds, so a rotated Docker or
+/// Kubernetes secret takes effect without a restart (Kubernetes swaps a symlink, which leaves the
+/// file's own modification time unchanged, so the content is what is checked).
 /// </summary>
-public sealed class ApiTokenProvider(IOptions<CirrusOptions> options)
+public sealed class ApiTokenProvider(IOptions<CirrusOptions> options, TimeProvider time)
 {
+    private static readonly TimeSpan RereadAfter = TimeSpan.FromSeconds(5);
     private readonly object _gate = new();
-    private DateTime _fileStamp;
+    private DateTimeOffset _readAt;
     private string? _fileToken;
 
     public string GetToken()
@@ -19,11 +21,11 @@ public sealed class ApiTokenProvider(IOptions<CirrusOptions> options)
         if (string.IsNullOrEmpty(o.ApiTokenFile)) return o.ApiToken?.Trim() ?? "";
         lock (_gate)
         {
-            var stamp = File.GetLastWriteTimeUtc(o.ApiTokenFile);
-            if (_fileToken is null || stamp != _fileStamp)
+            var now = time.GetUtcNow();
+            if (_fileToken is null || now - _readAt >= RereadAfter)
             {
                 _fileToken = File.ReadAllText(o.ApiTokenFile).Trim();
-                _fileStamp = stamp;
+                _readAt = now;
             }
             return _fileToken;
         }

@@ -85,11 +85,17 @@ public static class MetricCatalogue
         "Always 1; carries the exporter's version, source revision and .NET runtime.",
         "exporter", null);
 
+    public static readonly MetricDefinition ProcessResidentMemory = new(
+        "process_resident_memory_bytes", "gauge", [],
+        "Resident memory size of the exporter process in bytes.",
+        "exporter", null);
+
     public static readonly IReadOnlyList<MetricDefinition> All =
     [
         StreamAvailabilityState, StreamAvailabilityStateCode, StreamObjects, StreamSlaExceptionObjects,
         StreamSlaCriticalObjects, StreamOldestOpenObjectAge, StreamInfo, Up, CollectorSuccess,
         CollectorLastSuccess, CollectorDuration, ApiRequests, ApiRetries, ApiRequestDuration, BuildInfo,
+        ProcessResidentMemory,
     ];
 
     /// <summary>HELP text: what it is, where it comes from and, for cached families, how often it is refreshed.</summary>

@@ -25,6 +25,9 @@ public sealed class SelfMetrics
             new HistogramConfiguration { Buckets = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         factory.CreateGauge(MetricCatalogue.BuildInfo.Name, MetricCatalogue.BuildInfo.Description, MetricCatalogue.BuildInfo.Labels)
             .WithLabels(BuildInfo.Version, BuildInfo.Revision, BuildInfo.Runtime).Set(1);
+        // prometheus-net exports process_working_set_bytes; the name every dashboard expects is this one.
+        var rss = factory.CreateGauge(MetricCatalogue.ProcessResidentMemory.Name, MetricCatalogue.ProcessResidentMemory.Description);
+        Registry.AddBeforeCollectCallback(() => rss.Set(Environment.WorkingSet));
     }
 
     public CollectorRegistry Registry { get; }

@@ -29,7 +29,7 @@ public sealed class SnapshotRenderer(CirrusOptions options, LabelNames labels)
                 case AvailabilityData a: Availability(w, a, catalogue); break;
                 case StreamStatsData s: StatFamily(w, MetricCatalogue.StreamObjects, s.Rows, catalogue.KnownStatCombos, catalogue); break;
                 case SlaData sla:
-                    var openCombos = catalogue.KnownStatCombos.Where(c => options.Collectors.Objects.OpenStatuses.Contains(c.Status));
+                    var openCombos = catalogue.KnownStatCombos.Where(c => options.Collectors.Objects.EffectiveOpenStatuses.Contains(c.Status));
                     var zeroFill = catalogue.KnownSlaCombos.Concat(openCombos).ToHashSet();
                     StatFamily(w, MetricCatalogue.StreamSlaExceptionObjects, sla.Lists.Breaches, zeroFill, catalogue);
                     StatFamily(w, MetricCatalogue.StreamSlaCriticalObjects, sla.Lists.Critical, zeroFill, catalogue);
@@ -73,7 +73,7 @@ public sealed class SnapshotRenderer(CirrusOptions options, LabelNames labels)
         foreach (var combo in known)
             if (catalogue.StreamIds.Contains(combo.Key.StreamId))
                 values[(combo.Key.StreamId, combo.Key.SubStreamId, combo.Module, combo.Status)] = 0;
-        foreach (var row in rows)
+        foreach (var row in rows.Where(r => catalogue.StreamIds.Contains(r.StreamId)))
         {
             var k = (row.StreamId, row.SubStreamId, row.ModuleId, row.StatusId);
             values[k] = values.GetValueOrDefault(k) + row.Count;
