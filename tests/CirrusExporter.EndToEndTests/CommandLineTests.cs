@@ -54,6 +54,17 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Json_logging_writes_one_json_object_per_line_with_a_line_per_refresh_at_debug()
+    {
+        var (code, _, stderr) = await ExporterProcess.RunAsync(null, "--demo", "--once", "--Log:Format=Json", "--Log:Level=Debug");
+        Assert.Equal(0, code);
+        var events = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        var refreshed = events.Where(e => e.GetProperty("@mt").GetString()!.StartsWith("Collector {Collector} refreshed", StringComparison.Ordinal))
+            .Select(e => e.GetProperty("Collector").GetString()).Order().ToList();
+        Assert.Equal(["availability", "objects", "sla_exceptions", "stream_stats"], refreshed);
+    }
+
+    [Fact]
     public async Task Once_exits_non_zero_when_a_collector_fails()
     {
         var port = ExporterProcess.FreePort(); // nothing listens there
