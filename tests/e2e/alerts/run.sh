@@ -1,0 +1,345 @@
+#!/usr/bin/env bash
+# End-to-end alerting: the shipped rules (rules/) and Alertmanager config
+# (alertmanager/alertmanager.yml) against a real Prometheus and Alertmanager,
+# fed by the exporter polling the simulator, with a webhook standing in for the
+# pager and chat receivers.
+#
+# Time is compressed by SCALE (60): every `for:` and range window in the rules
+# and the route's group_wait/group_interval/repeat_interval are divided by it
+# (5m -> 5s, [1h] -> [60s], group_wait 30s -> 500ms); the exporter refreshes
+# every 2 s and Prometheus scrapes and evaluates every second. Thresholds,
+# expressions, routes, grouping and inhibit rules stay as shipped.
+#
+# The tenant has no natural traffic: per-hour thresholds (the backlog trend is
+# deriv(...) * 3600) do not compress with time, so ordinary arrivals would look
+# like growth. Its conversations are the breaches the test injects.
+#   11345 Web chat      24/7          healthy, then breached
+#   11346 WhatsApp      24/7          healthy bystander with sub-streams 12 and 14
+#   11354 Weekend chat  one day, 3 days from today: outside business hours, breached
+#
+# Phases: healthy (no alert, no notification), breach (the SLA page and its
+# delay), API failure (token revoked: one monitoring page, stream alerts inhibited).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here/../../.."
+
+SCALE=60
+HEALTHY_SECONDS=60
+COLLECTOR_INTERVAL=2   # seconds, every collector
+MAX_DATA_AGE=30        # seconds; leaves time to see stream alerts inhibited before their data is withdrawn
+
+passed=0
+failed=0
+exporter_dll=src/CirrusExporter/bin/Release/net10.0/cirrus-exporter.dll
+simulator_dll=src/CirrusSimulator/bin/Release/net10.0/CirrusSimulator.dll
+
+pass() { passed=$((passed + 1)); echo "ok   $1"; }
+fail() {
+  failed=$((failed + 1))
+  echo "FAIL $1"
+  [[ $# -gt 1 ]] && printf '%s\n' "$2" | sed 's/^/     /'
+  return 0
+}
+# check NAME COMMAND...: runs COMMAND, counts it, shows its output on failure.
+check() {
+  local name=$1 output
+  shift
+  if output=$("$@" 2>&1); then pass "$name"; else fail "$name" "$output"; fi
+}
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  local pid i
+  for pid in ${pids[@]+"${pids[@]}"}; do kill "$pid" 2>/dev/null; done
+  for pid in ${pids[@]+"${pids[@]}"}; do
+    for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+finish() {
+  echo "$passed passed, $failed failed"
+  [[ $failed -eq 0 ]]
+  exit
+}
+
+# free_ports N: N distinct ports nothing listens on, below the kernel's ephemeral range, where the
+# outgoing connections of the processes started here cannot take them before they bind.
+free_ports() {
+  local first port found=0
+  read -r first _ </proc/sys/net/ipv4/ip_local_port_range
+  for port in $(shuf -i "20000-$((first - 1))" -n 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
+    echo "$port"
+    found=$((found + 1))
+    [[ $found -lt $1 ]] || return 0
+  done
+  return 1
+}
+
+now_ms() { date +%s%3N; }
+
+# wait_for SECONDS COMMAND...: polls COMMAND every 0.5 s until it succeeds.
+wait_for() {
+  local end=$(($(date +%s) + $1))
+  shift
+  until "$@" >/dev/null 2>&1; do
+    [[ $(date +%s) -lt $end ]] || return 1
+    sleep 0.5
+  done
+}
+
+http_ok() { curl -fsS --max-time 2 -o /dev/null "$1"; }
+q() { node "$here/query.mjs" "$@"; }
+
+# Shown on failure: what Prometheus and Alertmanager hold, and the tail of every log.
+diagnostics() {
+  echo "--- Prometheus /api/v1/alerts"
+  curl -sS --max-time 5 "$prom/api/v1/alerts"; echo
+  echo "--- Alertmanager alerts"
+  q am-alerts "$am"
+  echo "--- webhook notifications"
+  q notifications "$work/notifications.jsonl"
+  local log
+  for log in simulator exporter prometheus alertmanager webhook; do
+    echo "--- $log.log (tail)"
+    tail -n 25 "$work/$log.log"
+  done
+}
+
+# --- prerequisites ----------------------------------------------------------
+
+for tool in node npm curl prometheus prometheus-alertmanager dotnet; do
+  command -v "$tool" >/dev/null || { fail "$tool is installed"; finish; }
+done
+check "npm ci (tests/e2e/alerts)" npm ci --prefix "$here" --no-audit --no-fund --loglevel=error
+if [[ ! -f $exporter_dll || ! -f $simulator_dll ]]; then
+  check "dotnet build CirrusExporter.sln -c Release" dotnet build CirrusExporter.sln -c Release -nologo
+fi
+[[ $failed -eq 0 ]] || finish
+
+# --- start the stack ----------------------------------------------------------
+
+ports=$(free_ports 4) || { fail "free loopback ports"; finish; }
+read -r sim_port exporter_port prom_port am_port <<<"$(paste -sd' ' <<<"$ports")"
+sim=http://127.0.0.1:$sim_port
+exporter=http://127.0.0.1:$exporter_port
+prom=http://127.0.0.1:$prom_port
+am=http://127.0.0.1:$am_port
+token=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+closed_day=$(LC_ALL=C date -u -d '+3 days' +%a)
+
+node "$here/webhook.mjs" "$work/webhook.port" "$work/notifications.jsonl" >"$work/webhook.log" 2>&1 &
+pids+=($!)
+wait_for 10 test -s "$work/webhook.port" || { fail "webhook receiver starts"; finish; }
+webhook=http://127.0.0.1:$(cat "$work/webhook.port")
+
+# stream INDEX ID NAME MODULE HOURS [SUB_STREAM...]: simulator options of one stream without traffic.
+stream() {
+  local s=--Simulator:Streams:$1 j=0 sub
+  printf '%s\n' "$s:Id=$2" "$s:Name=$3" "$s:ModuleId=$4" "$s:BusinessHours=$5" "$s:Agents=4" "$s:ArrivalsPerHour=0" "$s:SlaSeconds=120"
+  shift 5
+  for sub in "$@"; do printf '%s\n' "$s:SubStreams:$j=$sub"; j=$((j + 1)); done
+}
+mapfile -t sim_streams < <(stream 0 11345 "Web chat" 9 24/7; stream 1 11346 WhatsApp 13 24/7 12 14;
+  stream 2 11354 "Weekend chat" 9 "$closed_day 08:00-18:00")
+Simulator__Token=$token dotnet "$simulator_dll" --urls "$sim" "${sim_streams[@]}" >"$work/simulator.log" 2>&1 &
+pids+=($!)
+
+interval=$(printf '00:00:%02d' "$COLLECTOR_INTERVAL")
+Cirrus__ApiToken=$token dotnet "$exporter_dll" \
+  --Cirrus:BaseUrl="$sim" --Web:ListenAddress="127.0.0.1:$exporter_port" \
+  --Cirrus:Streams:0:Id=11345 "--Cirrus:Streams:0:Name=Web chat" \
+  --Cirrus:Streams:1:Id=11346 --Cirrus:Streams:1:Name=WhatsApp --Cirrus:Streams:1:SubStreams:0=12 --Cirrus:Streams:1:SubStreams:1=14 \
+  --Cirrus:Streams:2:Id=11354 "--Cirrus:Streams:2:Name=Weekend chat" \
+  --Cirrus:Collectors:Availability:Interval=$interval --Cirrus:Collectors:StreamStats:Interval=$interval \
+  --Cirrus:Collectors:SlaExceptions:Interval=$interval --Cirrus:Collectors:Objects:Interval=$interval \
+  --Cirrus:MaxDataAge="$(printf '00:00:%02d' "$MAX_DATA_AGE")" --Cirrus:Http:MaxRetries=0 \
+  >"$work/exporter.log" 2>&1 &
+pids+=($!)
+
+node "$here/configure.mjs" "$work/config" "$SCALE" "127.0.0.1:$exporter_port" "127.0.0.1:$am_port" "$webhook" \
+  >"$work/configure.log" 2>&1 || { fail "configure.mjs writes the scaled configuration" "$(cat "$work/configure.log")"; finish; }
+# FOR_SLA, GROUP_WAIT, GROUP_INTERVAL: scaled seconds, as read from the shipped files.
+. "$work/config/timings.env"
+
+prometheus-alertmanager --config.file="$work/config/alertmanager.yml" --storage.path="$work/alertmanager" \
+  --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= >"$work/alertmanager.log" 2>&1 &
+pids+=($!)
+prometheus --config.file="$work/config/prometheus.yml" --storage.tsdb.path="$work/prometheus" \
+  --web.listen-address="127.0.0.1:$prom_port" >"$work/prometheus.log" 2>&1 &
+pids+=($!)
+
+# Ready: every process answers, and Prometheus has evaluated the rules on scraped data (a named
+# stream:cirrus_stream_info:names series per configured stream and sub-stream) with no alert left
+# over from start-up.
+stack_ready() {
+  wait_for 30 http_ok "$sim/admin" || { echo "simulator not answering"; return 1; }
+  wait_for 30 http_ok "$exporter/readyz" || { echo "exporter not ready"; return 1; }
+  wait_for 30 http_ok "$am/-/ready" || { echo "alertmanager not ready"; return 1; }
+  wait_for 30 http_ok "$prom/-/ready" || { echo "prometheus not ready"; return 1; }
+  names_ready() { [[ $(q prom-query "$prom" 'stream:cirrus_stream_info:names{name=~"Web chat|WhatsApp|Weekend chat"}' | wc -l) -eq 4 ]]; }
+  wait_for 30 names_ready || { echo "no named stream:cirrus_stream_info:names series for the 4 (sub-)streams"; q prom-query "$prom" 'stream:cirrus_stream_info:names'; return 1; }
+  no_alerts() { [[ -z $(q prom-alerts "$prom") ]]; }
+  wait_for 30 no_alerts || { q prom-alerts "$prom"; return 1; }
+}
+check "stack starts: simulator, exporter, Prometheus (scaled rules), Alertmanager, webhook" stack_ready
+[[ $failed -eq 0 ]] || { diagnostics; finish; }
+echo "     scaling: $(paste -sd';' "$work/config/scaling.txt" | sed 's/;/; /g')"
+
+# --- healthy phase --------------------------------------------------------------
+
+# Sample Prometheus every second; any pending or firing alert is a rule that is true on healthy data.
+seen=$work/healthy-alerts.txt
+: >"$seen"
+end=$(($(date +%s) + HEALTHY_SECONDS))
+while [[ $(date +%s) -lt $end ]]; do
+  q prom-alerts "$prom" >>"$seen" 2>&1
+  sleep 1
+done
+healthy_data() {
+  local out
+  out=$(q prom-query "$prom" "min_over_time(cirrus_up[${HEALTHY_SECONDS}s])")
+  [[ $out == *$'\t1' ]] || { echo "cirrus_up dipped: $out"; return 1; }
+  out=$(q prom-query "$prom" "count(min_over_time(cirrus_stream_availability_state_code[${HEALTHY_SECONDS}s]) == 1 and max_over_time(cirrus_stream_availability_state_code[${HEALTHY_SECONDS}s]) == 1)")
+  [[ $out == *$'\t3' ]] || { echo "want 3 (sub-)streams available throughout, got: $out"; return 1; }
+  out=$(q prom-query "$prom" "min_over_time(cirrus_stream_availability_state_code{stream_id=\"11354\"}[${HEALTHY_SECONDS}s])")
+  [[ $out == *$'\t3' ]] || { echo "want Weekend chat outside business hours (3), got: $out"; return 1; }
+}
+check "healthy: ${HEALTHY_SECONDS}s of fresh data; Web chat and WhatsApp available, Weekend chat closed" healthy_data
+if [[ -s $seen ]]; then
+  fail "healthy: no alert pending or firing in Prometheus for ${HEALTHY_SECONDS}s" "$(sort -u "$seen")"
+else
+  pass "healthy: no alert pending or firing in Prometheus for ${HEALTHY_SECONDS}s"
+fi
+check "healthy: no notification reached the webhook" test ! -s "$work/notifications.jsonl"
+
+# --- breach phase ---------------------------------------------------------------
+
+inject() { curl -fsS --max-time 5 -X POST "$sim/admin/streams/$1/breach?count=3&holdSeconds=3600"; }
+check "breach: 3 conversations injected on Weekend chat (outside business hours)" inject 11354
+t_breach=$(now_ms)
+check "breach: 3 conversations injected on Web chat" inject 11345
+
+want_labels='{alert_class="stream", collector="sla_exceptions", instance="127.0.0.1:'$exporter_port'", job="cirrus", name="Web chat", severity="critical", stream_id="11345", sub_stream_id="0"}'
+sla_page() { q notifications "$work/notifications.jsonl" "$t_breach" | awk -F'\t' '$2 == "pager" && $4 == "firing" && $5 == "CirrusStreamSlaBreached"'; }
+# Whatever Prometheus reports for the closed stream meanwhile; stays empty.
+closed_alerts=$work/closed-stream-alerts.txt
+: >"$closed_alerts"
+sla_paged() {
+  q prom-alerts "$prom" | grep 'stream_id="11354"' >>"$closed_alerts"
+  [[ -n $(sla_page) ]]
+}
+if wait_for 60 sla_paged; then
+  page=$(sla_page | head -n 1)
+  delay=$(awk -F'\t' -v t0="$t_breach" '{ printf "%.1f", ($1 - t0) / 1000 }' <<<"$page")
+  pass "breach: CirrusStreamSlaBreached paged through Alertmanager"
+  page_content() {
+    local labels summary description
+    labels=$(cut -f6 <<<"$page") summary=$(cut -f7 <<<"$page") description=$(cut -f8 <<<"$page")
+    [[ $labels == "$want_labels" ]] || { echo "labels: $labels"; echo "want:   $want_labels"; return 1; }
+    [[ $summary == "SLA breached on stream Web chat" ]] || { echo "summary: $summary"; return 1; }
+    [[ $description == "Stream Web chat (stream_id 11345, sub_stream_id 0) has open conversations past their SLA: 3." ]] \
+      || { echo "description: $description"; return 1; }
+  }
+  check "breach: the page names stream Web chat (stream_id 11345, sub_stream_id 0) and the 3 breaches" page_content
+  # Upper bound: one collector interval, one scrape, the recording and the alerting group's evaluation,
+  # for:, group_wait, plus 1.5 s for the HTTP hops and the collectors' own run time.
+  bound=$(awk -v c="$COLLECTOR_INTERVAL" -v f="$FOR_SLA" -v g="$GROUP_WAIT" 'BEGIN { printf "%.1f", c + 1 + 1 + 1 + f + g + 1.5 }')
+  delay_in_bounds() { awk -v d="$delay" -v lo="$FOR_SLA" -v hi="$bound" 'BEGIN { exit !(d >= lo && d <= hi) }'; }
+  check "breach: detection delay ${delay} s (breach injected -> webhook), within for: ${FOR_SLA} s .. ${bound} s" delay_in_bounds
+else
+  fail "breach: CirrusStreamSlaBreached paged through Alertmanager" "$(q prom-alerts "$prom")"
+fi
+
+# Settle before the failure: the breach raised nothing but the SLA alert, in Prometheus or in
+# Alertmanager, and Alertmanager has sent all it would (quiet for group_interval + 1 s).
+settled() {
+  local last
+  [[ $(q prom-alerts "$prom" | cut -f1,2,3) == "firing"$'\t'"CirrusStreamSlaBreached"$'\t'"$want_labels" ]] || return 1
+  [[ $(q am-alerts "$am" | grep -vc "^active"$'\t'"CirrusStreamSlaBreached"$'\t') -eq 0 ]] || return 1
+  last=$(q notifications "$work/notifications.jsonl" | tail -n 1 | cut -f1)
+  awk -v l="$last" -v now="$(now_ms)" -v gi="$GROUP_INTERVAL" 'BEGIN { exit !(now - l > (gi + 1) * 1000) }'
+}
+check "breach: alerts settle to CirrusStreamSlaBreached alone" wait_for 75 settled
+q prom-alerts "$prom" | grep 'stream_id="11354"' >>"$closed_alerts"
+closed_stream_silent() {
+  local out
+  out=$(q prom-query "$prom" 'stream:cirrus_stream_sla_exception_objects:sum{stream_id="11354"}')
+  [[ $out == *$'\t3' ]] || { echo "the closed stream's breaches are not in Prometheus: $out"; return 1; }
+  [[ ! -s $closed_alerts ]] || { sort -u "$closed_alerts"; return 1; }
+  ! q notifications "$work/notifications.jsonl" | grep 'stream_id="11354"'
+}
+check "breach: Weekend chat (outside business hours) has 3 breaches in Prometheus but no alert, no notification" closed_stream_silent
+
+# --- failure phase: the API rejects the token -----------------------------------------
+
+t_revoke=$(now_ms)
+check "failure: token revoked in the simulator" curl -fsS --max-time 5 -o /dev/null -X POST "$sim/admin/faults?tokenRevoked=true"
+
+notifications_since_revoke() { q notifications "$work/notifications.jsonl" "$t_revoke"; }
+token_page() { notifications_since_revoke | awk -F'\t' '$2 == "pager" && $4 == "firing" && $5 == "CirrusApiTokenRejected"'; }
+token_paged() { [[ -n $(token_page) ]]; }
+if wait_for 45 token_paged; then
+  pass "failure: CirrusApiTokenRejected paged $(token_page | awk -F'\t' -v t0="$t_revoke" 'NR == 1 { printf "%.1f", ($1 - t0) / 1000 }') s after the revoke"
+else
+  fail "failure: CirrusApiTokenRejected paged"
+fi
+
+# The stream alert still firing in Prometheus is inhibited in Alertmanager; checked while its data is
+# still served (until MaxDataAge after the last successful refresh).
+sla_inhibited() {
+  local a
+  q prom-alerts "$prom" | grep -q "^firing"$'\t'"CirrusStreamSlaBreached"$'\t' || { echo "not firing in Prometheus"; return 1; }
+  a=$(q am-alerts "$am" | grep $'\t'"CirrusStreamSlaBreached"$'\t') || { echo "not in Alertmanager"; return 1; }
+  [[ $(cut -f1 <<<"$a") == suppressed && $(cut -f4 <<<"$a") == *CirrusApiTokenRejected* ]] || { echo "$a"; return 1; }
+}
+if wait_for 10 sla_inhibited; then
+  pass "failure: CirrusStreamSlaBreached, still firing in Prometheus, is inhibited by CirrusApiTokenRejected"
+else
+  fail "failure: CirrusStreamSlaBreached, still firing in Prometheus, is inhibited by CirrusApiTokenRejected" "$(sla_inhibited)"
+fi
+t_inhibited=$(now_ms)
+
+# The failure's consequences fire in Prometheus (collectors failing, then cirrus_up 0 once the data is
+# older than MaxDataAge) and are inhibited too.
+consequences_inhibited() {
+  local name a
+  for name in CirrusCollectorFailing CirrusExporterNotReady; do
+    q prom-alerts "$prom" | grep -q "^firing"$'\t'"$name"$'\t' || return 1
+    a=$(q am-alerts "$am" | grep $'\t'"$name"$'\t') || return 1
+    ! grep -qv "^suppressed"$'\t' <<<"$a" || return 1
+  done
+}
+if wait_for $((MAX_DATA_AGE + 30)) consequences_inhibited; then
+  pass "failure: CirrusCollectorFailing and CirrusExporterNotReady fire in Prometheus, inhibited in Alertmanager"
+else
+  fail "failure: CirrusCollectorFailing and CirrusExporterNotReady fire in Prometheus, inhibited in Alertmanager" \
+    "$(q prom-alerts "$prom"; q am-alerts "$am")"
+fi
+# Let Alertmanager flush whatever it would send: group_wait, then one group_interval.
+sleep "$(awk -v w="$GROUP_WAIT" -v i="$GROUP_INTERVAL" 'BEGIN { print w + i + 1 }')"
+
+one_page() {
+  local out groups
+  out=$(notifications_since_revoke)
+  groups=$(cut -f2,3 <<<"$out" | sort -u)
+  [[ $(grep -c . <<<"$groups") -eq 1 && $(cut -f1 <<<"$groups") == pager ]] || { echo "$out"; return 1; }
+  [[ $(cut -f5 <<<"$out" | sort -u) == CirrusApiTokenRejected ]] || { echo "$out"; return 1; }
+}
+check "failure: exactly one notification group since the revoke, the CirrusApiTokenRejected page" one_page
+rejected_endpoints() {
+  local got
+  got=$(notifications_since_revoke | cut -f6 | grep -o 'endpoint="[a-z_]*"' | sort -u | paste -sd' ')
+  [[ $got == 'endpoint="availability" endpoint="objects" endpoint="sla_exceptions" endpoint="stream_stats"' ]] || { echo "$got"; return 1; }
+}
+check "failure: the page names the four rejected endpoints" rejected_endpoints
+no_stream_after_inhibition() { ! q notifications "$work/notifications.jsonl" "$t_inhibited" | grep 'alert_class="stream"'; }
+check "failure: no stream alert reached the webhook once inhibited" no_stream_after_inhibition
+
+[[ $failed -eq 0 ]] || diagnostics
+finish
