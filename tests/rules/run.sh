@@ -5,22 +5,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 
-passed=0
-failed=0
-
-# check NAME COMMAND...: runs COMMAND, counts it, shows its output on failure.
-check() {
-  local name=$1 output
-  shift
-  if output=$("$@" 2>&1); then
-    passed=$((passed + 1))
-    echo "ok   $name"
-  else
-    failed=$((failed + 1))
-    echo "FAIL $name"
-    printf '%s\n' "$output" | sed 's/^/     /'
-  fi
-}
+source tests/lib/check.sh
 
 # --- rule syntax and unit tests ---------------------------------------------
 
@@ -207,5 +192,4 @@ if check "alertmanager starts with the config" alertmanager_ready; then
     expect_state active alertname=CirrusStreamSlaCriticalBuildingUp instance=breach stream_id=2
 fi
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

@@ -6,22 +6,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/../.."
 
-passed=0
-failed=0
-
-# check NAME COMMAND...: runs COMMAND, counts it, shows its output on failure.
-check() {
-  local name=$1 output
-  shift
-  if output=$("$@" 2>&1); then
-    passed=$((passed + 1))
-    echo "ok   $name"
-  else
-    failed=$((failed + 1))
-    echo "FAIL $name"
-    printf '%s\n' "$output" | sed 's/^/     /'
-  fi
-}
+source "$here/../lib/check.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -171,5 +156,4 @@ check "Dockerfile build stage: the same restore and publish work" dockerfile_pub
 check "npm ci (tests/stack)" npm ci --prefix tests/stack --no-audit --no-fund --loglevel=error
 check "dockerfilelint Dockerfile" tests/stack/node_modules/.bin/dockerfilelint Dockerfile
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish
