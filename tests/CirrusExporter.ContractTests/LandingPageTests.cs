@@ -35,7 +35,7 @@ public sealed class LandingPageTests : IDisposable
         Assert.Contains("unrecognised SLA data", page);
         Assert.Contains("object{&lt;b&gt;:array}", page);
         Assert.Contains("<td>availability</td><td>30 s</td><td class=\"bad\">disabled</td>", page);
-        Assert.Contains("1 streams watched", page);
+        Assert.Contains("1 streams and sub-streams watched", page);
         Assert.DoesNotContain("Demo mode", page);
     }
 }

@@ -28,7 +28,7 @@ public static class LandingPage
               .Append(c.LastDuration is { } d ? MetricsWriter.Seconds(d.TotalSeconds) + " s" : "").Append("</td><td>")
               .Append(E(c.LastError)).Append("</td></tr>");
         }
-        sb.Append("</table><p>").Append(snapshot.Catalogue.Streams.Count).Append(" streams watched.</p></body></html>");
+        sb.Append("</table><p>").Append(snapshot.Catalogue.Streams.Count).Append(" streams and sub-streams watched.</p></body></html>");
         return sb.ToString();
     }
 }
