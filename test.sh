@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (Debian packages, npm packages per suite, NuGet packages by
 # restore), then the .NET suites (unit, contract, simulator, end-to-end) and the script suites (rules,
-# stack, dashboards, end-to-end alerting and dashboard queries). The last line is "N passed, N failed".
+# stack, dashboards, end-to-end alerting and dashboard queries, API cost and the Native AOT build). The last line is "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 
 log() { printf '\n== %s\n' "$*"; }
 
 # --- prerequisites -----------------------------------------------------------
-apt_packages=(prometheus prometheus-alertmanager docker-compose)
+# jq and curl for the script suites; gcc and zlib headers for the Native AOT build of tests/perf.
+apt_packages=(prometheus prometheus-alertmanager docker-compose jq curl gcc zlib1g-dev)
 # Node.js may come from elsewhere; Debian's is installed only when there is none.
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_packages+=(nodejs npm)
 missing=()
@@ -53,7 +54,7 @@ for project in tests/CirrusExporter.UnitTests tests/CirrusExporter.ContractTests
 done
 
 # --- script suites ---------------------------------------------------------------
-for suite in tests/rules tests/stack tests/dashboards tests/e2e/alerts tests/e2e/dashboards; do
+for suite in tests/rules tests/stack tests/dashboards tests/e2e/alerts tests/e2e/dashboards tests/perf; do
   [ -x "$suite/run.sh" ] || [ -f "$suite/run.sh" ] || continue
   log "$suite"
   output=$(bash "$suite/run.sh" 2>&1)

@@ -15,8 +15,8 @@ public sealed class SelfMetrics
     public SelfMetrics()
     {
         Registry = Prometheus.Metrics.NewCustomRegistry();
-        DotNetStats.Register(Registry);
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        Registry.AddBeforeCollectCallback(new ProcessMetrics(factory).Update);
 
         _requests = factory.CreateCounter(MetricCatalogue.ApiRequests.Name, MetricCatalogue.ApiRequests.Description, MetricCatalogue.ApiRequests.Labels);
         _retries = factory.CreateCounter(MetricCatalogue.ApiRetries.Name, MetricCatalogue.ApiRetries.Description, MetricCatalogue.ApiRetries.Labels);

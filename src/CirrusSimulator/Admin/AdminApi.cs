@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using CirrusSimulator.Api;
 using CirrusSimulator.Simulation;
 using Microsoft.AspNetCore.Builder;
@@ -18,35 +19,29 @@ internal static class AdminApi
     {
         var admin = routes.MapGroup("/admin").WithMetadata(AdminEndpoint.Instance);
         admin.MapGet("", Describe);
-        admin.MapGet("/faults", context => Json(context, 200, Service<FaultState>(context).Current));
+        admin.MapGet("/faults", context => Json(context, 200, Service<FaultState>(context).Current, AdminJsonContext.Default.Faults));
         admin.MapPost("/faults", UpdateFaults);
         admin.MapPost("/faults/reset", context =>
         {
             Service<FaultState>(context).Set(Faults.None);
-            return Json(context, 200, Faults.None);
+            return Json(context, 200, Faults.None, AdminJsonContext.Default.Faults);
         });
         admin.MapPost("/streams/{streamId}/breach", InjectBreach);
-        admin.MapGet("/calls", context => Json(context, 200, Service<CallCounter>(context).Snapshot()));
+        admin.MapGet("/calls", context => Json(context, 200, Service<CallCounter>(context).Snapshot(), AdminJsonContext.Default.DictionaryStringInt64));
         admin.MapPost("/calls/reset", context =>
         {
             var calls = Service<CallCounter>(context);
             calls.Reset();
-            return Json(context, 200, calls.Snapshot());
+            return Json(context, 200, calls.Snapshot(), AdminJsonContext.Default.DictionaryStringInt64);
         });
     }
 
     private static Task Describe(HttpContext context)
     {
         var options = Service<SimulatorOptions>(context);
-        return Json(context, 200, new
-        {
-            seed = options.Seed,
-            speedFactor = options.SpeedFactor,
-            largeTenantStreams = options.LargeTenantStreams,
-            faults = Service<FaultState>(context).Current,
-            calls = Service<CallCounter>(context).Snapshot(),
-            tenant = Service<Tenant>(context).Describe(),
-        });
+        var summary = new AdminSummary(options.Seed, options.SpeedFactor, options.LargeTenantStreams, Service<FaultState>(context).Current,
+            Service<CallCounter>(context).Snapshot(), Service<Tenant>(context).Describe());
+        return Json(context, 200, summary, AdminJsonContext.Default.AdminSummary);
     }
 
     /// <summary>Changes only the settings given as query parameters, e.g. ?errorRate=0.2&amp;latencyMs=500.</summary>
@@ -69,10 +64,10 @@ internal static class AdminApi
         }
         catch (FormatException e)
         {
-            return Json(context, 400, new { error = e.Message });
+            return Error(context, 400, e.Message);
         }
         state.Set(faults);
-        return Json(context, 200, faults);
+        return Json(context, 200, faults, AdminJsonContext.Default.Faults);
     }
 
     private static Task InjectBreach(HttpContext context)
@@ -91,13 +86,13 @@ internal static class AdminApi
         }
         catch (FormatException e)
         {
-            return Json(context, 400, new { error = e.Message });
+            return Error(context, 400, e.Message);
         }
         return Service<Tenant>(context).InjectBreach(streamId, subStreamId, count, TimeSpan.FromSeconds(holdSeconds)) switch
         {
-            InjectResult.Injected => Json(context, 200, new { streamId, injected = count }),
-            InjectResult.InactiveStream => Json(context, 409, new { error = $"stream {streamId} is inactive" }),
-            _ => Json(context, 404, new { error = $"unknown stream {streamId} or sub-stream" }),
+            InjectResult.Injected => Json(context, 200, new BreachInjected(streamId, count), AdminJsonContext.Default.BreachInjected),
+            InjectResult.InactiveStream => Error(context, 409, $"stream {streamId} is inactive"),
+            _ => Error(context, 404, $"unknown stream {streamId} or sub-stream"),
         };
     }
 
@@ -126,6 +121,9 @@ internal static class AdminApi
 
     private static T Service<T>(HttpContext context) where T : notnull => context.RequestServices.GetRequiredService<T>();
 
-    private static Task Json(HttpContext context, int status, object body) =>
-        Http.WriteJsonAsync(context, status, JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerOptions.Web));
+    private static Task Json<T>(HttpContext context, int status, T body, JsonTypeInfo<T> type) =>
+        Http.WriteJsonAsync(context, status, JsonSerializer.SerializeToUtf8Bytes(body, type));
+
+    internal static Task Error(HttpContext context, int status, string message) =>
+        Json(context, status, new AdminError(message), AdminJsonContext.Default.AdminError);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using CirrusSimulator.Admin;
 using CirrusSimulator.Simulation;
 using Microsoft.AspNetCore.Http;
@@ -24,8 +23,7 @@ internal sealed class GuardMiddleware(
         else if (metadata?.GetMetadata<AdminEndpoint>() is not null
             && !string.IsNullOrEmpty(options.AdminToken) && !Http.HasBearer(context, options.AdminToken))
         {
-            await Http.WriteJsonAsync(context, StatusCodes.Status401Unauthorized,
-                JsonSerializer.SerializeToUtf8Bytes(new { error = "admin token required" }));
+            await AdminApi.Error(context, StatusCodes.Status401Unauthorized, "admin token required");
         }
         else
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CirrusSimulator.Admin;
 using CirrusSimulator.Api;
 
 namespace CirrusSimulator.Simulation;
@@ -177,40 +178,27 @@ internal sealed class Tenant
     }
 
     /// <summary>A readable summary of the tenant for the admin API, materialised while the state is locked.</summary>
-    public object Describe()
+    public TenantSummary Describe()
     {
         lock (_gate)
         {
             var sim = Advance();
-            return new
-            {
-                simulatedTime = new DateTimeOffset(sim.Now, TimeSpan.Zero),
-                conversations = sim.ConversationCount,
-                conversationsCreated = sim.ConversationsCreated,
-                streams = sim.Streams.Select(s => new
-                {
-                    id = s.Id,
-                    name = s.Options.Name,
-                    moduleId = s.ModuleId,
-                    active = s.Active,
-                    open = s.Active && s.Calendar.IsOpen(sim.Now),
-                    state = sim.AvailabilityState(s, null, ignoreAutomation: true, autoAssign: false),
-                    queues = s.Queues.Select(q => new
-                    {
-                        subStreamId = q.SubStreamId,
-                        agents = q.Agents.Count,
-                        busySlots = q.Agents.Sum(a => a.Load),
-                        slots = q.Agents.Sum(a => a.Capacity),
-                        waiting = q.Waiting.Count,
-                        slaWarning = q.Waiting.Count(c => sim.SlaLevelOf(c) == SlaLevel.Warning),
-                        slaCritical = q.Waiting.Count(c => sim.SlaLevelOf(c) == SlaLevel.Critical),
-                        slaBreached = q.Waiting.Count(c => sim.SlaLevelOf(c) == SlaLevel.Breached),
-                        statuses = Enumerable.Range(1, StatusIds.Max)
-                            .Where(status => q.StatusCounts[status] > 0)
-                            .ToDictionary(status => status.ToString(CultureInfo.InvariantCulture), status => q.StatusCounts[status]),
-                    }).ToList(),
-                }).ToList(),
-            };
+            var streams = sim.Streams.Select(s => new StreamSummary(
+                s.Id, s.Options.Name, s.ModuleId, s.Active, s.Active && s.Calendar.IsOpen(sim.Now),
+                sim.AvailabilityState(s, null, ignoreAutomation: true, autoAssign: false),
+                s.Queues.Select(q => new QueueSummary(
+                    q.SubStreamId,
+                    q.Agents.Count,
+                    q.Agents.Sum(a => a.Load),
+                    q.Agents.Sum(a => a.Capacity),
+                    q.Waiting.Count,
+                    q.Waiting.Count(c => sim.SlaLevelOf(c) == SlaLevel.Warning),
+                    q.Waiting.Count(c => sim.SlaLevelOf(c) == SlaLevel.Critical),
+                    q.Waiting.Count(c => sim.SlaLevelOf(c) == SlaLevel.Breached),
+                    Enumerable.Range(1, StatusIds.Max)
+                        .Where(status => q.StatusCounts[status] > 0)
+                        .ToDictionary(status => status.ToString(CultureInfo.InvariantCulture), status => q.StatusCounts[status]))).ToList())).ToList();
+            return new TenantSummary(new DateTimeOffset(sim.Now, TimeSpan.Zero), sim.ConversationCount, sim.ConversationsCreated, streams);
         }
     }
 

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# API calls per refresh cycle of the long-running exporter while two Prometheus-like scrapers (an HA pair)
+# each scrape /metrics every SCRAPE_EVERY seconds, counted by the simulator's /admin/calls and compared
+# with the minimum for its stream layout: one availability call per stream or sub-stream, one objects
+# call per stream, one call to each stats endpoint.
+#   STREAMS=2000 LATENCY_MS=50 INTERVAL=30 CYCLES=3 SCRAPE_EVERY=1 bench/api-cost.sh
+set -u
+source "$(dirname "$0")/lib.sh"
+streams=${STREAMS:-2000} latency=${LATENCY_MS:-50} interval=${INTERVAL:-30} cycles=${CYCLES:-3} every=${SCRAPE_EVERY:-1}
+
+build_release || exit 1
+echo "machine: $(machine)"
+echo "tenant: $streams streams, latency $latency ms; every collector every $interval s; $cycles cycles; 2 scrapers every $every s"
+start_simulator sim --Simulator:LargeTenantStreams="$streams" --Simulator:Faults:LatencyMs="$latency" || exit 1
+want=$(minimum_calls)
+mapfile -t layout < <(layout_args)
+schedule=()
+for c in Availability StreamStats SlaExceptions Objects; do schedule+=(--Cirrus:Collectors:$c:Interval="00:00:$interval"); done
+reset_calls
+t0=$(date +%s%N)
+start_exporter exporter "${layout[@]}" "${schedule[@]}" --Cirrus:Http:MaxConcurrency=16 --Cirrus:Http:RateLimitPerSecond=0
+elapsed() { echo $(( ($(date +%s%N) - t0) / 1000000 )); }
+
+# Scrapers: every $every s for the whole run, like two Prometheus servers scraping the same target.
+end_ms=$(( (cycles * interval + 2) * 1000 ))
+for s in 1 2; do
+  ( n=0
+    while [ "$(elapsed)" -lt "$end_ms" ]; do
+      curl -s -o /dev/null "$exp_url/metrics" && n=$((n + 1))
+      sleep "$every"
+    done
+    echo "$n" >"$work/scrapes-$s" ) &
+  started_pids+=("$!")
+done
+
+# The k-th cycle starts about k x interval after start-up; counts are read 3 s before the next one starts.
+previous="0 0 0 0"
+printf '%-6s %-28s %-28s %s\n' cycle calls minimum verdict
+for k in $(seq "$cycles"); do
+  until [ "$(elapsed)" -ge $(( (k * interval - 3) * 1000 )) ]; do sleep 0.2; done
+  now=$(admin_calls)
+  delta=$(awk -v a="$now" -v b="$previous" 'BEGIN {split(a, x, " "); split(b, y, " "); print x[1] - y[1], x[2] - y[2], x[3] - y[3], x[4] - y[4]}')
+  printf '%-6s %-28s %-28s %s\n' "$k" "$delta" "$want" "$([ "$delta" = "$want" ] && echo minimum || echo ABOVE)"
+  previous=$now
+done
+wait_ready "$exp_url" 1 || echo "(exporter not ready at the end: a cycle took longer than the interval)"
+until [ -s "$work/scrapes-1" ] && [ -s "$work/scrapes-2" ]; do sleep 0.2; done
+echo "scrapes: $(cat "$work/scrapes-1") + $(cat "$work/scrapes-2")"
+curl -s "$exp_url/metrics" | grep '^cirrus_collector_duration_seconds'
