@@ -175,15 +175,15 @@ prometheus --config.file="$work/config/prometheus.yml" --storage.tsdb.path="$wor
 pids+=($!)
 
 # Ready: every process answers, and Prometheus has evaluated the rules on scraped data (a named
-# stream:cirrus_stream_info:names series per configured stream and sub-stream) with no alert left
-# over from start-up.
+# stream:cirrus_stream_info:names series per configured stream and sub-stream, plus the whole-stream
+# series of WhatsApp, which is split into sub-streams 12 and 14) with no alert left over from start-up.
 stack_ready() {
   wait_for 30 http_ok "$sim/admin" || { echo "simulator not answering"; return 1; }
   wait_for 30 http_ok "$exporter/readyz" || { echo "exporter not ready"; return 1; }
   wait_for 30 http_ok "$am/-/ready" || { echo "alertmanager not ready"; return 1; }
   wait_for 30 http_ok "$prom/-/ready" || { echo "prometheus not ready"; return 1; }
-  names_ready() { [[ $(q prom-query "$prom" 'stream:cirrus_stream_info:names{name=~"Web chat|WhatsApp|Weekend chat"}' | wc -l) -eq 4 ]]; }
-  wait_for 30 names_ready || { echo "no named stream:cirrus_stream_info:names series for the 4 (sub-)streams"; q prom-query "$prom" 'stream:cirrus_stream_info:names'; return 1; }
+  names_ready() { [[ $(q prom-query "$prom" 'stream:cirrus_stream_info:names{name=~"Web chat|WhatsApp|Weekend chat"}' | wc -l) -eq 5 ]]; }
+  wait_for 30 names_ready || { echo "no named stream:cirrus_stream_info:names series for the 5 (sub-)stream keys"; q prom-query "$prom" 'stream:cirrus_stream_info:names'; return 1; }
   no_alerts() { [[ -z $(q prom-alerts "$prom") ]]; }
   wait_for 30 no_alerts || { q prom-alerts "$prom"; return 1; }
 }
