@@ -6,19 +6,8 @@ public sealed class AvailabilityContractTests : IDisposable
 {
     private readonly Upstream _api = new();
 
-    private static Dictionary<string, string?> AvailabilityOnly(params (string Key, string Value)[] extra)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Cirrus:Collectors:StreamStats:Enabled"] = "false",
-            ["Cirrus:Collectors:SlaExceptions:Enabled"] = "false",
-            ["Cirrus:Collectors:Objects:Enabled"] = "false",
-            ["Cirrus:DiscoverStreams"] = "false",
-            ["Cirrus:Streams:0:Id"] = "11345",
-        };
-        foreach (var (k, v) in extra) settings[k] = v;
-        return settings;
-    }
+    private static Dictionary<string, string?> AvailabilityOnly(params (string Key, string Value)[] extra) =>
+        Settings.OnlyForStream11345("availability", extra);
 
     public void Dispose() => _api.Dispose();
 

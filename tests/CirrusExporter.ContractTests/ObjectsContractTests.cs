@@ -8,19 +8,8 @@ public sealed class ObjectsContractTests : IDisposable
     private static readonly DateTimeOffset Now = new(2026, 11, 27, 9, 15, 0, TimeSpan.Zero);
     private readonly Upstream _api = new();
 
-    private static Dictionary<string, string?> ObjectsOnly(params (string Key, string Value)[] extra)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Cirrus:Collectors:StreamStats:Enabled"] = "false",
-            ["Cirrus:Collectors:SlaExceptions:Enabled"] = "false",
-            ["Cirrus:Collectors:Availability:Enabled"] = "false",
-            ["Cirrus:DiscoverStreams"] = "false",
-            ["Cirrus:Streams:0:Id"] = "11345",
-        };
-        foreach (var (k, v) in extra) settings[k] = v;
-        return settings;
-    }
+    private static Dictionary<string, string?> ObjectsOnly(params (string Key, string Value)[] extra) =>
+        Settings.OnlyForStream11345("objects", extra);
 
     public void Dispose() => _api.Dispose();
 

@@ -11,17 +11,7 @@ public sealed class ResilienceContractTests : IDisposable
     private static readonly string Ok = Upstream.Envelope("""[{"moduleId":9,"streamId":1,"subStreamId":0,"statusId":1,"c":6}]""");
     private readonly Upstream _api = new();
 
-    private static Dictionary<string, string?> StatsOnly(params (string Key, string Value)[] extra)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Cirrus:Collectors:Availability:Enabled"] = "false",
-            ["Cirrus:Collectors:SlaExceptions:Enabled"] = "false",
-            ["Cirrus:Collectors:Objects:Enabled"] = "false",
-        };
-        foreach (var (k, v) in extra) settings[k] = v;
-        return settings;
-    }
+    private static Dictionary<string, string?> StatsOnly(params (string Key, string Value)[] extra) => Settings.Only("stream_stats", extra);
 
     public void Dispose() => _api.Dispose();
 

@@ -6,16 +6,8 @@ public sealed class SlaExceptionsContractTests : IDisposable
 {
     private readonly Upstream _api = new();
 
-    private static Dictionary<string, string?> SlaOnly(string item1 = "Breaches") => new()
-    {
-        ["Cirrus:Collectors:Availability:Enabled"] = "false",
-        ["Cirrus:Collectors:StreamStats:Enabled"] = "false",
-        ["Cirrus:Collectors:Objects:Enabled"] = "false",
-        ["Cirrus:DiscoverStreams"] = "false",
-        ["Cirrus:Streams:0:Id"] = "11345",
-        ["Cirrus:Streams:1:Id"] = "11346",
-        ["Cirrus:SlaItem1"] = item1,
-    };
+    private static Dictionary<string, string?> SlaOnly(string item1 = "Breaches") => Settings.Only("sla_exceptions",
+        ("Cirrus:DiscoverStreams", "false"), ("Cirrus:Streams:0:Id", "11345"), ("Cirrus:Streams:1:Id", "11346"), ("Cirrus:SlaItem1", item1));
 
     public void Dispose() => _api.Dispose();
 

@@ -6,12 +6,7 @@ public sealed class StreamStatsContractTests : IDisposable
 {
     private readonly Upstream _api = new();
 
-    private static readonly Dictionary<string, string?> StatsOnly = new()
-    {
-        ["Cirrus:Collectors:Availability:Enabled"] = "false",
-        ["Cirrus:Collectors:SlaExceptions:Enabled"] = "false",
-        ["Cirrus:Collectors:Objects:Enabled"] = "false",
-    };
+    private static readonly Dictionary<string, string?> StatsOnly = Settings.Only("stream_stats");
 
     public void Dispose() => _api.Dispose();
 

@@ -1,0 +1,21 @@
+namespace CirrusExporter.ContractTests;
+
+/// <summary>Exporter settings with one collector enabled, so a test sees only the endpoint it drives.</summary>
+internal static class Settings
+{
+    private static readonly Dictionary<string, string> Sections = new()
+    {
+        ["availability"] = "Availability", ["stream_stats"] = "StreamStats", ["sla_exceptions"] = "SlaExceptions", ["objects"] = "Objects",
+    };
+
+    public static Dictionary<string, string?> Only(string collector, params (string Key, string Value)[] extra)
+    {
+        var settings = Sections.Where(s => s.Key != collector).ToDictionary(s => $"Cirrus:Collectors:{s.Value}:Enabled", _ => (string?)"false");
+        foreach (var (key, value) in extra) settings[key] = value;
+        return settings;
+    }
+
+    /// <summary>Discovery off and stream 11345 configured: for the per-stream collectors.</summary>
+    public static Dictionary<string, string?> OnlyForStream11345(string collector, params (string Key, string Value)[] extra) =>
+        Only(collector, [("Cirrus:DiscoverStreams", "false"), ("Cirrus:Streams:0:Id", "11345"), .. extra]);
+}
