@@ -140,6 +140,7 @@ public sealed class ResilienceContractTests : IDisposable
         Assert.False(await exporter.RefreshAsync("stream_stats"));
         var metrics = await exporter.ScrapeAsync();
         Assert.Equal(2, Requests(metrics, "timeout"));
+        Assert.Equal(1, metrics.Value("cirrus_api_retries_total", "endpoint", "stream_stats"));
         AssertLogged(exporter, l => l.Contains("timed out"));
     }
 
@@ -225,6 +226,7 @@ public sealed class ResilienceContractTests : IDisposable
         Assert.False(await exporter.RefreshAsync("stream_stats"));
         var metrics = await exporter.ScrapeAsync();
         Assert.Equal(2, Requests(metrics, "network_error"));
+        Assert.Equal(1, metrics.Value("cirrus_api_retries_total", "endpoint", "stream_stats"));
         AssertLogged(exporter, l => l.Contains("network error"));
     }
 }

@@ -62,7 +62,8 @@ public static class CirrusHttpSetup
                 DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result, http.MaxRetryAfter, time)),
                 OnRetry = args =>
                 {
-                    var endpoint = ApiEndpoint.FromPath(args.Outcome.Result?.RequestMessage?.RequestUri?.AbsolutePath ?? args.Context.OperationKey ?? "");
+                    // The request, not the outcome: a timed-out or refused attempt has no response.
+                    var endpoint = ApiEndpoint.FromPath(args.Context.GetRequestMessage()?.RequestUri?.AbsolutePath ?? "");
                     metrics.ObserveRetry(endpoint);
                     RefreshContext.Current?.RecordRetry();
                     args.Outcome.Result?.Dispose();
