@@ -58,6 +58,13 @@ public sealed class CollectorsOptions
     public CollectorOptions StreamStats { get; set; } = new();
     public CollectorOptions SlaExceptions { get; set; } = new();
     public ObjectsCollectorOptions Objects { get; set; } = new() { Interval = TimeSpan.FromSeconds(60) };
+
+    /// <summary>Each collector's options under its collector label value.</summary>
+    public IReadOnlyDictionary<string, CollectorOptions> ByName => new Dictionary<string, CollectorOptions>
+    {
+        [Api.ApiEndpoint.Availability] = Availability, [Api.ApiEndpoint.StreamStats] = StreamStats,
+        [Api.ApiEndpoint.SlaExceptions] = SlaExceptions, [Api.ApiEndpoint.Objects] = Objects,
+    };
 }
 
 public class CollectorOptions

@@ -101,14 +101,7 @@ public static class MetricCatalogue
     /// <summary>HELP text: what it is, where it comes from and, for cached families, how often it is refreshed.</summary>
     public static string Help(MetricDefinition metric, CollectorsOptions collectors)
     {
-        var refresh = metric.Collector switch
-        {
-            ApiEndpoint.Availability => collectors.Availability.Interval,
-            ApiEndpoint.StreamStats => collectors.StreamStats.Interval,
-            ApiEndpoint.SlaExceptions => collectors.SlaExceptions.Interval,
-            ApiEndpoint.Objects => collectors.Objects.Interval,
-            _ => (TimeSpan?)null,
-        };
+        TimeSpan? refresh = metric.Collector is { } name ? collectors.ByName[name].Interval : null;
         return refresh is { } r
             ? $"{metric.Description} Source: {metric.Source}. Refreshed every {r.TotalSeconds:0.###} s."
             : metric.Source == "exporter" ? metric.Description : $"{metric.Description} Source: {metric.Source}.";

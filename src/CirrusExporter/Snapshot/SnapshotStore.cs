@@ -22,13 +22,7 @@ public sealed class SnapshotStore
         _options = options.Value;
         _renderer = new SnapshotRenderer(_options, labels);
         _time = time;
-        var c = _options.Collectors;
-        var states = new (string Name, CollectorOptions Options)[]
-            {
-                (ApiEndpoint.Availability, c.Availability), (ApiEndpoint.StreamStats, c.StreamStats),
-                (ApiEndpoint.SlaExceptions, c.SlaExceptions), (ApiEndpoint.Objects, c.Objects),
-            }
-            .ToDictionary(x => x.Name, x => new CollectorState(x.Name, x.Options.Enabled, x.Options.Interval));
+        var states = _options.Collectors.ByName.ToDictionary(x => x.Key, x => new CollectorState(x.Key, x.Value.Enabled, x.Value.Interval));
         var catalogue = StreamCatalogue.Build(_options, StreamCatalogue.Empty, null, null);
         _current = new MetricsSnapshot(0, states, catalogue, _renderer.Render(states, catalogue));
     }
