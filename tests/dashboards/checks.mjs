@@ -249,6 +249,8 @@ export const checks = [
       const problems = [];
       const use = (where, text) => {
         for (const ref of variableRefs(text ?? '')) {
+          // $1, $2 ... are label_replace group references, which Grafana leaves as they are.
+          if (/^\d+$/.test(ref)) continue;
           if (!defined.has(ref) && !BUILTIN_VARIABLES.has(ref)) problems.push(`${where} uses undefined $${ref}`);
         }
       };
@@ -389,7 +391,7 @@ export const contentChecks = {
         const breach = panels.find((p) => p.type === 'table' && /ALERTS_FOR_STATE\{alertname="CirrusStreamSlaBreached"/.test(exprs(p)));
         if (!breach) problems.push('no table of breaching streams from ALERTS_FOR_STATE');
         for (const metric of ['cirrus_stream_sla_exception_objects', 'cirrus_stream_sla_critical_objects']) {
-          if (!panels.some((p) => (p.targets ?? []).some((t) => t.expr.startsWith('topk(') && t.expr.includes(metric)))) {
+          if (!panels.some((p) => (p.targets ?? []).some((t) => /^(label_replace\()?topk\(/.test(t.expr) && t.expr.includes(metric)))) {
             problems.push(`no topk panel for ${metric}`);
           }
         }

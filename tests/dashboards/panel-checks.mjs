@@ -74,6 +74,11 @@ export function panelProblems(panel, shown) {
     if (!shown.rows.length) problems.push('table has no rows');
   } else if (!values.some((v) => Number.isFinite(v.raw))) problems.push('no series with a number');
 
+  // Series and values can be told apart.
+  const names = [...(shown.series ?? []).map((x) => x.name), ...(shown.values ?? []).map((v) => v.title)];
+  const twins = names.filter((n, i) => names.indexOf(n) !== i);
+  if (twins.length) problems.push(`several series are named ${[...new Set(twins)].map((n) => `"${n}"`).join(', ')}`);
+
   // The fields the panel names exist after its transformations.
   const present = new Set([...(shown.columns ?? []), ...(shown.series ?? []).map((s) => s.name), ...(shown.values ?? []).map((v) => v.title)]);
   for (const f of shown.frames.flatMap((fr) => fr.fields)) present.add(f.state?.displayName ?? f.name);
