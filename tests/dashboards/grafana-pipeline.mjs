@@ -236,7 +236,7 @@ export async function processPanel(panel, frames) {
       const fields = (frame?.fields ?? []).filter(shown);
       result.columns = fields.map((f) => getFieldDisplayName(f, frame, processed));
       result.rows = frame ? Array.from({ length: frame.length }, (_, i) => fields.map((f) => cell(f, f.values[i]))) : [];
-      result.unit = Object.fromEntries(fields.map((f, i) => [result.columns[i], f.config.unit]));
+      result.cellTypes = fields.map((f) => f.config.custom?.cellOptions?.type ?? 'auto');
       break;
     }
     default: {

@@ -228,7 +228,7 @@ if (process.env.FRAMES_OUT) {
       title: d.title,
       panels: d.panels.map(({ panel, shown }) => ({
         id: panel.id, type: panel.type, title: panel.title, gridPos: panel.gridPos,
-        ...(shown && !shown.error ? { values: shown.values, columns: shown.columns, rows: shown.rows, series: shown.series } : {}),
+        ...(shown && !shown.error ? { values: shown.values, columns: shown.columns, rows: shown.rows, cellTypes: shown.cellTypes, series: shown.series } : {}),
       })),
     };
   }
