@@ -28,13 +28,27 @@ const esc = (s) => String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<
 
 function stat(p, w, h) {
   const values = p.values ?? [];
-  const cw = w / Math.max(values.length, 1);
   const background = p.options?.colorMode === 'background';
+  // Like Grafana's auto orientation: values side by side, or stacked when the panel is too narrow.
+  const stacked = w / Math.max(values.length, 1) < 110;
+  if (stacked) {
+    const rh = h / Math.max(values.length, 1);
+    return values.map((v, i) => {
+      const style = background ? `background:${v.color};color:#fff` : `color:${v.color}`;
+      return `<div class="stat row-stat" style="top:${i * rh + 1}px;left:0;width:${w}px;height:${rh - 2}px;${style}">` +
+        `<span>${esc(v.title)}</span><b>${esc(v.text)}</b></div>`;
+    }).join('');
+  }
+  const cw = w / Math.max(values.length, 1);
   return values.map((v, i) => {
     const x = i * cw;
-    const title = values.length > 1 || p.options?.textMode === 'value_and_name' ? `<div class="vt">${esc(v.title)}</div>` : '';
+    // Grafana sizes the text to fit its box; so does this drawing, roughly.
+    const fit = (text, max) => Math.max(10, Math.min(max, (cw - 10) / (0.62 * Math.max(String(text).length, 1))));
+    const title = values.length > 1 || p.options?.textMode === 'value_and_name'
+      ? `<div class="vt" style="font-size:${fit(v.title, 12)}px">${esc(v.title)}</div>` : '';
     const style = background ? `background:${v.color};color:#fff` : `color:${v.color}`;
-    return `<div class="stat" style="left:${x + 3}px;width:${cw - 6}px;height:${h}px;${style}">${title}<div class="vv">${esc(v.text)}</div></div>`;
+    return `<div class="stat" style="left:${x + 3}px;width:${cw - 6}px;height:${h}px;${style}">${title}` +
+      `<div class="vv" style="font-size:${fit(v.text, 24)}px">${esc(v.text)}</div></div>`;
   }).join('');
 }
 
@@ -43,7 +57,7 @@ function bargauge(p, w, h) {
   const bh = Math.min(28, h / Math.max(values.length, 1));
   const max = Math.max(...values.map((v) => (Number.isFinite(v.raw) ? v.raw : 0)), p.fieldConfig?.defaults?.max ?? 0, 1e-9);
   return values.map((v, i) => {
-    const len = Math.max(2, ((Number.isFinite(v.raw) ? v.raw : 0) / max) * (w * 0.55));
+    const len = Math.max(2, ((Number.isFinite(v.raw) ? v.raw : 0) / max) * (w * 0.45));
     return `<div class="bar" style="top:${i * bh}px;height:${bh - 4}px"><span class="bn">${esc(v.title)}</span>` +
       `<span class="bb" style="width:${len}px;background:${v.color}"></span><span class="bx" style="color:${v.color}">${esc(v.text)}</span></div>`;
   }).join('');
@@ -157,16 +171,17 @@ body { margin:0; background:#111217; font-family:"DejaVu Sans",sans-serif; color
 .content { position:relative; height:calc(100% - 26px); }
 .row { position:absolute; font-size:15px; font-weight:bold; padding-top:6px; border-bottom:1px solid #2c3037; }
 .stat { position:absolute; top:0; box-sizing:border-box; border-radius:3px; display:flex; flex-direction:column; justify-content:center; align-items:center; overflow:hidden; }
-.vt { font-size:12px; } .vv { font-size:24px; font-weight:bold; white-space:nowrap; }
+.row-stat { flex-direction:row; justify-content:space-between; padding:0 8px; font-size:12px; } .row-stat b { font-size:13px; }
+.vt { text-align:center; } .vv { font-weight:bold; white-space:nowrap; }
 .bar { position:absolute; left:0; right:0; display:flex; align-items:center; font-size:12px; }
-.bn { width:35%; overflow:hidden; white-space:nowrap; text-overflow:ellipsis; } .bb { display:inline-block; height:70%; margin:0 8px; } .bx { font-weight:bold; }
+.bn { width:35%; overflow:hidden; white-space:nowrap; text-overflow:ellipsis; } .bb { display:inline-block; height:70%; margin:0 8px; } .bx { font-weight:bold; white-space:nowrap; }
 table { border-collapse:collapse; font-size:12px; width:100%; } th { text-align:left; color:#6e9fff; border-bottom:1px solid #2c3037; padding:3px 6px; font-weight:normal; }
 td { border-bottom:1px solid #22252b; padding:3px 6px; white-space:nowrap; }
 .legend { font-size:11px; display:flex; flex-wrap:wrap; gap:2px 14px; } .legend i { display:inline-block; width:12px; height:3px; margin-right:4px; vertical-align:middle; }
 .note { font-size:12px; color:#8e95a3; }
 </style></head><body>
 <div class="head">${esc(dashboard.title)}</div>
-<div class="sub">Real data from the end-to-end demo run (${esc(run.takenAt)}, last 5 minutes); texts, colours and units from Grafana's data library (@grafana/data); simplified drawing, not a Grafana screenshot</div>
+<div class="sub">Real data from the end-to-end demo run (${esc(run.takenAt)}, queried over the last 5 minutes); texts, colours and units from Grafana's data library (@grafana/data); simplified drawing, not a Grafana screenshot</div>
 ${boxes.join('\n')}
 </body></html>`;
   return { html, height };
