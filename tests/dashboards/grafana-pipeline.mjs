@@ -111,7 +111,11 @@ export function legendName(target, labels) {
   return name || (keys.length ? '' : target.expr);
 }
 
-/** One frame per series (Time, Value; labels on the value field), as the data source's backend returns. */
+/**
+ * One frame per series, as the data source's backend returns (promlib converter and
+ * addMetadataToMultiFrame): Time and a value field carrying the labels, named after __name__ when
+ * the series has one, else "Value", with the legend as its displayNameFromDS.
+ */
 function seriesFrames(target, data, stepSeconds) {
   const series = data.resultType === 'matrix'
     ? data.result.map((s) => ({ metric: s.metric, samples: s.values }))
@@ -120,13 +124,12 @@ function seriesFrames(target, data, stepSeconds) {
     const name = legendName(target, metric);
     return {
       refId: target.refId,
-      name: name || undefined,
       meta: { type: 'timeseries-multi', custom: { resultType: data.resultType }, executedQueryString: target.expr },
       length: samples.length,
       fields: [
         { name: 'Time', type: FieldType.time, config: { interval: stepSeconds * 1000 }, values: samples.map(([t]) => Math.round(t * 1000)) },
         {
-          name: 'Value',
+          name: metric.__name__ ?? 'Value',
           type: FieldType.number,
           labels: { ...metric },
           config: name ? { displayNameFromDS: name } : {},
