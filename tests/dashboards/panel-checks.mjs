@@ -14,7 +14,7 @@ export const AVAILABILITY_STATES = {
 // What a value must look like in each unit the dashboards use (Grafana's formatted text).
 const NUMBER = String.raw`-?\d+(?:\.\d+)?`;
 const DURATION_PART = String.raw`\d+ (?:year|month|week|day|hour|minute|second|millisecond)s?`;
-const UNIT_TEXT = {
+export const UNIT_TEXT = {
   short: new RegExp(`^${NUMBER}(?: (?:K|Mil|Bil))?$`),
   none: new RegExp(`^${NUMBER}$`),
   s: new RegExp(`^${NUMBER} (?:ns|µs|ms|s|min|mins|hour|hours|day|days|week|weeks|year|years)$`),

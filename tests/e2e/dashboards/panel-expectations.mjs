@@ -1,7 +1,7 @@
 // What the panels must show for the demo tenant of run.sh, after Grafana's data pipeline.
 // Each check: applies(dashboard, panel) and run(panel, shown, { dashboard, shown, demo }) -> problems.
 import { themeColor } from '../../dashboards/grafana-pipeline.mjs';
-import { AVAILABILITY_STATES, panelProblems, stateMappingProblems } from '../../dashboards/panel-checks.mjs';
+import { AVAILABILITY_STATES, UNIT_TEXT, panelProblems, stateMappingProblems } from '../../dashboards/panel-checks.mjs';
 
 const isOverview = (d) => d.uid === 'cirrus-overview';
 const column = (shown, name) => shown.columns.indexOf(name);
@@ -18,6 +18,38 @@ function stateShownFor(panel, shown, name) {
     return shown.rows.find((r) => r[n].text === name)?.[st];
   }
   return undefined;
+}
+
+// What the numbers must read as, whatever unit the JSON declares: [dashboard, panel, column or null, unit].
+const INTENDED_UNITS = [
+  ['cirrus-overview', 'Open conversations', null, 'short'],
+  ['cirrus-overview', 'SLA breaches', null, 'short'],
+  ['cirrus-overview', 'Oldest open conversation per stream (top 10)', null, 'dtdurations'],
+  ['cirrus-overview', 'Streams', 'Open', 'short'],
+  ['cirrus-overview', 'Streams', 'SLA breaches', 'short'],
+  ['cirrus-overview', 'Streams', 'Oldest open', 'dtdurations'],
+  ['cirrus-overview', 'Breaching streams', 'Breaching since', 'dateTimeAsIso'],
+  ['cirrus-overview', 'Breaching streams', 'Breaching for', 'dtdurations'],
+  ['cirrus-stream', 'Oldest open conversation', null, 'dtdurations'],
+  ['cirrus-stream', 'Oldest open conversation age', null, 's'],
+  ['cirrus-stream', 'Time in each state', null, 'percentunit'],
+  ['cirrus-exporter-health', 'Uptime', null, 'dtdurations'],
+  ['cirrus-exporter-health', 'API error ratio', null, 'percentunit'],
+  ['cirrus-exporter-health', 'Collector success ratio', null, 'percentunit'],
+  ['cirrus-exporter-health', 'Data age per collector', null, 's'],
+  ['cirrus-exporter-health', 'API requests by endpoint and code', null, 'reqps'],
+  ['cirrus-exporter-health', 'Resident memory', null, 'bytes'],
+  ['cirrus-exporter-health', 'CPU usage', null, 'percentunit'],
+];
+
+/** The texts a panel (or one column of a table) shows for its numbers. */
+function numberTexts(shown, col) {
+  if (shown.rows) {
+    const i = column(shown, col);
+    return i < 0 ? [] : shown.rows.map((r) => r[i]).filter((c) => Number.isFinite(c.raw)).map((c) => c.text);
+  }
+  if (shown.values) return shown.values.filter((v) => Number.isFinite(v.raw)).map((v) => v.text);
+  return (shown.series ?? []).flatMap((x) => x.points.filter((pt) => Number.isFinite(pt.raw)).map((pt) => pt.text));
 }
 
 const showsAvailability = (p) => (p.targets ?? []).some((t) => /cirrus_stream_availability_state_code/.test(t.expr));
@@ -40,6 +72,21 @@ export const panelChecks = [
         if (got?.text !== want.text || got?.color !== themeColor(want.color)) {
           problems.push(`${s.name} (state ${s.state}) shows ${JSON.stringify(got && { text: got.text, color: got.color })}, want "${want.text}" in ${want.color}`);
         }
+      }
+      return problems;
+    },
+  },
+  {
+    name: 'numbers read in the intended units (durations, counts, percentages, rates, bytes, dates)',
+    applies: (d, p) => INTENDED_UNITS.some(([uid, title]) => uid === d.uid && title === p.title),
+    run(panel, shown, { dashboard }) {
+      const problems = [];
+      for (const [, , col, unit] of INTENDED_UNITS.filter(([uid, title]) => uid === dashboard.uid && title === panel.title)) {
+        const texts = numberTexts(shown, col);
+        const where = col ? `column "${col}"` : 'values';
+        if (!texts.length) problems.push(`${where}: no numbers shown`);
+        const wrong = texts.filter((t) => !UNIT_TEXT[unit].test(t));
+        if (wrong.length) problems.push(`${where}: "${wrong[0]}" does not read as ${unit}`);
       }
       return problems;
     },
@@ -106,6 +153,15 @@ export const pipelinePlants = [
       const organize = d.panels.find((p) => p.title === 'Streams').transformations.find((t) => t.id === 'organize');
       delete organize.options.renameByName['Value #D'];
       organize.options.renameByName['Value #X'] = 'SLA breaches';
+    },
+  },
+  {
+    name: 'Streams table loses the duration unit of "Oldest open"',
+    uid: 'cirrus-overview',
+    apply(d) {
+      const table = d.panels.find((p) => p.title === 'Streams');
+      const o = table.fieldConfig.overrides.find((x) => x.matcher.options === 'Oldest open');
+      o.properties = o.properties.filter((p) => p.id !== 'unit');
     },
   },
   {
