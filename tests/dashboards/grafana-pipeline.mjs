@@ -141,7 +141,8 @@ function seriesFrames(target, data, stepSeconds) {
 }
 
 /**
- * Table-format answers of one request (Grafana's transformDFToTable): one frame per refId with Time,
+ * Table-format answers of one request (Grafana's transformDFToTable; on dashboards only targets with
+ * format "table" take this path, instant or not, while Explore also turns instant answers into tables): one frame per refId with Time,
  * every label as a field (sorted by name) and the value as "Value #<refId>", or "Value" when the
  * request has a single table query.
  */

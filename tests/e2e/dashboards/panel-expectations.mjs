@@ -116,6 +116,16 @@ export const panelChecks = [
     },
   },
   {
+    name: 'totals agree with the sum of the per-stream series',
+    applies: (d, p) => d.uid === 'cirrus-stream' && ['SLA breaches', 'SLA critical'].includes(p.title),
+    run(panel, shown, { shown: all }) {
+      const perStream = all[`${panel.title} per stream`];
+      const sum = (perStream?.series ?? []).reduce((a, s) => a + (s.points.at(-1)?.raw ?? 0), 0);
+      const total = shown.values?.[0]?.raw;
+      return perStream?.series?.length && total === sum ? [] : [`total ${total}, the "${panel.title} per stream" series add up to ${sum}`];
+    },
+  },
+  {
     name: 'a breaching stream is listed with since when, for how long and its alert state',
     applies: (d, p) => isOverview(d) && p.title === 'Breaching streams',
     run(panel, shown, { demo }) {
