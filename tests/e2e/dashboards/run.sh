@@ -82,6 +82,7 @@ token=e2e-dashboards-token
 offset=$(( 10 - 10#$(date -u +%H) ))
 [ "$offset" -lt -12 ] && offset=$((offset + 24))
 if [ "$offset" -gt 0 ]; then zone="Etc/GMT-$offset"; elif [ "$offset" -lt 0 ]; then zone="Etc/GMT+$((-offset))"; else zone="Etc/GMT"; fi
+[ -f "/usr/share/zoneinfo/$zone" ] || fail "time zone $zone not found in /usr/share/zoneinfo (Debian package tzdata)"
 dotnet "$simulator_dll" --urls "http://127.0.0.1:$sim_port" --Simulator:Token=$token --Simulator:Seed=7 \
   --Simulator:TimeZone=$zone --Simulator:WarmUp=00:30:00 \
   --Simulator:Streams:0:Id=31001 --Simulator:Streams:0:ModuleId=9 --Simulator:Streams:0:BusinessHours=24/7 \
