@@ -1,4 +1,6 @@
 // Structural checks for one dashboard. Each check returns a list of problems (empty = pass).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   allPanels,
   allTargets,
@@ -7,6 +9,7 @@ import {
   parseGrafanaRegex,
   rangeFunctionCalls,
   seriesText,
+  here,
   variableRefs,
 } from './lib.mjs';
 
@@ -42,6 +45,18 @@ const CONTRACT_METRICS = new Set([
   'process_cpu_seconds_total',
   'process_start_time_seconds',
 ]);
+
+// Series Prometheus writes itself: scrape health and the state of the alerting rules.
+const PROMETHEUS_SERIES = new Set(['up', 'ALERTS', 'ALERTS_FOR_STATE']);
+
+// Recording rules the dashboards may read, as rules/*.yml defines them today.
+const RECORDED = new Set(
+  readdirSync(join(here, '..', '..', 'rules'))
+    .filter((f) => f.endsWith('.yml'))
+    .flatMap((f) => [...readFileSync(join(here, '..', '..', 'rules', f), 'utf8').matchAll(/^\s*- record:\s*(\S+)\s*$/gm)].map((m) => m[1])),
+);
+// Per-stream series are named from the recording rule that names every stream, as the alerts are.
+const NAMES_RULE = 'stream:cirrus_stream_info:names';
 
 const sameDatasource = (ds) => ds && ds.type === DATASOURCE.type && ds.uid === DATASOURCE.uid;
 const label = (p) => `panel ${p.id} "${p.title ?? ''}"`;
@@ -234,6 +249,8 @@ export const checks = [
       const problems = [];
       const use = (where, text) => {
         for (const ref of variableRefs(text ?? '')) {
+          // $1, $2 ... are label_replace group references, which Grafana leaves as they are.
+          if (/^\d+$/.test(ref)) continue;
           if (!defined.has(ref) && !BUILTIN_VARIABLES.has(ref)) problems.push(`${where} uses undefined $${ref}`);
         }
       };
@@ -266,37 +283,38 @@ export const checks = [
     },
   },
   {
-    name: 'queries read only contract metrics (raw names, no recording rules)',
+    name: 'queries read only contract metrics, Prometheus\'s up/ALERTS and recording rules of rules/',
     run(d) {
       const problems = [];
       for (const { panel, target } of allTargets(d)) {
         const names = metricNames(target.expr ?? '');
         if (!names.length) problems.push(`${label(panel)} target ${target.refId} reads no metric`);
         for (const n of names) {
-          if (!CONTRACT_METRICS.has(n)) problems.push(`${label(panel)} target ${target.refId} reads unknown metric ${n}`);
+          if (!CONTRACT_METRICS.has(n) && !PROMETHEUS_SERIES.has(n) && !RECORDED.has(n)) {
+            problems.push(`${label(panel)} target ${target.refId} reads unknown metric ${n}`);
+          }
         }
       }
       return problems;
     },
   },
   {
-    name: 'series joined with cirrus_stream_info are named {{name}}',
+    name: 'per-stream series are named from stream:cirrus_stream_info:names, as {{name}}',
     run(d) {
       const problems = [];
       for (const { panel, target } of allTargets(d)) {
-        if (target.format === 'table') continue;
-        if (/group_left\s*\(\s*name\s*\)\s*cirrus_stream_info/.test(target.expr ?? '') && !(target.legendFormat ?? '').includes('{{name}}')) {
-          problems.push(`${label(panel)} target ${target.refId} joins the stream name but its legend is "${target.legendFormat}"`);
-        }
-        // Per (sub-)stream series join on the full key; whole-stream series join on the stream id against
-        // one name per stream. Either way job and instance are part of the key so tenants never mix.
-        const joins = [...(target.expr ?? '').matchAll(/on\s*\(([^)]*)\)\s*group_left\s*\(\s*name\s*\)\s*(max by \(([^)]*)\)\s*\()?cirrus_stream_info/g)];
-        for (const [, on, , by] of joins) {
-          const key = on.split(',').map((s) => s.trim()).join(', ');
-          const perSubStream = key === 'job, instance, stream_id, sub_stream_id' && by === undefined;
-          const perStream = key === 'job, instance, stream_id' && by?.split(',').map((s) => s.trim()).join(', ') === 'job, instance, stream_id, name';
-          if (!perSubStream && !perStream) {
-            problems.push(`${label(panel)} target ${target.refId} joins cirrus_stream_info on (${key})${by ? ` by (${by})` : ''}`);
+        const expr = target.expr ?? '';
+        if (/group_left\s*\(\s*name\s*\)/.test(expr)) {
+          if (target.format !== 'table' && !(target.legendFormat ?? '').includes('{{name}}')) {
+            problems.push(`${label(panel)} target ${target.refId} joins the stream name but its legend is "${target.legendFormat}"`);
+          }
+          // The full series key, job and instance included so that tenants never mix; the rule names
+          // whole-stream series of split streams too, which cirrus_stream_info does not.
+          for (const [, on, right] of expr.matchAll(/on\s*\(([^)]*)\)\s*group_left\s*\(\s*name\s*\)\s*([\w:]+)/g)) {
+            const key = on.split(',').map((x) => x.trim()).join(', ');
+            if (key !== 'job, instance, stream_id, sub_stream_id' || right !== NAMES_RULE) {
+              problems.push(`${label(panel)} target ${target.refId} takes names from ${right} on (${key}), not from ${NAMES_RULE} on the full key`);
+            }
           }
         }
       }
@@ -364,10 +382,16 @@ export const contentChecks = {
         const timeline = panels.find((p) => p.type === 'state-timeline' && /cirrus_stream_availability_state_code/.test(exprs(p)));
         const mapped = timeline?.fieldConfig.defaults.mappings?.[0]?.options ?? {};
         const texts = [0, 1, 2, 3].map((k) => mapped[k]?.text);
-        if (texts.join() !== 'Inactive,Available,Busy,Unavailable') problems.push(`state timeline maps 0..3 to ${texts.join()}`);
+        if (texts.join() !== 'Inactive,Available,Busy,Closed (outside hours)') problems.push(`state timeline maps 0..3 to ${texts.join()}`);
+        // At 3 a.m. a closed channel is normal (calm blue) and an inactive one is an outage (red).
+        if (mapped[0]?.color !== 'red' || mapped[3]?.color !== 'blue') problems.push(`state timeline draws inactive ${mapped[0]?.color} and closed ${mapped[3]?.color}`);
         if (![0, 1, 2, 3].every((k) => mapped[k]?.color)) problems.push('state timeline mappings lack colours');
+        const up = panels.find((p) => p.title === 'Exporter up');
+        if (!up || !/^up\{/.test(up.targets?.[0]?.expr ?? '')) problems.push('Exporter up does not read Prometheus\'s up');
+        const breach = panels.find((p) => p.type === 'table' && /ALERTS_FOR_STATE\{alertname="CirrusStreamSlaBreached"/.test(exprs(p)));
+        if (!breach) problems.push('no table of breaching streams from ALERTS_FOR_STATE');
         for (const metric of ['cirrus_stream_sla_exception_objects', 'cirrus_stream_sla_critical_objects']) {
-          if (!panels.some((p) => (p.targets ?? []).some((t) => t.expr.startsWith('topk(') && t.expr.includes(metric)))) {
+          if (!panels.some((p) => (p.targets ?? []).some((t) => /^(label_replace\()?topk\(/.test(t.expr) && t.expr.includes(metric)))) {
             problems.push(`no topk panel for ${metric}`);
           }
         }

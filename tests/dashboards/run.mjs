@@ -81,13 +81,27 @@ const plants = [
   ['queries read only contract metrics', 'cirrus-overview', (d) => {
     firstTarget(d, (x) => x.expr.includes('cirrus_stream_objects')).expr = 'sum(cirrus:stream_objects:sum{status="open"})';
   }],
-  ['series joined with cirrus_stream_info', 'cirrus-stream', (d) => {
+  ['per-stream series are named', 'cirrus-stream', (d) => {
     firstTarget(d, (x) => x.expr.includes('group_left(name)') && x.format !== 'table').legendFormat = '{{stream_id}}';
   }],
-  ['series joined with cirrus_stream_info', 'cirrus-overview', (d) => {
+  ['per-stream series are named', 'cirrus-overview', (d) => {
     const t = firstTarget(d, (x) => x.expr.includes('group_left(name)') && x.format !== 'table');
     t.expr = t.expr.replace('on(job, instance, stream_id, sub_stream_id)', 'on(stream_id)');
   }],
+  // The pre-rule join, which drops the whole-stream series of split streams.
+  ['per-stream series are named', 'cirrus-overview', (d) => {
+    const t = firstTarget(d, (x) => x.expr.includes('stream:cirrus_stream_info:names'));
+    t.expr = t.expr.replace(/stream:cirrus_stream_info:names\{([^}]*)\}/, 'cirrus_stream_info{$1}');
+  }],
+  ['queries read only contract metrics', 'cirrus-stream', (d) => {
+    const t = firstTarget(d, (x) => x.expr.includes('stream:cirrus_stream_info:names'));
+    t.expr = t.expr.replace('stream:cirrus_stream_info:names', 'stream:cirrus_stream_info:labels');
+  }],
+  ['overview shows', 'cirrus-overview', (d) => {
+    find(d, (p) => p.type === 'state-timeline').fieldConfig.defaults.mappings[0].options['3'].color = 'red';
+  }],
+  ['overview shows', 'cirrus-overview', (d) => { find(d, (p) => p.title === 'Exporter up').targets[0].expr = 'cirrus_up{job=~"$job",instance=~"$instance"}'; }],
+  ['overview shows', 'cirrus-overview', (d) => { d.panels = d.panels.filter((p) => p.title !== 'Breaching streams'); }],
   ['links to dashboards', 'cirrus-overview', (d) => {
     const p = find(d, (x) => x.fieldConfig?.defaults?.links?.length);
     p.fieldConfig.defaults.links[0].url = p.fieldConfig.defaults.links[0].url.replace('/d/cirrus-stream/', '/d/cirrus-streams/');

@@ -1,10 +1,18 @@
 // Runs every dashboard variable query and every panel target against a live Prometheus, with the
-// dashboard variables rendered the way Grafana renders them, and checks each returns data.
-// Environment: PROM_URL, JOB, INSTANCE, STREAMS (comma-separated stream ids to select).
+// dashboard variables rendered the way Grafana renders them, and checks each returns data. Then,
+// with the dashboards' default selection (All), puts every panel's answers through Grafana's data
+// pipeline (../../dashboards/grafana-pipeline.mjs) and checks what the panel would show; stops the
+// exporter and checks the health panels turn red.
+// Environment: PROM_URL, JOB, INSTANCE, STREAMS (comma-separated stream ids to select),
+// EXPORTER_PID (the exporter this test started; stopped at the end), FRAMES_OUT (optional: a file
+// to write what each panel shows, for docs/images).
 // Prints "ok"/"FAIL" per check and, last, "N passed, N failed"; exits 1 when any check failed.
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { here as dashboardsTestDir, loadDashboards, parseGrafanaRegex, seriesText } from '../../dashboards/lib.mjs';
+import { here as dashboardsTestDir, contentPanels, loadDashboards, parseGrafanaRegex, seriesText } from '../../dashboards/lib.mjs';
+import { panelFrames, processPanel, themeColor } from '../../dashboards/grafana-pipeline.mjs';
+import { panelChecks, pipelinePlants } from './panel-expectations.mjs';
 
 const prom = process.env.PROM_URL;
 const job = process.env.JOB;
@@ -147,6 +155,114 @@ for (const { json } of loadDashboards()) {
     } catch (e) {
       report(false, name, [e.message, `query: ${expr}`]);
     }
+  }
+}
+
+// --- what each panel shows: Grafana's data pipeline over the answers, default selection (All) ------
+const ALL = { job: '.*', instance: '.*', module: '.*', stream: '.*' };
+
+/** Runs a panel's targets as Grafana would (range or instant) and returns what the panel shows. */
+async function showPanel(panel, t1 = now()) {
+  const answers = {};
+  for (const t of panel.targets ?? []) {
+    const expr = interpolate(t.expr, { ...builtins, ...ALL });
+    answers[t.refId] = t.instant
+      ? await api('/api/v1/query', { query: expr, time: t1 })
+      : await api('/api/v1/query_range', { query: expr, start: t1 - RANGE_SECONDS, end: t1, step: 2 });
+  }
+  return processPanel(panel, panelFrames(panel, answers, 2));
+}
+
+// The demo as Prometheus holds it: every stream and sub-stream with availability, and its name.
+const demo = {
+  instance,
+  streams: (await api('/api/v1/query', {
+    query: `cirrus_stream_availability_state_code * on(job, instance, stream_id, sub_stream_id) group_left(name) cirrus_stream_info`,
+  })).result.map((r) => ({ stream_id: r.metric.stream_id, sub_stream_id: r.metric.sub_stream_id, name: r.metric.name, state: Number(r.value[1]) })),
+};
+
+// The state colour checks need both kinds of stream in the demo, or they would check nothing.
+for (const [state, what] of [[0, 'an inactive stream'], [3, 'a stream closed outside business hours']]) {
+  const ok = demo.streams.some((s) => s.state === state);
+  report(ok, `the demo has ${what} (state ${state})`, ok ? [] : [`streams: ${JSON.stringify(demo.streams)}`]);
+}
+
+async function checkDashboards(dashboards, { quiet = false, record = null } = {}) {
+  const results = [];
+  for (const { json } of dashboards) {
+    const shown = {};
+    // One evaluation time for the whole dashboard, so totals and per-stream rows see the same data.
+    const at = now();
+    for (const panel of contentPanels(json)) {
+      if (!(panel.targets ?? []).length) continue;
+      try {
+        shown[panel.title] = await showPanel(panel, at);
+      } catch (e) {
+        shown[panel.title] = { error: e.message };
+      }
+    }
+    for (const check of panelChecks) {
+      const panels = contentPanels(json).filter((p) => check.applies(json, p));
+      for (const panel of panels) {
+        const s = shown[panel.title];
+        const problems = s?.error ? [s.error] : check.run(panel, s, { dashboard: json, shown, demo });
+        results.push({ name: `${json.uid} / ${panel.title}: ${check.name}`, problems });
+      }
+    }
+    if (record) record[json.uid] = { title: json.title, panels: contentPanels(json).map((p) => ({ panel: p, shown: shown[p.title] })) };
+  }
+  if (!quiet) for (const r of results) report(r.problems.length === 0, r.name, r.problems);
+  return results;
+}
+
+const dashboards = loadDashboards();
+const record = {};
+await checkDashboards(dashboards, { record });
+
+// The suite tests itself: a broken transformation or mapping in a copy of a dashboard must fail.
+for (const plant of pipelinePlants) {
+  const entry = dashboards.find((d) => d.expectedUid === plant.uid);
+  const copy = { ...entry, json: structuredClone(entry.json) };
+  plant.apply(copy.json);
+  const failures = (await checkDashboards([copy], { quiet: true })).filter((r) => r.problems.length);
+  report(failures.length > 0, `planted defect (${plant.name}) in a copy of ${plant.uid} is caught${failures.length ? `: ${failures[0].name}: ${failures[0].problems[0]}` : ''}`);
+}
+
+if (process.env.FRAMES_OUT) {
+  const out = {};
+  for (const [uid, d] of Object.entries(record)) {
+    out[uid] = {
+      title: d.title,
+      panels: d.panels.map(({ panel, shown }) => ({
+        id: panel.id, type: panel.type, title: panel.title, gridPos: panel.gridPos,
+        ...(shown && !shown.error ? { values: shown.values, columns: shown.columns, rows: shown.rows, cellTypes: shown.cellTypes, series: shown.series } : {}),
+      })),
+    };
+  }
+  writeFileSync(process.env.FRAMES_OUT, JSON.stringify({ takenAt: new Date().toISOString(), dashboards: out }));
+}
+
+// The exporter goes down: the health panels read Prometheus's `up` and must turn red, not "No data".
+const exporterPid = Number(process.env.EXPORTER_PID);
+if (!exporterPid) {
+  report(false, 'EXPORTER_PID is set, to stop the exporter for the health panels');
+} else {
+  process.kill(exporterPid, 'SIGTERM');
+  const deadline = Date.now() + 30_000;
+  let down = false;
+  while (!down && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    down = (await api('/api/v1/query', { query: `up{instance="${instance}"} == 0` })).result.length > 0;
+  }
+  report(down, 'Prometheus sees the stopped exporter as down (up == 0)');
+  for (const { json } of dashboards) {
+    const panel = contentPanels(json).find((p) => p.title === 'Exporter up');
+    if (!panel) continue;
+    const shown = await showPanel(panel);
+    const v = shown.values?.find((x) => x.title === instance);
+    const ok = v?.text === 'Down' && v?.color === themeColor('red');
+    report(ok, `${json.uid} / Exporter up: the stopped exporter shows "Down" in red`,
+      ok ? [] : [`shows ${JSON.stringify(shown.values?.map(({ title, text, color }) => ({ title, text, color })))}`]);
   }
 }
 

@@ -2,7 +2,11 @@
 # Proves every Grafana dashboard query against live data: the Cirrus simulator, the exporter
 # polling it and Prometheus (the shipped rules loaded) scraping the exporter as job "cirrus".
 # A short 429 storm makes the throttling and retry series exist. Then check.mjs runs every
-# variable query and every panel target and expects data from each.
+# variable query and every panel target and expects data from each, puts every panel through
+# Grafana's data pipeline (@grafana/data, installed in tests/dashboards) and checks what it shows,
+# and last stops the exporter and checks the health panels turn red.
+# FRAMES_OUT=FILE also writes what each panel shows (tests/dashboards/render-dashboards.mjs draws
+# docs/images from it).
 # Last line: "N passed, N failed"; exits non-zero when any check failed.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -58,25 +62,37 @@ if [ ! -f "$exporter_dll" ] || [ ! -f "$simulator_dll" ]; then
   dotnet build CirrusExporter.sln -c Release -nologo >"$work/build.log" 2>&1 || fail "dotnet build -c Release" "$work/build.log"
 fi
 
+if ! (cd "$root/tests/dashboards" && npm ci --silent --no-audit --no-fund) >"$work/npm-ci.log" 2>&1; then
+  fail "npm ci in tests/dashboards" "$work/npm-ci.log"
+fi
+
 sim_port=$(free_port)
 exporter_port=$(free_port)
 prom_port=$(free_port)
 token=e2e-dashboards-token
 
-# The tenant, at a fixed Wednesday 10:30 (the daily peak) so the data does not depend on the clock:
+# The tenant on the real clock (so conversation ages are real: the exporter asks for conversations
+# by the clock), in a fixed-offset time zone where it is mid-morning now, so that business hours
+# give the same states on any day:
 #   31001 Chat desk: one agent, many arrivals, so conversations always wait, pass the SLA-critical
 #         mark and breach the SLA;
 #   31002 WhatsApp: two sub-streams, staffed;
-#   31003 Legacy SMS: inactive.
+#   31003 Legacy SMS: inactive;
+#   31004 Evening voice: open 18:00-22:00 only, so closed (outside business hours) now.
+offset=$(( 10 - 10#$(date -u +%H) ))
+[ "$offset" -lt -12 ] && offset=$((offset + 24))
+if [ "$offset" -gt 0 ]; then zone="Etc/GMT-$offset"; elif [ "$offset" -lt 0 ]; then zone="Etc/GMT+$((-offset))"; else zone="Etc/GMT"; fi
+[ -f "/usr/share/zoneinfo/$zone" ] || fail "time zone $zone not found in /usr/share/zoneinfo (Debian package tzdata)"
 dotnet "$simulator_dll" --urls "http://127.0.0.1:$sim_port" --Simulator:Token=$token --Simulator:Seed=7 \
-  --Simulator:StartTime=2026-03-04T10:30:00Z --Simulator:WarmUp=00:30:00 \
+  --Simulator:TimeZone=$zone --Simulator:WarmUp=00:30:00 \
   --Simulator:Streams:0:Id=31001 --Simulator:Streams:0:ModuleId=9 --Simulator:Streams:0:BusinessHours=24/7 \
   --Simulator:Streams:0:Agents=1 --Simulator:Streams:0:AgentCapacity=1 --Simulator:Streams:0:ArrivalsPerHour=600 \
   --Simulator:Streams:0:HandleTimeSeconds=3600 --Simulator:Streams:0:SlaSeconds=300 \
   --Simulator:Streams:1:Id=31002 --Simulator:Streams:1:ModuleId=13 --Simulator:Streams:1:SubStreams:0=5 \
   --Simulator:Streams:1:SubStreams:1=6 --Simulator:Streams:1:Agents=4 --Simulator:Streams:1:ArrivalsPerHour=40 \
-  --Simulator:Streams:1:OutboundPerHour=6 --Simulator:Streams:1:SlaSeconds=600 \
+  --Simulator:Streams:1:OutboundPerHour=6 --Simulator:Streams:1:SlaSeconds=600 --Simulator:Streams:1:BusinessHours=24/7 \
   --Simulator:Streams:2:Id=31003 --Simulator:Streams:2:ModuleId=14 --Simulator:Streams:2:Active=false \
+  --Simulator:Streams:3:Id=31004 --Simulator:Streams:3:ModuleId=15 "--Simulator:Streams:3:BusinessHours=Mon-Sun 18:00-22:00" \
   >"$work/simulator.log" 2>&1 &
 pids+=($!)
 wait_for 30 curl -sf "http://127.0.0.1:$sim_port/admin" || fail "simulator did not start" "$work/simulator.log"
@@ -88,6 +104,7 @@ dotnet "$exporter_dll" --Web:ListenAddress=127.0.0.1:$exporter_port \
   --Cirrus:Streams:1:Id=31002 --Cirrus:Streams:1:Name=WhatsApp \
   --Cirrus:Streams:1:SubStreams:0=5 --Cirrus:Streams:1:SubStreams:1=6 \
   --Cirrus:Streams:2:Id=31003 "--Cirrus:Streams:2:Name=Legacy SMS" \
+  --Cirrus:Streams:3:Id=31004 "--Cirrus:Streams:3:Name=Evening voice" \
   --Cirrus:Collectors:Availability:Interval=00:00:02 --Cirrus:Collectors:StreamStats:Interval=00:00:02 \
   --Cirrus:Collectors:SlaExceptions:Interval=00:00:02 --Cirrus:Collectors:Objects:Interval=00:00:02 \
   --Cirrus:Http:RetryBaseDelay=00:00:00.100 \
@@ -126,4 +143,4 @@ wait_for 60 prom_true 'count_over_time(cirrus_api_requests_total{code="429"}[30s
   || fail "too few samples in prometheus" "$work/prometheus.log"
 
 PROM_URL="http://127.0.0.1:$prom_port" JOB=cirrus INSTANCE="127.0.0.1:$exporter_port" STREAMS=31001,31002 \
-  node "$here/check.mjs"
+  EXPORTER_PID="${pids[1]}" node "$here/check.mjs"
