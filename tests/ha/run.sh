@@ -4,8 +4,10 @@
 # one refresh cycle during the test; Prometheus "a" scrapes it every second, then "b" joins. The
 # simulator counts every API call it receives (/admin/calls): after a's scrapes alone, and again
 # after both have scraped, the count is one cycle's minimum. Both servers then hold the same
-# cirrus_* series with the same values, as many as the exporter serves. Everything runs on
-# 127.0.0.1 and is stopped on exit. Needs the Release build, prometheus, curl and jq.
+# cirrus_* series with the same values, as many as the exporter serves. Then the worked remote_write
+# prometheus.yml of docs/scaling.md is checked and run against the same exporter, writing to a
+# Prometheus receiver in place of Mimir. Everything runs on 127.0.0.1 and is stopped on exit.
+# Needs the Release build, prometheus, promtool, curl and jq.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../../bench/lib.sh
@@ -30,31 +32,37 @@ prerequisites() {
   for f in "$simulator_dll" "$exporter_dll"; do
     [ -f "$f" ] || { echo "missing $f: build the solution in Release first"; return 1; }
   done
-  for tool in prometheus curl jq; do
+  for tool in prometheus promtool curl jq; do
     command -v "$tool" >/dev/null || { echo "missing $tool"; return 1; }
   done
 }
-measure "prerequisites: Release build, prometheus, curl, jq" prerequisites
+measure "prerequisites: Release build, prometheus, promtool, curl, jq" prerequisites
 [ "$failed" -eq 0 ] || give_up
 
-# start_prometheus NAME: a Prometheus server on a free loopback port scraping the exporter every
-# second, labelled replica=NAME as an HA pair is; sets prom_NAME to its URL.
-start_prometheus() {
-  local name=$1 port dir=$work/prometheus-$1
-  port=$(free_port)
-  mkdir -p "$dir"
-  cat >"$dir/prometheus.yml" <<EOF
+# pair_config NAME: the configuration of one server of the pair, scraping the exporter every second
+# and labelled replica=NAME as an HA pair is.
+pair_config() {
+  mkdir -p "$work/prometheus-$1"
+  cat >"$work/prometheus-$1/prometheus.yml" <<EOF
 global:
   scrape_interval: 1s
   scrape_timeout: 1s
-  external_labels: {replica: $name}
+  external_labels: {replica: $1}
 scrape_configs:
   - job_name: cirrus
     static_configs:
       - targets: ['${exp_url#http://}']
 EOF
+}
+
+# start_prometheus NAME [FLAG...]: a Prometheus server on a free loopback port with the configuration
+# $work/prometheus-NAME/prometheus.yml; sets prom_NAME to its URL.
+start_prometheus() {
+  local name=$1 port dir=$work/prometheus-$1
+  shift
+  port=$(free_port)
   prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
-    --web.listen-address="127.0.0.1:$port" --log.level=warn >"$dir/log" 2>&1 &
+    --web.listen-address="127.0.0.1:$port" --log.level=warn "$@" >"$dir/log" 2>&1 &
   started_pids+=($!)
   printf -v "prom_$name" 'http://127.0.0.1:%s' "$port"
 }
@@ -66,7 +74,7 @@ query() {
 }
 
 # scrapes URL: successful scrapes of the exporter that server has made in the last 5 minutes.
-scrapes() { query "$1" 'sum_over_time(up{job="cirrus"}[5m])' | awk '{print $2}'; }
+scrapes() { query "$1" 'sum_over_time(up{job="cirrus"}[5m])' | awk '{print $NF}'; }
 
 # wait_scrapes URL N: waits (at most 60 s) until that server has scraped the exporter N times more.
 wait_scrapes() {
@@ -107,6 +115,7 @@ measure "the exporter's first refresh cycle costs the minimum ($want)" exporter_
 
 # --- one Prometheus, then the pair -------------------------------------------------------------------
 
+pair_config a
 start_prometheus a
 one_server() {
   wait_scrapes "$prom_a" "$SCRAPES" || { cat "$work/prometheus-a/log"; return 1; }
@@ -115,6 +124,7 @@ one_server() {
 }
 measure "one Prometheus, $SCRAPES scrapes: no API call beyond the cycle" one_server
 
+pair_config b
 start_prometheus b
 two_servers() {
   wait_scrapes "$prom_b" "$SCRAPES" || { cat "$work/prometheus-b/log"; return 1; }
@@ -140,5 +150,72 @@ same_series() {
   return 1
 }
 measure "both servers hold the same series and values, every series the exporter serves" same_series
+
+# --- the worked remote_write example of docs/scaling.md, run -------------------------------------------
+
+# example_config: the prometheus.yml block of docs/scaling.md (the yaml block with remote_write).
+example_config() {
+  awk '/^```yaml$/ {inb = 1; buf = ""; next} /^```$/ && inb {inb = 0; if (buf ~ /remote_write:/) printf "%s", buf; next} inb {buf = buf $0 "\n"}' \
+    "$repo/docs/scaling.md"
+}
+example_valid() {
+  local dir=$work/example
+  mkdir -p "$dir"
+  cp -r "$repo/rules" "$dir/"
+  example_config >"$dir/prometheus.yml"
+  grep -q remote_write "$dir/prometheus.yml" || { echo "no prometheus.yml with remote_write in docs/scaling.md"; return 1; }
+  promtool check config "$dir/prometheus.yml"
+}
+measure "docs/scaling.md's remote_write prometheus.yml passes promtool check config" example_valid
+
+# The example runs as written, but at a 1 s scrape and evaluation interval, with both tenants' targets
+# pointing at the one exporter, and writing to a Prometheus receiver on 127.0.0.1 in place of Mimir.
+site_runs_example() {
+  local dir=$work/prometheus-site am_port
+  mkdir -p "$work/prometheus-central" "$dir"
+  echo 'global: {}' >"$work/prometheus-central/prometheus.yml"
+  start_prometheus central --web.enable-remote-write-receiver
+  cp -r "$repo/rules" "$dir/"
+  echo not-a-password >"$dir/password"
+  am_port=$(free_port)
+  example_config | sed -E \
+    -e 's/^(  (scrape|evaluation)_interval:) 30s/\1 1s/' -e 's/^(  scrape_timeout:) 10s/\1 1s/' \
+    -e "s/'cirrus-(acme|globex):9878'/'${exp_url#http://}'/" \
+    -e "s#https://mimir\.example\.com/api/v1/push#$prom_central/api/v1/write#" \
+    -e "s#/etc/prometheus/secrets/mimir-password#$dir/password#" \
+    -e "s/'alertmanager-0:9093', 'alertmanager-1:9093'/'127.0.0.1:$am_port'/" >"$dir/prometheus.yml"
+  if grep -nE '30s|10s|cirrus-(acme|globex)|example\.com|/etc/prometheus|alertmanager-' "$dir/prometheus.yml"; then
+    echo "the example changed: the lines above were not replaced"; return 1
+  fi
+  start_prometheus site --storage.remote.flush-deadline=1s
+  local i tenants
+  for i in $(seq 600); do
+    tenants=$(query "$prom_central" 'count by (cluster, tenant) (cirrus_up == 1)' | cut -d' ' -f1 | paste -sd' ')
+    [ "$tenants" = 'cluster="contact-centre-eu",tenant="acme" cluster="contact-centre-eu",tenant="globex"' ] && break
+    sleep 0.1
+  done
+  figure "central store, cirrus_up by cluster and tenant: ${tenants:-none}"
+  [ "$i" -lt 600 ] || { echo "central store: no cirrus_up for both tenants with the cluster label in 60 s"; tail -n 20 "$dir/log"; return 1; }
+}
+measure "the example's site Prometheus writes both tenants' series, labelled with its cluster, to the central store" site_runs_example
+
+# The write filter keeps the exporter's series and the recording rules' results, nothing else.
+example_filters() {
+  local rule_results kept dropped_site dropped_central
+  for _ in $(seq 300); do
+    rule_results=$(query "$prom_central" 'count(stream:cirrus_stream_info:names)' | awk '{print $NF}')
+    [ -n "$rule_results" ] && break
+    sleep 0.1
+  done
+  kept=$(query "$prom_central" 'count({__name__=~"cirrus_.+"})' | awk '{print $NF}')
+  dropped_site=$(query "$prom_site" 'count({__name__=~"process_.+|dotnet_.+"})' | awk '{print $NF}')
+  dropped_central=$(query "$prom_central" 'count({__name__=~"process_.+|dotnet_.+"})' | awk '{print $NF}')
+  figure "central: ${kept:-0} cirrus_* series, ${rule_results:-0} stream:cirrus_stream_info:names; process_*/dotnet_*: site ${dropped_site:-0}, central ${dropped_central:-0}"
+  [ "${kept:-0}" -gt 0 ] && [ "${rule_results:-0}" -gt 0 ] || { echo "the central store lacks the exporter's series or the rules' results"; return 1; }
+  [ "${dropped_site:-0}" -gt 0 ] && [ -z "$dropped_central" ] || { echo "process_*/dotnet_* series should reach the site only"; return 1; }
+}
+measure "the example's write filter keeps cirrus_* and the rules' results, drops the rest" example_filters
+
+measure "after the pair and the remote_write site: still exactly one cycle's API calls" expect_calls "$want"
 
 finish
