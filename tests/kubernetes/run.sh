@@ -4,17 +4,17 @@
 # object validates against the Kubernetes and prometheus-operator schemas (npm kubernetes-models,
 # installed here with npm ci); the ServiceMonitor, Service, pods, NetworkPolicy and Secret fit
 # together; the rule groups taken back out of the rendered PrometheusRules pass promtool check rules
-# and the rule tests of tests/rules; the exporter accepts each rendered Deployment's configuration.
+# and the rule tests of tests/rules; the exporter accepts each rendered Deployment's configuration,
+# and picks up a new token when a Secret volume's files are swapped as the kubelet swaps them.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/../.."
 
+# shellcheck source=../../bench/lib.sh
+source bench/lib.sh   # $work, simulator and exporter helpers; stops what they start on exit
 source tests/lib/check.sh
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 deploy=deploy/kubernetes
-exporter_dll=src/CirrusExporter/bin/Release/net10.0/cirrus-exporter.dll
 manifests() { node "$here/manifests.mjs" "$@"; }
 
 # --- prerequisites ----------------------------------------------------------------------------
@@ -130,5 +130,41 @@ misspelt() {
   ! check_config "$work/misspelt.env"
 }
 check "cirrus-exporter --check-config rejects a misspelt key in the same environment" misspelt
+
+# --- the token file as a Secret volume holds it ----------------------------------------------------
+
+# The kubelet mounts token -> ..data/token, ..data being a symlink to a timestamped directory that it
+# swaps atomically when the Secret changes. The exporter starts with a revoked key and must pick up the
+# new one without a restart.
+token_rotation() {
+  local vol=$work/secret-volume
+  [[ -f $exporter_dll && -f $simulator_dll ]] || { echo "build the solution in Release first"; return 1; }
+  mkdir -p "$vol/..2026_01_01_00_00_00.1"
+  echo "revoked-key-$RANDOM" >"$vol/..2026_01_01_00_00_00.1/token"
+  ln -s ..2026_01_01_00_00_00.1 "$vol/..data"
+  ln -s ..data/token "$vol/token"
+  start_simulator k8s-simulator || return 1
+  local interval=00:00:01
+  start_exporter k8s-exporter --Cirrus:ApiTokenFile="$vol/token" --Cirrus:MaxDataAge=00:00:30 \
+    --Cirrus:Collectors:Availability:Interval=$interval --Cirrus:Collectors:StreamStats:Interval=$interval \
+    --Cirrus:Collectors:SlaExceptions:Interval=$interval --Cirrus:Collectors:Objects:Interval=$interval
+  local i rejected=0
+  for i in $(seq 300); do
+    rejected=$(curl -s "$exp_url/metrics" | awk '/^cirrus_api_requests_total\{.*code="401"/ {n += $2} END {print n + 0}')
+    [[ $rejected -gt 0 ]] && break
+    sleep 0.1
+  done
+  [[ $rejected -gt 0 ]] || { echo "the revoked key was never rejected"; cat "$work/k8s-exporter.log"; return 1; }
+  [[ $(curl -s -o /dev/null -w '%{http_code}' "$exp_url/readyz") == 503 ]] || { echo "ready with a rejected key"; return 1; }
+  mkdir -p "$vol/..2026_01_01_00_10_00.2"
+  echo bench-token >"$vol/..2026_01_01_00_10_00.2/token"   # the key the simulator accepts
+  ln -s ..2026_01_01_00_10_00.2 "$vol/..data_tmp"
+  mv -T "$vol/..data_tmp" "$vol/..data"
+  rm -rf "$vol/..2026_01_01_00_00_00.1"
+  wait_ready "$exp_url" 30 || { echo "not ready 30 s after the Secret rotated"; tail -n 20 "$work/k8s-exporter.log"; return 1; }
+  ! grep -q 'revoked-key\|bench-token' "$work/k8s-exporter.log" || { echo "a key appears in the log"; return 1; }
+}
+check_here "a rotated Secret volume's token is picked up without a restart" token_rotation
+stop_all
 
 finish
