@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (Debian packages, npm packages per suite, NuGet packages by
 # restore), then the .NET suites (unit, contract, simulator, end-to-end) and the script suites (rules,
-# stack, dashboards, end-to-end alerting and dashboard queries, API cost and the Native AOT build). The last line is "N passed, N failed".
+# stack, Kubernetes manifests, an HA Prometheus pair, dashboards, end-to-end alerting and dashboard queries, API cost and the Native AOT build). The last line is "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -54,7 +54,7 @@ for project in tests/CirrusExporter.UnitTests tests/CirrusExporter.ContractTests
 done
 
 # --- script suites ---------------------------------------------------------------
-for suite in tests/rules tests/stack tests/dashboards tests/e2e/alerts tests/e2e/dashboards tests/perf; do
+for suite in tests/rules tests/stack tests/kubernetes tests/ha tests/dashboards tests/e2e/alerts tests/e2e/dashboards tests/perf; do
   [ -x "$suite/run.sh" ] || [ -f "$suite/run.sh" ] || continue
   log "$suite"
   output=$(bash "$suite/run.sh" 2>&1)

@@ -10,23 +10,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../../bench/lib.sh
 source "$here/../../bench/lib.sh"
 
-passed=0
-failed=0
-
-# check NAME COMMAND...: runs COMMAND in this shell (so the processes it starts are stopped on exit),
-# counts it, shows its output on failure.
-check() {
-  local name=$1
-  shift
-  if "$@" >"$work/check.out" 2>&1; then
-    passed=$((passed + 1))
-    echo "ok   $name"
-  else
-    failed=$((failed + 1))
-    echo "FAIL $name"
-    sed 's/^/     /' "$work/check.out"
-  fi
-}
+# shellcheck source=../lib/check.sh
+source "$here/../lib/check.sh"
 
 # expect_calls WANT: the simulator's call counts equal WANT ("availability stream_stats sla_exceptions objects").
 expect_calls() {
@@ -59,7 +44,7 @@ once_demo_layout() {
   grep -qx 'cirrus_collector_success{collector="availability"} 1' "$work/once-demo.prom" \
     || { echo "the availability collector did not succeed"; return 1; }
 }
-check "--once against the demo layout: 11 availability, 1 stream_stats, 1 sla_exceptions, 8 objects calls" once_demo_layout
+check_here "--once against the demo layout: 11 availability, 1 stream_stats, 1 sla_exceptions, 8 objects calls" once_demo_layout
 stop_all
 
 # A generated tenant of 120 streams (a quarter with two sub-streams), streams discovered from
@@ -75,7 +60,7 @@ once_discovered() {
   [ "$keys" -gt 120 ] || { echo "only $keys stream keys discovered"; return 1; }
   expect_calls "$keys 1 1 $streams"
 }
-check "--once with discovery (120 streams): one call per stream key, per stream and per stats endpoint" once_discovered
+check_here "--once with discovery (120 streams): one call per stream key, per stream and per stats endpoint" once_discovered
 stop_all
 
 # --- two scrapers during a cycle of the long-running exporter ---------------------------------------
@@ -126,7 +111,7 @@ scrapers_add_no_calls() {
   done
   expect_calls "$want"
 }
-check "two scrapers hitting /metrics during and after a cycle add no API calls" scrapers_add_no_calls
+check_here "two scrapers hitting /metrics during and after a cycle add no API calls" scrapers_add_no_calls
 stop_all
 
 # --- the exporter's own process metrics, read from procfs rather than System.Diagnostics.Process ---------
@@ -156,7 +141,7 @@ process_metrics_match_procfs() {
   near process_cpu_seconds_total "$(served process_cpu_seconds_total)" "$cpu" 0.5 || return 1
   near process_start_time_seconds "$(served process_start_time_seconds)" "$(date +%s)" 120
 }
-check "process_* metrics agree with /proc for the exporter process" process_metrics_match_procfs
+check_here "process_* metrics agree with /proc for the exporter process" process_metrics_match_procfs
 stop_all
 
 # --- Native AOT ----------------------------------------------------------------------------------------
@@ -178,7 +163,7 @@ aot_publish() {
   # Native: no managed entry assembly beside it.
   [ ! -e "$aot_dir/cirrus-exporter.dll" ] || { echo "the publish output holds cirrus-exporter.dll: not a native build"; return 1; }
 }
-check "dotnet publish -p:PublishAot=true produces a native binary" aot_publish
+check_here "dotnet publish -p:PublishAot=true produces a native binary" aot_publish
 
 if [ -x "$aot_dir/cirrus-exporter" ]; then
   exporter_run=("$aot_dir/cirrus-exporter")
@@ -200,7 +185,7 @@ if [ -x "$aot_dir/cirrus-exporter" ]; then
     grep -qx 'cirrus_up 1' <<<"$body" || { echo "cirrus_up is not 1"; grep '^cirrus_up' <<<"$body"; return 1; }
     Web__ListenAddress="127.0.0.1:$port" "${exporter_run[@]}" healthcheck || { echo "healthcheck exited $?"; return 1; }
   }
-  check "native binary --demo: ready, every family of the contract, cirrus_up 1, healthcheck 0" aot_demo
+  check_here "native binary --demo: ready, every family of the contract, cirrus_up 1, healthcheck 0" aot_demo
   stop_all
 
   aot_config_errors() {
@@ -210,8 +195,7 @@ if [ -x "$aot_dir/cirrus-exporter" ]; then
     [ "$rc" -eq 2 ] && grep -q "unknown key(s) 'MaxConcurency' in section Cirrus:Http" <<<"$out" \
       || { echo "exit $rc: $out"; return 1; }
   }
-  check "native binary --check-config names a misspelt key (source-generated binding)" aot_config_errors
+  check_here "native binary --check-config names a misspelt key (source-generated binding)" aot_config_errors
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
