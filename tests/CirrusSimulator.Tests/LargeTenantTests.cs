@@ -1,11 +1,9 @@
-using System.Diagnostics;
-
 namespace CirrusSimulator.Tests;
 
 public sealed class LargeTenantTests
 {
     [Fact]
-    public async Task Two_thousand_streams_with_many_statuses_answer_stream_stats_quickly()
+    public async Task Two_thousand_streams_with_many_statuses_answer_stream_stats()
     {
         var options = new SimulatorOptions { Seed = 5, Token = "bench", LargeTenantStreams = 2000 };
         await using var sim = await RunningSimulator.StartAsync(options);
@@ -19,13 +17,12 @@ public sealed class LargeTenantTests
         var statusesPerStream = streams.Select(g => g.Select(r => r.GetProperty("statusId").GetInt32()).Distinct().Count()).Order().ToList();
         Assert.True(statusesPerStream[1000] >= 6, $"median statuses per stream: {statusesPerStream[1000]}");
 
-        // Within one simulated second the serialised answer is reused.
-        var watch = Stopwatch.StartNew();
-        for (var i = 0; i < 20; i++)
+        // Within one simulated second every answer is the same snapshot (its speed is a benchmark, bench/api-cost.sh).
+        var first = (await sim.GetAsync("/stats/streams")).GetRawText();
+        for (var i = 0; i < 5; i++)
         {
-            await sim.GetAsync("/stats/streams");
+            Assert.Equal(first, (await sim.GetAsync("/stats/streams")).GetRawText());
         }
-        Assert.True(watch.ElapsedMilliseconds < 5000, $"20 cached answers took {watch.ElapsedMilliseconds} ms");
 
         // A fresh simulated second recomputes and still answers.
         await sim.AdvanceAsync(TimeSpan.FromSeconds(30));
