@@ -212,46 +212,32 @@ if check "alertmanager starts with the config" alertmanager_ready; then
   fire CirrusStreamBusyTooLong severity=warning collector=availability instance=tenant stream_id=1 sub_stream_id=0
   fire CirrusStreamBusyTooLong severity=warning collector=availability instance=tenant stream_id=2 sub_stream_id=0
 
-  check "inhibit: exporter down mutes its stream alerts (critical)" \
-    expect_state inhibited alertname=CirrusStreamSlaBreached instance=down
-  check "inhibit: exporter down mutes its stream alerts (warning)" \
-    expect_state inhibited alertname=CirrusStreamBusyTooLong instance=down
-  check "inhibit: exporter down leaves other exporters alone" \
-    expect_state active alertname=CirrusStreamSlaBreached instance=other
-  check "inhibit: collectors failing for one stream (404) mute no page" \
-    expect_state active alertname=CirrusStreamSlaBreached instance=partial
-  check "inhibit: collectors failing for one stream (404) mute no availability warning" \
-    expect_state active alertname=CirrusStreamBusyTooLong instance=partial
-  check "inhibit: collectors failing for one stream (404) mute no objects warning" \
-    expect_state active alertname=CirrusStreamOldestConversationTooOld instance=partial
-  check "inhibit: withdrawn objects data mutes the objects warnings" \
-    expect_state inhibited alertname=CirrusStreamOldestConversationTooOld instance=objects-withdrawn
-  check "inhibit: withdrawn objects data leaves the SLA page alone" \
-    expect_state active alertname=CirrusStreamSlaBreached instance=objects-withdrawn
-  check "inhibit: withdrawn availability data (paged) mutes the availability page" \
-    expect_state inhibited alertname=CirrusStreamBecameInactive instance=availability-withdrawn
-  check "inhibit: the readiness page mutes the stale-data warning it repeats" \
-    expect_state inhibited alertname=CirrusCollectorDataStale instance=availability-withdrawn
-  check "inhibit: withdrawn availability data leaves the SLA page alone" \
-    expect_state active alertname=CirrusStreamSlaBreached instance=availability-withdrawn
-  check "inhibit: a stale-data warning does not mute a critical alert" \
-    expect_state active alertname=CirrusStreamBecameInactive instance=stale-warning
-  check "inhibit: a stale-data warning mutes the warnings of its collector" \
-    expect_state inhibited alertname=CirrusStreamBusyTooLong instance=stale-warning
-  check "inhibit: rejected token mutes readiness alert" \
-    expect_state inhibited alertname=CirrusExporterNotReady instance=token
-  check "inhibit: rejected token mutes the collector alerts" \
-    expect_state inhibited alertname=CirrusCollectorFailing instance=token
-  check "inhibit: rejected token alone mutes no stream alert" \
-    expect_state active alertname=CirrusStreamBacklogGrowing instance=token
-  check "inhibit: throttling mutes nothing" \
-    expect_state active alertname=CirrusStreamSlaBreached instance=throttled
-  check "inhibit: cirrus_up missing mutes no stream alert" \
-    expect_state active alertname=CirrusStreamSlaBreached instance=not-ready
-  check "inhibit: SLA breach mutes the SLA-critical warning of its stream" \
-    expect_state inhibited alertname=CirrusStreamSlaCriticalBuildingUp instance=breach stream_id=1
-  check "inhibit: SLA breach leaves other streams' warnings alone" \
-    expect_state active alertname=CirrusStreamSlaCriticalBuildingUp instance=breach stream_id=2
+  # One line per check: the state wanted, the matchers of the one alert (comma-separated), the name.
+  while read -r want matchers name; do
+    # shellcheck disable=SC2086 # one word per matcher
+    check "inhibit: $name" expect_state "$want" ${matchers//,/ }
+  done <<'EOF'
+inhibited alertname=CirrusStreamSlaBreached,instance=down exporter down mutes its stream alerts (critical)
+inhibited alertname=CirrusStreamBusyTooLong,instance=down exporter down mutes its stream alerts (warning)
+active alertname=CirrusStreamSlaBreached,instance=other exporter down leaves other exporters alone
+active alertname=CirrusStreamSlaBreached,instance=partial collectors failing for one stream (404) mute no page
+active alertname=CirrusStreamBusyTooLong,instance=partial collectors failing for one stream (404) mute no availability warning
+active alertname=CirrusStreamOldestConversationTooOld,instance=partial collectors failing for one stream (404) mute no objects warning
+inhibited alertname=CirrusStreamOldestConversationTooOld,instance=objects-withdrawn withdrawn objects data mutes the objects warnings
+active alertname=CirrusStreamSlaBreached,instance=objects-withdrawn withdrawn objects data leaves the SLA page alone
+inhibited alertname=CirrusStreamBecameInactive,instance=availability-withdrawn withdrawn availability data (paged) mutes the availability page
+inhibited alertname=CirrusCollectorDataStale,instance=availability-withdrawn the readiness page mutes the stale-data warning it repeats
+active alertname=CirrusStreamSlaBreached,instance=availability-withdrawn withdrawn availability data leaves the SLA page alone
+active alertname=CirrusStreamBecameInactive,instance=stale-warning a stale-data warning does not mute a critical alert
+inhibited alertname=CirrusStreamBusyTooLong,instance=stale-warning a stale-data warning mutes the warnings of its collector
+inhibited alertname=CirrusExporterNotReady,instance=token rejected token mutes readiness alert
+inhibited alertname=CirrusCollectorFailing,instance=token rejected token mutes the collector alerts
+active alertname=CirrusStreamBacklogGrowing,instance=token rejected token alone mutes no stream alert
+active alertname=CirrusStreamSlaBreached,instance=throttled throttling mutes nothing
+active alertname=CirrusStreamSlaBreached,instance=not-ready cirrus_up missing mutes no stream alert
+inhibited alertname=CirrusStreamSlaCriticalBuildingUp,instance=breach,stream_id=1 SLA breach mutes the SLA-critical warning of its stream
+active alertname=CirrusStreamSlaCriticalBuildingUp,instance=breach,stream_id=2 SLA breach leaves other streams' warnings alone
+EOF
   check "group: a tenant-wide breach on four streams is one page holding the four" \
     expect_groups 1:4 pager alertname=CirrusStreamSlaBreached instance=tenant
   check "group: warnings go to chat one group per stream" \
