@@ -42,8 +42,13 @@ function scaled(duration) {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
-// Range selectors ([30m], [1h]); a subquery ([30m:1m]) is not a duration and stops the script.
-const scaleRanges = (expr) => expr.replace(/\[([^\]]+)\]/g, (_, range) => `[${scaled(range)}]`);
+// Range selectors ([30m], [1h]) outside string literals (a regex such as "[0-9]+" stays); a
+// subquery ([30m:1m]) is not a duration and stops the script.
+const scaleRanges = (expr) =>
+  expr
+    .split(/("(?:[^"\\]|\\.)*")/)
+    .map((part, i) => (i % 2 ? part : part.replace(/\[([^\]]+)\]/g, (_, range) => `[${scaled(range)}]`)))
+    .join('');
 
 mkdirSync(join(out, 'rules'), { recursive: true });
 const scaling = [];
@@ -54,7 +59,8 @@ for (const file of readdirSync(join(repo, 'rules')).filter((f) => f.endsWith('.y
     for (const rule of group.rules) {
       const name = rule.alert ?? rule.record;
       const expr = scaleRanges(rule.expr);
-      if (expr !== rule.expr) scaling.push(`${name}: ranges ${[...rule.expr.matchAll(/\[[^\]]+\]/g)].join(' ')} -> ${[...expr.matchAll(/\[[^\]]+\]/g)].join(' ')}`);
+      const ranges = (e) => [...e.matchAll(/\[\d[^\]]*\]/g)].join(' ');
+      if (expr !== rule.expr) scaling.push(`${name}: ranges ${ranges(rule.expr)} -> ${ranges(expr)}`);
       rule.expr = expr;
       if (rule.keep_firing_for) {
         scaling.push(`${name}: keep_firing_for ${rule.keep_firing_for} -> ${scaled(rule.keep_firing_for)}`);
