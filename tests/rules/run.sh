@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the alerting/recording rules and the Alertmanager config with the real
 # tools: promtool (syntax and unit tests), amtool (config and routing) and a
-# live Alertmanager on a loopback port (inhibition).
+# live Alertmanager on a loopback port (inhibition and grouping); and checks the
+# rules against the runbooks and the inhibit rules (check-rules.mjs).
 set -u
 cd "$(dirname "$0")/../.."
 
@@ -60,6 +61,11 @@ inhibit_names() {
   return $status
 }
 check "inhibit rules name existing alerts" inhibit_names
+
+# Thresholds live in the rules; the runbooks' table must say the same. No warning may mute a page.
+check "npm ci (tests/rules)" npm ci --prefix tests/rules --no-audit --no-fund --loglevel=error
+check "runbook threshold table matches the rules (comparisons, for, keep_firing_for)" node tests/rules/check-rules.mjs thresholds
+check "no inhibit rule lets a warning mute a critical alert" node tests/rules/check-rules.mjs inhibition
 
 # --- Alertmanager config and routing ---------------------------------------
 
@@ -138,23 +144,56 @@ expect_state() {
   [[ $got == "$want" ]] || { echo "want $want, got $got for: $*"; return 1; }
 }
 
+# groups RECEIVER MATCHER...: "N:M" = the number of alert groups of RECEIVER holding alerts that
+# match, and the number of those alerts (Alertmanager's /api/v2/alerts/groups).
+groups() {
+  local receiver=$1 filter
+  shift
+  filter=$(printf '&filter=%s' "$@")
+  curl -fsS --max-time 5 "$am_url/api/v2/alerts/groups?receiver=$receiver$filter" \
+    | jq -r '[.[] | select(.alerts | length > 0)] | "\(length):\([.[].alerts | length] | add // 0)"'
+}
+expect_groups() {
+  local want=$1 got
+  shift
+  got=$(groups "$@") || return 1
+  [[ $got == "$want" ]] || { echo "want groups:alerts $want, got $got for: $*"; return 1; }
+}
+
 if check "alertmanager starts with the config" alertmanager_ready; then
   # Each scenario uses its own instance so that scenarios cannot inhibit each other.
   fire CirrusExporterDown severity=critical instance=down
   fire CirrusStreamSlaBreached severity=critical collector=sla_exceptions instance=down stream_id=1 sub_stream_id=0
+  fire CirrusStreamBusyTooLong severity=warning collector=availability instance=down stream_id=1 sub_stream_id=0
   fire CirrusStreamSlaBreached severity=critical collector=sla_exceptions instance=other stream_id=1 sub_stream_id=0
 
-  fire CirrusCollectorFailing severity=warning collector=objects instance=objects-failing
-  fire CirrusStreamOldestConversationTooOld severity=warning collector=objects instance=objects-failing stream_id=1 sub_stream_id=0
-  fire CirrusStreamSlaBreached severity=critical collector=sla_exceptions instance=objects-failing stream_id=1 sub_stream_id=0
+  # A configured stream answers 404: availability and objects fail for that stream only.
+  fire CirrusCollectorFailing severity=warning collector=availability instance=partial
+  fire CirrusCollectorFailing severity=warning collector=objects instance=partial
+  fire CirrusStreamSlaBreached severity=critical collector=sla_exceptions instance=partial stream_id=1 sub_stream_id=0
+  fire CirrusStreamBusyTooLong severity=warning collector=availability instance=partial stream_id=2 sub_stream_id=0
+  fire CirrusStreamOldestConversationTooOld severity=warning collector=objects instance=partial stream_id=2 sub_stream_id=0
 
-  fire CirrusCollectorDataStale severity=warning collector=availability instance=availability-stale
-  fire CirrusStreamSlaBreached severity=critical collector=sla_exceptions instance=availability-stale stream_id=1 sub_stream_id=0
+  # objects data withdrawn: a warning about it, and the objects warnings muted.
+  fire CirrusCollectorDataStale severity=warning collector=objects instance=objects-withdrawn
+  fire CirrusStreamOldestConversationTooOld severity=warning collector=objects instance=objects-withdrawn stream_id=1 sub_stream_id=0
+  fire CirrusStreamSlaBreached severity=critical collector=sla_exceptions instance=objects-withdrawn stream_id=1 sub_stream_id=0
+
+  # availability data withdrawn and paged: the availability alerts muted, the SLA page stays.
+  fire CirrusExporterNotReady severity=critical collector=availability instance=availability-withdrawn
+  fire CirrusCollectorDataStale severity=warning collector=availability instance=availability-withdrawn
+  fire CirrusStreamBecameInactive severity=critical collector=availability instance=availability-withdrawn stream_id=1 sub_stream_id=0
+  fire CirrusStreamSlaBreached severity=critical collector=sla_exceptions instance=availability-withdrawn stream_id=1 sub_stream_id=0
+
+  # A warning about withdrawn availability data alone cannot mute a critical availability alert.
+  fire CirrusCollectorDataStale severity=warning collector=availability instance=stale-warning
+  fire CirrusStreamBecameInactive severity=critical collector=availability instance=stale-warning stream_id=1 sub_stream_id=0
+  fire CirrusStreamBusyTooLong severity=warning collector=availability instance=stale-warning stream_id=1 sub_stream_id=0
 
   fire CirrusApiTokenRejected severity=critical collector=stream_stats endpoint=stream_stats instance=token
-  fire CirrusExporterNotReady severity=critical instance=token
+  fire CirrusExporterNotReady severity=critical collector=sla_exceptions instance=token
+  fire CirrusCollectorFailing severity=warning collector=stream_stats instance=token
   fire CirrusStreamBacklogGrowing severity=warning collector=stream_stats instance=token stream_id=1 sub_stream_id=0
-  fire CirrusStreamSlaBreached severity=critical collector=sla_exceptions instance=token stream_id=1 sub_stream_id=0
 
   fire CirrusApiThrottled severity=warning collector=sla_exceptions endpoint=sla_exceptions instance=throttled
   fire CirrusStreamSlaBreached severity=critical collector=sla_exceptions instance=throttled stream_id=1 sub_stream_id=0
@@ -166,30 +205,43 @@ if check "alertmanager starts with the config" alertmanager_ready; then
   fire CirrusStreamSlaCriticalBuildingUp severity=warning collector=sla_exceptions instance=breach stream_id=1 sub_stream_id=0
   fire CirrusStreamSlaCriticalBuildingUp severity=warning collector=sla_exceptions instance=breach stream_id=2 sub_stream_id=0
 
-  check "inhibit: exporter down mutes its stream alerts" \
-    expect_state inhibited alertname=CirrusStreamSlaBreached instance=down
-  check "inhibit: exporter down leaves other exporters alone" \
-    expect_state active alertname=CirrusStreamSlaBreached instance=other
-  check "inhibit: failing collector mutes the stream alerts computed from it" \
-    expect_state inhibited alertname=CirrusStreamOldestConversationTooOld instance=objects-failing
-  check "inhibit: failing collector leaves other collectors' stream alerts alone" \
-    expect_state active alertname=CirrusStreamSlaBreached instance=objects-failing
-  check "inhibit: stale availability mutes every stream alert" \
-    expect_state inhibited alertname=CirrusStreamSlaBreached instance=availability-stale
-  check "inhibit: rejected token mutes readiness alert" \
-    expect_state inhibited alertname=CirrusExporterNotReady instance=token
-  check "inhibit: rejected token mutes the endpoint's stream alerts" \
-    expect_state inhibited alertname=CirrusStreamBacklogGrowing instance=token
-  check "inhibit: rejected token leaves other endpoints' stream alerts alone" \
-    expect_state active alertname=CirrusStreamSlaBreached instance=token
-  check "inhibit: throttling mutes nothing" \
-    expect_state active alertname=CirrusStreamSlaBreached instance=throttled
-  check "inhibit: cirrus_up 0 alone mutes no stream alert" \
-    expect_state active alertname=CirrusStreamSlaBreached instance=not-ready
-  check "inhibit: SLA breach mutes the SLA-critical warning of its stream" \
-    expect_state inhibited alertname=CirrusStreamSlaCriticalBuildingUp instance=breach stream_id=1
-  check "inhibit: SLA breach leaves other streams' warnings alone" \
-    expect_state active alertname=CirrusStreamSlaCriticalBuildingUp instance=breach stream_id=2
+  # A tenant-wide breach: four streams; and busy warnings on two streams.
+  for s in 1 2 3 4; do
+    fire CirrusStreamSlaBreached severity=critical collector=sla_exceptions instance=tenant stream_id=$s sub_stream_id=0
+  done
+  fire CirrusStreamBusyTooLong severity=warning collector=availability instance=tenant stream_id=1 sub_stream_id=0
+  fire CirrusStreamBusyTooLong severity=warning collector=availability instance=tenant stream_id=2 sub_stream_id=0
+
+  # One line per check: the state wanted, the matchers of the one alert (comma-separated), the name.
+  while read -r want matchers name; do
+    # shellcheck disable=SC2086 # one word per matcher
+    check "inhibit: $name" expect_state "$want" ${matchers//,/ }
+  done <<'EOF'
+inhibited alertname=CirrusStreamSlaBreached,instance=down exporter down mutes its stream alerts (critical)
+inhibited alertname=CirrusStreamBusyTooLong,instance=down exporter down mutes its stream alerts (warning)
+active alertname=CirrusStreamSlaBreached,instance=other exporter down leaves other exporters alone
+active alertname=CirrusStreamSlaBreached,instance=partial collectors failing for one stream (404) mute no page
+active alertname=CirrusStreamBusyTooLong,instance=partial collectors failing for one stream (404) mute no availability warning
+active alertname=CirrusStreamOldestConversationTooOld,instance=partial collectors failing for one stream (404) mute no objects warning
+inhibited alertname=CirrusStreamOldestConversationTooOld,instance=objects-withdrawn withdrawn objects data mutes the objects warnings
+active alertname=CirrusStreamSlaBreached,instance=objects-withdrawn withdrawn objects data leaves the SLA page alone
+inhibited alertname=CirrusStreamBecameInactive,instance=availability-withdrawn withdrawn availability data (paged) mutes the availability page
+inhibited alertname=CirrusCollectorDataStale,instance=availability-withdrawn the readiness page mutes the stale-data warning it repeats
+active alertname=CirrusStreamSlaBreached,instance=availability-withdrawn withdrawn availability data leaves the SLA page alone
+active alertname=CirrusStreamBecameInactive,instance=stale-warning a stale-data warning does not mute a critical alert
+inhibited alertname=CirrusStreamBusyTooLong,instance=stale-warning a stale-data warning mutes the warnings of its collector
+inhibited alertname=CirrusExporterNotReady,instance=token rejected token mutes readiness alert
+inhibited alertname=CirrusCollectorFailing,instance=token rejected token mutes the collector alerts
+active alertname=CirrusStreamBacklogGrowing,instance=token rejected token alone mutes no stream alert
+active alertname=CirrusStreamSlaBreached,instance=throttled throttling mutes nothing
+active alertname=CirrusStreamSlaBreached,instance=not-ready cirrus_up missing mutes no stream alert
+inhibited alertname=CirrusStreamSlaCriticalBuildingUp,instance=breach,stream_id=1 SLA breach mutes the SLA-critical warning of its stream
+active alertname=CirrusStreamSlaCriticalBuildingUp,instance=breach,stream_id=2 SLA breach leaves other streams' warnings alone
+EOF
+  check "group: a tenant-wide breach on four streams is one page holding the four" \
+    expect_groups 1:4 pager alertname=CirrusStreamSlaBreached instance=tenant
+  check "group: warnings go to chat one group per stream" \
+    expect_groups 2:2 chat alertname=CirrusStreamBusyTooLong instance=tenant
 fi
 
 finish

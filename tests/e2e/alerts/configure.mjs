@@ -1,13 +1,15 @@
 // Writes the configuration of the test's Prometheus and Alertmanager into a directory:
 // - rules/*.yml: the shipped rules with time compressed by SCALE: every `for:` and every range
-//   window ([30m], [1h]) divided by SCALE. Thresholds, label sets and expressions stay as shipped.
+//   window ([30m], [1h]) and every keep_firing_for divided by SCALE. Thresholds, label sets and
+//   expressions stay as shipped.
 // - alertmanager.yml: the shipped config with every receiver replaced by the local webhook and the
 //   route's group_wait, group_interval and repeat_interval divided by SCALE. Routes, grouping and
 //   inhibit rules stay as shipped.
 // - prometheus.yml: scrape and evaluate every second, job "cirrus", alerts to the local Alertmanager.
 // - scaling.txt: every duration changed, old -> new.
 // - timings.env: the scaled durations run.sh bounds the detection delay with, in seconds:
-//   FOR_SLA (CirrusStreamSlaBreached's for:), GROUP_WAIT and GROUP_INTERVAL (the root route's).
+//   FOR_SLA (CirrusStreamSlaBreached's for:), FOR_DOWN (CirrusExporterDown's), GROUP_WAIT and
+//   GROUP_INTERVAL (the root route's).
 //
 // usage: node configure.mjs OUT_DIR SCALE EXPORTER_ADDR ALERTMANAGER_ADDR WEBHOOK_URL
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -40,8 +42,13 @@ function scaled(duration) {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
-// Range selectors ([30m], [1h]); a subquery ([30m:1m]) is not a duration and stops the script.
-const scaleRanges = (expr) => expr.replace(/\[([^\]]+)\]/g, (_, range) => `[${scaled(range)}]`);
+// Range selectors ([30m], [1h]) outside string literals (a regex such as "[0-9]+" stays); a
+// subquery ([30m:1m]) is not a duration and stops the script.
+const scaleRanges = (expr) =>
+  expr
+    .split(/("(?:[^"\\]|\\.)*")/)
+    .map((part, i) => (i % 2 ? part : part.replace(/\[([^\]]+)\]/g, (_, range) => `[${scaled(range)}]`)))
+    .join('');
 
 mkdirSync(join(out, 'rules'), { recursive: true });
 const scaling = [];
@@ -52,11 +59,17 @@ for (const file of readdirSync(join(repo, 'rules')).filter((f) => f.endsWith('.y
     for (const rule of group.rules) {
       const name = rule.alert ?? rule.record;
       const expr = scaleRanges(rule.expr);
-      if (expr !== rule.expr) scaling.push(`${name}: ranges ${[...rule.expr.matchAll(/\[[^\]]+\]/g)].join(' ')} -> ${[...expr.matchAll(/\[[^\]]+\]/g)].join(' ')}`);
+      const ranges = (e) => [...e.matchAll(/\[\d[^\]]*\]/g)].join(' ');
+      if (expr !== rule.expr) scaling.push(`${name}: ranges ${ranges(rule.expr)} -> ${ranges(expr)}`);
       rule.expr = expr;
+      if (rule.keep_firing_for) {
+        scaling.push(`${name}: keep_firing_for ${rule.keep_firing_for} -> ${scaled(rule.keep_firing_for)}`);
+        rule.keep_firing_for = scaled(rule.keep_firing_for);
+      }
       if (rule.for) {
         scaling.push(`${name}: for ${rule.for} -> ${scaled(rule.for)}`);
         if (name === 'CirrusStreamSlaBreached') timings.FOR_SLA = seconds(rule.for) / scale;
+        if (name === 'CirrusExporterDown') timings.FOR_DOWN = seconds(rule.for) / scale;
         rule.for = scaled(rule.for);
       }
     }
@@ -91,5 +104,5 @@ writeFileSync(join(out, 'prometheus.yml'), stringify({
 }));
 
 writeFileSync(join(out, 'scaling.txt'), `${scaling.join('\n')}\n`);
-if (Object.keys(timings).length !== 3) throw new Error(`timings incomplete: ${JSON.stringify(timings)}`);
+if (Object.keys(timings).length !== 4) throw new Error(`timings incomplete: ${JSON.stringify(timings)}`);
 writeFileSync(join(out, 'timings.env'), Object.entries(timings).map(([k, v]) => `${k}=${v}\n`).join(''));

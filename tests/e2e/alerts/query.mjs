@@ -8,6 +8,12 @@
 //   node query.mjs notifications LOG_FILE [SINCE_MS]
 //       one line per alert per notification: receive time (ms), receiver, group key, alert status,
 //       alertname, labels, summary, description
+//   node query.mjs pages LOG_FILE [SINCE_MS]
+//       one line per page (pager receiver): a notification that opens an incident, i.e. the first
+//       firing notification of a group key, or the first after a notification that resolved the
+//       whole group (PagerDuty deduplicates on the group key the same way): receive time (ms),
+//       group key, then the alertnames and stream_ids firing in any notification of that incident
+//       (comma-separated, sorted)
 import { existsSync, readFileSync } from 'node:fs';
 
 const [command, target, arg] = process.argv.slice(2);
@@ -53,6 +59,29 @@ switch (command) {
           a.annotations.summary ?? '', a.annotations.description ?? '');
       }
     }
+    break;
+  }
+  case 'pages': {
+    const since = Number(arg ?? 0);
+    const lines = existsSync(target) ? readFileSync(target, 'utf8').split('\n').filter(Boolean) : [];
+    const open = new Map(); // group key -> the page it opened, while the incident is open
+    const pages = [];
+    for (const { t, body } of lines.map((l) => JSON.parse(l))) {
+      if (body.receiver !== 'pager') continue;
+      if (body.status === 'resolved') { open.delete(body.groupKey); continue; }
+      if (!open.has(body.groupKey)) {
+        const page = { t, key: body.groupKey, names: new Set(), streams: new Set() };
+        open.set(body.groupKey, page);
+        pages.push(page);
+      }
+      const page = open.get(body.groupKey);
+      for (const a of body.alerts.filter((x) => x.status === 'firing')) {
+        page.names.add(a.labels.alertname);
+        if (a.labels.stream_id) page.streams.add(a.labels.stream_id);
+      }
+    }
+    const sorted = (set) => [...set].sort().join(',');
+    for (const p of pages.filter((x) => x.t >= since)) print(p.t, p.key, sorted(p.names), sorted(p.streams));
     break;
   }
   default:

@@ -4,7 +4,7 @@
 # fed by the exporter polling the simulator, with a webhook standing in for the
 # pager and chat receivers.
 #
-# Time is compressed by SCALE (60): every `for:` and range window in the rules
+# Time is compressed by SCALE (60): every `for:`, `keep_firing_for:` and range window in the rules
 # and the route's group_wait/group_interval/repeat_interval are divided by it
 # (5m -> 5s, [1h] -> [60s], group_wait 30s -> 500ms); the exporter refreshes
 # every 2 s and Prometheus scrapes and evaluates every second. Thresholds,
@@ -14,11 +14,17 @@
 # deriv(...) * 3600) do not compress with time, so ordinary arrivals would look
 # like growth. Its conversations are the breaches the test injects.
 #   11345 Web chat      24/7          healthy, then breached
-#   11346 WhatsApp      24/7          healthy bystander with sub-streams 12 and 14
+#   11346 WhatsApp      24/7          sub-streams 12 and 14: healthy, then breached on sub-stream 12
 #   11354 Weekend chat  one day, 3 days from today: outside business hours, breached
+#   99999 Retired chat  configured after the restart, unknown upstream: its calls answer 404
 #
-# Phases: healthy (no alert, no notification), breach (the SLA page and its
-# delay), API failure (token revoked: one monitoring page, stream alerts inhibited).
+# Phases, counting pages (a notification that opens a pager incident, see query.mjs pages):
+#   healthy                 no alert, no notification
+#   tenant-wide breach      two streams breach: 1 page listing both, and its detection delay
+#   restart during breach   the exporter restarts (a few scaled minutes), coming back with a
+#                           configured stream that answers 404 (a warning): still that 1 page
+#   token revoked           1 page (CirrusApiTokenRejected); stream alerts inhibited once their
+#                           data is withdrawn
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/../../.."
@@ -151,20 +157,25 @@ Simulator__Token=$token dotnet "$simulator_dll" --urls "$sim" "${sim_streams[@]}
 pids+=($!)
 
 interval=$(printf '00:00:%02d' "$COLLECTOR_INTERVAL")
-Cirrus__ApiToken=$token dotnet "$exporter_dll" \
-  --Cirrus:BaseUrl="$sim" --Web:ListenAddress="127.0.0.1:$exporter_port" \
-  --Cirrus:Streams:0:Id=11345 "--Cirrus:Streams:0:Name=Web chat" \
-  --Cirrus:Streams:1:Id=11346 --Cirrus:Streams:1:Name=WhatsApp --Cirrus:Streams:1:SubStreams:0=12 --Cirrus:Streams:1:SubStreams:1=14 \
-  --Cirrus:Streams:2:Id=11354 "--Cirrus:Streams:2:Name=Weekend chat" \
-  --Cirrus:Collectors:Availability:Interval=$interval --Cirrus:Collectors:StreamStats:Interval=$interval \
-  --Cirrus:Collectors:SlaExceptions:Interval=$interval --Cirrus:Collectors:Objects:Interval=$interval \
-  --Cirrus:MaxDataAge="$(printf '00:00:%02d' "$MAX_DATA_AGE")" --Cirrus:Http:MaxRetries=0 \
-  >"$work/exporter.log" 2>&1 &
-pids+=($!)
+# start_exporter [ARG...]: the exporter on its port, with the three streams and ARGs; sets exporter_pid.
+start_exporter() {
+  Cirrus__ApiToken=$token dotnet "$exporter_dll" \
+    --Cirrus:BaseUrl="$sim" --Web:ListenAddress="127.0.0.1:$exporter_port" \
+    --Cirrus:Streams:0:Id=11345 "--Cirrus:Streams:0:Name=Web chat" \
+    --Cirrus:Streams:1:Id=11346 --Cirrus:Streams:1:Name=WhatsApp --Cirrus:Streams:1:SubStreams:0=12 --Cirrus:Streams:1:SubStreams:1=14 \
+    --Cirrus:Streams:2:Id=11354 "--Cirrus:Streams:2:Name=Weekend chat" \
+    --Cirrus:Collectors:Availability:Interval=$interval --Cirrus:Collectors:StreamStats:Interval=$interval \
+    --Cirrus:Collectors:SlaExceptions:Interval=$interval --Cirrus:Collectors:Objects:Interval=$interval \
+    --Cirrus:MaxDataAge="$(printf '00:00:%02d' "$MAX_DATA_AGE")" --Cirrus:Http:MaxRetries=0 "$@" \
+    >>"$work/exporter.log" 2>&1 &
+  exporter_pid=$!
+  pids+=("$exporter_pid")
+}
+start_exporter
 
 node "$here/configure.mjs" "$work/config" "$SCALE" "127.0.0.1:$exporter_port" "127.0.0.1:$am_port" "$webhook" \
   >"$work/configure.log" 2>&1 || { fail "configure.mjs writes the scaled configuration" "$(cat "$work/configure.log")"; finish; }
-# FOR_SLA, GROUP_WAIT, GROUP_INTERVAL: scaled seconds, as read from the shipped files.
+# FOR_SLA, FOR_DOWN, GROUP_WAIT, GROUP_INTERVAL: scaled seconds, as read from the shipped files.
 . "$work/config/timings.env"
 
 prometheus-alertmanager --config.file="$work/config/alertmanager.yml" --storage.path="$work/alertmanager" \
@@ -218,12 +229,14 @@ else
 fi
 check "healthy: no notification reached the webhook" test ! -s "$work/notifications.jsonl"
 
-# --- breach phase ---------------------------------------------------------------
+# --- tenant-wide breach ------------------------------------------------------------
 
-inject() { curl -fsS --max-time 5 -X POST "$sim/admin/streams/$1/breach?count=3&holdSeconds=3600"; }
+inject() { curl -fsS --max-time 5 -X POST "$sim/admin/streams/$1/breach?count=3&holdSeconds=3600${2:+&subStreamId=$2}"; }
+pages_since() { q pages "$work/notifications.jsonl" "$1"; }
 check "breach: 3 conversations injected on Weekend chat (outside business hours)" inject 11354
 t_breach=$(now_ms)
 check "breach: 3 conversations injected on Web chat" inject 11345
+check "breach: 3 conversations injected on WhatsApp sub-stream 12" inject 11346 12
 
 want_labels='{alert_class="stream", collector="sla_exceptions", instance="127.0.0.1:'$exporter_port'", job="cirrus", name="Web chat", severity="critical", stream_id="11345", sub_stream_id="0"}'
 sla_page() { q notifications "$work/notifications.jsonl" "$t_breach" | awk -F'\t' '$2 == "pager" && $4 == "firing" && $5 == "CirrusStreamSlaBreached"'; }
@@ -239,9 +252,10 @@ if wait_for 60 sla_paged; then
   delay=$(awk -F'\t' -v t0="$t_breach" '{ printf "%.1f", ($1 - t0) / 1000 }' <<<"$page")
   pass "breach: CirrusStreamSlaBreached paged through Alertmanager"
   page_content() {
-    local labels summary description
-    labels=$(cut -f6 <<<"$page") summary=$(cut -f7 <<<"$page") description=$(cut -f8 <<<"$page")
-    [[ $labels == "$want_labels" ]] || { echo "labels: $labels"; echo "want:   $want_labels"; return 1; }
+    local row labels summary description
+    row=$(sla_page | grep -F "$want_labels" | head -n 1)
+    labels=$(cut -f6 <<<"$row") summary=$(cut -f7 <<<"$row") description=$(cut -f8 <<<"$row")
+    [[ $labels == "$want_labels" ]] || { echo "no alert with labels $want_labels in:"; sla_page; return 1; }
     [[ $summary == "SLA breached on stream Web chat" ]] || { echo "summary: $summary"; return 1; }
     [[ $description == "Stream Web chat (stream_id 11345, sub_stream_id 0) has open conversations past their SLA: 3." ]] \
       || { echo "description: $description"; return 1; }
@@ -256,16 +270,20 @@ else
   fail "breach: CirrusStreamSlaBreached paged through Alertmanager" "$(q prom-alerts "$prom")"
 fi
 
-# Settle before the failure: the breach raised nothing but the SLA alert, in Prometheus or in
+# Settle: the breach raised nothing but the SLA alerts of the two open streams, in Prometheus and in
 # Alertmanager, and Alertmanager has sent all it would (quiet for group_interval + 1 s).
+breaching_streams() {
+  q prom-alerts "$prom" | awk -F'\t' '$1 == "firing" && $2 == "CirrusStreamSlaBreached"' | grep -oE '[{ ]stream_id="[0-9]+"' | cut -c2- | sort -u | paste -sd' '
+}
 settled() {
   local last
-  [[ $(q prom-alerts "$prom" | cut -f1,2,3) == "firing"$'\t'"CirrusStreamSlaBreached"$'\t'"$want_labels" ]] || return 1
+  [[ $(breaching_streams) == 'stream_id="11345" stream_id="11346"' ]] || return 1
+  [[ $(q prom-alerts "$prom" | grep -vc $'\t'"CirrusStreamSlaBreached"$'\t') -eq 0 ]] || return 1
   [[ $(q am-alerts "$am" | grep -vc "^active"$'\t'"CirrusStreamSlaBreached"$'\t') -eq 0 ]] || return 1
   last=$(q notifications "$work/notifications.jsonl" | tail -n 1 | cut -f1)
   awk -v l="$last" -v now="$(now_ms)" -v gi="$GROUP_INTERVAL" 'BEGIN { exit !(now - l > (gi + 1) * 1000) }'
 }
-check "breach: alerts settle to CirrusStreamSlaBreached alone" wait_for 75 settled
+check "breach: alerts settle to CirrusStreamSlaBreached on Web chat and WhatsApp alone" wait_for 75 settled
 q prom-alerts "$prom" | grep 'stream_id="11354"' >>"$closed_alerts"
 closed_stream_silent() {
   local out
@@ -275,6 +293,57 @@ closed_stream_silent() {
   ! q notifications "$work/notifications.jsonl" | grep 'stream_id="11354"'
 }
 check "breach: Weekend chat (outside business hours) has 3 breaches in Prometheus but no alert, no notification" closed_stream_silent
+one_breach_page() {
+  local pages
+  pages=$(pages_since "$t_breach")
+  [[ $(grep -c . <<<"$pages") -eq 1 && $(cut -f3,4 <<<"$pages") == "CirrusStreamSlaBreached"$'\t'"11345,11346" ]] \
+    || { echo "pages:"; echo "$pages"; q notifications "$work/notifications.jsonl" "$t_breach"; return 1; }
+}
+check "breach: tenant-wide breach = 1 page, listing Web chat and WhatsApp" one_breach_page
+
+# --- restart during the breach -----------------------------------------------------------
+
+# The exporter stops and starts again (its start-up takes a few scaled minutes), now also configured
+# with stream 99999, which the API does not know: availability and objects fail for that stream only.
+t_restart=$(now_ms)
+kill "$exporter_pid"
+wait "$exporter_pid" 2>/dev/null
+start_exporter --Cirrus:Streams:3:Id=99999 "--Cirrus:Streams:3:Name=Retired chat"
+exporter_back() { http_ok "$exporter/metrics" && [[ $(breaching_streams) == 'stream_id="11345" stream_id="11346"' ]]; }
+if wait_for 60 exporter_back; then
+  pass "restart: the exporter is back after $(awk -v t0="$t_restart" -v now="$(now_ms)" 'BEGIN { printf "%.1f", (now - t0) / 1000 }') s, both breaches firing"
+else
+  fail "restart: the exporter is back, both breaches firing" "$(q prom-alerts "$prom"; tail -n 20 "$work/exporter.log")"
+fi
+# The warning about the 404 stream fires and goes to chat; it mutes neither breach.
+failing_404() {
+  q prom-alerts "$prom" | grep -q "^firing"$'\t'"CirrusCollectorFailing"$'\t'".*collector=\"availability\"" || return 1
+  q notifications "$work/notifications.jsonl" "$t_restart" | awk -F'\t' '$2 == "chat" && $5 == "CirrusCollectorFailing"' | grep -q .
+}
+if wait_for 45 failing_404; then
+  pass "restart: CirrusCollectorFailing (the 404 stream) fires and reaches chat"
+else
+  fail "restart: CirrusCollectorFailing (the 404 stream) fires and reaches chat" "$(q prom-alerts "$prom")"
+fi
+breaches_active() {
+  local a
+  a=$(q am-alerts "$am" | awk -F'\t' '$2 == "CirrusStreamSlaBreached"')
+  [[ $(grep -c "^active"$'\t' <<<"$a") -eq 2 ]] || { echo "$a"; return 1; }
+}
+check "restart: warning + breach: both breaches stay active (not inhibited) in Alertmanager" breaches_active
+sleep "$(awk -v i="$GROUP_INTERVAL" 'BEGIN { print i + 1 }')"
+still_one_page() {
+  one_breach_page || return 1
+  ! q notifications "$work/notifications.jsonl" "$t_breach" | awk -F'\t' '$2 == "pager" && $4 == "resolved"' | grep . \
+    || { echo "a page resolved"; return 1; }
+}
+check "restart: still 1 page since the breach, never resolved" still_one_page
+no_down_page() {
+  local out
+  out=$(q prom-query "$prom" 'count_over_time(ALERTS{alertname=~"CirrusExporterDown|CirrusExporterNotReady", alertstate="firing"}[10m])')
+  [[ -z $out ]] || { echo "$out"; return 1; }
+}
+check "restart: CirrusExporterDown (for: ${FOR_DOWN} s) and CirrusExporterNotReady never fired" no_down_page
 
 # --- failure phase: the API rejects the token -----------------------------------------
 
@@ -290,23 +359,22 @@ else
   fail "failure: CirrusApiTokenRejected paged"
 fi
 
-# The stream alert still firing in Prometheus is inhibited in Alertmanager; checked while its data is
-# still served (until MaxDataAge after the last successful refresh).
+# Once the SLA data is withdrawn (MaxDataAge after the last successful refresh), the SLA alerts,
+# still firing in Prometheus (held through the gap), are inhibited by the readiness page.
 sla_inhibited() {
   local a
-  q prom-alerts "$prom" | grep -q "^firing"$'\t'"CirrusStreamSlaBreached"$'\t' || { echo "not firing in Prometheus"; return 1; }
+  [[ $(q prom-alerts "$prom" | grep -c "^firing"$'\t'"CirrusStreamSlaBreached"$'\t') -eq 2 ]] || { echo "not both firing in Prometheus"; q prom-alerts "$prom"; return 1; }
   a=$(q am-alerts "$am" | grep $'\t'"CirrusStreamSlaBreached"$'\t') || { echo "not in Alertmanager"; return 1; }
-  [[ $(cut -f1 <<<"$a") == suppressed && $(cut -f4 <<<"$a") == *CirrusApiTokenRejected* ]] || { echo "$a"; return 1; }
+  ! grep -v "^suppressed"$'\t'".*CirrusExporterNotReady" <<<"$a" || return 1
 }
-if wait_for 10 sla_inhibited; then
-  pass "failure: CirrusStreamSlaBreached, still firing in Prometheus, is inhibited by CirrusApiTokenRejected"
+if wait_for $((MAX_DATA_AGE + 30)) sla_inhibited; then
+  pass "failure: CirrusStreamSlaBreached, held firing in Prometheus, is inhibited by CirrusExporterNotReady once its data is withdrawn"
 else
-  fail "failure: CirrusStreamSlaBreached, still firing in Prometheus, is inhibited by CirrusApiTokenRejected" "$(sla_inhibited)"
+  fail "failure: CirrusStreamSlaBreached, held firing in Prometheus, is inhibited by CirrusExporterNotReady once its data is withdrawn" "$(sla_inhibited)"
 fi
 t_inhibited=$(now_ms)
 
-# The failure's consequences fire in Prometheus (collectors failing, then cirrus_up 0 once the data is
-# older than MaxDataAge) and are inhibited too.
+# The failure's consequences fire in Prometheus and are inhibited by the token alert.
 consequences_inhibited() {
   local name a
   for name in CirrusCollectorFailing CirrusExporterNotReady; do
@@ -315,7 +383,7 @@ consequences_inhibited() {
     ! grep -qv "^suppressed"$'\t' <<<"$a" || return 1
   done
 }
-if wait_for $((MAX_DATA_AGE + 30)) consequences_inhibited; then
+if wait_for 30 consequences_inhibited; then
   pass "failure: CirrusCollectorFailing and CirrusExporterNotReady fire in Prometheus, inhibited in Alertmanager"
 else
   fail "failure: CirrusCollectorFailing and CirrusExporterNotReady fire in Prometheus, inhibited in Alertmanager" \
@@ -324,14 +392,15 @@ fi
 # Let Alertmanager flush whatever it would send: group_wait, then one group_interval.
 sleep "$(awk -v w="$GROUP_WAIT" -v i="$GROUP_INTERVAL" 'BEGIN { print w + i + 1 }')"
 
-one_page() {
-  local out groups
-  out=$(notifications_since_revoke)
-  groups=$(cut -f2,3 <<<"$out" | sort -u)
-  [[ $(grep -c . <<<"$groups") -eq 1 && $(cut -f1 <<<"$groups") == pager ]] || { echo "$out"; return 1; }
-  [[ $(cut -f5 <<<"$out" | sort -u) == CirrusApiTokenRejected ]] || { echo "$out"; return 1; }
+# The breach incident may be re-notified (repeat_interval) before its alerts are inhibited; it must
+# neither resolve nor open again.
+one_token_page() {
+  local pages
+  pages=$(pages_since "$t_revoke")
+  [[ $(grep -c . <<<"$pages") -eq 1 && $(cut -f3 <<<"$pages") == CirrusApiTokenRejected ]] || { echo "$pages"; notifications_since_revoke; return 1; }
+  ! notifications_since_revoke | awk -F'\t' '$2 == "pager" && $4 == "resolved"' | grep . || return 1
 }
-check "failure: exactly one notification group since the revoke, the CirrusApiTokenRejected page" one_page
+check "failure: token revoked = 1 page (CirrusApiTokenRejected); the breach incident neither resolved nor reopened" one_token_page
 rejected_endpoints() {
   local got
   got=$(notifications_since_revoke | cut -f6 | grep -o 'endpoint="[a-z_]*"' | sort -u | paste -sd' ')
@@ -340,6 +409,7 @@ rejected_endpoints() {
 check "failure: the page names the four rejected endpoints" rejected_endpoints
 no_stream_after_inhibition() { ! q notifications "$work/notifications.jsonl" "$t_inhibited" | grep 'alert_class="stream"'; }
 check "failure: no stream alert reached the webhook once inhibited" no_stream_after_inhibition
+check "whole run: 2 pages (the breach, the token)" test "$(pages_since 0 | grep -c .)" -eq 2
 
 [[ $failed -eq 0 ]] || diagnostics
 finish
