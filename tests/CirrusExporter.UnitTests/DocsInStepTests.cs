@@ -3,6 +3,7 @@ using System.Globalization;
 using CirrusExporter.Api;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
+using CirrusExporter.Collectors;
 
 namespace CirrusExporter.UnitTests;
 
@@ -41,7 +42,7 @@ public sealed class DocsInStepTests
             Assert.False(string.IsNullOrWhiteSpace(row[3]), $"{metric.Name} has no documented source");
             Assert.False(string.IsNullOrWhiteSpace(row[4]), $"{metric.Name} has no documented description");
 
-            var namedCollectors = ApiEndpoint.All.Where(c => row[5].Contains($"`{c}` collector")).ToList();
+            var namedCollectors = CollectorRegistry.All.Select(d => d.Label).Where(c => row[5].Contains($"`{c}` collector")).ToList();
             Assert.Equal(metric.Collector is null ? [] : [metric.Collector], namedCollectors);
         }
     }

@@ -1,3 +1,6 @@
+using CirrusExporter.Collectors.Availability;
+using CirrusExporter.Collectors.Objects;
+
 namespace CirrusExporter.Configuration;
 
 /// <summary>Everything under the "Cirrus" configuration section.</summary>
@@ -52,21 +55,16 @@ public sealed class StreamOptions
     public List<long> SubStreams { get; set; } = [];
 }
 
+/// <summary>One property per collector: its section name is its descriptor's <see cref="Collectors.CollectorDescriptor.Section"/>.</summary>
 public sealed class CollectorsOptions
 {
     public AvailabilityCollectorOptions Availability { get; set; } = new();
     public CollectorOptions StreamStats { get; set; } = new();
     public CollectorOptions SlaExceptions { get; set; } = new();
-    public ObjectsCollectorOptions Objects { get; set; } = new() { Interval = TimeSpan.FromSeconds(60) };
-
-    /// <summary>Each collector's options under its collector label value.</summary>
-    public IReadOnlyDictionary<string, CollectorOptions> ByName => new Dictionary<string, CollectorOptions>
-    {
-        [Api.ApiEndpoint.Availability] = Availability, [Api.ApiEndpoint.StreamStats] = StreamStats,
-        [Api.ApiEndpoint.SlaExceptions] = SlaExceptions, [Api.ApiEndpoint.Objects] = Objects,
-    };
+    public ObjectsCollectorOptions Objects { get; set; } = new();
 }
 
+/// <summary>What every collector's section holds.</summary>
 public class CollectorOptions
 {
     public bool Enabled { get; set; } = true;
@@ -78,33 +76,6 @@ public class CollectorOptions
     public TimeSpan? Timeout { get; set; }
 
     public TimeSpan Deadline => Timeout ?? Interval;
-}
-
-public sealed class AvailabilityCollectorOptions : CollectorOptions
-{
-    /// <summary>Sent as ignoreAutomationExsistance: bots are always available, so ignoring them shows real agent cover.</summary>
-    public bool IgnoreAutomation { get; set; } = true;
-
-    /// <summary>Sent as autoAssign: count only agents with auto-assignment on as available.</summary>
-    public bool AutoAssign { get; set; }
-}
-
-public sealed class ObjectsCollectorOptions : CollectorOptions
-{
-    /// <summary>How far back the oldest-open search looks; the API requires a time range.</summary>
-    public TimeSpan LookBack { get; set; } = TimeSpan.FromDays(7);
-
-    /// <summary>ObjectStatusType ids that count as open; empty means 1 Open and 8 In Process.</summary>
-    /// <remarks>Empty by default because configuration binding appends to a list instead of replacing it.</remarks>
-    public List<int> OpenStatuses { get; set; } = [];
-
-    public IReadOnlyList<int> EffectiveOpenStatuses => OpenStatuses.Count > 0 ? OpenStatuses : [1, 8];
-
-    /// <summary>Items per page; 1 suffices because the API sorts by created time ascending.</summary>
-    public int PageSize { get; set; } = 1;
-
-    /// <summary>Pages read per stream; raise with PageSize if the API's sort cannot be trusted.</summary>
-    public int MaxPages { get; set; } = 1;
 }
 
 public sealed class HttpOptions

@@ -1,3 +1,4 @@
+using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -25,13 +26,15 @@ public static class ConfigurationErrors
         }
     }
 
-    private static readonly Dictionary<string, string> SectionOf = new()
+    /// <summary>Options class name to the section it binds; a class several collectors share names them all.</summary>
+    private static readonly Dictionary<string, string> SectionOf = new Dictionary<string, string>
     {
         [nameof(CirrusOptions)] = "Cirrus", [nameof(CollectorsOptions)] = "Cirrus:Collectors", [nameof(HttpOptions)] = "Cirrus:Http",
-        [nameof(AvailabilityCollectorOptions)] = "Cirrus:Collectors:Availability", [nameof(ObjectsCollectorOptions)] = "Cirrus:Collectors:Objects",
-        [nameof(CollectorOptions)] = "Cirrus:Collectors:StreamStats or SlaExceptions", [nameof(StreamOptions)] = "Cirrus:Streams:N",
-        [nameof(WebOptions)] = "Web", [nameof(LogOptions)] = "Log",
-    };
+        [nameof(StreamOptions)] = "Cirrus:Streams:N", [nameof(WebOptions)] = "Web", [nameof(LogOptions)] = "Log",
+    }.Concat(CollectorRegistry.All
+        .GroupBy(d => d.Options(new CollectorsOptions()).GetType().Name)
+        .Select(g => KeyValuePair.Create(g.Key, "Cirrus:Collectors:" + string.Join(" or ", g.Select(d => d.Section)))))
+    .ToDictionary();
 
     /// <summary>
     /// Conversion errors already name the key ("... at 'Cirrus:MaxDataAge' ..."); unknown-key errors name a

@@ -1,4 +1,4 @@
-using CirrusExporter.Api;
+using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 
 namespace CirrusExporter.Metrics;
@@ -7,39 +7,12 @@ namespace CirrusExporter.Metrics;
 /// <param name="Collector">The collector whose refresh feeds it, or null for exporter-level families.</param>
 public sealed record MetricDefinition(string Name, string Type, string[] Labels, string Description, string Source, string? Collector);
 
-/// <summary>Every metric name, help text and label the exporter serves. docs/metrics.md is checked against this.</summary>
+/// <summary>
+/// Every metric name, help text and label the exporter serves: the families each collector declares in its
+/// descriptor, and the exporter's own. docs/metrics.md is generated from this.
+/// </summary>
 public static class MetricCatalogue
 {
-    public static readonly MetricDefinition StreamAvailabilityState = new(
-        "cirrus_stream_availability_state", "gauge", ["stream_id", "sub_stream_id", "state"],
-        "1 for the stream's current availability state (inactive, available, busy, unavailable), 0 for the other three.",
-        "GET /streams/{id}[/substreams/{sub}]/streamavailability data.state", ApiEndpoint.Availability);
-
-    public static readonly MetricDefinition StreamAvailabilityStateCode = new(
-        "cirrus_stream_availability_state_code", "gauge", ["stream_id", "sub_stream_id"],
-        "Raw availability state: 0 inactive, 1 available, 2 busy, 3 unavailable (outside business hours).",
-        "GET /streams/{id}[/substreams/{sub}]/streamavailability data.state", ApiEndpoint.Availability);
-
-    public static readonly MetricDefinition StreamObjects = new(
-        "cirrus_stream_objects", "gauge", ["stream_id", "sub_stream_id", "module", "status"],
-        "Conversations (objects) in the stream, by status.",
-        "GET /stats/streams field c", ApiEndpoint.StreamStats);
-
-    public static readonly MetricDefinition StreamSlaExceptionObjects = new(
-        "cirrus_stream_sla_exception_objects", "gauge", ["stream_id", "sub_stream_id", "module", "status"],
-        "Conversations in SLA breach (Exceptions), by status.",
-        "GET /stats/streamsSLAExceptions breach list (Item1 by default) field c", ApiEndpoint.SlaExceptions);
-
-    public static readonly MetricDefinition StreamSlaCriticalObjects = new(
-        "cirrus_stream_sla_critical_objects", "gauge", ["stream_id", "sub_stream_id", "module", "status"],
-        "Conversations at the SLA-critical warning (SlaCritical), by status.",
-        "GET /stats/streamsSLAExceptions critical list (Item2 by default) field c", ApiEndpoint.SlaExceptions);
-
-    public static readonly MetricDefinition StreamOldestOpenObjectAge = new(
-        "cirrus_stream_oldest_open_object_age_seconds", "gauge", ["stream_id", "sub_stream_id"],
-        "Age of the oldest conversation in the configured open statuses within the look-back window (0 when none), whole stream (sub_stream_id 0).",
-        "GET /streams/{id}/objects createdTime of the first item, sorted ascending", ApiEndpoint.Objects);
-
     public static readonly MetricDefinition StreamInfo = new(
         "cirrus_stream_info", "gauge", ["stream_id", "sub_stream_id", "name", "module"],
         "Always 1; carries the stream's configured name (the id when none) and its module.",
@@ -90,18 +63,18 @@ public static class MetricCatalogue
         "Resident memory size of the exporter process in bytes.",
         "exporter", null);
 
+    /// <summary>The collectors' families, in registry order, then the exporter's own.</summary>
     public static readonly IReadOnlyList<MetricDefinition> All =
     [
-        StreamAvailabilityState, StreamAvailabilityStateCode, StreamObjects, StreamSlaExceptionObjects,
-        StreamSlaCriticalObjects, StreamOldestOpenObjectAge, StreamInfo, Up, CollectorSuccess,
-        CollectorLastSuccess, CollectorDuration, ApiRequests, ApiRetries, ApiRequestDuration, BuildInfo,
-        ProcessResidentMemory,
+        .. CollectorRegistry.All.SelectMany(c => c.Metrics),
+        StreamInfo, Up, CollectorSuccess, CollectorLastSuccess, CollectorDuration, ApiRequests, ApiRetries,
+        ApiRequestDuration, BuildInfo, ProcessResidentMemory,
     ];
 
     /// <summary>HELP text: what it is, where it comes from and, for cached families, how often it is refreshed.</summary>
     public static string Help(MetricDefinition metric, CollectorsOptions collectors)
     {
-        TimeSpan? refresh = metric.Collector is { } name ? collectors.ByName[name].Interval : null;
+        TimeSpan? refresh = metric.Collector is { } name ? CollectorRegistry.ByLabel(name).Options(collectors).Interval : null;
         return refresh is { } r
             ? $"{metric.Description} Source: {metric.Source}. Refreshed every {r.TotalSeconds:0.###} s."
             : metric.Source == "exporter" ? metric.Description : $"{metric.Description} Source: {metric.Source}.";
