@@ -4,9 +4,9 @@ namespace CirrusExporter.Collectors.Availability;
 
 public sealed class AvailabilityCollectorOptions : CollectorOptions
 {
-    /// <summary>Sent as ignoreAutomationExsistance: bots are always available, so ignoring them shows real agent cover.</summary>
+    [KeyDoc("Sent as `ignoreAutomationExsistance`. Bots are always available, so with `false` a stream with a bot never shows busy or unavailable.")]
     public bool IgnoreAutomation { get; set; } = true;
 
-    /// <summary>Sent as autoAssign: count only agents with auto-assignment on as available.</summary>
+    [KeyDoc("Sent as `autoAssign`: with `true` a stream counts as available only when agents with auto-assignment on are available.")]
     public bool AutoAssign { get; set; }
 }

@@ -6,19 +6,20 @@ public sealed class ObjectsCollectorOptions : CollectorOptions
 {
     public ObjectsCollectorOptions() => Interval = TimeSpan.FromSeconds(60);
 
-    /// <summary>How far back the oldest-open search looks; the API requires a time range.</summary>
+    [KeyDoc("How far back the search for the oldest open conversation reaches (the API requires a time range). Older open conversations are not seen.")]
     public TimeSpan LookBack { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>ObjectStatusType ids that count as open; empty means 1 Open and 8 In Process.</summary>
     /// <remarks>Empty by default because configuration binding appends to a list instead of replacing it.</remarks>
+    [KeyDoc("ObjectStatusType ids that count as open; empty means 1 (`open`) and 8 (`in_process`). Also the open statuses whose SLA series are zero-filled. A configured list replaces the default.", WhenUnset = "1 and 8")]
     public List<int> OpenStatuses { get; set; } = [];
 
     public IReadOnlyList<int> EffectiveOpenStatuses => OpenStatuses.Count > 0 ? OpenStatuses : [1, 8];
 
-    /// <summary>Items per page; 1 suffices because the API sorts by created time ascending.</summary>
+    [KeyDoc("Conversations per page, 1 to 100. The API is asked for the oldest first, so one item is enough.")]
     public int PageSize { get; set; } = 1;
 
-    /// <summary>Pages read per stream; raise with PageSize if the API's sort cannot be trusted.</summary>
+    [KeyDoc("Pages read per stream; raise it with `PageSize` only if the API's sort cannot be trusted. Paging stops at the first short page.")]
     public int MaxPages { get; set; } = 1;
 
     public IEnumerable<(string Key, string Message)> Validate()
