@@ -1,10 +1,14 @@
+using System.Text.Json;
 using CirrusExporter.Collectors;
 using CirrusExporter.TestSupport;
 using CirrusSimulator;
 
 namespace CirrusExporter.ContractTests;
 
-/// <summary>Every registered collector, alone against the simulator, succeeds and serves each family its descriptor declares.</summary>
+/// <summary>
+/// Every registered collector, alone (beside the stream source) against the simulator, succeeds, serves each family its
+/// descriptor declares, and calls the endpoint the simulator counts under its label.
+/// </summary>
 public sealed class RegisteredCollectorsTests
 {
     public static TheoryData<string> Labels => new(CollectorRegistry.All.Select(d => d.Label));
@@ -28,5 +32,13 @@ public sealed class RegisteredCollectorsTests
             Assert.True(scrape.HasFamily(metric.Name), $"{label} serves no {metric.Name} sample");
         }
         Assert.Equal(1, scrape.Value("cirrus_collector_success", "collector", label));
+
+        // The simulator counts calls under the collector labels: only the enabled collectors called.
+        using var http = new HttpClient();
+        var calls = JsonDocument.Parse(await http.GetStringAsync(new Uri(new Uri(simulator.Urls.First()), "/admin/calls"))).RootElement
+            .EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
+        Assert.Equal(CollectorRegistry.All.Select(d => d.Label).Order(StringComparer.Ordinal), calls.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { label, CollectorRegistry.StreamSource.Label }.Distinct().Order(StringComparer.Ordinal),
+            calls.Where(c => c.Value > 0).Select(c => c.Key).Order(StringComparer.Ordinal));
     }
 }
