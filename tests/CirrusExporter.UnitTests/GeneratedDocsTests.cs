@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
 using System.Globalization;
 using CirrusExporter.Configuration;
 using CirrusExporter.Docs;
@@ -67,6 +69,24 @@ public sealed class GeneratedDocsTests
         Assert.Contains("Log:Level", paths);
         Assert.DoesNotContain("Cirrus:Collectors:Availability:Deadline", paths);
         Assert.Equal(paths.Count, paths.Distinct().Count());
+    }
+
+    [Fact]
+    public void Every_options_class_the_key_walk_reaches_is_kept_for_native_aot()
+    {
+        var walk = typeof(ConfigurationKeys).GetMethod("Walk", BindingFlags.NonPublic | BindingFlags.Static)!;
+        var kept = walk.GetCustomAttributes<DynamicDependencyAttribute>().Select(a => a.Type).ToHashSet();
+        var reached = new HashSet<Type>();
+        void Visit(Type t)
+        {
+            if (t.Namespace?.StartsWith("CirrusExporter", StringComparison.Ordinal) != true || !t.IsClass || !reached.Add(t)) return;
+            if (t.BaseType is { } b) Visit(b);
+            foreach (var p in t.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+                foreach (var type in p.PropertyType.IsGenericType ? p.PropertyType.GetGenericArguments() : [p.PropertyType])
+                    Visit(type);
+        }
+        foreach (var root in new[] { typeof(CirrusOptions), typeof(WebOptions), typeof(LogOptions) }) Visit(root);
+        Assert.Equal(reached.Select(t => t.Name).Order(StringComparer.Ordinal), kept.Select(t => t!.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -22,12 +22,26 @@ public static class ConfigurationKeys
         .. Walk(typeof(LogOptions), new LogOptions(), LogOptions.Section, false),
     ];
 
-    // The options types and their properties are kept by the configuration binder's generated code.
-    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Options types are rooted by the configuration binder.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Options types are rooted by the configuration binder.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Options types are rooted by the configuration binder.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2062", Justification = "Options types are rooted by the configuration binder.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "Options types are rooted by the configuration binder.")]
+    /// <summary>
+    /// Every options class the walk reaches. The binder's generated code sets properties without reflection, so
+    /// a Native AOT build keeps their metadata only when listed here (a unit test checks the list is complete).
+    /// </summary>
+    public const DynamicallyAccessedMemberTypes Walked = DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor;
+
+    [DynamicDependency(Walked, typeof(CirrusOptions))]
+    [DynamicDependency(Walked, typeof(StreamOptions))]
+    [DynamicDependency(Walked, typeof(CollectorsOptions))]
+    [DynamicDependency(Walked, typeof(CollectorOptions))]
+    [DynamicDependency(Walked, typeof(Collectors.Availability.AvailabilityCollectorOptions))]
+    [DynamicDependency(Walked, typeof(Collectors.Objects.ObjectsCollectorOptions))]
+    [DynamicDependency(Walked, typeof(HttpOptions))]
+    [DynamicDependency(Walked, typeof(WebOptions))]
+    [DynamicDependency(Walked, typeof(LogOptions))]
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Every options type is kept by a DynamicDependency above.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Every options type is kept by a DynamicDependency above.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Every options type is kept by a DynamicDependency above.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2062", Justification = "Every options type is kept by a DynamicDependency above.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "Every options type is kept by a DynamicDependency above.")]
     private static IEnumerable<ConfigKey> Walk(Type type, object instance, string prefix, bool inListItem)
     {
         // The binder sets public writable properties only, so computed ones such as Deadline are not keys.
