@@ -7,7 +7,7 @@ using CirrusExporter.Metrics;
 namespace CirrusExporter.Docs;
 
 /// <summary>
-/// <c>cirrus-exporter docs</c>: rewrites the parts of docs/*.md that restate the code (metric, collector,
+/// <c>cirrus-exporter docs</c>: rewrites the parts of docs/*.md and the README that restate the code (metric, collector,
 /// label-name and configuration-key tables) from the catalogue, the collector descriptors and the options
 /// classes. Each part sits between BEGIN/END GENERATED markers; the prose around it is written by hand.
 /// </summary>
@@ -30,6 +30,10 @@ public static class GeneratedDocs
             ["docs/configuration.md"] = new Dictionary<string, Func<string>>
             {
                 ["keys"] = DocTables.ConfigurationKeys,
+            },
+            ["README.md"] = new Dictionary<string, Func<string>>
+            {
+                ["metrics"] = DocTables.MetricsSummary,
             },
         };
 
@@ -92,6 +96,15 @@ internal static class DocTables
         var sb = new StringBuilder();
         sb.Append("| metric | type | labels | source (endpoint and field) | description | refresh |\n|---|---|---|---|---|---|\n");
         foreach (var m in MetricCatalogue.All) Row(sb, m);
+        return sb.ToString();
+    }
+
+    /// <summary>The README's short table: name, labels and what it is.</summary>
+    public static string MetricsSummary()
+    {
+        var sb = new StringBuilder();
+        sb.Append("| metric | labels | what |\n|---|---|---|\n");
+        foreach (var m in MetricCatalogue.All) sb.Append($"| `{m.Name}` | {Labels(m.Labels)} | {m.Description} |\n");
         return sb.ToString();
     }
 
