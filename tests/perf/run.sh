@@ -65,12 +65,12 @@ stop_all
 
 # --- two scrapers during a cycle of the long-running exporter ---------------------------------------
 
-# scraper N URL SECONDS: scrapes URL/metrics back to back for SECONDS, ten scrapes per curl on one
-# connection; one line per scrape: HTTP code and the cirrus_up value served.
+# scraper N URL: scrapes URL/metrics back to back until $work/scrapers-stop exists (at most 120 s), ten
+# scrapes per curl on one connection; one line per scrape: HTTP code and the cirrus_up value served.
 scraper() {
-  local out=$work/scraper-$1 end=$((SECONDS + $3)) i
+  local out=$work/scraper-$1 end=$((SECONDS + 120)) i
   : >"$out"
-  while [ "$SECONDS" -lt "$end" ]; do
+  while [ ! -e "$work/scrapers-stop" ] && [ "$SECONDS" -lt "$end" ]; do
     rm -f "$out".body.*
     curl -s "$2/metrics?scrape=[1-10]" -o "$out.body.#1" -w '%{http_code}\n' >"$out.codes"
     i=0
@@ -93,11 +93,15 @@ scrapers_add_no_calls() {
     --Cirrus:Collectors:Availability:Interval=00:30:00 --Cirrus:Collectors:StreamStats:Interval=00:30:00 \
     --Cirrus:Collectors:SlaExceptions:Interval=00:30:00 --Cirrus:Collectors:Objects:Interval=00:30:00
   for i in $(seq 100); do curl -s -o /dev/null "$exp_url/healthz" && break; sleep 0.1; done
-  scraper 1 "$exp_url" 10 &
+  rm -f "$work/scrapers-stop"
+  scraper 1 "$exp_url" &
   local s1=$!
-  scraper 2 "$exp_url" 10 &
+  scraper 2 "$exp_url" &
   local s2=$!
-  wait_ready "$exp_url" 30 || { echo "exporter not ready"; cat "$work/exporter-scrape.log"; return 1; }
+  # The scrapers run through the whole first cycle however long a loaded machine makes it, then 3 s more.
+  wait_ready "$exp_url" 90 || { touch "$work/scrapers-stop"; wait "$s1" "$s2"; echo "exporter not ready"; cat "$work/exporter-scrape.log"; return 1; }
+  sleep 3
+  touch "$work/scrapers-stop"
   wait "$s1" "$s2"
   for i in 1 2; do
     local n ok during after
