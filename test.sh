@@ -25,25 +25,22 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 command -v dotnet >/dev/null || { echo "the .NET 10 SDK is required (https://dot.net)"; echo "0 passed, 1 failed"; exit 1; }
 
-passed=0
-failed=0
-failures=()
+# pass, fail, tally and finish: the suites' own reporting (tests/lib/check.sh).
+source tests/lib/check.sh
 
 # --- formatting (.editorconfig) ---------------------------------------------------
 log "dotnet format whitespace --verify-no-changes"
 if format_log=$(dotnet format whitespace --folder --verify-no-changes --exclude '**/bin/**' '**/obj/**' 2>&1); then
-  passed=$((passed + 1))
+  pass formatting
 else
-  printf '%s\n' "$format_log" | head -n 40
-  failed=$((failed + 1)); failures+=("formatting: run 'dotnet format whitespace --folder' and commit")
+  fail "formatting: run 'dotnet format whitespace --folder' and commit" "$(head -n 40 <<<"$format_log")"
 fi
 
 # --- .NET suites ---------------------------------------------------------------
 log "dotnet build"
 if ! build_log=$(dotnet build CirrusExporter.sln -c Release -nologo 2>&1); then
-  printf '%s\n' "$build_log" | grep -E ' error ' | sort -u | head -n 40
-  echo "0 passed, 1 failed"
-  exit 1
+  fail "dotnet build" "$(grep -E ' error ' <<<"$build_log" | sort -u | head -n 40)"
+  give_up
 fi
 
 for project in tests/CirrusExporter.UnitTests tests/CirrusExporter.ContractTests tests/CirrusSimulator.Tests tests/CirrusExporter.EndToEndTests; do
@@ -51,16 +48,12 @@ for project in tests/CirrusExporter.UnitTests tests/CirrusExporter.ContractTests
   output=$(dotnet test "$project" -c Release --no-build -nologo 2>&1)
   printf '%s\n' "$output" | grep -vE '^\s*$|NU1603' | tail -n 60
   summary=$(printf '%s\n' "$output" | grep -E '(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' | tail -n 1)
-  if [ -z "$summary" ]; then
-    failed=$((failed + 1)); failures+=("$project (no test summary)")
-    continue
-  fi
-  f=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$summary")
-  p=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")
-  s=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$summary")
   # A skipped test is a test that did not run: count it as failed, never silently.
-  passed=$((passed + p)); failed=$((failed + f + s))
-  [ "$f" -gt 0 ] || [ "$s" -gt 0 ] && failures+=("$project")
+  if [[ $summary =~ Failed:\ +([0-9]+),\ Passed:\ +([0-9]+),\ Skipped:\ +([0-9]+) ]]; then
+    tally "$project" "${BASH_REMATCH[2]}" $((BASH_REMATCH[1] + BASH_REMATCH[3]))
+  else
+    fail "$project (no test summary)"
+  fi
 done
 
 # --- script suites ---------------------------------------------------------------
@@ -70,17 +63,12 @@ for suite in tests/rules tests/stack tests/kubernetes tests/ha tests/dashboards 
   output=$(bash "$suite/run.sh" 2>&1)
   printf '%s\n' "$output" | tail -n 80
   last=$(printf '%s\n' "$output" | grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' | tail -n 1)
-  if [ -z "$last" ]; then
-    failed=$((failed + 1)); failures+=("$suite (no summary line)")
-    continue
+  if [[ $last =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+    tally "$suite" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
+  else
+    fail "$suite (no summary line)"
   fi
-  p=$(sed -E 's/^([A-Za-z]+: )?([0-9]+) passed.*/\2/' <<<"$last")
-  f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$last")
-  passed=$((passed + p)); failed=$((failed + f))
-  [ "$f" -gt 0 ] && failures+=("$suite")
 done
 
 log "summary"
-for x in ${failures[@]+"${failures[@]}"}; do echo "failed: $x"; done
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

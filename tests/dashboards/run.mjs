@@ -5,17 +5,7 @@ import { join } from 'node:path';
 import { checks, contentChecks } from './checks.mjs';
 import { here, loadDashboards } from './lib.mjs';
 import { typecheck } from './typecheck.mjs';
-
-let passed = 0;
-let failed = 0;
-
-function report(ok, name, problems = []) {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? 'PASS' : 'FAIL'}  ${name}`);
-  for (const p of problems.slice(0, 20)) console.log(`        - ${p}`);
-  if (problems.length > 20) console.log(`        ... and ${problems.length - 20} more`);
-}
+import { finish, report } from '../lib/report.mjs';
 
 const dashboards = loadDashboards();
 const byUid = (uid) => dashboards.find((d) => d.expectedUid === uid);
@@ -174,5 +164,4 @@ for (const [file, patterns] of provisioned) {
   report(missing.length === 0, `provisioning ${file} has the expected settings`, missing);
 }
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exitCode = failed ? 1 : 0;
+process.exitCode = finish() ? 1 : 0;

@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
 # Static checks of grafana/dashboards: @grafana/schema type check (tsc) and structural checks.
 # Last line: "N passed, N failed"; exits non-zero when any check fails.
-set -euo pipefail
+set -uo pipefail
 cd "$(dirname "$0")"
+source ../lib/check.sh
 
-if ! npm ci --silent --no-audit --no-fund >npm-ci.log 2>&1; then
-  cat npm-ci.log >&2
-  echo "0 passed, 1 failed"
-  exit 1
+if ! log=$(npm ci --silent --no-audit --no-fund 2>&1); then
+  fail "npm ci (tests/dashboards)" "$log"
+  give_up
 fi
-rm -f npm-ci.log
 
 exec node run.mjs

@@ -7,14 +7,11 @@
 # cirrus_* series with the same values, as many as the exporter serves. Then the worked remote_write
 # prometheus.yml of docs/scaling.md is checked and run against the same exporter, writing to a
 # Prometheus receiver in place of Mimir. Everything runs on 127.0.0.1 and is stopped on exit.
-# Needs the Release build, prometheus, promtool, curl and jq.
+# Needs the Release build (built when missing), prometheus, promtool, curl and jq.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=../../bench/lib.sh
-source "$here/../../bench/lib.sh"
-
-# shellcheck source=../lib/check.sh
 source "$here/../lib/check.sh"
+source "$here/../lib/processes.sh"
 # measure NAME COMMAND...: check_here (COMMAND runs in this shell, so that the processes it starts are
 # stopped on exit), then the figures COMMAND noted, which docs/scaling.md quotes.
 figure() { echo "     $*" >>"$work/figures"; }
@@ -23,15 +20,12 @@ measure() {
   check_here "$@"
   cat "$work/figures"
 }
-give_up() { finish; exit; }
 
 SCRAPES=10   # per server and phase, at a 1 s scrape interval
 
 prerequisites() {
-  local f tool
-  for f in "$simulator_dll" "$exporter_dll"; do
-    [ -f "$f" ] || { echo "missing $f: build the solution in Release first"; return 1; }
-  done
+  local tool
+  build_if_missing || return 1
   for tool in prometheus promtool curl jq; do
     command -v "$tool" >/dev/null || { echo "missing $tool"; return 1; }
   done
@@ -55,16 +49,11 @@ scrape_configs:
 EOF
 }
 
-# start_prometheus NAME [FLAG...]: a Prometheus server on a free loopback port with the configuration
-# $work/prometheus-NAME/prometheus.yml; sets prom_NAME to its URL.
-start_prometheus() {
-  local name=$1 port dir=$work/prometheus-$1
-  shift
-  port=$(free_port)
-  prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
-    --web.listen-address="127.0.0.1:$port" --log.level=warn "$@" >"$dir/log" 2>&1 &
-  started_pids+=($!)
-  printf -v "prom_$name" 'http://127.0.0.1:%s' "$port"
+# prometheus_server NAME [FLAG...]: a Prometheus server (log $work/prometheus-NAME.log) with the
+# configuration $work/prometheus-NAME/prometheus.yml; sets prom_NAME to its URL.
+prometheus_server() {
+  start_prometheus "prometheus-$1" "$work/prometheus-$1/prometheus.yml" --log.level=warn "${@:2}"
+  printf -v "prom_$1" '%s' "$prom_url"
 }
 
 # query URL PROMQL [TIME]: the instant vector (at TIME, default now) as sorted "labels value" lines.
@@ -116,18 +105,18 @@ measure "the exporter's first refresh cycle costs the minimum ($want)" exporter_
 # --- one Prometheus, then the pair -------------------------------------------------------------------
 
 pair_config a
-start_prometheus a
+prometheus_server a
 one_server() {
-  wait_scrapes "$prom_a" "$SCRAPES" || { cat "$work/prometheus-a/log"; return 1; }
+  wait_scrapes "$prom_a" "$SCRAPES" || { cat "$work/prometheus-a.log"; return 1; }
   figure "a: $(scrapes "$prom_a") scrapes"
   expect_calls "$want"
 }
 measure "one Prometheus, $SCRAPES scrapes: no API call beyond the cycle" one_server
 
 pair_config b
-start_prometheus b
+prometheus_server b
 two_servers() {
-  wait_scrapes "$prom_b" "$SCRAPES" || { cat "$work/prometheus-b/log"; return 1; }
+  wait_scrapes "$prom_b" "$SCRAPES" || { cat "$work/prometheus-b.log"; return 1; }
   wait_scrapes "$prom_a" "$SCRAPES" || return 1
   figure "a: $(scrapes "$prom_a") scrapes, b: $(scrapes "$prom_b") scrapes"
   expect_calls "$want"
@@ -174,7 +163,7 @@ site_runs_example() {
   local dir=$work/prometheus-site am_port
   mkdir -p "$work/prometheus-central" "$dir"
   echo 'global: {}' >"$work/prometheus-central/prometheus.yml"
-  start_prometheus central --web.enable-remote-write-receiver
+  prometheus_server central --web.enable-remote-write-receiver
   cp -r "$repo/rules" "$dir/"
   echo not-a-password >"$dir/password"
   am_port=$(free_port)
@@ -187,7 +176,7 @@ site_runs_example() {
   if grep -nE '30s|10s|cirrus-(acme|globex)|example\.com|/etc/prometheus|alertmanager-' "$dir/prometheus.yml"; then
     echo "the example changed: the lines above were not replaced"; return 1
   fi
-  start_prometheus site --storage.remote.flush-deadline=1s
+  prometheus_server site --storage.remote.flush-deadline=1s
   local i tenants
   for i in $(seq 600); do
     tenants=$(query "$prom_central" 'count by (cluster, tenant) (cirrus_up == 1)' | cut -d' ' -f1 | paste -sd' ')
@@ -195,7 +184,7 @@ site_runs_example() {
     sleep 0.1
   done
   figure "central store, cirrus_up by cluster and tenant: ${tenants:-none}"
-  [ "$i" -lt 600 ] || { echo "central store: no cirrus_up for both tenants with the cluster label in 60 s"; tail -n 20 "$dir/log"; return 1; }
+  [ "$i" -lt 600 ] || { echo "central store: no cirrus_up for both tenants with the cluster label in 60 s"; tail -n 20 "$work/prometheus-site.log"; return 1; }
 }
 measure "the example's site Prometheus writes both tenants' series, labelled with its cluster, to the central store" site_runs_example
 

@@ -10,9 +10,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/../.."
 
-# shellcheck source=../../bench/lib.sh
-source bench/lib.sh   # $work, simulator and exporter helpers; stops what they start on exit
 source tests/lib/check.sh
+source tests/lib/processes.sh   # $work, simulator and exporter helpers; stops what they start on exit
 
 deploy=deploy/kubernetes
 manifests() { node "$here/manifests.mjs" "$@"; }
@@ -109,7 +108,7 @@ done
 # replaced by a temporary one.
 check_config() {
   local vars=() line out
-  [[ -f $exporter_dll ]] || { echo "missing $exporter_dll: build the solution in Release first"; return 1; }
+  build_if_missing || return 1
   echo "not-a-real-key" >"$work/token"
   while IFS= read -r line; do
     [[ $line == Cirrus__ApiTokenFile=* ]] && line=Cirrus__ApiTokenFile=$work/token
@@ -138,7 +137,7 @@ check "cirrus-exporter --check-config rejects a misspelt key in the same environ
 # new one without a restart.
 token_rotation() {
   local vol=$work/secret-volume
-  [[ -f $exporter_dll && -f $simulator_dll ]] || { echo "build the solution in Release first"; return 1; }
+  build_if_missing || return 1
   mkdir -p "$vol/..2026_01_01_00_00_00.1"
   echo "revoked-key-$RANDOM" >"$vol/..2026_01_01_00_00_00.1/token"
   ln -s ..2026_01_01_00_00_00.1 "$vol/..data"
@@ -157,12 +156,12 @@ token_rotation() {
   [[ $rejected -gt 0 ]] || { echo "the revoked key was never rejected"; cat "$work/k8s-exporter.log"; return 1; }
   [[ $(curl -s -o /dev/null -w '%{http_code}' "$exp_url/readyz") == 503 ]] || { echo "ready with a rejected key"; return 1; }
   mkdir -p "$vol/..2026_01_01_00_10_00.2"
-  echo bench-token >"$vol/..2026_01_01_00_10_00.2/token"   # the key the simulator accepts
+  echo "$token" >"$vol/..2026_01_01_00_10_00.2/token"   # the key the simulator accepts
   ln -s ..2026_01_01_00_10_00.2 "$vol/..data_tmp"
   mv -T "$vol/..data_tmp" "$vol/..data"
   rm -rf "$vol/..2026_01_01_00_00_00.1"
   wait_ready "$exp_url" 30 || { echo "not ready 30 s after the Secret rotated"; tail -n 20 "$work/k8s-exporter.log"; return 1; }
-  ! grep -q 'revoked-key\|bench-token' "$work/k8s-exporter.log" || { echo "a key appears in the log"; return 1; }
+  ! grep -q -e revoked-key -e "$token" "$work/k8s-exporter.log" || { echo "a key appears in the log"; return 1; }
 }
 check_here "a rotated Secret volume's token is picked up without a restart" token_rotation
 stop_all

@@ -4,14 +4,11 @@
 #    (counted by its /admin/calls), and scrapes, however many, add none;
 #  - Native AOT: the exporter publishes with PublishAot=true and the native binary serves the whole
 #    metric contract in --demo mode.
-# Needs the Release build (test.sh builds it first), curl and jq. Everything runs on 127.0.0.1.
+# Needs the Release build (built when missing), curl and jq. Everything runs on 127.0.0.1.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=../../bench/lib.sh
-source "$here/../../bench/lib.sh"
-
-# shellcheck source=../lib/check.sh
 source "$here/../lib/check.sh"
+source "$here/../lib/processes.sh"
 
 # expect_calls WANT: the simulator's call counts equal WANT ("availability stream_stats sla_exceptions objects").
 expect_calls() {
@@ -20,11 +17,9 @@ expect_calls() {
   [ "$got" = "$1" ] || { echo "calls (availability stream_stats sla_exceptions objects): got $got, want $1"; return 1; }
 }
 
-for f in "$simulator_dll" "$exporter_dll"; do
-  [ -f "$f" ] || { echo "missing $f: build the solution in Release first"; echo "0 passed, 1 failed"; exit 1; }
-done
+build_if_missing || { fail "dotnet build -c Release"; give_up; }
 for tool in curl jq; do
-  command -v "$tool" >/dev/null || { echo "missing $tool"; echo "0 passed, 1 failed"; exit 1; }
+  command -v "$tool" >/dev/null || { fail "$tool is installed"; give_up; }
 done
 
 # --- API cost of one cycle (--once) ----------------------------------------------------------------
@@ -38,7 +33,7 @@ once_demo_layout() {
   [ "$want" = "11 1 1 8" ] || { echo "unexpected demo layout: $want"; return 1; }
   mapfile -t layout < <(layout_args)
   reset_calls
-  "${exporter_run[@]}" --once --Cirrus:BaseUrl="$sim_url" --Cirrus:ApiToken=bench-token "${layout[@]}" \
+  Cirrus__ApiToken=$token "${exporter_run[@]}" --once --Cirrus:BaseUrl="$sim_url" "${layout[@]}" \
     >"$work/once-demo.prom" 2>"$work/once-demo.log" || { cat "$work/once-demo.log"; return 1; }
   expect_calls "$want" || return 1
   grep -qx 'cirrus_collector_success{collector="availability"} 1' "$work/once-demo.prom" \
@@ -52,7 +47,7 @@ stop_all
 once_discovered() {
   start_simulator sim-large --Simulator:LargeTenantStreams=120 || return 1
   reset_calls
-  "${exporter_run[@]}" --once --Cirrus:BaseUrl="$sim_url" --Cirrus:ApiToken=bench-token --Cirrus:Http:RateLimitPerSecond=0 \
+  Cirrus__ApiToken=$token "${exporter_run[@]}" --once --Cirrus:BaseUrl="$sim_url" --Cirrus:Http:RateLimitPerSecond=0 \
     >"$work/once-large.prom" 2>"$work/once-large.log" || { cat "$work/once-large.log"; return 1; }
   local keys streams
   keys=$(grep -c '^cirrus_stream_info{' "$work/once-large.prom")
@@ -92,7 +87,7 @@ scrapers_add_no_calls() {
   start_exporter exporter-scrape "${layout[@]}" --Cirrus:Http:MaxConcurrency=2 --Cirrus:MaxDataAge=01:00:00 \
     --Cirrus:Collectors:Availability:Interval=00:30:00 --Cirrus:Collectors:StreamStats:Interval=00:30:00 \
     --Cirrus:Collectors:SlaExceptions:Interval=00:30:00 --Cirrus:Collectors:Objects:Interval=00:30:00
-  for i in $(seq 100); do curl -s -o /dev/null "$exp_url/healthz" && break; sleep 0.1; done
+  wait_for 10 http_ok "$exp_url/healthz"
   rm -f "$work/scrapers-stop"
   scraper 1 "$exp_url" &
   local s1=$!
@@ -173,12 +168,10 @@ if [ -x "$aot_dir/cirrus-exporter" ]; then
   exporter_run=("$aot_dir/cirrus-exporter")
 
   aot_demo() {
-    local port body family missing=()
-    port=$(free_port)
-    "${exporter_run[@]}" --demo --Web:ListenAddress="127.0.0.1:$port" >"$work/aot-demo.log" 2>&1 &
-    started_pids+=("$!")
-    wait_ready "http://127.0.0.1:$port" 30 || { echo "/readyz not 200 within 30 s"; cat "$work/aot-demo.log"; return 1; }
-    body=$(curl -sf "http://127.0.0.1:$port/metrics") || { echo "/metrics failed"; return 1; }
+    local body family missing=()
+    start_exporter aot-demo --demo   # --demo points it at its built-in simulator
+    wait_ready "$exp_url" 30 || { echo "/readyz not 200 within 30 s"; cat "$work/aot-demo.log"; return 1; }
+    body=$(curl -sf "$exp_url/metrics") || { echo "/metrics failed"; return 1; }
     for family in "${contract_families[@]}"; do
       grep -qE "^# TYPE $family (gauge|counter|histogram)$" <<<"$body" || { missing+=("$family (no TYPE)"); continue; }
       # No retries happen on the happy path, so that counter has no series yet.
@@ -187,7 +180,7 @@ if [ -x "$aot_dir/cirrus-exporter" ]; then
     done
     [ ${#missing[@]} -eq 0 ] || { printf 'missing: %s\n' "${missing[@]}"; return 1; }
     grep -qx 'cirrus_up 1' <<<"$body" || { echo "cirrus_up is not 1"; grep '^cirrus_up' <<<"$body"; return 1; }
-    Web__ListenAddress="127.0.0.1:$port" "${exporter_run[@]}" healthcheck || { echo "healthcheck exited $?"; return 1; }
+    Web__ListenAddress="127.0.0.1:$exp_port" "${exporter_run[@]}" healthcheck || { echo "healthcheck exited $?"; return 1; }
   }
   check_here "native binary --demo: ready, every family of the contract, cirrus_up 1, healthcheck 0" aot_demo
   stop_all

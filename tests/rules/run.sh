@@ -7,6 +7,7 @@ set -u
 cd "$(dirname "$0")/../.."
 
 source tests/lib/check.sh
+source tests/lib/processes.sh
 
 # --- rule syntax and unit tests ---------------------------------------------
 
@@ -80,43 +81,12 @@ check "route: no severity -> chat" \
 
 # --- inhibition against a live Alertmanager ---------------------------------
 
-am_bin=$(command -v alertmanager || command -v prometheus-alertmanager || true)
-am_dir=$(mktemp -d)
-am_pid=
-cleanup() {
-  [[ -n $am_pid ]] && kill "$am_pid" 2>/dev/null && wait "$am_pid" 2>/dev/null
-  rm -rf "$am_dir"
-}
-trap cleanup EXIT
-
-free_port() {
-  local port
-  for port in $(shuf -i 20000-60000 -n 50); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return 0; }
-  done
-  return 1
-}
-
 # Started in this shell (check runs its command in a subshell) and awaited in a check.
-am_port=$(free_port) || am_port=
-am_url="http://127.0.0.1:$am_port"
-if [[ -n $am_bin && -n $am_port ]]; then
-  "$am_bin" --config.file="$am_config" --storage.path="$am_dir" \
-    --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= \
-    >"$am_dir/alertmanager.log" 2>&1 &
-  am_pid=$!
-fi
-
+start_alertmanager alertmanager "$am_config" >"$work/start.log" 2>&1 || am_url=
 alertmanager_ready() {
-  [[ -n $am_bin ]] || { echo "alertmanager binary not found"; return 1; }
-  [[ -n $am_pid ]] || { echo "no free port"; return 1; }
-  local i
-  for i in $(seq 1 50); do
-    amtool config show --alertmanager.url="$am_url" >/dev/null 2>&1 && return 0
-    kill -0 "$am_pid" 2>/dev/null || break
-    sleep 0.2
-  done
-  cat "$am_dir/alertmanager.log"
+  [ -n "$am_url" ] || { cat "$work/start.log"; return 1; }
+  wait_for 10 amtool config show --alertmanager.url="$am_url" && return 0
+  cat "$work/alertmanager.log"
   return 1
 }
 

@@ -7,9 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/../.."
 
 source "$here/../lib/check.sh"
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$here/../lib/processes.sh"   # $work
 
 # --- prometheus.yml ------------------------------------------------------------
 

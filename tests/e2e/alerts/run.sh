@@ -34,72 +34,11 @@ HEALTHY_SECONDS=60
 COLLECTOR_INTERVAL=2   # seconds, every collector
 MAX_DATA_AGE=30        # seconds; leaves time to see stream alerts inhibited before their data is withdrawn
 
-passed=0
-failed=0
-exporter_dll=src/CirrusExporter/bin/Release/net10.0/cirrus-exporter.dll
-simulator_dll=src/CirrusSimulator/bin/Release/net10.0/CirrusSimulator.dll
-
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL $1"
-  [[ $# -gt 1 ]] && printf '%s\n' "$2" | sed 's/^/     /'
-  return 0
-}
-# check NAME COMMAND...: runs COMMAND, counts it, shows its output on failure.
-check() {
-  local name=$1 output
-  shift
-  if output=$("$@" 2>&1); then pass "$name"; else fail "$name" "$output"; fi
-}
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  local pid i
-  for pid in ${pids[@]+"${pids[@]}"}; do kill "$pid" 2>/dev/null; done
-  for pid in ${pids[@]+"${pids[@]}"}; do
-    for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-finish() {
-  echo "$passed passed, $failed failed"
-  [[ $failed -eq 0 ]]
-  exit
-}
-
-# free_ports N: N distinct ports nothing listens on, below the kernel's ephemeral range, where the
-# outgoing connections of the processes started here cannot take them before they bind.
-free_ports() {
-  local first port found=0
-  read -r first _ </proc/sys/net/ipv4/ip_local_port_range
-  for port in $(shuf -i "20000-$((first - 1))" -n 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
-    echo "$port"
-    found=$((found + 1))
-    [[ $found -lt $1 ]] || return 0
-  done
-  return 1
-}
+source tests/lib/check.sh
+source tests/lib/processes.sh
 
 now_ms() { date +%s%3N; }
 
-# wait_for SECONDS COMMAND...: polls COMMAND every 0.5 s until it succeeds.
-wait_for() {
-  local end=$(($(date +%s) + $1))
-  shift
-  until "$@" >/dev/null 2>&1; do
-    [[ $(date +%s) -lt $end ]] || return 1
-    sleep 0.5
-  done
-}
-
-http_ok() { curl -fsS --max-time 2 -o /dev/null "$1"; }
 q() { node "$here/query.mjs" "$@"; }
 
 # Shown on failure: what Prometheus and Alertmanager hold, and the tail of every log.
@@ -120,28 +59,20 @@ diagnostics() {
 # --- prerequisites ----------------------------------------------------------
 
 for tool in node npm curl prometheus prometheus-alertmanager dotnet; do
-  command -v "$tool" >/dev/null || { fail "$tool is installed"; finish; }
+  command -v "$tool" >/dev/null || { fail "$tool is installed"; give_up; }
 done
 check "npm ci (tests/e2e/alerts)" npm ci --prefix "$here" --no-audit --no-fund --loglevel=error
-if [[ ! -f $exporter_dll || ! -f $simulator_dll ]]; then
-  check "dotnet build CirrusExporter.sln -c Release" dotnet build CirrusExporter.sln -c Release -nologo
-fi
-[[ $failed -eq 0 ]] || finish
+build_if_missing || fail "dotnet build -c Release"
+[[ $failed -eq 0 ]] || give_up
 
 # --- start the stack ----------------------------------------------------------
 
-ports=$(free_ports 4) || { fail "free loopback ports"; finish; }
-read -r sim_port exporter_port prom_port am_port <<<"$(paste -sd' ' <<<"$ports")"
-sim=http://127.0.0.1:$sim_port
-exporter=http://127.0.0.1:$exporter_port
-prom=http://127.0.0.1:$prom_port
-am=http://127.0.0.1:$am_port
-token=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+# Alertmanager's port goes into the Prometheus configuration written before it starts.
+am_port=$(free_port) || { fail "free loopback ports"; give_up; }
 closed_day=$(LC_ALL=C date -u -d '+3 days' +%a)
 
-node "$here/webhook.mjs" "$work/webhook.port" "$work/notifications.jsonl" >"$work/webhook.log" 2>&1 &
-pids+=($!)
-wait_for 10 test -s "$work/webhook.port" || { fail "webhook receiver starts"; finish; }
+started "$work/webhook.log" node "$here/webhook.mjs" "$work/webhook.port" "$work/notifications.jsonl"
+wait_for 10 test -s "$work/webhook.port" || { fail "webhook receiver starts"; give_up; }
 webhook=http://127.0.0.1:$(cat "$work/webhook.port")
 
 # stream INDEX ID NAME MODULE HOURS [SUB_STREAM...]: simulator options of one stream without traffic.
@@ -153,37 +84,32 @@ stream() {
 }
 mapfile -t sim_streams < <(stream 0 11345 "Web chat" 9 24/7; stream 1 11346 WhatsApp 13 24/7 12 14;
   stream 2 11354 "Weekend chat" 9 "$closed_day 08:00-18:00")
-Simulator__Token=$token dotnet "$simulator_dll" --urls "$sim" "${sim_streams[@]}" >"$work/simulator.log" 2>&1 &
-pids+=($!)
+start_simulator simulator "${sim_streams[@]}"   # on failure, stack_ready below reports it
+sim=$sim_url
 
 interval=$(printf '00:00:%02d' "$COLLECTOR_INTERVAL")
-# start_exporter [ARG...]: the exporter on its port, with the three streams and ARGs; sets exporter_pid.
-start_exporter() {
-  Cirrus__ApiToken=$token dotnet "$exporter_dll" \
-    --Cirrus:BaseUrl="$sim" --Web:ListenAddress="127.0.0.1:$exporter_port" \
+# run_exporter [ARG...]: the exporter (log exporter.log) with the three streams and ARGs; sets exp_pid.
+run_exporter() {
+  start_exporter exporter \
     --Cirrus:Streams:0:Id=11345 "--Cirrus:Streams:0:Name=Web chat" \
     --Cirrus:Streams:1:Id=11346 --Cirrus:Streams:1:Name=WhatsApp --Cirrus:Streams:1:SubStreams:0=12 --Cirrus:Streams:1:SubStreams:1=14 \
     --Cirrus:Streams:2:Id=11354 "--Cirrus:Streams:2:Name=Weekend chat" \
     --Cirrus:Collectors:Availability:Interval=$interval --Cirrus:Collectors:StreamStats:Interval=$interval \
     --Cirrus:Collectors:SlaExceptions:Interval=$interval --Cirrus:Collectors:Objects:Interval=$interval \
-    --Cirrus:MaxDataAge="$(printf '00:00:%02d' "$MAX_DATA_AGE")" --Cirrus:Http:MaxRetries=0 "$@" \
-    >>"$work/exporter.log" 2>&1 &
-  exporter_pid=$!
-  pids+=("$exporter_pid")
+    --Cirrus:MaxDataAge="$(printf '00:00:%02d' "$MAX_DATA_AGE")" --Cirrus:Http:MaxRetries=0 "$@"
 }
-start_exporter
+run_exporter
+exporter=$exp_url exporter_port=$exp_port
 
 node "$here/configure.mjs" "$work/config" "$SCALE" "127.0.0.1:$exporter_port" "127.0.0.1:$am_port" "$webhook" \
-  >"$work/configure.log" 2>&1 || { fail "configure.mjs writes the scaled configuration" "$(cat "$work/configure.log")"; finish; }
+  >"$work/configure.log" 2>&1 || { fail "configure.mjs writes the scaled configuration" "$(cat "$work/configure.log")"; give_up; }
 # FOR_SLA, FOR_DOWN, GROUP_WAIT, GROUP_INTERVAL: scaled seconds, as read from the shipped files.
 . "$work/config/timings.env"
 
-prometheus-alertmanager --config.file="$work/config/alertmanager.yml" --storage.path="$work/alertmanager" \
-  --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= >"$work/alertmanager.log" 2>&1 &
-pids+=($!)
-prometheus --config.file="$work/config/prometheus.yml" --storage.tsdb.path="$work/prometheus" \
-  --web.listen-address="127.0.0.1:$prom_port" >"$work/prometheus.log" 2>&1 &
-pids+=($!)
+LISTEN_PORT=$am_port start_alertmanager alertmanager "$work/config/alertmanager.yml"
+am=$am_url
+start_prometheus prometheus "$work/config/prometheus.yml"
+prom=$prom_url
 
 # Ready: every process answers, and Prometheus has evaluated the rules on scraped data (a named
 # stream:cirrus_stream_info:names series per configured stream and sub-stream, plus the whole-stream
@@ -199,7 +125,7 @@ stack_ready() {
   wait_for 30 no_alerts || { q prom-alerts "$prom"; return 1; }
 }
 check "stack starts: simulator, exporter, Prometheus (scaled rules), Alertmanager, webhook" stack_ready
-[[ $failed -eq 0 ]] || { diagnostics; finish; }
+[[ $failed -eq 0 ]] || { diagnostics; give_up; }
 echo "     scaling: $(paste -sd';' "$work/config/scaling.txt" | sed 's/;/; /g')"
 
 # --- healthy phase --------------------------------------------------------------
@@ -306,9 +232,8 @@ check "breach: tenant-wide breach = 1 page, listing Web chat and WhatsApp" one_b
 # The exporter stops and starts again (its start-up takes a few scaled minutes), now also configured
 # with stream 99999, which the API does not know: availability and objects fail for that stream only.
 t_restart=$(now_ms)
-kill "$exporter_pid"
-wait "$exporter_pid" 2>/dev/null
-start_exporter --Cirrus:Streams:3:Id=99999 "--Cirrus:Streams:3:Name=Retired chat"
+stop "$exp_pid"
+LISTEN_PORT=$exporter_port run_exporter --Cirrus:Streams:3:Id=99999 "--Cirrus:Streams:3:Name=Retired chat"
 exporter_back() { http_ok "$exporter/metrics" && [[ $(breaching_streams) == 'stream_id="11345" stream_id="11346"' ]]; }
 if wait_for 60 exporter_back; then
   pass "restart: the exporter is back after $(awk -v t0="$t_restart" -v now="$(now_ms)" 'BEGIN { printf "%.1f", (now - t0) / 1000 }') s, both breaches firing"

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { here as dashboardsTestDir, contentPanels, loadDashboards, parseGrafanaRegex, seriesText } from '../../dashboards/lib.mjs';
 import { panelFrames, processPanel, themeColor } from '../../dashboards/grafana-pipeline.mjs';
 import { panelChecks, pipelinePlants } from './panel-expectations.mjs';
+import { finish, report } from '../../lib/report.mjs';
 
 const prom = process.env.PROM_URL;
 const job = process.env.JOB;
@@ -24,15 +25,6 @@ const streams = (process.env.STREAMS ?? '').split(',').filter(Boolean);
 const RANGE_SECONDS = 300;
 const builtins = { __rate_interval: '30s', __interval: '2s', __range: '5m' };
 
-let passed = 0;
-let failed = 0;
-
-function report(ok, name, details = []) {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}`);
-  for (const line of details) console.log(`     ${line}`);
-}
 
 async function api(path, params) {
   const res = await fetch(`${prom}${path}?${new URLSearchParams(params)}`);
@@ -266,5 +258,4 @@ if (!exporterPid) {
   }
 }
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed > 0 ? 1 : 0);
+process.exit(finish() > 0 ? 1 : 0);

@@ -13,63 +13,29 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 cd "$root"
 
-exporter_dll=src/CirrusExporter/bin/Release/net10.0/cirrus-exporter.dll
-simulator_dll=src/CirrusSimulator/bin/Release/net10.0/CirrusSimulator.dll
+source tests/lib/check.sh
+source tests/lib/processes.sh
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  local pid
-  for pid in ${pids[@]+"${pids[@]}"}; do kill "$pid" 2>/dev/null; done
-  for pid in ${pids[@]+"${pids[@]}"}; do wait "$pid" 2>/dev/null; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# fail MESSAGE [LOG...]: the stack could not be brought up; one failed check.
-fail() {
-  local log
-  echo "FAIL $1"
-  for log in "${@:2}"; do
-    echo "     --- $(basename "$log") (last lines)"
-    tail -n 20 "$log" | sed 's/^/     /'
-  done
-  echo "0 passed, 1 failed"
-  exit 1
-}
-
-free_port() {
-  node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
-}
-
-# wait_for SECONDS COMMAND...: retries COMMAND every half second until it succeeds or time runs out.
-wait_for() {
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@" >/dev/null 2>&1; do
-    [ "$SECONDS" -lt "$deadline" ] || return 1
-    sleep 0.5
-  done
+# broken NAME [LOG...]: the stack could not be brought up: one failed check, with the last lines of the
+# logs, and the end.
+broken() {
+  local log details=""
+  for log in "${@:2}"; do details+="--- $(basename "$log") (last lines)"$'\n'"$(tail -n 20 "$log")"$'\n'; done
+  fail "$1" "$details"
+  give_up
 }
 
 # prom_true QUERY: the instant query returns at least one series.
 prom_true() {
-  curl -sf "http://127.0.0.1:$prom_port/api/v1/query" --data-urlencode "query=$1" \
+  curl -sf "$prom_url/api/v1/query" --data-urlencode "query=$1" \
     | node -e 'let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => process.exit(JSON.parse(s).data.result.length > 0 ? 0 : 1));'
 }
 
-if [ ! -f "$exporter_dll" ] || [ ! -f "$simulator_dll" ]; then
-  dotnet build CirrusExporter.sln -c Release -nologo >"$work/build.log" 2>&1 || fail "dotnet build -c Release" "$work/build.log"
-fi
+build_if_missing >/dev/null || broken "dotnet build -c Release" "$work/build.log"
 
 if ! (cd "$root/tests/dashboards" && npm ci --silent --no-audit --no-fund) >"$work/npm-ci.log" 2>&1; then
-  fail "npm ci in tests/dashboards" "$work/npm-ci.log"
+  broken "npm ci in tests/dashboards" "$work/npm-ci.log"
 fi
-
-sim_port=$(free_port)
-exporter_port=$(free_port)
-prom_port=$(free_port)
-token=e2e-dashboards-token
 
 # The tenant on the real clock (so conversation ages are real: the exporter asks for conversations
 # by the clock), in a fixed-offset time zone where it is mid-morning now, so that business hours
@@ -82,8 +48,8 @@ token=e2e-dashboards-token
 offset=$(( 10 - 10#$(date -u +%H) ))
 [ "$offset" -lt -12 ] && offset=$((offset + 24))
 if [ "$offset" -gt 0 ]; then zone="Etc/GMT-$offset"; elif [ "$offset" -lt 0 ]; then zone="Etc/GMT+$((-offset))"; else zone="Etc/GMT"; fi
-[ -f "/usr/share/zoneinfo/$zone" ] || fail "time zone $zone not found in /usr/share/zoneinfo (Debian package tzdata)"
-dotnet "$simulator_dll" --urls "http://127.0.0.1:$sim_port" --Simulator:Token=$token --Simulator:Seed=7 \
+[ -f "/usr/share/zoneinfo/$zone" ] || broken "time zone $zone not found in /usr/share/zoneinfo (Debian package tzdata)"
+start_simulator simulator --Simulator:Seed=7 \
   --Simulator:TimeZone=$zone --Simulator:WarmUp=00:30:00 \
   --Simulator:Streams:0:Id=31001 --Simulator:Streams:0:ModuleId=9 --Simulator:Streams:0:BusinessHours=24/7 \
   --Simulator:Streams:0:Agents=1 --Simulator:Streams:0:AgentCapacity=1 --Simulator:Streams:0:ArrivalsPerHour=600 \
@@ -93,13 +59,10 @@ dotnet "$simulator_dll" --urls "http://127.0.0.1:$sim_port" --Simulator:Token=$t
   --Simulator:Streams:1:OutboundPerHour=6 --Simulator:Streams:1:SlaSeconds=600 --Simulator:Streams:1:BusinessHours=24/7 \
   --Simulator:Streams:2:Id=31003 --Simulator:Streams:2:ModuleId=14 --Simulator:Streams:2:Active=false \
   --Simulator:Streams:3:Id=31004 --Simulator:Streams:3:ModuleId=15 "--Simulator:Streams:3:BusinessHours=Mon-Sun 18:00-22:00" \
-  >"$work/simulator.log" 2>&1 &
-pids+=($!)
-wait_for 30 curl -sf "http://127.0.0.1:$sim_port/admin" || fail "simulator did not start" "$work/simulator.log"
+  >/dev/null || broken "simulator did not start" "$work/simulator.log"
 
 # Every collector every 2 s; short retry back-off so that retries fit in a refresh.
-dotnet "$exporter_dll" --Web:ListenAddress=127.0.0.1:$exporter_port \
-  --Cirrus:BaseUrl=http://127.0.0.1:$sim_port --Cirrus:ApiToken=$token \
+start_exporter exporter \
   --Cirrus:Streams:0:Id=31001 "--Cirrus:Streams:0:Name=Chat desk" \
   --Cirrus:Streams:1:Id=31002 --Cirrus:Streams:1:Name=WhatsApp \
   --Cirrus:Streams:1:SubStreams:0=5 --Cirrus:Streams:1:SubStreams:1=6 \
@@ -107,10 +70,8 @@ dotnet "$exporter_dll" --Web:ListenAddress=127.0.0.1:$exporter_port \
   --Cirrus:Streams:3:Id=31004 "--Cirrus:Streams:3:Name=Evening voice" \
   --Cirrus:Collectors:Availability:Interval=00:00:02 --Cirrus:Collectors:StreamStats:Interval=00:00:02 \
   --Cirrus:Collectors:SlaExceptions:Interval=00:00:02 --Cirrus:Collectors:Objects:Interval=00:00:02 \
-  --Cirrus:Http:RetryBaseDelay=00:00:00.100 \
-  >"$work/exporter.log" 2>&1 &
-pids+=($!)
-wait_for 30 curl -sf "http://127.0.0.1:$exporter_port/readyz" || fail "exporter not ready" "$work/exporter.log"
+  --Cirrus:Http:RetryBaseDelay=00:00:00.100
+wait_ready "$exp_url" 30 || broken "exporter not ready" "$work/exporter.log"
 
 mkdir -p "$work/prometheus"
 cat >"$work/prometheus/prometheus.yml" <<EOF
@@ -122,25 +83,23 @@ $(for f in "$root"/rules/*.yml; do echo "  - $f"; done)
 scrape_configs:
   - job_name: cirrus
     static_configs:
-      - targets: ['127.0.0.1:$exporter_port']
+      - targets: ['127.0.0.1:$exp_port']
 EOF
-prometheus --config.file="$work/prometheus/prometheus.yml" --storage.tsdb.path="$work/prometheus/data" \
-  --web.listen-address="127.0.0.1:$prom_port" --log.level=warn >"$work/prometheus.log" 2>&1 &
-pids+=($!)
-wait_for 30 curl -sf "http://127.0.0.1:$prom_port/-/ready" || fail "prometheus not ready" "$work/prometheus.log"
+start_prometheus prometheus "$work/prometheus/prometheus.yml" --log.level=warn
+wait_for 30 http_ok "$prom_url/-/ready" || broken "prometheus not ready" "$work/prometheus.log"
 wait_for 30 prom_true 'up{job="cirrus"} == 1 and on() cirrus_up == 1' \
-  || fail "prometheus does not scrape a ready exporter" "$work/prometheus.log" "$work/exporter.log"
+  || broken "prometheus does not scrape a ready exporter" "$work/prometheus.log" "$work/exporter.log"
 
 # A partial 429 storm: some calls throttled and retried, not enough to open the circuit.
-curl -sf -X POST "http://127.0.0.1:$sim_port/admin/faults?throttleRate=0.4" >/dev/null || fail "could not start the 429 storm"
+curl -sf -X POST "$sim_url/admin/faults?throttleRate=0.4" >/dev/null || broken "could not start the 429 storm"
 storm_seen=0
 wait_for 30 prom_true 'cirrus_api_requests_total{code="429"} and on() cirrus_api_retries_total > 0' && storm_seen=1
-curl -sf -X POST "http://127.0.0.1:$sim_port/admin/faults/reset" >/dev/null || fail "could not end the 429 storm"
-[ "$storm_seen" -eq 1 ] || fail "no 429 or retry series after the storm" "$work/exporter.log"
+curl -sf -X POST "$sim_url/admin/faults/reset" >/dev/null || broken "could not end the 429 storm"
+[ "$storm_seen" -eq 1 ] || broken "no 429 or retry series after the storm" "$work/exporter.log"
 
 # Enough samples for the 30s rate windows, the throttling counters included.
 wait_for 60 prom_true 'count_over_time(cirrus_api_requests_total{code="429"}[30s]) >= 10 and on() count_over_time(cirrus_up[30s]) >= 10' \
-  || fail "too few samples in prometheus" "$work/prometheus.log"
+  || broken "too few samples in prometheus" "$work/prometheus.log"
 
-PROM_URL="http://127.0.0.1:$prom_port" JOB=cirrus INSTANCE="127.0.0.1:$exporter_port" STREAMS=31001,31002 \
-  EXPORTER_PID="${pids[1]}" node "$here/check.mjs"
+PROM_URL="$prom_url" JOB=cirrus INSTANCE="127.0.0.1:$exp_port" STREAMS=31001,31002 \
+  EXPORTER_PID="$exp_pid" node "$here/check.mjs"
