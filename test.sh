@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (Debian packages, npm packages per suite, NuGet packages by
-# restore), then the .NET suites (unit, contract, simulator, end-to-end) and the script suites (rules,
-# stack, Kubernetes manifests, an HA Prometheus pair, dashboards, end-to-end alerting and dashboard queries, API cost and the Native AOT build). The last line is "N passed, N failed".
+# restore), then the formatting check, the .NET suites (unit, contract, simulator, end-to-end) and the script
+# suites (rules, stack, Kubernetes manifests, an HA Prometheus pair, dashboards, end-to-end alerting and
+# dashboard queries, API cost and the Native AOT build). The last line is "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -27,6 +28,15 @@ command -v dotnet >/dev/null || { echo "the .NET 10 SDK is required (https://dot
 passed=0
 failed=0
 failures=()
+
+# --- formatting (.editorconfig) ---------------------------------------------------
+log "dotnet format whitespace --verify-no-changes"
+if format_log=$(dotnet format whitespace --folder --verify-no-changes --exclude '**/bin/**' '**/obj/**' 2>&1); then
+  passed=$((passed + 1))
+else
+  printf '%s\n' "$format_log" | head -n 40
+  failed=$((failed + 1)); failures+=("formatting: run 'dotnet format whitespace --folder' and commit")
+fi
 
 # --- .NET suites ---------------------------------------------------------------
 log "dotnet build"

@@ -1,4 +1,5 @@
 using CirrusExporter.Collectors;
+using CirrusExporter.Docs;
 using CirrusExporter.Hosting;
 using CirrusExporter.Web;
 
@@ -8,6 +9,8 @@ if (cli.Help)
     Console.Out.WriteLine(CommandLine.Usage);
     return 0;
 }
+
+if (cli.Docs) return GeneratedDocs.Run(GeneratedDocs.RepositoryRoot(Directory.GetCurrentDirectory()), cli.DocsCheck, Console.Out);
 
 var builder = WebApplication.CreateSlimBuilder(cli.ConfigArgs);
 if (cli.Healthcheck) return await Healthcheck.RunAsync(builder.Configuration);

@@ -1,16 +1,13 @@
+using CirrusExporter.Collectors;
+
 namespace CirrusExporter.ContractTests;
 
 /// <summary>Exporter settings with one collector enabled, so a test sees only the endpoint it drives.</summary>
 internal static class Settings
 {
-    private static readonly Dictionary<string, string> Sections = new()
-    {
-        ["availability"] = "Availability", ["stream_stats"] = "StreamStats", ["sla_exceptions"] = "SlaExceptions", ["objects"] = "Objects",
-    };
-
     public static Dictionary<string, string?> Only(string collector, params (string Key, string Value)[] extra)
     {
-        var settings = Sections.Where(s => s.Key != collector).ToDictionary(s => $"Cirrus:Collectors:{s.Value}:Enabled", _ => (string?)"false");
+        var settings = CollectorRegistry.All.Where(d => d.Label != collector).ToDictionary(d => d.Key("Enabled"), _ => (string?)"false");
         foreach (var (key, value) in extra) settings[key] = value;
         return settings;
     }

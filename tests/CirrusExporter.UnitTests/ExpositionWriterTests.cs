@@ -1,5 +1,6 @@
 using System.Text;
 using CirrusExporter.Metrics;
+using CirrusExporter.Collectors.StreamStats;
 
 namespace CirrusExporter.UnitTests;
 
@@ -52,6 +53,6 @@ public sealed class ExpositionWriterTests
     public void Labels_follow_the_definition_order()
     {
         Assert.Equal("cirrus_stream_objects{stream_id=\"7\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 41\n",
-            Write(w => w.Sample(MetricCatalogue.StreamObjects, 41, "7", "0", "chat", "open")));
+            Write(w => w.Sample(StreamStatsMetrics.Objects, 41, "7", "0", "chat", "open")));
     }
 }

@@ -9,6 +9,10 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using CirrusExporter.Collectors.Availability;
+using CirrusExporter.Collectors.Objects;
+using CirrusExporter.Collectors.SlaExceptions;
+using CirrusExporter.Collectors.StreamStats;
 
 namespace CirrusExporter.UnitTests;
 
@@ -18,11 +22,11 @@ public sealed partial class FreshnessTests
     private static readonly DateTimeOffset Start = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
 
     /// <summary>A collector that returns (or throws) whatever the test queued next.</summary>
-    private sealed class ScriptedCollector(string name, CollectorOptions options) : ICollector
+    private sealed class ScriptedCollector(CollectorDescriptor descriptor, CollectorOptions options) : ICollector
     {
         public Func<RefreshResult> Next { get; set; } = () => throw new InvalidOperationException("nothing scripted");
 
-        public string Name => name;
+        public CollectorDescriptor Descriptor => descriptor;
 
         public CollectorOptions Options => options;
 
@@ -35,12 +39,7 @@ public sealed partial class FreshnessTests
         {
             Time = new FakeTimeProvider(Start);
             Store = new SnapshotStore(Options.Create(options), new LabelNames(options), Time);
-            var c = options.Collectors;
-            Collectors = new[]
-            {
-                new ScriptedCollector(ApiEndpoint.Availability, c.Availability), new ScriptedCollector(ApiEndpoint.StreamStats, c.StreamStats),
-                new ScriptedCollector(ApiEndpoint.SlaExceptions, c.SlaExceptions), new ScriptedCollector(ApiEndpoint.Objects, c.Objects),
-            }.ToDictionary(x => x.Name);
+            Collectors = CollectorRegistry.All.ToDictionary(d => d.Label, d => new ScriptedCollector(d, d.Options(options.Collectors)));
             Runner = new CollectorRunner(Collectors.Values, Store, Time, NullLogger<CollectorRunner>.Instance);
             Writer = new MetricsWriter(Store, new SelfMetrics(), Time);
         }
@@ -101,7 +100,7 @@ public sealed partial class FreshnessTests
     public async Task Failed_refreshes_keep_data_until_max_data_age_then_it_is_withdrawn()
     {
         var h = new Harness(AvailabilityOnly(1));
-        Assert.True(await h.RefreshAsync(ApiEndpoint.Availability, () => States((1, 2))));
+        Assert.True(await h.RefreshAsync(AvailabilityCollector.Label, () => States((1, 2))));
         var fresh = await h.ScrapeAsync();
         Assert.Equal(2, fresh.Value("cirrus_stream_availability_state_code", "stream_id=\"1\",sub_stream_id=\"0\""));
         Assert.Equal(1, fresh.Value("cirrus_up"));
@@ -109,7 +108,7 @@ public sealed partial class FreshnessTests
         Assert.Equal((double)Start.ToUnixTimeSeconds(), fresh.Value("cirrus_collector_last_success_timestamp_seconds", "collector=\"availability\""));
 
         h.Time.Advance(TimeSpan.FromMinutes(4));
-        Assert.False(await h.RefreshAsync(ApiEndpoint.Availability, () => throw new CirrusApiException("availability", "availability: HTTP 500 error")));
+        Assert.False(await h.RefreshAsync(AvailabilityCollector.Label, () => throw new CirrusApiException("availability", "availability: HTTP 500 error")));
         var failing = await h.ScrapeAsync();
         Assert.Equal(2, failing.Value("cirrus_stream_availability_state_code", "stream_id=\"1\",sub_stream_id=\"0\""));
         Assert.Equal(1, failing.Value("cirrus_up"));
@@ -130,10 +129,10 @@ public sealed partial class FreshnessTests
     public async Task A_partial_fan_out_failure_withdraws_the_failing_stream_and_reports_failure_but_stays_fresh()
     {
         var h = new Harness(AvailabilityOnly(1, 2));
-        Assert.True(await h.RefreshAsync(ApiEndpoint.Availability, () => States((1, 1), (2, 3))));
+        Assert.True(await h.RefreshAsync(AvailabilityCollector.Label, () => States((1, 1), (2, 3))));
         h.Time.Advance(TimeSpan.FromSeconds(30));
 
-        Assert.False(await h.RefreshAsync(ApiEndpoint.Availability, () => new RefreshResult(States((1, 2)).Data, 1, "availability: HTTP 404 not found (check the stream id)")));
+        Assert.False(await h.RefreshAsync(AvailabilityCollector.Label, () => new RefreshResult(States((1, 2)).Data, 1, "availability: HTTP 404 not found (check the stream id)")));
         var metrics = await h.ScrapeAsync();
 
         Assert.Equal(new Dictionary<string, double> { ["stream_id=\"1\",sub_stream_id=\"0\""] = 2 }, metrics.Family("cirrus_stream_availability_state_code"));
@@ -141,14 +140,14 @@ public sealed partial class FreshnessTests
         Assert.Equal(1, metrics.Value("cirrus_up"));
         Assert.Equal((double)Start.ToUnixTimeSeconds(), metrics.Value("cirrus_collector_last_success_timestamp_seconds", "collector=\"availability\""));
         Assert.Equal("1 stream call(s) failed, first: availability: HTTP 404 not found (check the stream id)",
-            h.Store.Current.Collectors[ApiEndpoint.Availability].LastError);
+            h.Store.Current.Collectors[AvailabilityCollector.Label].LastError);
     }
 
     [Fact]
     public async Task Disabled_collectors_have_no_series_and_do_not_hold_cirrus_up_down()
     {
         var h = new Harness(AvailabilityOnly(1));
-        Assert.True(await h.RefreshAsync(ApiEndpoint.Availability, () => States((1, 0))));
+        Assert.True(await h.RefreshAsync(AvailabilityCollector.Label, () => States((1, 0))));
         var metrics = await h.ScrapeAsync();
 
         Assert.Equal(new Dictionary<string, double> { ["collector=\"availability\""] = 1 }, metrics.Family("cirrus_collector_success"));
@@ -160,10 +159,10 @@ public sealed partial class FreshnessTests
     public async Task Every_family_served_is_in_the_catalogue_with_its_type()
     {
         var h = new Harness(new CirrusOptions { ApiToken = "t", Streams = [new StreamOptions { Id = 1 }] });
-        Assert.True(await h.RefreshAsync(ApiEndpoint.StreamStats, () => new RefreshResult(new StreamStatsData([new StatRow(9, 1, 0, 1, 4)]))));
-        Assert.True(await h.RefreshAsync(ApiEndpoint.SlaExceptions, () => new RefreshResult(new SlaData(new SlaLists([new StatRow(9, 1, 0, 1, 1)], [])))));
-        Assert.True(await h.RefreshAsync(ApiEndpoint.Availability, () => States((1, 1))));
-        Assert.True(await h.RefreshAsync(ApiEndpoint.Objects, () => new RefreshResult(new ObjectsData(new Dictionary<long, double> { [1] = 42 }))));
+        Assert.True(await h.RefreshAsync(StreamStatsCollector.Label, () => new RefreshResult(new StreamStatsData([new StatRow(9, 1, 0, 1, 4)]))));
+        Assert.True(await h.RefreshAsync(SlaExceptionsCollector.Label, () => new RefreshResult(new SlaData(new SlaLists([new StatRow(9, 1, 0, 1, 1)], [])))));
+        Assert.True(await h.RefreshAsync(AvailabilityCollector.Label, () => States((1, 1))));
+        Assert.True(await h.RefreshAsync(ObjectsCollector.Label, () => new RefreshResult(new ObjectsData(new Dictionary<long, double> { [1] = 42 }))));
         var text = (await h.ScrapeAsync()).Text;
 
         var served = text.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal))

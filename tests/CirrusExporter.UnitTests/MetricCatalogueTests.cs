@@ -2,6 +2,11 @@ using System.Text.RegularExpressions;
 using CirrusExporter.Api;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
+using CirrusExporter.Collectors;
+using CirrusExporter.Collectors.Availability;
+using CirrusExporter.Collectors.Objects;
+using CirrusExporter.Collectors.SlaExceptions;
+using CirrusExporter.Collectors.StreamStats;
 
 namespace CirrusExporter.UnitTests;
 
@@ -44,8 +49,8 @@ public sealed partial class MetricCatalogueTests
     public void Names_are_unique_and_every_collector_is_a_known_endpoint()
     {
         Assert.Equal(MetricCatalogue.All.Count, MetricCatalogue.All.Select(m => m.Name).Distinct().Count());
-        Assert.All(MetricCatalogue.All.Where(m => m.Collector is not null), m => Assert.Contains(m.Collector, ApiEndpoint.All));
-        Assert.Equal(ApiEndpoint.All.Order(), MetricCatalogue.All.Select(m => m.Collector).OfType<string>().Distinct().Order());
+        Assert.All(MetricCatalogue.All.Where(m => m.Collector is not null), m => Assert.Contains(m.Collector, CollectorRegistry.All.Select(d => d.Label)));
+        Assert.Equal(CollectorRegistry.All.Select(d => d.Label).Order(), MetricCatalogue.All.Select(m => m.Collector).OfType<string>().Distinct().Order());
     }
 
     [Fact]
@@ -56,10 +61,10 @@ public sealed partial class MetricCatalogueTests
         collectors.Availability.Interval = TimeSpan.FromMilliseconds(1500);
 
         Assert.Equal("Conversations (objects) in the stream, by status. Source: GET /stats/streams field c. Refreshed every 45 s.",
-            MetricCatalogue.Help(MetricCatalogue.StreamObjects, collectors));
-        Assert.EndsWith("Refreshed every 1.5 s.", MetricCatalogue.Help(MetricCatalogue.StreamAvailabilityStateCode, collectors));
-        Assert.EndsWith("Refreshed every 30 s.", MetricCatalogue.Help(MetricCatalogue.StreamSlaCriticalObjects, collectors));
-        Assert.EndsWith("Refreshed every 60 s.", MetricCatalogue.Help(MetricCatalogue.StreamOldestOpenObjectAge, collectors));
+            MetricCatalogue.Help(StreamStatsMetrics.Objects, collectors));
+        Assert.EndsWith("Refreshed every 1.5 s.", MetricCatalogue.Help(AvailabilityMetrics.StateCode, collectors));
+        Assert.EndsWith("Refreshed every 30 s.", MetricCatalogue.Help(SlaExceptionsMetrics.Critical, collectors));
+        Assert.EndsWith("Refreshed every 60 s.", MetricCatalogue.Help(ObjectsMetrics.OldestOpenAge, collectors));
     }
 
     [Fact]

@@ -3,6 +3,10 @@ using CirrusExporter.Api;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
 using CirrusExporter.Snapshot;
+using CirrusExporter.Collectors.Availability;
+using CirrusExporter.Collectors.Objects;
+using CirrusExporter.Collectors.SlaExceptions;
+using CirrusExporter.Collectors.StreamStats;
 
 namespace CirrusExporter.UnitTests;
 
@@ -41,7 +45,7 @@ public sealed class SnapshotRendererTests
             "cirrus_stream_availability_state{stream_id=\"11345\",sub_stream_id=\"0\",state=\"unavailable\"} 0",
         ], Lines(part, "cirrus_stream_availability_state"));
         Assert.Equal(["cirrus_stream_availability_state_code{stream_id=\"11345\",sub_stream_id=\"0\"} 2"], Lines(part, "cirrus_stream_availability_state_code"));
-        Assert.Contains($"# HELP cirrus_stream_availability_state {MetricCatalogue.Help(MetricCatalogue.StreamAvailabilityState, options.Collectors)}\n# TYPE cirrus_stream_availability_state gauge\n", part);
+        Assert.Contains($"# HELP cirrus_stream_availability_state {MetricCatalogue.Help(AvailabilityMetrics.State, options.Collectors)}\n# TYPE cirrus_stream_availability_state gauge\n", part);
     }
 
     [Fact]
@@ -84,9 +88,9 @@ public sealed class SnapshotRendererTests
     {
         var options = Options();
         StatRow[] stats = [Row(Chat, 1, 0, Open, 5), Row(Chat, 1, 0, Resolved, 9)];
-        var previous = StreamCatalogue.Build(options, StreamCatalogue.Empty, stats, new SlaLists([], [Row(Chat, 1, 0, InProcess, 1)]));
+        var previous = StreamCatalogue.Build(options, StreamCatalogue.Empty, stats, new SlaLists([], [Row(Chat, 1, 0, InProcess, 1)]).Rows);
         var sla = new SlaLists([Row(Chat, 1, 0, Open, 3)], []);
-        var catalogue = StreamCatalogue.Build(options, previous, stats, sla);
+        var catalogue = StreamCatalogue.Build(options, previous, stats, sla.Rows);
         var part = Render(options, catalogue, new SlaData(sla))["c0"];
 
         Assert.Equal(
@@ -155,7 +159,7 @@ public sealed class SnapshotRendererTests
         var parts = new SnapshotRenderer(options, new LabelNames(options)).Render(states, StreamCatalogue.Empty);
 
         Assert.Equal(["info", "stream_stats"], parts.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal($"# HELP cirrus_stream_objects {MetricCatalogue.Help(MetricCatalogue.StreamObjects, options.Collectors)}\n# TYPE cirrus_stream_objects gauge\n",
+        Assert.Equal($"# HELP cirrus_stream_objects {MetricCatalogue.Help(StreamStatsMetrics.Objects, options.Collectors)}\n# TYPE cirrus_stream_objects gauge\n",
             Encoding.UTF8.GetString(parts["stream_stats"]));
     }
 }

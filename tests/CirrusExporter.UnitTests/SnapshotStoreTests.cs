@@ -4,6 +4,11 @@ using CirrusExporter.Metrics;
 using CirrusExporter.Snapshot;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using CirrusExporter.Collectors;
+using CirrusExporter.Collectors.Availability;
+using CirrusExporter.Collectors.Objects;
+using CirrusExporter.Collectors.SlaExceptions;
+using CirrusExporter.Collectors.StreamStats;
 
 namespace CirrusExporter.UnitTests;
 
@@ -29,11 +34,11 @@ public sealed class SnapshotStoreTests
         var snapshot = store.Current;
 
         Assert.Equal(0, snapshot.Generation);
-        Assert.Equal(ApiEndpoint.All.Order(), snapshot.Collectors.Keys.Order());
+        Assert.Equal(CollectorRegistry.All.Select(d => d.Label).Order(), snapshot.Collectors.Keys.Order());
         Assert.All(snapshot.Collectors.Values, c => Assert.Null(c.Data));
         Assert.Equal([SnapshotRenderer.InfoPart], snapshot.Parts.Keys);
         Assert.Equal(["1/0 Web chat"], snapshot.Catalogue.Streams.Select(s => $"{s.Key.StreamId}/{s.Key.SubStreamId} {s.Name}"));
-        Assert.Equal(TimeSpan.FromSeconds(60), snapshot.Collectors[ApiEndpoint.Objects].Interval);
+        Assert.Equal(TimeSpan.FromSeconds(60), snapshot.Collectors[ObjectsCollector.Label].Interval);
     }
 
     [Fact]
@@ -42,34 +47,34 @@ public sealed class SnapshotStoreTests
         var (store, time) = NewStore(Configured());
         var before = store.Current;
 
-        var first = store.Publish(ApiEndpoint.Availability, Fetched(new AvailabilityData(new Dictionary<StreamKey, int> { [new(1, 0)] = 1 }), time.GetUtcNow()));
-        var second = store.Publish(ApiEndpoint.Availability, s => s with { LastSucceeded = false, LastError = "boom" });
+        var first = store.Publish(AvailabilityCollector.Label, Fetched(new AvailabilityData(new Dictionary<StreamKey, int> { [new(1, 0)] = 1 }), time.GetUtcNow()));
+        var second = store.Publish(AvailabilityCollector.Label, s => s with { LastSucceeded = false, LastError = "boom" });
 
         Assert.Equal((1L, 2L), (first.Generation, second.Generation));
         Assert.Same(second, store.Current);
-        Assert.Null(before.Collectors[ApiEndpoint.Availability].Data);
-        Assert.True(first.Collectors[ApiEndpoint.Availability].LastSucceeded);
-        Assert.Equal("boom", second.Collectors[ApiEndpoint.Availability].LastError);
-        Assert.IsType<AvailabilityData>(second.Collectors[ApiEndpoint.Availability].Data);
-        Assert.Contains(ApiEndpoint.Availability, second.Parts.Keys);
+        Assert.Null(before.Collectors[AvailabilityCollector.Label].Data);
+        Assert.True(first.Collectors[AvailabilityCollector.Label].LastSucceeded);
+        Assert.Equal("boom", second.Collectors[AvailabilityCollector.Label].LastError);
+        Assert.IsType<AvailabilityData>(second.Collectors[AvailabilityCollector.Label].Data);
+        Assert.Contains(AvailabilityCollector.Label, second.Parts.Keys);
     }
 
     [Fact]
     public void Discovery_uses_stream_stats_only_while_they_are_fresh()
     {
         var (store, time) = NewStore(Configured());
-        store.Publish(ApiEndpoint.StreamStats, Fetched(new StreamStatsData([new StatRow(9, 3, 0, 1, 4)]), time.GetUtcNow()));
+        store.Publish(StreamStatsCollector.Label, Fetched(new StreamStatsData([new StatRow(9, 3, 0, 1, 4)]), time.GetUtcNow()));
         Assert.Equal([1L, 3L], store.Current.Catalogue.Streams.Select(s => s.Key.StreamId));
 
         // A failed refresh keeps the last data; it still counts while younger than MaxDataAge.
         time.Advance(TimeSpan.FromMinutes(5));
-        store.Publish(ApiEndpoint.StreamStats, s => s with { LastSucceeded = false, LastAttempt = time.GetUtcNow() });
+        store.Publish(StreamStatsCollector.Label, s => s with { LastSucceeded = false, LastAttempt = time.GetUtcNow() });
         Assert.Equal([1L, 3L], store.Current.Catalogue.Streams.Select(s => s.Key.StreamId));
 
         time.Advance(TimeSpan.FromSeconds(1));
-        store.Publish(ApiEndpoint.Availability, s => s with { LastAttempt = time.GetUtcNow() });
+        store.Publish(AvailabilityCollector.Label, s => s with { LastAttempt = time.GetUtcNow() });
         Assert.Equal([1L], store.Current.Catalogue.Streams.Select(s => s.Key.StreamId));
-        Assert.Empty(store.Current.Catalogue.KnownStatCombos);
+        Assert.Empty(store.Current.Catalogue.KnownSourceCombos);
     }
 
     [Fact]
@@ -77,11 +82,11 @@ public sealed class SnapshotStoreTests
     {
         var (store, time) = NewStore(Configured());
         var sla = new SlaLists([new StatRow(13, 1, 0, 1, 2)], []);
-        store.Publish(ApiEndpoint.SlaExceptions, Fetched(new SlaData(sla), time.GetUtcNow()));
+        store.Publish(SlaExceptionsCollector.Label, Fetched(new SlaData(sla), time.GetUtcNow()));
         Assert.Equal(13, store.Current.Catalogue.Streams.Single().ModuleId);
 
         time.Advance(TimeSpan.FromMinutes(6));
-        var fresh = store.Publish(ApiEndpoint.StreamStats, Fetched(new StreamStatsData([new StatRow(9, 1, 0, 1, 1)]), time.GetUtcNow()));
+        var fresh = store.Publish(StreamStatsCollector.Label, Fetched(new StreamStatsData([new StatRow(9, 1, 0, 1, 1)]), time.GetUtcNow()));
         // The remembered module is overwritten by fresh stats, not by the stale SLA list.
         Assert.Equal(9, fresh.Catalogue.Streams.Single().ModuleId);
     }

@@ -1,6 +1,7 @@
 using CirrusExporter.Api;
 using CirrusExporter.Configuration;
 using CirrusExporter.Snapshot;
+using CirrusExporter.Collectors.SlaExceptions;
 
 namespace CirrusExporter.UnitTests;
 
@@ -42,7 +43,7 @@ public sealed class StreamCatalogueTests
 
         Assert.Equal("1/0:Web chat:- 2/5:2:- 2/6:2:- 1/7:Web chat:9", Describe(c));
         Assert.Equal(new HashSet<long> { 1, 2 }, c.StreamIds);
-        Assert.DoesNotContain(c.KnownStatCombos, k => k.Key.StreamId == 3);
+        Assert.DoesNotContain(c.KnownSourceCombos, k => k.Key.StreamId == 3);
     }
 
     [Fact]
@@ -51,23 +52,23 @@ public sealed class StreamCatalogueTests
         var options = new CirrusOptions { ApiToken = "t" };
         var first = StreamCatalogue.Build(options, StreamCatalogue.Empty,
             [Row(Chat, 7, 0, Open, 4), Row(Chat, 7, 0, InProcess, 2), Row(WhatsApp, 8, 0, Open, 1)],
-            new SlaLists([Row(WhatsApp, 8, 0, Open, 1)], [Row(Chat, 7, 0, Resolved, 1)]));
-        var second = StreamCatalogue.Build(options, first, [Row(Chat, 7, 0, Open, 5)], new SlaLists([], []));
+            new SlaLists([Row(WhatsApp, 8, 0, Open, 1)], [Row(Chat, 7, 0, Resolved, 1)]).Rows);
+        var second = StreamCatalogue.Build(options, first, [Row(Chat, 7, 0, Open, 5)], new SlaLists([], []).Rows);
 
         Assert.Equal("7/0:7:9", Describe(second));
         Assert.Equal(
             new HashSet<(StreamKey, int, int)> { (new StreamKey(7, 0), Chat, Open), (new StreamKey(7, 0), Chat, InProcess) },
-            second.KnownStatCombos.ToHashSet());
-        Assert.Equal(new HashSet<(StreamKey, int, int)> { (new StreamKey(7, 0), Chat, Resolved) }, second.KnownSlaCombos.ToHashSet());
+            second.KnownSourceCombos.ToHashSet());
+        Assert.Equal(new HashSet<(StreamKey, int, int)> { (new StreamKey(7, 0), Chat, Resolved) }, second.KnownReportedCombos.ToHashSet());
     }
 
     [Fact]
     public void Sla_rows_of_unwatched_streams_are_not_remembered()
     {
         var c = StreamCatalogue.Build(Options(discover: false), StreamCatalogue.Empty, [],
-            new SlaLists([Row(Chat, 77, 0, Open, 3)], [Row(Chat, 1, 0, Open, 1)]));
+            new SlaLists([Row(Chat, 77, 0, Open, 3)], [Row(Chat, 1, 0, Open, 1)]).Rows);
 
-        Assert.Equal(new HashSet<(StreamKey, int, int)> { (new StreamKey(1, 0), Chat, Open) }, c.KnownSlaCombos.ToHashSet());
+        Assert.Equal(new HashSet<(StreamKey, int, int)> { (new StreamKey(1, 0), Chat, Open) }, c.KnownReportedCombos.ToHashSet());
         Assert.DoesNotContain(c.StreamIds, id => id == 77);
     }
 
@@ -85,7 +86,7 @@ public sealed class StreamCatalogueTests
     {
         var c = StreamCatalogue.Build(Options(), StreamCatalogue.Empty,
             [Row(WhatsApp, 1, 0, Open, 2)],
-            new SlaLists([Row(Chat, 1, 0, Open, 1), Row(Chat, 2, 6, Open, 1)], []));
+            new SlaLists([Row(Chat, 1, 0, Open, 1), Row(Chat, 2, 6, Open, 1)], []).Rows);
 
         Assert.Equal("1/0:Web chat:13 2/5:2:- 2/6:2:9", Describe(c));
     }
@@ -97,7 +98,7 @@ public sealed class StreamCatalogueTests
         var stale = StreamCatalogue.Build(Options(), first, null, null);
 
         Assert.Equal("1/0:Web chat:9 2/5:2:- 2/6:2:-", Describe(stale));
-        Assert.Equal(new HashSet<(StreamKey, int, int)> { (new StreamKey(1, 0), Chat, Open) }, stale.KnownStatCombos.ToHashSet());
+        Assert.Equal(new HashSet<(StreamKey, int, int)> { (new StreamKey(1, 0), Chat, Open) }, stale.KnownSourceCombos.ToHashSet());
     }
 
     [Fact]

@@ -12,9 +12,9 @@ namespace CirrusExporter.Collectors;
 /// </summary>
 public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, SnapshotStore store, TimeProvider time, ILogger<CollectorRunner> logger)
 {
-    /// <summary>Enabled collectors, stream_stats first: discovery decides which streams the others call.</summary>
+    /// <summary>Enabled collectors, the stream source first: it decides which streams the others call.</summary>
     public IReadOnlyList<ICollector> Enabled { get; } =
-        collectors.Where(c => c.Options.Enabled).OrderBy(c => c.Name == ApiEndpoint.StreamStats ? 0 : 1).ToList();
+        collectors.Where(c => c.Options.Enabled).OrderBy(c => c.Descriptor.Role == CollectorRole.StreamSource ? 0 : 1).ToList();
 
     /// <summary>One refresh of every enabled collector, in order (used by --once); true when all succeeded.</summary>
     public async Task<bool> RefreshAllOnceAsync(CancellationToken cancellationToken)

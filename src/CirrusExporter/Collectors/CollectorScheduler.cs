@@ -1,16 +1,14 @@
-using CirrusExporter.Api;
-
 namespace CirrusExporter.Collectors;
 
 /// <summary>
-/// Refreshes every enabled collector on its own interval. stream_stats runs first, because discovery
+/// Refreshes every enabled collector on its own interval. The stream source runs first, because it
 /// decides which streams the per-stream collectors call.
 /// </summary>
 public sealed class CollectorScheduler(CollectorRunner runner, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var first = runner.Enabled.FirstOrDefault(c => c.Name == ApiEndpoint.StreamStats);
+        var first = runner.Enabled.FirstOrDefault(c => c.Descriptor.Role == CollectorRole.StreamSource);
         if (first is not null) await runner.RefreshAsync(first, stoppingToken);
         await Task.WhenAll(runner.Enabled.Select(c => LoopAsync(c, skipFirst: c == first, stoppingToken)));
     }

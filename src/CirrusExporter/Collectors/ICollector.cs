@@ -3,11 +3,13 @@ using CirrusExporter.Snapshot;
 
 namespace CirrusExporter.Collectors;
 
-/// <summary>One upstream endpoint, refreshed on its own interval.</summary>
+/// <summary>One upstream endpoint, refreshed on its own interval, described by its <see cref="CollectorDescriptor"/>.</summary>
 public interface ICollector
 {
-    /// <summary>The collector label value, equal to the endpoint it reads.</summary>
-    string Name { get; }
+    CollectorDescriptor Descriptor { get; }
+
+    /// <summary>The collector label value.</summary>
+    string Name => Descriptor.Label;
 
     CollectorOptions Options { get; }
 

@@ -1,3 +1,6 @@
+using CirrusExporter.Collectors.Availability;
+using CirrusExporter.Collectors.Objects;
+
 namespace CirrusExporter.Configuration;
 
 /// <summary>Everything under the "Cirrus" configuration section.</summary>
@@ -5,35 +8,35 @@ public sealed class CirrusOptions
 {
     public const string Section = "Cirrus";
 
-    /// <summary>API base URL; the vendor's is https://api.commbox.io.</summary>
+    [KeyDoc("Base URL of the Cirrus (CommBox) REST API. Change it only for a brand on another host, or to point the exporter at a test double.")]
     public Uri BaseUrl { get; set; } = new("https://api.commbox.io");
 
-    /// <summary>Bearer token. Prefer <see cref="ApiTokenFile"/> for container secrets.</summary>
+    [KeyDoc("The API key, sent as `Authorization: Bearer ...`. Required unless `ApiTokenFile` is set. Prefer the environment or a file to the command line, where other users can read it. See [The API token](#the-api-token).")]
     public string? ApiToken { get; set; }
 
-    /// <summary>File holding the token; re-read when it changes, so keys rotate without a restart.</summary>
+    [KeyDoc("Path of a file holding the API key (surrounding whitespace and newlines are ignored). Takes precedence over `ApiToken`. Re-read whenever the file changes, so a rotated key needs no restart.")]
     public string? ApiTokenFile { get; set; }
 
     public List<StreamOptions> Streams { get; set; } = [];
 
-    /// <summary>Add every stream that /stats/streams reports to the configured ones.</summary>
+    [KeyDoc("Also watch every stream that `/stats/streams` reports. Needs the `StreamStats` collector. Turn it off to watch only the listed streams.")]
     public bool DiscoverStreams { get; set; } = true;
 
-    /// <summary>Data older than this is withdrawn from /metrics and /readyz turns not ready.</summary>
+    [KeyDoc("Data older than this is withdrawn from `/metrics`, `cirrus_up` turns 0 and `/readyz` answers 503. Must be at least every enabled collector's interval; two to three times the longest interval rides out a failed refresh or two.")]
     public TimeSpan MaxDataAge { get; set; } = TimeSpan.FromMinutes(5);
+
+    [KeyDoc("What the `Item1` list of `/stats/streamsSLAExceptions` holds: `Breaches` (then `Item2` is the SLA-critical list) or `Critical` (the reverse). The vendor does not document it; compare with the console's SLA colours.")]
+    public SlaItem1 SlaItem1 { get; set; } = SlaItem1.Breaches;
+
+    [KeyDoc("Replaces the `module` label value of ModuleType `<id>`, e.g. `Cirrus:ModuleNames:9` = `webchat`. Lower-case letters, digits and `_`. Built-in names: [metrics.md](metrics.md#module-and-status-names).", WhenUnset = "built-in names")]
+    public Dictionary<string, string> ModuleNames { get; set; } = [];
+
+    [KeyDoc("Replaces the `status` label value of ObjectStatusType `<id>`, e.g. `Cirrus:StatusNames:1` = `new`. Same rules.", WhenUnset = "built-in names")]
+    public Dictionary<string, string> StatusNames { get; set; } = [];
 
     public CollectorsOptions Collectors { get; set; } = new();
 
     public HttpOptions Http { get; set; } = new();
-
-    /// <summary>Which SLA list the tuple's Item1 holds: "breaches" (default) or "critical".</summary>
-    public SlaItem1 SlaItem1 { get; set; } = SlaItem1.Breaches;
-
-    /// <summary>Overrides of module label values, by ModuleType id ("9": "webchat").</summary>
-    public Dictionary<string, string> ModuleNames { get; set; } = [];
-
-    /// <summary>Overrides of status label values, by ObjectStatusType id ("1": "new").</summary>
-    public Dictionary<string, string> StatusNames { get; set; } = [];
 }
 
 public enum SlaItem1
@@ -44,98 +47,72 @@ public enum SlaItem1
 
 public sealed class StreamOptions
 {
+    [KeyDoc("Numeric id of a stream to watch (Console → Settings → the channel; the id is under its name). Each stream once.", WhenUnset = "required")]
     public long Id { get; set; }
 
+    [KeyDoc("Name shown in the `name` label of `cirrus_stream_info`.", WhenUnset = "the id")]
     public string? Name { get; set; }
 
-    /// <summary>Sub-stream ids; availability is then polled per sub-stream.</summary>
+    [KeyDoc("Sub-stream ids of the stream. When listed, availability is polled per sub-stream (`/streams/{id}/substreams/{sub}/streamavailability`) instead of for the whole stream.", WhenUnset = "none")]
     public List<long> SubStreams { get; set; } = [];
 }
 
+/// <summary>One property per collector: its section name is its descriptor's <see cref="Collectors.CollectorDescriptor.Section"/>.</summary>
 public sealed class CollectorsOptions
 {
     public AvailabilityCollectorOptions Availability { get; set; } = new();
     public CollectorOptions StreamStats { get; set; } = new();
     public CollectorOptions SlaExceptions { get; set; } = new();
-    public ObjectsCollectorOptions Objects { get; set; } = new() { Interval = TimeSpan.FromSeconds(60) };
-
-    /// <summary>Each collector's options under its collector label value.</summary>
-    public IReadOnlyDictionary<string, CollectorOptions> ByName => new Dictionary<string, CollectorOptions>
-    {
-        [Api.ApiEndpoint.Availability] = Availability, [Api.ApiEndpoint.StreamStats] = StreamStats,
-        [Api.ApiEndpoint.SlaExceptions] = SlaExceptions, [Api.ApiEndpoint.Objects] = Objects,
-    };
+    public ObjectsCollectorOptions Objects { get; set; } = new();
 }
 
+/// <summary>What every collector's section holds.</summary>
 public class CollectorOptions
 {
+    [KeyDoc("Run this collector; the docs show each collector's cost from its descriptor.")]
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Time between the starts of two refreshes.</summary>
+    [KeyDoc("Time between the starts of two refreshes. At least 1 second.")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Deadline of one refresh, retries included. Defaults to the interval.</summary>
+    [KeyDoc("Deadline of one refresh, retries and rate-limit waits included. A refresh that misses it fails as a whole.", WhenUnset = "the interval")]
     public TimeSpan? Timeout { get; set; }
 
     public TimeSpan Deadline => Timeout ?? Interval;
 }
 
-public sealed class AvailabilityCollectorOptions : CollectorOptions
-{
-    /// <summary>Sent as ignoreAutomationExsistance: bots are always available, so ignoring them shows real agent cover.</summary>
-    public bool IgnoreAutomation { get; set; } = true;
-
-    /// <summary>Sent as autoAssign: count only agents with auto-assignment on as available.</summary>
-    public bool AutoAssign { get; set; }
-}
-
-public sealed class ObjectsCollectorOptions : CollectorOptions
-{
-    /// <summary>How far back the oldest-open search looks; the API requires a time range.</summary>
-    public TimeSpan LookBack { get; set; } = TimeSpan.FromDays(7);
-
-    /// <summary>ObjectStatusType ids that count as open; empty means 1 Open and 8 In Process.</summary>
-    /// <remarks>Empty by default because configuration binding appends to a list instead of replacing it.</remarks>
-    public List<int> OpenStatuses { get; set; } = [];
-
-    public IReadOnlyList<int> EffectiveOpenStatuses => OpenStatuses.Count > 0 ? OpenStatuses : [1, 8];
-
-    /// <summary>Items per page; 1 suffices because the API sorts by created time ascending.</summary>
-    public int PageSize { get; set; } = 1;
-
-    /// <summary>Pages read per stream; raise with PageSize if the API's sort cannot be trusted.</summary>
-    public int MaxPages { get; set; } = 1;
-}
-
 public sealed class HttpOptions
 {
-    /// <summary>Timeout of one attempt.</summary>
+    [KeyDoc("Timeout of one HTTP attempt, at least 10 ms. A timed-out attempt counts as `code=\"timeout\"` and is retried.")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Retries after the first attempt on 5xx, 408, 429, timeouts and connection errors.</summary>
+    [KeyDoc("Retries after the first attempt, 0 to 10, on 5xx, 408, 429, timeouts and connection errors. Other 4xx (400, 401, 403, 404) are not retried.")]
     public int MaxRetries { get; set; } = 3;
 
-    /// <summary>First back-off delay; doubles per retry, with jitter.</summary>
+    [KeyDoc("First back-off delay; it doubles with each retry, with jitter. Not negative.")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Upper bound on a server's Retry-After that is honoured.</summary>
+    [KeyDoc("Longest `Retry-After` (seconds or HTTP date, on 429 and 503) that is honoured; a longer one is cut to this. Without the header the exponential back-off applies. Not negative.")]
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Requests per second across all collectors; 0 turns the limit off.</summary>
+    [KeyDoc("Requests per second across all collectors, retries included; requests beyond it wait. `0` turns the limit off.")]
     public int RateLimitPerSecond { get; set; } = 25;
 
-    /// <summary>Requests in flight at once across all collectors.</summary>
+    [KeyDoc("Requests in flight at once across all collectors (1 to 256); also the parallelism of each per-stream fan-out.")]
     public int MaxConcurrency { get; set; } = 8;
 
-    /// <summary>Failure ratio over <see cref="CircuitSamplingDuration"/> that opens the circuit.</summary>
+    [KeyDoc("Share of failed attempts (the retryable kinds) within `CircuitSamplingDuration` that opens the circuit. While open, calls fail at once instead of hitting a failing API. Above 0, at most 1.")]
     public double CircuitFailureRatio { get; set; } = 0.5;
 
+    [KeyDoc("Window over which the failure ratio is measured. At least 0.5 s.")]
     public TimeSpan CircuitSamplingDuration { get; set; } = TimeSpan.FromSeconds(60);
 
+    [KeyDoc("Attempts needed within the window before the circuit can open. At least 2.")]
     public int CircuitMinimumThroughput { get; set; } = 20;
 
+    [KeyDoc("How long the circuit stays open before a trial call. At least 0.5 s.")]
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Responses larger than this fail the call instead of exhausting memory.</summary>
+    [KeyDoc("Largest response body read (64 MiB); a larger one fails the call rather than exhausting memory. At least 1024.")]
     public long MaxResponseBytes { get; set; } = 64L * 1024 * 1024;
 }

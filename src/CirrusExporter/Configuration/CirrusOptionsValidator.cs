@@ -1,3 +1,4 @@
+using CirrusExporter.Collectors;
 using Microsoft.Extensions.Options;
 
 namespace CirrusExporter.Configuration;
@@ -38,28 +39,23 @@ public sealed class CirrusOptionsValidator : IValidateOptions<CirrusOptions>
         if (o.Streams.Count == 0 && !o.DiscoverStreams)
             Fail("Streams", "is empty and Cirrus:DiscoverStreams is false: list streams or turn discovery on");
 
-        var c = o.Collectors;
-        var collectors = new (string Key, CollectorOptions Options)[]
+        var enabled = CollectorRegistry.All.Where(d => d.Options(o.Collectors).Enabled).ToList();
+        if (enabled.Count == 0) Fail("Collectors", "has every collector disabled; enable at least one");
+        foreach (var d in enabled)
         {
-            ("Availability", c.Availability), ("StreamStats", c.StreamStats),
-            ("SlaExceptions", c.SlaExceptions), ("Objects", c.Objects),
-        };
-        if (collectors.All(x => !x.Options.Enabled)) Fail("Collectors", "has every collector disabled; enable at least one");
-        foreach (var (key, opt) in collectors.Where(x => x.Options.Enabled))
-        {
-            if (opt.Interval < TimeSpan.FromSeconds(1)) Fail($"Collectors:{key}:Interval", "must be at least 00:00:01");
-            if (opt.Deadline <= TimeSpan.Zero) Fail($"Collectors:{key}:Timeout", "must be positive");
+            var opt = d.Options(o.Collectors);
+            if (opt.Interval < TimeSpan.FromSeconds(1)) Fail($"Collectors:{d.Section}:Interval", "must be at least 00:00:01");
+            if (opt.Deadline <= TimeSpan.Zero) Fail($"Collectors:{d.Section}:Timeout", "must be positive");
             if (o.MaxDataAge < opt.Interval)
-                Fail("MaxDataAge", $"({o.MaxDataAge}) must be at least Collectors:{key}:Interval ({opt.Interval}), or data would be withdrawn between refreshes");
+                Fail("MaxDataAge", $"({o.MaxDataAge}) must be at least Collectors:{d.Section}:Interval ({opt.Interval}), or data would be withdrawn between refreshes");
         }
-        if (o.DiscoverStreams && !c.StreamStats.Enabled)
-            Fail("DiscoverStreams", "needs Collectors:StreamStats:Enabled, since streams are discovered from /stats/streams");
+        var source = CollectorRegistry.StreamSource;
+        if (o.DiscoverStreams && !source.Options(o.Collectors).Enabled)
+            Fail("DiscoverStreams", $"needs Collectors:{source.Section}:Enabled, since streams are discovered from {source.Endpoint["GET ".Length..]}");
 
-        if (c.Objects.OpenStatuses.Any(s => s <= 0))
-            Fail("Collectors:Objects:OpenStatuses", "must list ObjectStatusType ids, e.g. [1, 8]");
-        if (c.Objects.PageSize is < 1 or > 100) Fail("Collectors:Objects:PageSize", "must be between 1 and 100");
-        if (c.Objects.MaxPages < 1) Fail("Collectors:Objects:MaxPages", "must be at least 1");
-        if (c.Objects.LookBack <= TimeSpan.Zero) Fail("Collectors:Objects:LookBack", "must be positive, e.g. 7.00:00:00");
+        foreach (var d in CollectorRegistry.All)
+            foreach (var (key, message) in d.Validate(o))
+                Fail($"Collectors:{d.Section}:{key}", message);
 
         var h = o.Http;
         if (h.AttemptTimeout < TimeSpan.FromMilliseconds(10)) Fail("Http:AttemptTimeout", "must be at least 00:00:00.010");

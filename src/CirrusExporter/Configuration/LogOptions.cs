@@ -7,10 +7,10 @@ public sealed class LogOptions
 {
     public const string Section = "Log";
 
-    /// <summary>Console (readable) or Json (one compact JSON object per line).</summary>
+    [KeyDoc("`Console` (one readable line per event) or `Json` (one compact JSON object per line, for log shippers). Logs go to stderr.")]
     public LogFormat Format { get; set; } = LogFormat.Console;
 
-    /// <summary>Debug shows one line per collector refresh.</summary>
+    [KeyDoc("`Verbose`, `Debug`, `Information`, `Warning`, `Error` or `Fatal`. `Debug` adds one line per collector refresh.")]
     public LogEventLevel Level { get; set; } = LogEventLevel.Information;
 }
 

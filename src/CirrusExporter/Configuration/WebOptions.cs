@@ -7,6 +7,6 @@ public sealed class WebOptions
 
     public const int DefaultPort = 9878;
 
-    /// <summary>host:port, like the Go exporters' --web.listen-address.</summary>
+    [KeyDoc("`host:port` to serve `/metrics`, `/healthz`, `/readyz` and `/` on. The host is an IP address (`127.0.0.1`, `[::1]`, `0.0.0.0`, `[::]`), `localhost` or `*` (every address).")]
     public string ListenAddress { get; set; } = $"0.0.0.0:{DefaultPort}";
 }

@@ -3,11 +3,14 @@ using Microsoft.Extensions.Options;
 
 namespace CirrusExporter.Hosting;
 
-/// <summary>Resolves every options class once, turning binding and validation failures into one line.</summary>
+/// <summary>Finds unknown keys, then resolves every options class once, turning binding and validation failures into one line.</summary>
 public static class ConfigurationErrors
 {
+    private static readonly string[] Sections = [CirrusOptions.Section, WebOptions.Section, LogOptions.Section];
+
     public static string? Find(IServiceProvider services)
     {
+        if (UnknownKeys(services.GetRequiredService<IConfiguration>()) is { } unknown) return unknown;
         try
         {
             _ = services.GetRequiredService<IOptions<CirrusOptions>>().Value;
@@ -21,27 +24,52 @@ public static class ConfigurationErrors
         }
         catch (InvalidOperationException e)
         {
-            return Rephrase(e.Message);
+            // Conversion failures name the key themselves: "... value 'five' at 'Cirrus:MaxDataAge' ...".
+            return e.Message;
         }
     }
 
-    private static readonly Dictionary<string, string> SectionOf = new()
-    {
-        [nameof(CirrusOptions)] = "Cirrus", [nameof(CollectorsOptions)] = "Cirrus:Collectors", [nameof(HttpOptions)] = "Cirrus:Http",
-        [nameof(AvailabilityCollectorOptions)] = "Cirrus:Collectors:Availability", [nameof(ObjectsCollectorOptions)] = "Cirrus:Collectors:Objects",
-        [nameof(CollectorOptions)] = "Cirrus:Collectors:StreamStats or SlaExceptions", [nameof(StreamOptions)] = "Cirrus:Streams:N",
-        [nameof(WebOptions)] = "Web", [nameof(LogOptions)] = "Log",
-    };
-
     /// <summary>
-    /// Conversion errors already name the key ("... at 'Cirrus:MaxDataAge' ..."); unknown-key errors name a
-    /// type, so they are rewritten to name the section.
+    /// Keys in the exporter's sections that no options property binds (a typo would otherwise be ignored),
+    /// compared with the same key walk the docs are generated from: list indexes match ":N", map keys ":&lt;id&gt;".
     /// </summary>
-    private static string Rephrase(string message)
+    internal static string? UnknownKeys(IConfiguration configuration)
     {
-        var unknown = System.Text.RegularExpressions.Regex.Match(message, @"instance of [\w.]+\.(\w+): (.+)$");
-        if (!unknown.Success) return message;
-        var section = SectionOf.GetValueOrDefault(unknown.Groups[1].Value, unknown.Groups[1].Value);
-        return $"unknown key(s) {unknown.Groups[2].Value} in section {section}; check the spelling against docs/configuration.md";
+        var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var key in ConfigurationKeys.All)
+        {
+            var segments = key.Path.Split(':');
+            for (var i = 1; i <= segments.Length; i++) known.Add(string.Join(':', segments[..i]));
+        }
+
+        var unknown = new List<(string Section, string Key)>();
+        foreach (var section in Sections)
+        {
+            foreach (var (path, value) in configuration.GetSection(section).AsEnumerable())
+            {
+                if (value is null) continue;
+                var pattern = "";
+                var actual = "";
+                foreach (var segment in path.Split(':'))
+                {
+                    var next = pattern.Length == 0 ? segment
+                        : known.Contains($"{pattern}:N") && int.TryParse(segment, out _) ? $"{pattern}:N"
+                        : known.Contains($"{pattern}:<id>") ? $"{pattern}:<id>"
+                        : $"{pattern}:{segment}";
+                    if (!known.Contains(next))
+                    {
+                        unknown.Add((actual, segment));
+                        break;
+                    }
+                    (pattern, actual) = (next, actual.Length == 0 ? segment : $"{actual}:{segment}");
+                }
+            }
+        }
+        if (unknown.Count == 0) return null;
+        return string.Join("; ", unknown
+            .DistinctBy(u => (u.Section.ToUpperInvariant(), u.Key.ToUpperInvariant()))
+            .GroupBy(u => u.Section, StringComparer.OrdinalIgnoreCase)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"unknown key(s) {string.Join(", ", g.Select(u => $"'{u.Key}'").Order(StringComparer.Ordinal))} in section {g.Key}; check the spelling against docs/configuration.md"));
     }
 }

@@ -31,17 +31,10 @@ public static class ExporterServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SelfMetrics>();
         services.AddSingleton(sp => new LabelNames(sp.GetRequiredService<IOptions<CirrusOptions>>().Value));
-        services.AddSingleton(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<CirrusOptions>>().Value;
-            return new CirrusResponseReader(o.Http.MaxResponseBytes, o.SlaItem1);
-        });
+        services.AddSingleton(sp => new ApiResponseReader(sp.GetRequiredService<IOptions<CirrusOptions>>().Value.Http.MaxResponseBytes));
         services.AddCirrusApiClient();
 
-        services.AddSingleton<ICollector, AvailabilityCollector>();
-        services.AddSingleton<ICollector, StreamStatsCollector>();
-        services.AddSingleton<ICollector, SlaExceptionsCollector>();
-        services.AddSingleton<ICollector, ObjectsCollector>();
+        foreach (var collector in CollectorRegistry.All) collector.Register(services);
         services.AddSingleton<CollectorRunner>();
         services.AddHostedService<CollectorScheduler>();
 

@@ -1,4 +1,4 @@
-using CirrusExporter.Api;
+using CirrusExporter.Collectors;
 using CirrusExporter.Metrics;
 
 namespace CirrusExporter.Http;
@@ -8,7 +8,7 @@ public sealed class ApiMetricsHandler(SelfMetrics metrics, TimeProvider time) : 
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var endpoint = ApiEndpoint.FromPath(request.RequestUri?.AbsolutePath ?? "");
+        var endpoint = CollectorRegistry.EndpointOf(request.RequestUri?.AbsolutePath ?? "");
         var start = time.GetTimestamp();
         // Anything that is neither a response nor a cancellation is a transport failure.
         var code = "network_error";

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Threading.RateLimiting;
 using CirrusExporter.Api;
+using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
 using Microsoft.Extensions.Http.Resilience;
@@ -63,7 +64,7 @@ public static class CirrusHttpSetup
                 OnRetry = args =>
                 {
                     // The request, not the outcome: a timed-out or refused attempt has no response.
-                    var endpoint = ApiEndpoint.FromPath(args.Context.GetRequestMessage()?.RequestUri?.AbsolutePath ?? "");
+                    var endpoint = CollectorRegistry.EndpointOf(args.Context.GetRequestMessage()?.RequestUri?.AbsolutePath ?? "");
                     metrics.ObserveRetry(endpoint);
                     RefreshContext.Current?.RecordRetry();
                     args.Outcome.Result?.Dispose();

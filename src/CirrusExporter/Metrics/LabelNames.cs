@@ -10,7 +10,7 @@ namespace CirrusExporter.Metrics;
 /// </summary>
 public sealed class LabelNames
 {
-    private static readonly Dictionary<int, string> DefaultModules = new()
+    public static readonly IReadOnlyDictionary<int, string> BuiltInModules = new Dictionary<int, string>
     {
         [0] = "general", [1] = "customer_service", [3] = "facebook_page_connector", [4] = "static_content",
         [6] = "mailbox_connector", [7] = "youtube_connector", [8] = "twitter_connector", [9] = "chat",
@@ -28,7 +28,7 @@ public sealed class LabelNames
         [65] = "teams", [71] = "hubspot",
     };
 
-    private static readonly Dictionary<int, string> DefaultStatuses = new()
+    public static readonly IReadOnlyDictionary<int, string> BuiltInStatuses = new Dictionary<int, string>
     {
         [1] = "open", [2] = "resolved", [3] = "forward", [4] = "irrelevant", [5] = "deleted", [6] = "forward_reply",
         [7] = "draft", [8] = "in_process", [9] = "scheduled", [10] = "follow_up", [11] = "automated", [13] = "sent",
@@ -40,8 +40,8 @@ public sealed class LabelNames
 
     public LabelNames(CirrusOptions options)
     {
-        _modules = Merge(DefaultModules, options.ModuleNames);
-        _statuses = Merge(DefaultStatuses, options.StatusNames);
+        _modules = Merge(BuiltInModules, options.ModuleNames);
+        _statuses = Merge(BuiltInStatuses, options.StatusNames);
     }
 
     public string Module(int id) => _modules.TryGetValue(id, out var name) ? name : Unknown(id);
@@ -50,9 +50,9 @@ public sealed class LabelNames
 
     private static string Unknown(int id) => "unknown_" + id.ToString(CultureInfo.InvariantCulture);
 
-    private static FrozenDictionary<int, string> Merge(Dictionary<int, string> defaults, Dictionary<string, string> overrides)
+    private static FrozenDictionary<int, string> Merge(IReadOnlyDictionary<int, string> defaults, Dictionary<string, string> overrides)
     {
-        var merged = new Dictionary<int, string>(defaults);
+        var merged = defaults.ToDictionary();
         foreach (var (key, value) in overrides) merged[int.Parse(key, CultureInfo.InvariantCulture)] = value;
         return merged.ToFrozenDictionary();
     }

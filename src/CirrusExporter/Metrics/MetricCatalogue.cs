@@ -1,107 +1,106 @@
-using CirrusExporter.Api;
+using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 
 namespace CirrusExporter.Metrics;
 
 /// <summary>One exported metric family: the public contract that docs, dashboards and rules rely on.</summary>
 /// <param name="Collector">The collector whose refresh feeds it, or null for exporter-level families.</param>
-public sealed record MetricDefinition(string Name, string Type, string[] Labels, string Description, string Source, string? Collector);
+/// <param name="Refresh">When an exporter-level family's value changes (collector families follow their interval).</param>
+/// <param name="Buckets">A histogram's bucket bounds, in seconds.</param>
+public sealed record MetricDefinition(
+    string Name, string Type, string[] Labels, string Description, string Source, string? Collector, string? Refresh = null, double[]? Buckets = null);
 
-/// <summary>Every metric name, help text and label the exporter serves. docs/metrics.md is checked against this.</summary>
+/// <summary>
+/// Every metric name, help text and label the exporter serves: the families each collector declares in its
+/// descriptor, and the exporter's own. docs/metrics.md is generated from this.
+/// </summary>
 public static class MetricCatalogue
 {
-    public static readonly MetricDefinition StreamAvailabilityState = new(
-        "cirrus_stream_availability_state", "gauge", ["stream_id", "sub_stream_id", "state"],
-        "1 for the stream's current availability state (inactive, available, busy, unavailable), 0 for the other three.",
-        "GET /streams/{id}[/substreams/{sub}]/streamavailability data.state", ApiEndpoint.Availability);
-
-    public static readonly MetricDefinition StreamAvailabilityStateCode = new(
-        "cirrus_stream_availability_state_code", "gauge", ["stream_id", "sub_stream_id"],
-        "Raw availability state: 0 inactive, 1 available, 2 busy, 3 unavailable (outside business hours).",
-        "GET /streams/{id}[/substreams/{sub}]/streamavailability data.state", ApiEndpoint.Availability);
-
-    public static readonly MetricDefinition StreamObjects = new(
-        "cirrus_stream_objects", "gauge", ["stream_id", "sub_stream_id", "module", "status"],
-        "Conversations (objects) in the stream, by status.",
-        "GET /stats/streams field c", ApiEndpoint.StreamStats);
-
-    public static readonly MetricDefinition StreamSlaExceptionObjects = new(
-        "cirrus_stream_sla_exception_objects", "gauge", ["stream_id", "sub_stream_id", "module", "status"],
-        "Conversations in SLA breach (Exceptions), by status.",
-        "GET /stats/streamsSLAExceptions breach list (Item1 by default) field c", ApiEndpoint.SlaExceptions);
-
-    public static readonly MetricDefinition StreamSlaCriticalObjects = new(
-        "cirrus_stream_sla_critical_objects", "gauge", ["stream_id", "sub_stream_id", "module", "status"],
-        "Conversations at the SLA-critical warning (SlaCritical), by status.",
-        "GET /stats/streamsSLAExceptions critical list (Item2 by default) field c", ApiEndpoint.SlaExceptions);
-
-    public static readonly MetricDefinition StreamOldestOpenObjectAge = new(
-        "cirrus_stream_oldest_open_object_age_seconds", "gauge", ["stream_id", "sub_stream_id"],
-        "Age of the oldest conversation in the configured open statuses within the look-back window (0 when none), whole stream (sub_stream_id 0).",
-        "GET /streams/{id}/objects createdTime of the first item, sorted ascending", ApiEndpoint.Objects);
-
     public static readonly MetricDefinition StreamInfo = new(
         "cirrus_stream_info", "gauge", ["stream_id", "sub_stream_id", "name", "module"],
         "Always 1; carries the stream's configured name (the id when none) and its module.",
-        "Cirrus:Streams names and modules seen in GET /stats/streams", null);
+        "Cirrus:Streams names and modules seen in GET /stats/streams", null, "rebuilt whenever any collector refreshes");
 
     public static readonly MetricDefinition Up = new(
         "cirrus_up", "gauge", [],
         "1 when every enabled collector's data is fresh (younger than Cirrus:MaxDataAge), else 0.",
-        "exporter", null);
+        "exporter", null, "computed at scrape");
 
     public static readonly MetricDefinition CollectorSuccess = new(
         "cirrus_collector_success", "gauge", ["collector"],
         "1 when the collector's last refresh succeeded completely, else 0.",
-        "exporter", null);
+        "exporter", null, "computed at scrape");
 
     public static readonly MetricDefinition CollectorLastSuccess = new(
         "cirrus_collector_last_success_timestamp_seconds", "gauge", ["collector"],
         "Unix time of the collector's last complete successful refresh (absent before the first).",
-        "exporter", null);
+        "exporter", null, "computed at scrape");
 
     public static readonly MetricDefinition CollectorDuration = new(
         "cirrus_collector_duration_seconds", "gauge", ["collector"],
         "Duration of the collector's last refresh, retries included.",
-        "exporter", null);
+        "exporter", null, "computed at scrape");
 
     public static readonly MetricDefinition ApiRequests = new(
         "cirrus_api_requests_total", "counter", ["endpoint", "code"],
         "Cirrus API attempts, retries included, by endpoint and HTTP code (or timeout, network_error).",
-        "exporter", null);
+        "exporter", null, "live");
 
     public static readonly MetricDefinition ApiRetries = new(
         "cirrus_api_retries_total", "counter", ["endpoint"],
         "Cirrus API retries (attempts after the first), by endpoint.",
-        "exporter", null);
+        "exporter", null, "live");
 
     public static readonly MetricDefinition ApiRequestDuration = new(
         "cirrus_api_request_duration_seconds", "histogram", ["endpoint"],
         "Duration of Cirrus API attempts, by endpoint.",
-        "exporter", null);
+        "exporter", null, "live", [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
 
     public static readonly MetricDefinition BuildInfo = new(
         "cirrus_exporter_build_info", "gauge", ["version", "revision", "runtime"],
         "Always 1; carries the exporter's version, source revision and .NET runtime.",
-        "exporter", null);
+        "exporter", null, "fixed at start");
 
     public static readonly MetricDefinition ProcessResidentMemory = new(
         "process_resident_memory_bytes", "gauge", [],
         "Resident memory size of the exporter process in bytes.",
-        "exporter", null);
+        "exporter", null, "computed at scrape");
 
+    /// <summary>
+    /// The standard runtime families, with prometheus-net's DotNetStats names and help. Outside the contract
+    /// (no dashboard or rule needs them) but listed, so every name served is defined here.
+    /// </summary>
+    public static class Runtime
+    {
+        public static readonly MetricDefinition GcCollections = Standard("dotnet_collection_count_total", "counter", "GC collection count", "generation");
+        public static readonly MetricDefinition StartTime = Standard("process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.");
+        public static readonly MetricDefinition Cpu = Standard("process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.");
+        public static readonly MetricDefinition VirtualMemory = Standard("process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.");
+        public static readonly MetricDefinition WorkingSet = Standard("process_working_set_bytes", "gauge", "Process working set");
+        public static readonly MetricDefinition PrivateMemory = Standard("process_private_memory_bytes", "gauge", "Process private memory size");
+        public static readonly MetricDefinition OpenHandles = Standard("process_open_handles", "gauge", "Number of open handles");
+        public static readonly MetricDefinition Threads = Standard("process_num_threads", "gauge", "Total number of threads");
+        public static readonly MetricDefinition ManagedMemory = Standard("dotnet_total_memory_bytes", "gauge", "Total known allocated memory");
+
+        public static readonly IReadOnlyList<MetricDefinition> All =
+            [GcCollections, StartTime, Cpu, VirtualMemory, WorkingSet, PrivateMemory, OpenHandles, Threads, ManagedMemory];
+
+        private static MetricDefinition Standard(string name, string type, string help, params string[] labels) =>
+            new(name, type, labels, help, "exporter", null, "computed at scrape");
+    }
+
+    /// <summary>The collectors' families, in registry order, then the exporter's own.</summary>
     public static readonly IReadOnlyList<MetricDefinition> All =
     [
-        StreamAvailabilityState, StreamAvailabilityStateCode, StreamObjects, StreamSlaExceptionObjects,
-        StreamSlaCriticalObjects, StreamOldestOpenObjectAge, StreamInfo, Up, CollectorSuccess,
-        CollectorLastSuccess, CollectorDuration, ApiRequests, ApiRetries, ApiRequestDuration, BuildInfo,
-        ProcessResidentMemory,
+        .. CollectorRegistry.All.SelectMany(c => c.Metrics),
+        StreamInfo, Up, CollectorSuccess, CollectorLastSuccess, CollectorDuration, ApiRequests, ApiRetries,
+        ApiRequestDuration, BuildInfo, ProcessResidentMemory,
     ];
 
     /// <summary>HELP text: what it is, where it comes from and, for cached families, how often it is refreshed.</summary>
     public static string Help(MetricDefinition metric, CollectorsOptions collectors)
     {
-        TimeSpan? refresh = metric.Collector is { } name ? collectors.ByName[name].Interval : null;
+        TimeSpan? refresh = metric.Collector is { } name ? CollectorRegistry.ByLabel(name).Options(collectors).Interval : null;
         return refresh is { } r
             ? $"{metric.Description} Source: {metric.Source}. Refreshed every {r.TotalSeconds:0.###} s."
             : metric.Source == "exporter" ? metric.Description : $"{metric.Description} Source: {metric.Source}.";

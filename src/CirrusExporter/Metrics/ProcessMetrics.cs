@@ -30,18 +30,22 @@ internal sealed class ProcessMetrics
 
     public ProcessMetrics(IMetricFactory factory)
     {
-        _collections = factory.CreateCounter("dotnet_collection_count_total", "GC collection count", ["generation"]);
+        _collections = Counter(factory, MetricCatalogue.Runtime.GcCollections);
         using (var process = Process.GetCurrentProcess())
-            factory.CreateGauge("process_start_time_seconds", "Start time of the process since unix epoch in seconds.")
+            Gauge(factory, MetricCatalogue.Runtime.StartTime)
                 .Set(new DateTimeOffset(process.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds() / 1000.0);
-        _cpu = factory.CreateCounter("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.");
-        _virtual = factory.CreateGauge("process_virtual_memory_bytes", "Virtual memory size in bytes.");
-        _workingSet = factory.CreateGauge("process_working_set_bytes", "Process working set");
-        _private = factory.CreateGauge("process_private_memory_bytes", "Process private memory size");
-        _handles = factory.CreateGauge("process_open_handles", "Number of open handles");
-        _threads = factory.CreateGauge("process_num_threads", "Total number of threads");
-        _managed = factory.CreateGauge("dotnet_total_memory_bytes", "Total known allocated memory");
+        _cpu = Counter(factory, MetricCatalogue.Runtime.Cpu);
+        _virtual = Gauge(factory, MetricCatalogue.Runtime.VirtualMemory);
+        _workingSet = Gauge(factory, MetricCatalogue.Runtime.WorkingSet);
+        _private = Gauge(factory, MetricCatalogue.Runtime.PrivateMemory);
+        _handles = Gauge(factory, MetricCatalogue.Runtime.OpenHandles);
+        _threads = Gauge(factory, MetricCatalogue.Runtime.Threads);
+        _managed = Gauge(factory, MetricCatalogue.Runtime.ManagedMemory);
     }
+
+    private static Counter Counter(IMetricFactory factory, MetricDefinition m) => factory.CreateCounter(m.Name, m.Description, m.Labels);
+
+    private static Gauge Gauge(IMetricFactory factory, MetricDefinition m) => factory.CreateGauge(m.Name, m.Description, m.Labels);
 
     /// <summary>Reads the current values; called before every collection of the registry.</summary>
     public void Update()

@@ -22,7 +22,7 @@ public sealed class SelfMetrics
         _retries = factory.CreateCounter(MetricCatalogue.ApiRetries.Name, MetricCatalogue.ApiRetries.Description, MetricCatalogue.ApiRetries.Labels);
         _duration = factory.CreateHistogram(MetricCatalogue.ApiRequestDuration.Name, MetricCatalogue.ApiRequestDuration.Description,
             MetricCatalogue.ApiRequestDuration.Labels,
-            new HistogramConfiguration { Buckets = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+            new HistogramConfiguration { Buckets = MetricCatalogue.ApiRequestDuration.Buckets });
         factory.CreateGauge(MetricCatalogue.BuildInfo.Name, MetricCatalogue.BuildInfo.Description, MetricCatalogue.BuildInfo.Labels)
             .WithLabels(BuildInfo.Version, BuildInfo.Revision, BuildInfo.Runtime).Set(1);
         // prometheus-net exports process_working_set_bytes; the name every dashboard expects is this one.

@@ -1,20 +1,25 @@
 using CirrusExporter.Api;
+using CirrusExporter.Metrics;
 
 namespace CirrusExporter.Snapshot;
 
 public readonly record struct StreamKey(long StreamId, long SubStreamId);
 
-/// <summary>The immutable result of one collector refresh.</summary>
-public abstract record CollectorData;
+/// <summary>
+/// The immutable result of one collector refresh. Each collector's data renders its own families, so a
+/// new kind of data cannot compile without saying how it is served.
+/// </summary>
+public abstract record CollectorData
+{
+    /// <summary>Writes this data's families, once per publish; a scrape only copies the bytes.</summary>
+    public abstract void Render(ExpositionWriter writer, RenderContext context);
+}
 
-public sealed record AvailabilityData(IReadOnlyDictionary<StreamKey, int> States) : CollectorData;
-
-public sealed record StreamStatsData(IReadOnlyList<StatRow> Rows) : CollectorData;
-
-public sealed record SlaData(SlaLists Lists) : CollectorData;
-
-/// <summary>Oldest open conversation age per stream id, in seconds, as of the refresh.</summary>
-public sealed record ObjectsData(IReadOnlyDictionary<long, double> OldestOpenAgeSeconds) : CollectorData;
+/// <summary>Data that reports (stream, sub-stream, module, status) rows: the catalogue learns modules and zero-fill combinations from them.</summary>
+public interface IReportsStreamRows
+{
+    IEnumerable<StatRow> StreamRows { get; }
+}
 
 /// <summary>
 /// What a refresh produced. <paramref name="FailedTargets"/> counts per-stream calls that failed in a

@@ -1,4 +1,4 @@
-using CirrusExporter.Api;
+using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
 using Microsoft.Extensions.Options;
@@ -22,7 +22,7 @@ public sealed class SnapshotStore
         _options = options.Value;
         _renderer = new SnapshotRenderer(_options, labels);
         _time = time;
-        var states = _options.Collectors.ByName.ToDictionary(x => x.Key, x => new CollectorState(x.Key, x.Value.Enabled, x.Value.Interval));
+        var states = CollectorRegistry.All.ToDictionary(d => d.Label, d => new CollectorState(d.Label, d.Options(_options.Collectors).Enabled, d.Options(_options.Collectors).Interval));
         var catalogue = StreamCatalogue.Build(_options, StreamCatalogue.Empty, null, null);
         _current = new MetricsSnapshot(0, states, catalogue, _renderer.Render(states, catalogue));
     }
@@ -41,9 +41,10 @@ public sealed class SnapshotStore
             states[collector] = update(states[collector]);
 
             var now = _time.GetUtcNow();
-            var stats = states[ApiEndpoint.StreamStats] is { Data: StreamStatsData s } st && st.IsFresh(now, _options.MaxDataAge) ? s.Rows : null;
-            var sla = states[ApiEndpoint.SlaExceptions] is { Data: SlaData d } sl && sl.IsFresh(now, _options.MaxDataAge) ? d.Lists : null;
-            var catalogue = StreamCatalogue.Build(_options, previous.Catalogue, stats, sla);
+            var fresh = states.Values.Where(s => s.IsFresh(now, _options.MaxDataAge)).ToList();
+            var source = fresh.Find(s => s.Name == CollectorRegistry.StreamSource.Label)?.Data as IReportsStreamRows;
+            var reported = fresh.Where(s => s.Name != CollectorRegistry.StreamSource.Label).Select(s => s.Data).OfType<IReportsStreamRows>().SelectMany(d => d.StreamRows);
+            var catalogue = StreamCatalogue.Build(_options, previous.Catalogue, source?.StreamRows, reported);
 
             var next = new MetricsSnapshot(previous.Generation + 1, states, catalogue, _renderer.Render(states, catalogue));
             Volatile.Write(ref _current, next);

@@ -9,17 +9,21 @@ public sealed record KnownStream(StreamKey Key, string Name, int? ModuleId);
 /// <summary>
 /// The streams the exporter watches: configured ones plus, when discovery is on, those the latest fresh
 /// /stats/streams reports. Also remembers which label combinations were seen, so a status that empties
-/// keeps a 0 series while its stream exists, and forgets them when the stream goes.
+/// keeps a 0 series while its stream exists, and forgets them when the stream goes: those the stream
+/// source reported (<see cref="KnownSourceCombos"/>) apart from those other collectors reported
+/// (<see cref="KnownReportedCombos"/>).
 /// </summary>
 public sealed record StreamCatalogue(
     IReadOnlyList<KnownStream> Streams,
     IReadOnlySet<long> StreamIds,
-    IReadOnlySet<(StreamKey Key, int Module, int Status)> KnownStatCombos,
-    IReadOnlySet<(StreamKey Key, int Module, int Status)> KnownSlaCombos)
+    IReadOnlySet<(StreamKey Key, int Module, int Status)> KnownSourceCombos,
+    IReadOnlySet<(StreamKey Key, int Module, int Status)> KnownReportedCombos)
 {
     public static readonly StreamCatalogue Empty = new([], new HashSet<long>(), new HashSet<(StreamKey, int, int)>(), new HashSet<(StreamKey, int, int)>());
 
-    public static StreamCatalogue Build(CirrusOptions options, StreamCatalogue previous, IReadOnlyList<StatRow>? stats, SlaLists? sla)
+    /// <param name="stats">The stream source's fresh rows, or null when it has none: then only configured streams are watched.</param>
+    /// <param name="reported">Other collectors' fresh rows: modules the source has not given, and their zero-fill combinations.</param>
+    public static StreamCatalogue Build(CirrusOptions options, StreamCatalogue previous, IEnumerable<StatRow>? stats, IEnumerable<StatRow>? reported)
     {
         var modules = new Dictionary<StreamKey, int>();
         foreach (var s in previous.Streams)
@@ -46,15 +50,15 @@ public sealed record StreamCatalogue(
             modules[key] = row.ModuleId;
             if (options.DiscoverStreams || configuredIds.Contains(row.StreamId)) Add(key);
         }
-        foreach (var row in (sla?.Breaches ?? []).Concat(sla?.Critical ?? []))
+        foreach (var row in reported ?? [])
             modules.TryAdd(new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId);
 
         var ids = keys.Select(k => k.StreamId).ToHashSet();
-        var statCombos = previous.KnownStatCombos.Where(c => ids.Contains(c.Key.StreamId)).ToHashSet();
+        var statCombos = previous.KnownSourceCombos.Where(c => ids.Contains(c.Key.StreamId)).ToHashSet();
         foreach (var row in stats ?? [])
             if (ids.Contains(row.StreamId)) statCombos.Add((new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId, row.StatusId));
-        var slaCombos = previous.KnownSlaCombos.Where(c => ids.Contains(c.Key.StreamId)).ToHashSet();
-        foreach (var row in (sla?.Breaches ?? []).Concat(sla?.Critical ?? []))
+        var slaCombos = previous.KnownReportedCombos.Where(c => ids.Contains(c.Key.StreamId)).ToHashSet();
+        foreach (var row in reported ?? [])
             if (ids.Contains(row.StreamId)) slaCombos.Add((new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId, row.StatusId));
 
         var streams = keys

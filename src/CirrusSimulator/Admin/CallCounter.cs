@@ -1,16 +1,16 @@
+using CirrusSimulator.Api;
+
 namespace CirrusSimulator.Admin;
 
 /// <summary>Counts the API calls received per endpoint, whatever their outcome.</summary>
 internal sealed class CallCounter
 {
-    public static readonly string[] Endpoints = ["availability", "stream_stats", "sla_exceptions", "objects"];
+    private readonly long[] _counts = new long[CirrusEndpoint.All.Count];
 
-    private readonly long[] _counts = new long[Endpoints.Length];
-
-    public void Increment(int endpoint) => Interlocked.Increment(ref _counts[endpoint]);
+    public void Increment(CirrusEndpoint endpoint) => Interlocked.Increment(ref _counts[endpoint.CounterIndex]);
 
     public Dictionary<string, long> Snapshot() =>
-        Endpoints.Select((name, i) => (name, i)).ToDictionary(e => e.name, e => Interlocked.Read(ref _counts[e.i]));
+        CirrusEndpoint.All.ToDictionary(e => e.Name, e => Interlocked.Read(ref _counts[e.CounterIndex]));
 
     public void Reset()
     {

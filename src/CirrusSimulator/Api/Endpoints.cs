@@ -1,12 +1,17 @@
 namespace CirrusSimulator.Api;
 
-/// <summary>Marks a Cirrus API endpoint; the index is its slot in the call counter.</summary>
-internal sealed record CirrusEndpoint(int CounterIndex)
+/// <summary>
+/// Marks a Cirrus API endpoint. <see cref="Name"/> is the exporter's collector label, under which
+/// /admin/calls counts it; <see cref="All"/> is the one list of them.
+/// </summary>
+internal sealed record CirrusEndpoint(int CounterIndex, string Name)
 {
-    public static readonly CirrusEndpoint Availability = new(0);
-    public static readonly CirrusEndpoint StreamStats = new(1);
-    public static readonly CirrusEndpoint SlaExceptions = new(2);
-    public static readonly CirrusEndpoint Objects = new(3);
+    public static readonly CirrusEndpoint Availability = new(0, "availability");
+    public static readonly CirrusEndpoint StreamStats = new(1, "stream_stats");
+    public static readonly CirrusEndpoint SlaExceptions = new(2, "sla_exceptions");
+    public static readonly CirrusEndpoint Objects = new(3, "objects");
+
+    public static readonly IReadOnlyList<CirrusEndpoint> All = [Availability, StreamStats, SlaExceptions, Objects];
 }
 
 /// <summary>Marks an /admin endpoint.</summary>

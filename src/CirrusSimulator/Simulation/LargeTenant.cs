@@ -27,16 +27,31 @@ internal static class LargeTenant
 
     private static StreamOptions Template(int module) => module switch
     {
-        ModuleIds.Chat => new() { ModuleId = module, Agents = 4, AgentCapacity = 3, ArrivalsPerHour = 20, HandleTimeSeconds = 480,
-                                  SlaSeconds = 120, AbandonAfterSeconds = 1800, BotEnabled = true },
-        ModuleIds.WhatsApp => new() { ModuleId = module, Agents = 4, AgentCapacity = 4, ArrivalsPerHour = 20, OutboundPerHour = 6,
-                                      HandleTimeSeconds = 900, SlaSeconds = 600, BotEnabled = true },
-        ModuleIds.Sms => new() { ModuleId = module, Agents = 2, AgentCapacity = 5, ArrivalsPerHour = 12, OutboundPerHour = 8,
-                                 HandleTimeSeconds = 600, SlaSeconds = 900 },
-        ModuleIds.Mailbox => new() { ModuleId = module, Agents = 2, AgentCapacity = 8, ArrivalsPerHour = 15, OutboundPerHour = 6,
-                                     HandleTimeSeconds = 1800, SlaSeconds = 14400 },
-        ModuleIds.Voice => new() { ModuleId = module, Agents = 4, AgentCapacity = 1, ArrivalsPerHour = 20, HandleTimeSeconds = 300,
-                                   SlaSeconds = 60, AbandonAfterSeconds = 240 },
+        ModuleIds.Chat => new()
+        {
+            ModuleId = module, Agents = 4, AgentCapacity = 3, ArrivalsPerHour = 20, HandleTimeSeconds = 480,
+            SlaSeconds = 120, AbandonAfterSeconds = 1800, BotEnabled = true
+        },
+        ModuleIds.WhatsApp => new()
+        {
+            ModuleId = module, Agents = 4, AgentCapacity = 4, ArrivalsPerHour = 20, OutboundPerHour = 6,
+            HandleTimeSeconds = 900, SlaSeconds = 600, BotEnabled = true
+        },
+        ModuleIds.Sms => new()
+        {
+            ModuleId = module, Agents = 2, AgentCapacity = 5, ArrivalsPerHour = 12, OutboundPerHour = 8,
+            HandleTimeSeconds = 600, SlaSeconds = 900
+        },
+        ModuleIds.Mailbox => new()
+        {
+            ModuleId = module, Agents = 2, AgentCapacity = 8, ArrivalsPerHour = 15, OutboundPerHour = 6,
+            HandleTimeSeconds = 1800, SlaSeconds = 14400
+        },
+        ModuleIds.Voice => new()
+        {
+            ModuleId = module, Agents = 4, AgentCapacity = 1, ArrivalsPerHour = 20, HandleTimeSeconds = 300,
+            SlaSeconds = 60, AbandonAfterSeconds = 240
+        },
         _ => new() { ModuleId = module, Agents = 2, AgentCapacity = 3, ArrivalsPerHour = 12, HandleTimeSeconds = 600, SlaSeconds = 900 },
     };
 }

@@ -1,7 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
-using CirrusExporter.Configuration;
 
-namespace CirrusExporter.UnitTests;
+namespace CirrusExporter.Configuration;
 
 public enum KeyShape { Value, List, Map }
 
@@ -9,10 +9,11 @@ public enum KeyShape { Value, List, Map }
 /// <param name="ValueType">The type one configuration value converts to (the element type for lists and maps).</param>
 /// <param name="Default">The code's default: the property's value on a freshly constructed options object.</param>
 /// <param name="InListItem">True under a list of objects, where items have no default of their own.</param>
-public sealed record ConfigKey(string Path, Type ValueType, KeyShape Shape, object? Default, bool InListItem);
+/// <param name="Doc">What the key means, from its <see cref="KeyDocAttribute"/> (null when it has none).</param>
+public sealed record ConfigKey(string Path, Type ValueType, KeyShape Shape, object? Default, bool InListItem, KeyDocAttribute? Doc);
 
 /// <summary>Every configuration key the exporter binds, found by walking the options classes.</summary>
-public static class ConfigKeys
+public static class ConfigurationKeys
 {
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
@@ -21,26 +22,37 @@ public static class ConfigKeys
         .. Walk(typeof(LogOptions), new LogOptions(), LogOptions.Section, false),
     ];
 
+    // The options types and their properties are kept by the configuration binder's generated code.
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Options types are rooted by the configuration binder.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Options types are rooted by the configuration binder.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Options types are rooted by the configuration binder.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2062", Justification = "Options types are rooted by the configuration binder.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "Options types are rooted by the configuration binder.")]
     private static IEnumerable<ConfigKey> Walk(Type type, object instance, string prefix, bool inListItem)
     {
         // The binder sets public writable properties only, so computed ones such as Deadline are not keys.
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanRead && p.SetMethod?.IsPublic == true))
+        // Base-class keys first: Enabled, Interval and Timeout lead every collector's section.
+        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanRead && p.SetMethod?.IsPublic == true)
+            .OrderBy(p => Depth(p.DeclaringType!));
+        foreach (var property in properties)
         {
             var path = $"{prefix}:{property.Name}";
             var value = property.GetValue(instance);
             var t = property.PropertyType;
+            var doc = property.GetCustomAttribute<KeyDocAttribute>();
             if (IsSimple(t))
             {
-                yield return new ConfigKey(path, Nullable.GetUnderlyingType(t) ?? t, KeyShape.Value, value, inListItem);
+                yield return new ConfigKey(path, Nullable.GetUnderlyingType(t) ?? t, KeyShape.Value, value, inListItem, doc);
             }
             else if (Generic(t, typeof(List<>)) is [var element])
             {
-                if (IsSimple(element)) yield return new ConfigKey(path + ":N", element, KeyShape.List, value, inListItem);
+                if (IsSimple(element)) yield return new ConfigKey(path + ":N", element, KeyShape.List, value, inListItem, doc);
                 else foreach (var key in Walk(element, Activator.CreateInstance(element)!, path + ":N", true)) yield return key;
             }
             else if (Generic(t, typeof(Dictionary<,>)) is [_, var valueType])
             {
-                if (IsSimple(valueType)) yield return new ConfigKey(path + ":<id>", valueType, KeyShape.Map, value, inListItem);
+                if (IsSimple(valueType)) yield return new ConfigKey(path + ":<id>", valueType, KeyShape.Map, value, inListItem, doc);
                 else foreach (var key in Walk(valueType, Activator.CreateInstance(valueType)!, path + ":<id>", true)) yield return key;
             }
             else
@@ -49,6 +61,8 @@ public static class ConfigKeys
             }
         }
     }
+
+    private static int Depth(Type t) => t.BaseType is { } b ? 1 + Depth(b) : 0;
 
     private static bool IsSimple(Type t)
     {

@@ -3,12 +3,24 @@ using CirrusExporter.Configuration;
 using CirrusExporter.Snapshot;
 using Microsoft.Extensions.Options;
 
-namespace CirrusExporter.Collectors;
+namespace CirrusExporter.Collectors.Availability;
 
 /// <summary>GET /streams/{id}[/substreams/{sub}]/streamavailability: one call per watched stream or sub-stream.</summary>
-public sealed class AvailabilityCollector(ICirrusApi api, CirrusResponseReader reader, IOptions<CirrusOptions> options) : ICollector
+public sealed class AvailabilityCollector(IAvailabilityApi api, ApiResponseReader reader, IOptions<CirrusOptions> options) : ICollector
 {
-    public string Name => ApiEndpoint.Availability;
+    public const string Label = "availability";
+
+    public static CollectorDescriptor Descriptor { get; } = new(
+        Label, nameof(CollectorsOptions.Availability),
+        "GET /streams/{id}/streamavailability", "/streamavailability",
+        "Poll `GET /streams/{id}/streamavailability`: one call per watched stream or sub-stream per interval.",
+        CollectorRole.Reader,
+        [AvailabilityMetrics.State, AvailabilityMetrics.StateCode],
+        c => c.Availability,
+        CollectorDescriptor.NoOwnKeys,
+        CollectorDescriptor.Registers<AvailabilityCollector, IAvailabilityApi>());
+
+    CollectorDescriptor ICollector.Descriptor => Descriptor;
 
     public CollectorOptions Options => options.Value.Collectors.Availability;
 
@@ -22,7 +34,7 @@ public sealed class AvailabilityCollector(ICirrusApi api, CirrusResponseReader r
             using var response = key.SubStreamId == 0
                 ? await api.GetStreamAvailability(key.StreamId, ignoreAutomation, autoAssign, ct)
                 : await api.GetSubStreamAvailability(key.StreamId, key.SubStreamId, ignoreAutomation, autoAssign, ct);
-            return await reader.ReadAvailabilityStateAsync(response, Name, ct);
+            return await reader.ReadDataAsync(response, Label, AvailabilityData.ParseState, ct);
         }, cancellationToken);
         return new RefreshResult(new AvailabilityData(states), failed, first?.Message);
     }

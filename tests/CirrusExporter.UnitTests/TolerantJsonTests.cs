@@ -3,7 +3,7 @@ using CirrusExporter.Api;
 
 namespace CirrusExporter.UnitTests;
 
-public sealed class CirrusResponseReaderTests
+public sealed class TolerantJsonTests
 {
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement;
 
@@ -18,7 +18,7 @@ public sealed class CirrusResponseReaderTests
     [InlineData("\"+8\"", 8)]
     public void Integers_are_read_from_numbers_and_digit_strings(string json, long expected)
     {
-        Assert.True(CirrusResponseReader.TryInteger(Json(json), out var value));
+        Assert.True(TolerantJson.TryInteger(Json(json), out var value));
         Assert.Equal(expected, value);
     }
 
@@ -36,7 +36,7 @@ public sealed class CirrusResponseReaderTests
     [InlineData("{\"c\":1}")]
     public void Anything_else_is_not_an_integer(string json)
     {
-        Assert.False(CirrusResponseReader.TryInteger(Json(json), out _));
+        Assert.False(TolerantJson.TryInteger(Json(json), out _));
     }
 
     [Theory]
@@ -47,7 +47,7 @@ public sealed class CirrusResponseReaderTests
     [InlineData("2025-02-06T07:51:52.258Z", "2025-02-06T07:51:52.258+00:00")]
     public void Timestamps_with_or_without_zone_are_read_as_utc(string text, string expected)
     {
-        Assert.True(CirrusResponseReader.TryTimestamp(text, out var value));
+        Assert.True(TolerantJson.TryTimestamp(text, out var value));
         Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), value);
         Assert.Equal(TimeSpan.Zero, value.Offset);
     }
@@ -58,7 +58,7 @@ public sealed class CirrusResponseReaderTests
     [InlineData("2024-13-45T00:00:00Z")]
     public void Non_timestamps_are_rejected(string text)
     {
-        Assert.False(CirrusResponseReader.TryTimestamp(text, out _));
+        Assert.False(TolerantJson.TryTimestamp(text, out _));
     }
 
     [Theory]
@@ -73,16 +73,16 @@ public sealed class CirrusResponseReaderTests
     [InlineData("null", "null")]
     public void Describe_names_the_shape_without_values(string json, string expected)
     {
-        Assert.Equal(expected, CirrusResponseReader.Describe(Json(json)));
+        Assert.Equal(expected, TolerantJson.Describe(Json(json)));
     }
 
     [Fact]
     public void Property_lookup_ignores_case_and_prefers_an_exact_match()
     {
         var row = Json("""{"SUBSTREAMID":1,"subStreamId":2,"StreamId":3}""");
-        Assert.Equal(2, CirrusResponseReader.Property(row, "subStreamId")!.Value.GetInt32());
-        Assert.Equal(3, CirrusResponseReader.Property(row, "streamId")!.Value.GetInt32());
-        Assert.Null(CirrusResponseReader.Property(row, "moduleId"));
-        Assert.Null(CirrusResponseReader.Property(Json("[1]"), "streamId"));
+        Assert.Equal(2, TolerantJson.Property(row, "subStreamId")!.Value.GetInt32());
+        Assert.Equal(3, TolerantJson.Property(row, "streamId")!.Value.GetInt32());
+        Assert.Null(TolerantJson.Property(row, "moduleId"));
+        Assert.Null(TolerantJson.Property(Json("[1]"), "streamId"));
     }
 }

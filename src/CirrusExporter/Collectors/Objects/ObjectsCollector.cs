@@ -4,15 +4,27 @@ using CirrusExporter.Configuration;
 using CirrusExporter.Snapshot;
 using Microsoft.Extensions.Options;
 
-namespace CirrusExporter.Collectors;
+namespace CirrusExporter.Collectors.Objects;
 
 /// <summary>
 /// GET /streams/{id}/objects: the oldest conversation in the open statuses per stream. Sorted ascending by
 /// created time with page size 1, that is one call per stream; paging stops at a short page.
 /// </summary>
-public sealed class ObjectsCollector(ICirrusApi api, CirrusResponseReader reader, IOptions<CirrusOptions> options, TimeProvider time) : ICollector
+public sealed class ObjectsCollector(IObjectsApi api, ApiResponseReader reader, IOptions<CirrusOptions> options, TimeProvider time) : ICollector
 {
-    public string Name => ApiEndpoint.Objects;
+    public const string Label = "objects";
+
+    public static CollectorDescriptor Descriptor { get; } = new(
+        Label, nameof(CollectorsOptions.Objects),
+        "GET /streams/{id}/objects", "/objects",
+        "Poll `GET /streams/{id}/objects` for the oldest open conversation: one call (or `MaxPages` calls) per watched stream id per interval. The most expensive collector; turn it off if you do not use `cirrus_stream_oldest_open_object_age_seconds`.",
+        CollectorRole.Reader,
+        [ObjectsMetrics.OldestOpenAge],
+        c => c.Objects,
+        o => o.Collectors.Objects.Validate(),
+        CollectorDescriptor.Registers<ObjectsCollector, IObjectsApi>());
+
+    CollectorDescriptor ICollector.Descriptor => Descriptor;
 
     public CollectorOptions Options => options.Value.Collectors.Objects;
 
@@ -30,7 +42,7 @@ public sealed class ObjectsCollector(ICirrusApi api, CirrusResponseReader reader
             for (var page = 0; page < o.MaxPages; page++)
             {
                 using var response = await api.GetStreamObjects(stream, from, to, statuses, "asc", "createdtime", page, o.PageSize, ct);
-                var items = await reader.ReadStreamObjectsAsync(response, Name, ct);
+                var items = await reader.ReadDataAsync(response, Label, StreamObject.ParseList, ct);
                 // Items without a status are trusted to match the filter; others are checked, in case it was ignored.
                 foreach (var item in items.Where(i => i.StatusId == 0 || open.Contains(i.StatusId)))
                     if (oldest is null || item.CreatedTime < oldest) oldest = item.CreatedTime;

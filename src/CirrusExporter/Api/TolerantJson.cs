@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace CirrusExporter.Api;
+
+/// <summary>
+/// Reads the shapes cirrus-api.md documents or calls ambiguous: numbers as strings, any property casing,
+/// timestamps with or without Z. Errors describe the shape, never the value.
+/// </summary>
+public static class TolerantJson
+{
+    public static long RequiredInteger(JsonElement obj, string name, string endpoint, string? alias = null)
+    {
+        var value = Property(obj, name) ?? (alias is null ? null : Property(obj, alias));
+        if (value is not { } v) throw new CirrusApiException(endpoint, $"{endpoint}: row lacks '{name}' (keys: {Keys(obj)})");
+        return Integer(v, name, endpoint);
+    }
+
+    public static long OptionalInteger(JsonElement obj, string name, string endpoint) =>
+        Property(obj, name) is { ValueKind: not JsonValueKind.Null } v ? Integer(v, name, endpoint) : 0;
+
+    public static long Integer(JsonElement value, string name, string endpoint) =>
+        TryInteger(value, out var n) ? n : throw Shape(endpoint, $"'{name}'", value);
+
+    public static int Int32(long value, JsonElement row, string endpoint) =>
+        value is >= int.MinValue and <= int.MaxValue ? (int)value : throw Shape(endpoint, "row with an id out of range", row);
+
+    /// <summary>An integer sent as a JSON number (integral) or as a string of digits.</summary>
+    public static bool TryInteger(JsonElement value, out long result)
+    {
+        result = 0;
+        return value.ValueKind switch
+        {
+            JsonValueKind.Number => value.TryGetInt64(out result)
+                || (value.TryGetDouble(out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e15 && (result = (long)d) == result),
+            JsonValueKind.String => long.TryParse(value.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out result),
+            _ => false,
+        };
+    }
+
+    /// <summary>Parses ISO-8601 with or without a zone; a value without one is UTC (brands can turn 'Z' off).</summary>
+    public static bool TryTimestamp(string text, out DateTimeOffset result) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out result);
+
+    /// <summary>Case-insensitive property lookup: casing differs between the API's endpoints.</summary>
+    public static JsonElement? Property(JsonElement obj, string name)
+    {
+        if (obj.ValueKind != JsonValueKind.Object) return null;
+        if (obj.TryGetProperty(name, out var exact)) return exact;
+        foreach (var p in obj.EnumerateObject())
+            if (p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) return p.Value;
+        return null;
+    }
+
+    public static CirrusApiException Shape(string endpoint, string what, JsonElement value) =>
+        new(endpoint, $"{endpoint}: unrecognised {what}: {Describe(value)}");
+
+    /// <summary>A short, value-free description of a JSON shape for logs, e.g. object{Item1:array,Foo:string}.</summary>
+    public static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "object{" + string.Join(",", value.EnumerateObject().Take(8).Select(p => $"{p.Name}:{Kind(p.Value)}")) + (value.EnumerateObject().Count() > 8 ? ",…" : "") + "}",
+        JsonValueKind.Array => $"array[{value.GetArrayLength()}]" + (value.GetArrayLength() > 0 ? " of " + Kind(value[0]) : ""),
+        _ => Kind(value),
+    };
+
+    public static string Keys(JsonElement obj) =>
+        obj.ValueKind == JsonValueKind.Object ? string.Join(",", obj.EnumerateObject().Take(8).Select(p => p.Name)) : Kind(obj);
+
+    private static string Kind(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "object",
+        JsonValueKind.Array => "array",
+        JsonValueKind.String => "string",
+        JsonValueKind.Number => "number",
+        JsonValueKind.True or JsonValueKind.False => "boolean",
+        _ => "null",
+    };
+}

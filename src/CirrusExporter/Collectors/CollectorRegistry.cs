@@ -1,0 +1,27 @@
+using CirrusExporter.Collectors.Availability;
+using CirrusExporter.Collectors.Objects;
+using CirrusExporter.Collectors.SlaExceptions;
+using CirrusExporter.Collectors.StreamStats;
+
+namespace CirrusExporter.Collectors;
+
+/// <summary>Every collector the exporter has: one line each. Everything else iterates this list.</summary>
+public static class CollectorRegistry
+{
+    public static IReadOnlyList<CollectorDescriptor> All { get; } =
+    [
+        AvailabilityCollector.Descriptor,
+        StreamStatsCollector.Descriptor,
+        SlaExceptionsCollector.Descriptor,
+        ObjectsCollector.Descriptor,
+    ];
+
+    /// <summary>The collector whose data lists the streams.</summary>
+    public static CollectorDescriptor StreamSource { get; } = All.Single(d => d.Role == CollectorRole.StreamSource);
+
+    public static CollectorDescriptor ByLabel(string label) => All.Single(d => d.Label == label);
+
+    /// <summary>Maps a request path to its endpoint label, so per-attempt handlers need no extra plumbing.</summary>
+    public static string EndpointOf(string path) =>
+        All.FirstOrDefault(d => path.EndsWith(d.PathSuffix, StringComparison.OrdinalIgnoreCase))?.Label ?? "other";
+}

@@ -1,0 +1,10 @@
+using Refit;
+
+namespace CirrusExporter.Collectors.SlaExceptions;
+
+[Headers("Accept: application/json")]
+public interface ISlaExceptionsApi
+{
+    [Get("/stats/streamsSLAExceptions")]
+    Task<HttpResponseMessage> GetStreamsSlaExceptions(CancellationToken cancellationToken);
+}

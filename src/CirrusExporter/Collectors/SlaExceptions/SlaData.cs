@@ -1,0 +1,28 @@
+using CirrusExporter.Api;
+using CirrusExporter.Metrics;
+using CirrusExporter.Snapshot;
+
+namespace CirrusExporter.Collectors.SlaExceptions;
+
+/// <summary>The two lists of /stats/streamsSLAExceptions after the Item1/Item2 mapping.</summary>
+public sealed record SlaLists(IReadOnlyList<StatRow> Breaches, IReadOnlyList<StatRow> Critical)
+{
+    public IEnumerable<StatRow> Rows => Breaches.Concat(Critical);
+}
+
+public sealed record SlaData(SlaLists Lists) : CollectorData, IReportsStreamRows
+{
+    public IEnumerable<StatRow> StreamRows => Lists.Rows;
+
+    /// <summary>
+    /// Both families share one zero-fill: every combination either list reported, plus the stream source's
+    /// combinations in an open status, so a stream with open conversations and no breach shows 0, not nothing.
+    /// </summary>
+    public override void Render(ExpositionWriter w, RenderContext context)
+    {
+        var open = context.OpenStatuses;
+        var zeroFill = context.Catalogue.KnownReportedCombos.Concat(context.Catalogue.KnownSourceCombos.Where(c => open.Contains(c.Status))).ToHashSet();
+        context.StatFamily(w, SlaExceptionsMetrics.Breaches, Lists.Breaches, zeroFill);
+        context.StatFamily(w, SlaExceptionsMetrics.Critical, Lists.Critical, zeroFill);
+    }
+}

@@ -1,0 +1,32 @@
+using CirrusExporter.Api;
+using CirrusExporter.Configuration;
+using CirrusExporter.Snapshot;
+using Microsoft.Extensions.Options;
+
+namespace CirrusExporter.Collectors.StreamStats;
+
+/// <summary>GET /stats/streams: conversation counts per stream and status; also the stream source for discovery.</summary>
+public sealed class StreamStatsCollector(IStreamStatsApi api, ApiResponseReader reader, IOptions<CirrusOptions> options) : ICollector
+{
+    public const string Label = "stream_stats";
+
+    public static CollectorDescriptor Descriptor { get; } = new(
+        Label, nameof(CollectorsOptions.StreamStats),
+        "GET /stats/streams", "/stats/streams",
+        "Poll `GET /stats/streams` (one call per interval): conversation counts, and the source of stream discovery and of `module` labels.",
+        CollectorRole.StreamSource,
+        [StreamStatsMetrics.Objects],
+        c => c.StreamStats,
+        CollectorDescriptor.NoOwnKeys,
+        CollectorDescriptor.Registers<StreamStatsCollector, IStreamStatsApi>());
+
+    CollectorDescriptor ICollector.Descriptor => Descriptor;
+
+    public CollectorOptions Options => options.Value.Collectors.StreamStats;
+
+    public async Task<RefreshResult> CollectAsync(MetricsSnapshot current, CancellationToken cancellationToken)
+    {
+        using var response = await api.GetStreamsStats(cancellationToken);
+        return new RefreshResult(new StreamStatsData(await reader.ReadDataAsync(response, Label, StreamStatsData.Parse, cancellationToken)));
+    }
+}

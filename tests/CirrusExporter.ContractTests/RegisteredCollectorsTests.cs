@@ -1,0 +1,44 @@
+using System.Text.Json;
+using CirrusExporter.Collectors;
+using CirrusExporter.TestSupport;
+using CirrusSimulator;
+
+namespace CirrusExporter.ContractTests;
+
+/// <summary>
+/// Every registered collector, alone (beside the stream source) against the simulator, succeeds, serves each family its
+/// descriptor declares, and calls the endpoint the simulator counts under its label.
+/// </summary>
+public sealed class RegisteredCollectorsTests
+{
+    public static TheoryData<string> Labels => new(CollectorRegistry.All.Select(d => d.Label));
+
+    [Theory]
+    [MemberData(nameof(Labels))]
+    public async Task Serves_every_family_it_declares(string label)
+    {
+        await using var simulator = SimulatorHost.Create(new SimulatorOptions { Token = TestExporter.Token }, "http://127.0.0.1:0");
+        await simulator.StartAsync();
+        // The stream source stays on beside the collector under test: the others call the streams it lists.
+        var settings = Settings.Only(label);
+        settings.Remove(CollectorRegistry.StreamSource.Key("Enabled"));
+        await using var exporter = TestExporter.Start(simulator.Urls.First(), settings);
+
+        Assert.True(await exporter.RefreshAllAsync());
+        var scrape = await exporter.ScrapeAsync();
+        foreach (var metric in CollectorRegistry.ByLabel(label).Metrics)
+        {
+            Assert.Contains($"# TYPE {metric.Name} {metric.Type}\n", scrape.Text);
+            Assert.True(scrape.HasFamily(metric.Name), $"{label} serves no {metric.Name} sample");
+        }
+        Assert.Equal(1, scrape.Value("cirrus_collector_success", "collector", label));
+
+        // The simulator counts calls under the collector labels: only the enabled collectors called.
+        using var http = new HttpClient();
+        var calls = JsonDocument.Parse(await http.GetStringAsync(new Uri(new Uri(simulator.Urls.First()), "/admin/calls"))).RootElement
+            .EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
+        Assert.Equal(CollectorRegistry.All.Select(d => d.Label).Order(StringComparer.Ordinal), calls.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { label, CollectorRegistry.StreamSource.Label }.Distinct().Order(StringComparer.Ordinal),
+            calls.Where(c => c.Value > 0).Select(c => c.Key).Order(StringComparer.Ordinal));
+    }
+}

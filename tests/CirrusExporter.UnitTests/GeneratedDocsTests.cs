@@ -1,0 +1,116 @@
+using System.ComponentModel;
+using System.Globalization;
+using CirrusExporter.Configuration;
+using CirrusExporter.Docs;
+
+namespace CirrusExporter.UnitTests;
+
+/// <summary>The generated parts of docs/*.md are exactly what `cirrus-exporter docs` writes, and say what the code does.</summary>
+public sealed class GeneratedDocsTests
+{
+    public static TheoryData<string> Files => new(GeneratedDocs.Files.Keys);
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Committed_file_is_the_generated_output(string path)
+    {
+        var committed = Markdown.ReadDoc(path).ReplaceLineEndings("\n");
+        var generated = GeneratedDocs.Generate(committed, GeneratedDocs.Files[path]);
+        Assert.True(generated == committed, $"{path} is out of date: run `{GeneratedDocs.Command}` and commit the result");
+    }
+
+    [Fact]
+    public void Check_mode_reports_a_stale_file_and_writes_nothing()
+    {
+        var root = Directory.CreateTempSubdirectory("cirrus-docs-").FullName;
+        try
+        {
+            foreach (var path in GeneratedDocs.Files.Keys)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(root, path))!);
+                File.WriteAllText(Path.Combine(root, path), Markdown.ReadDoc(path).ReplaceLineEndings("\n"));
+            }
+            var stale = Path.Combine(root, "docs/metrics.md");
+            var edited = File.ReadAllText(stale).Replace("| `cirrus_up` | gauge |", "| `cirrus_up` | counter |", StringComparison.Ordinal);
+            File.WriteAllText(stale, edited);
+
+            var output = new StringWriter();
+            Assert.Equal(1, GeneratedDocs.Run(root, check: true, output));
+            Assert.Equal($"cirrus-exporter docs: docs/metrics.md is out of date; run {GeneratedDocs.Command}\n", output.ToString().ReplaceLineEndings("\n"));
+            Assert.Equal(edited, File.ReadAllText(stale));
+
+            Assert.Equal(0, GeneratedDocs.Run(root, check: false, TextWriter.Null));
+            Assert.Equal(Markdown.ReadDoc("docs/metrics.md").ReplaceLineEndings("\n"), File.ReadAllText(stale));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_file_without_the_markers_of_a_region_is_an_error_not_silently_skipped()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => GeneratedDocs.Generate("# Metrics\n", GeneratedDocs.Files["docs/metrics.md"]));
+        Assert.Contains("BEGIN GENERATED", e.Message);
+    }
+
+    [Fact]
+    public void Key_walk_finds_the_nested_list_and_map_keys()
+    {
+        var paths = ConfigurationKeys.All.Select(k => k.Path).ToList();
+        Assert.Contains("Cirrus:Collectors:Objects:PageSize", paths);
+        Assert.Contains("Cirrus:Collectors:Availability:IgnoreAutomation", paths);
+        Assert.Contains("Cirrus:Streams:N:SubStreams:N", paths);
+        Assert.Contains("Cirrus:StatusNames:<id>", paths);
+        Assert.Contains("Web:ListenAddress", paths);
+        Assert.Contains("Log:Level", paths);
+        Assert.DoesNotContain("Cirrus:Collectors:Availability:Deadline", paths);
+        Assert.Equal(paths.Count, paths.Distinct().Count());
+    }
+
+    [Fact]
+    public void Every_configuration_key_has_a_meaning()
+    {
+        Assert.All(ConfigurationKeys.All, key => Assert.False(string.IsNullOrWhiteSpace(key.Doc?.Meaning), $"{key.Path} lacks [KeyDoc]"));
+    }
+
+    [Fact]
+    public void Documented_defaults_are_valid_settings_that_convert_to_the_code_defaults()
+    {
+        var rows = Markdown.Table(Markdown.ReadDoc("docs/configuration.md"), "key", "type", "default", "meaning")
+            .ToDictionary(r => Assert.Single(Markdown.CodeSpans(r[0])), r => r);
+        Assert.Equal(ConfigurationKeys.All.Select(k => k.Path).Order(StringComparer.Ordinal), rows.Keys.Order(StringComparer.Ordinal));
+        foreach (var key in ConfigurationKeys.All.Where(k => !k.InListItem && k.Shape == KeyShape.Value && k.Default is not null))
+        {
+            var documented = Assert.Single(Markdown.CodeSpans(rows[key.Path][2]));
+            // Converted the way the configuration binder converts it, so the doc's text is also a valid setting.
+            var parsed = TypeDescriptor.GetConverter(key.ValueType).ConvertFromInvariantString(documented);
+            Assert.True(Equals(key.Default, parsed), $"{key.Path}: documented default '{documented}' is {parsed}, code default is {key.Default}");
+        }
+    }
+
+    [Fact]
+    public void Documented_status_and_module_names_are_the_built_in_ones()
+    {
+        var doc = Markdown.ReadDoc("docs/metrics.md");
+        Assert.Equal(14, LabelNamesOf(doc, "status").Count);
+        Assert.Equal(Metrics.LabelNames.BuiltInStatuses, LabelNamesOf(doc, "status"));
+        Assert.Equal(Metrics.LabelNames.BuiltInModules, LabelNamesOf(doc, "module"));
+    }
+
+    private static Dictionary<int, string> LabelNamesOf(string doc, string label) =>
+        Markdown.Table(doc, "id", label).ToDictionary(r => int.Parse(r[0], CultureInfo.InvariantCulture), r => Assert.Single(Markdown.CodeSpans(r[1])));
+
+    [Fact]
+    public void Configuration_doc_shows_every_way_of_setting_a_key()
+    {
+        var doc = Markdown.ReadDoc("docs/configuration.md");
+        Assert.Contains("`Cirrus__Http__MaxConcurrency=16`", doc);
+        Assert.Contains("`--Cirrus:Http:MaxConcurrency=16`", doc);
+        Assert.Contains("`Cirrus__Streams__0__Id`", doc);
+        Assert.Contains("--check-config", doc);
+        Assert.Single(Markdown.FencedBlocks(doc, "json"));
+        Assert.Single(Markdown.FencedBlocks(doc, "dotenv"));
+    }
+}
