@@ -21,6 +21,7 @@ public sealed class OptionsValidationTests
         var file = Path.GetTempFileName();
         try
         {
+            File.WriteAllText(file, "t\n");
             Assert.Empty(Failures(new CirrusOptions { ApiTokenFile = file }));
         }
         finally
@@ -34,6 +35,9 @@ public sealed class OptionsValidationTests
         { "Cirrus:BaseUrl", o => o.BaseUrl = new Uri("ftp://api.commbox.io") },
         { "Cirrus:BaseUrl", o => o.BaseUrl = new Uri("api/v2", UriKind.Relative) },
         { "Cirrus:ApiToken", o => o.ApiToken = "  " },
+        { "Cirrus:ApiToken", o => o.ApiToken = "" },
+        { "Cirrus:ApiToken", o => o.ApiToken = "Bearer abc" },
+        { "Cirrus:ApiToken", o => o.ApiToken = "abc\ndef" },
         { "Cirrus:ApiTokenFile", o => o.ApiTokenFile = Path.Combine(Path.GetTempPath(), "no-such-dir-7c1f", "token") },
         { "Cirrus:Streams:0:Id", o => o.Streams.Add(new StreamOptions { Id = 0 }) },
         { "Cirrus:Streams:1:Id", o => o.Streams.AddRange([new StreamOptions { Id = 5 }, new StreamOptions { Id = 5 }]) },
@@ -86,6 +90,26 @@ public sealed class OptionsValidationTests
 
         var failure = Assert.Single(Failures(o));
         Assert.StartsWith(key + " ", failure);
+    }
+
+    [Theory]
+    [InlineData("", "is empty or holds only whitespace")]
+    [InlineData(" \n\t\n", "is empty or holds only whitespace")]
+    [InlineData("abc\ndef\n", "whitespace or control characters inside the key")]
+    public void A_token_file_without_a_usable_token_is_a_configuration_error(string content, string expected)
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, content);
+            var failure = Assert.Single(Failures(new CirrusOptions { ApiTokenFile = file }));
+            Assert.StartsWith("Cirrus:ApiTokenFile names a file that ", failure);
+            Assert.Contains(expected, failure);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]

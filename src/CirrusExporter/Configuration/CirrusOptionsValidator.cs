@@ -20,10 +20,16 @@ public sealed class CirrusOptionsValidator : IValidateOptions<CirrusOptions>
         {
             if (!File.Exists(o.ApiTokenFile))
                 Fail("ApiTokenFile", "names a file that does not exist; mount the secret there or unset the key");
+            else if (TokenFileProblem(o.ApiTokenFile) is { } problem)
+                Fail("ApiTokenFile", problem);
         }
         else if (string.IsNullOrWhiteSpace(o.ApiToken))
         {
-            Fail("ApiToken", "is required: set Cirrus__ApiToken or Cirrus__ApiTokenFile, or run with --demo to try the exporter on simulated data");
+            Fail("ApiToken", "is required and must not be blank: set Cirrus__ApiToken or Cirrus__ApiTokenFile, or run with --demo to try the exporter on simulated data");
+        }
+        else if (HasInnerWhitespace(o.ApiToken))
+        {
+            Fail("ApiToken", "holds whitespace or control characters inside the key; give the bare key, without \"Bearer \" or line breaks");
         }
 
         var seen = new HashSet<long>();
@@ -81,6 +87,25 @@ public sealed class CirrusOptionsValidator : IValidateOptions<CirrusOptions>
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    /// <summary>Reads the file as the token provider will; the message never contains the token.</summary>
+    private static string? TokenFileProblem(string path)
+    {
+        string token;
+        try
+        {
+            token = File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"names a file that cannot be read ({e.Message}); check its permissions";
+        }
+        if (token.Length == 0) return "names a file that is empty or holds only whitespace; write the API key into it";
+        if (HasInnerWhitespace(token)) return "names a file that has whitespace or control characters inside the key; write the bare key only";
+        return null;
+    }
+
+    private static bool HasInnerWhitespace(string token) => token.Trim().Any(ch => char.IsWhiteSpace(ch) || char.IsControl(ch));
 }
 
 /// <summary>The shape every module and status label value follows.</summary>
