@@ -75,6 +75,8 @@ public sealed class OptionsValidationTests
         { "Cirrus:Http:CircuitMinimumThroughput", o => o.Http.CircuitMinimumThroughput = 1 },
         { "Cirrus:Http:CircuitBreakDuration", o => o.Http.CircuitBreakDuration = TimeSpan.FromMilliseconds(100) },
         { "Cirrus:Http:MaxResponseBytes", o => o.Http.MaxResponseBytes = 1023 },
+        { "Cirrus:Http:MaxResponseBytes", o => (o.Http.MaxResponseBytes, o.Http.MaxBufferedResponseBytes) = ((1L << 30) + 1, 1L << 31) },
+        { "Cirrus:Http:MaxBufferedResponseBytes", o => o.Http.MaxBufferedResponseBytes = o.Http.MaxResponseBytes - 1 },
         { "Cirrus:ModuleNames:chat", o => o.ModuleNames["chat"] = "chat" },
         { "Cirrus:ModuleNames:9", o => o.ModuleNames["9"] = "Web-Chat" },
         { "Cirrus:StatusNames:1", o => o.StatusNames["1"] = "" },
@@ -129,6 +131,7 @@ public sealed class OptionsValidationTests
         o.Http.CircuitFailureRatio = 1;
         o.Http.CircuitMinimumThroughput = 2;
         o.Http.MaxResponseBytes = 1024;
+        o.Http.MaxBufferedResponseBytes = 1024;
         o.ModuleNames["9"] = "web_chat_2";
         o.StatusNames["1"] = new string('a', 64);
 

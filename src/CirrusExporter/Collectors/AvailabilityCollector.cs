@@ -1,5 +1,6 @@
 using CirrusExporter.Api;
 using CirrusExporter.Configuration;
+using CirrusExporter.Http;
 using CirrusExporter.Snapshot;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,6 @@ public sealed class AvailabilityCollector(ICirrusApi api, CirrusResponseReader r
                 : await api.GetSubStreamAvailability(key.StreamId, key.SubStreamId, ignoreAutomation, autoAssign, ct);
             return await reader.ReadAvailabilityStateAsync(response, Name, ct);
         }, cancellationToken);
-        return new RefreshResult(new AvailabilityData(states), failed, first?.Message);
+        return new RefreshResult(new AvailabilityData(states), failed, first is null ? null : FailureDescription.Of(first, Name, Options.Deadline));
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CirrusExporter.Api;
 using CirrusExporter.Configuration;
+using CirrusExporter.Http;
 using CirrusExporter.Snapshot;
 using Microsoft.Extensions.Options;
 
@@ -38,6 +39,6 @@ public sealed class ObjectsCollector(ICirrusApi api, CirrusResponseReader reader
             }
             return oldest is { } t ? Math.Max(0, (now - t).TotalSeconds) : 0;
         }, cancellationToken);
-        return new RefreshResult(new ObjectsData(ages), failed, first?.Message);
+        return new RefreshResult(new ObjectsData(ages), failed, first is null ? null : FailureDescription.Of(first, Name, Options.Deadline));
     }
 }

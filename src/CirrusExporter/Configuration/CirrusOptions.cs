@@ -137,5 +137,8 @@ public sealed class HttpOptions
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Responses larger than this fail the call instead of exhausting memory.</summary>
-    public long MaxResponseBytes { get; set; } = 64L * 1024 * 1024;
+    public long MaxResponseBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>Bytes all response bodies being read or parsed may hold at once, across collectors.</summary>
+    public long MaxBufferedResponseBytes { get; set; } = 32L * 1024 * 1024;
 }

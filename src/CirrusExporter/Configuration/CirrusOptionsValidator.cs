@@ -78,7 +78,9 @@ public sealed class CirrusOptionsValidator : IValidateOptions<CirrusOptions>
         if (h.CircuitSamplingDuration < TimeSpan.FromMilliseconds(500)) Fail("Http:CircuitSamplingDuration", "must be at least 00:00:00.5");
         if (h.CircuitMinimumThroughput < 2) Fail("Http:CircuitMinimumThroughput", "must be at least 2");
         if (h.CircuitBreakDuration < TimeSpan.FromMilliseconds(500)) Fail("Http:CircuitBreakDuration", "must be at least 00:00:00.5");
-        if (h.MaxResponseBytes < 1024) Fail("Http:MaxResponseBytes", "must be at least 1024");
+        if (h.MaxResponseBytes is < 1024 or > 1L << 30) Fail("Http:MaxResponseBytes", "must be between 1024 and 1073741824 (1 GiB)");
+        if (h.MaxBufferedResponseBytes < h.MaxResponseBytes)
+            Fail("Http:MaxBufferedResponseBytes", $"({h.MaxBufferedResponseBytes}) must be at least Cirrus:Http:MaxResponseBytes ({h.MaxResponseBytes}), or a body of the largest allowed size could never be read");
 
         foreach (var (section, names) in new[] { ("ModuleNames", o.ModuleNames), ("StatusNames", o.StatusNames) })
             foreach (var (key, value) in names)

@@ -80,6 +80,11 @@ public static class MetricCatalogue
         "Duration of Cirrus API attempts, by endpoint.",
         "exporter", null);
 
+    public static readonly MetricDefinition ApiResponsesRejected = new(
+        "cirrus_api_responses_rejected_total", "counter", ["endpoint", "reason"],
+        "Cirrus API responses refused before parsing, by endpoint and reason: too_large (over Cirrus:Http:MaxResponseBytes), memory_budget (Cirrus:Http:MaxBufferedResponseBytes already held by other bodies), redirect (redirects are not followed).",
+        "exporter", null);
+
     public static readonly MetricDefinition BuildInfo = new(
         "cirrus_exporter_build_info", "gauge", ["version", "revision", "runtime"],
         "Always 1; carries the exporter's version, source revision and .NET runtime.",
@@ -94,7 +99,7 @@ public static class MetricCatalogue
     [
         StreamAvailabilityState, StreamAvailabilityStateCode, StreamObjects, StreamSlaExceptionObjects,
         StreamSlaCriticalObjects, StreamOldestOpenObjectAge, StreamInfo, Up, CollectorSuccess,
-        CollectorLastSuccess, CollectorDuration, ApiRequests, ApiRetries, ApiRequestDuration, BuildInfo,
+        CollectorLastSuccess, CollectorDuration, ApiRequests, ApiRetries, ApiRequestDuration, ApiResponsesRejected, BuildInfo,
         ProcessResidentMemory,
     ];
 
