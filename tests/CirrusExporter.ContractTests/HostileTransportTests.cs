@@ -118,7 +118,7 @@ public sealed class HostileTransportTests : IAsyncDisposable
 
         Assert.Equal(1, _api.Calls(Path));
         Assert.Equal(1, Rejected(metrics, "too_large"));
-        Assert.Contains("larger than Cirrus:Http:MaxResponseBytes (1048576 bytes", Warning(exporter, "larger than"));
+        Assert.Contains("larger than Cirrus:Http:MaxResponseBytes (1048576 bytes; more arrived)", Warning(exporter, "larger than"));
         Assert.Equal(0, exporter.Services.GetRequiredService<ResponseBodyBudget>().InUse);
     }
 
@@ -143,7 +143,7 @@ public sealed class HostileTransportTests : IAsyncDisposable
         var refused = Rejected(metrics, "memory_budget", "availability") ?? 0;
         Assert.InRange(refused, 2, 3);
         Assert.Equal(4 - refused, metrics.Family("cirrus_stream_availability_state_code").Count);
-        Assert.Contains($"{refused} stream call(s) failed, first: availability: response bodies being read already hold Cirrus:Http:MaxBufferedResponseBytes (327680 bytes)",
+        Assert.Contains($"{refused} stream call(s) failed, first: availability: response bodies being read at once would exceed Cirrus:Http:MaxBufferedResponseBytes (327680 bytes)",
             Warning(exporter, "stream call(s) failed"));
         Assert.Equal(0, exporter.Services.GetRequiredService<ResponseBodyBudget>().InUse);
     }

@@ -82,7 +82,8 @@ public static class CirrusHttpSetup
             SamplingDuration = http.CircuitSamplingDuration,
             MinimumThroughput = http.CircuitMinimumThroughput,
             BreakDuration = http.CircuitBreakDuration,
-            ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+            // A full body budget is this process's state, not the API failing.
+            ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome) && args.Outcome.Exception is not ResponseRejectedException),
         });
         pipeline.AddConcurrencyLimiter(http.MaxConcurrency, queueLimit: int.MaxValue);
         if (http.RateLimitPerSecond > 0)

@@ -116,7 +116,7 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
         if (!budget.TryReserve(bytes))
         {
             throw new ResponseRejectedException(ResponseRejectedException.MemoryBudget, status,
-                $"{endpoint}: response bodies being read already hold Cirrus:Http:MaxBufferedResponseBytes ({budget.Capacity} bytes) with this one; will retry",
+                $"{endpoint}: response bodies being read at once would exceed Cirrus:Http:MaxBufferedResponseBytes ({budget.Capacity} bytes) with this one",
                 retryable: true);
         }
         return bytes;
