@@ -101,6 +101,8 @@ public sealed class HostileTransportTests : IAsyncDisposable
         Assert.Equal(1, _api.Calls(Path));
         Assert.Equal(1, Requests(metrics, "302"));
         Assert.Equal(1, Rejected(metrics, "redirect"));
+        Assert.Equal(0, Rejected(metrics, "too_large"));
+        Assert.Equal(0, Rejected(metrics, "redirect", "availability"));
         Assert.False(metrics.HasFamily("cirrus_stream_objects"));
         var warning = Warning(exporter, "redirect");
         Assert.Contains($"HTTP 302 redirecting to http://127.0.0.1:{elsewhere.Port}", warning);
@@ -140,7 +142,7 @@ public sealed class HostileTransportTests : IAsyncDisposable
         Assert.False(await exporter.RefreshAsync("availability"));
         var metrics = await exporter.ScrapeAsync();
 
-        var refused = Rejected(metrics, "memory_budget", "availability") ?? 0;
+        var refused = Rejected(metrics, "memory_budget", "availability")!.Value;
         Assert.InRange(refused, 2, 3);
         Assert.Equal(4 - refused, metrics.Family("cirrus_stream_availability_state_code").Count);
         Assert.Contains($"{refused} stream call(s) failed, first: availability: response bodies being read at once would exceed Cirrus:Http:MaxBufferedResponseBytes (327680 bytes)",

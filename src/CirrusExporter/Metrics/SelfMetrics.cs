@@ -25,6 +25,10 @@ public sealed class SelfMetrics
             MetricCatalogue.ApiRequestDuration.Labels,
             new HistogramConfiguration { Buckets = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         _rejected = factory.CreateCounter(MetricCatalogue.ApiResponsesRejected.Name, MetricCatalogue.ApiResponsesRejected.Description, MetricCatalogue.ApiResponsesRejected.Labels);
+        // Every combination starts at 0, so increase() and alerts see the first refusal.
+        foreach (var endpoint in Api.ApiEndpoint.All)
+            foreach (var reason in Http.ResponseRejectedException.Reasons)
+                _rejected.WithLabels(endpoint, reason);
         factory.CreateGauge(MetricCatalogue.BuildInfo.Name, MetricCatalogue.BuildInfo.Description, MetricCatalogue.BuildInfo.Labels)
             .WithLabels(BuildInfo.Version, BuildInfo.Revision, BuildInfo.Runtime).Set(1);
         // prometheus-net exports process_working_set_bytes; the name every dashboard expects is this one.
