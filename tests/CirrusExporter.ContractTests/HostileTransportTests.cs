@@ -132,9 +132,9 @@ public sealed class HostileTransportTests : IAsyncDisposable
         long[] streams = [11, 12, 13, 14];
         var body = Upstream.Envelope("""{"state":1}""");
         foreach (var id in streams)
-            _api.On($"/streams/{id}/streamavailability", Chunked(120 * 1024, body, chunkBytes: 24 * 1024, holdAfterBytes: 96 * 1024, hold: TimeSpan.FromSeconds(2)));
+            _api.On($"/streams/{id}/streamavailability", Chunked(120 * 1024, body, chunkBytes: 24 * 1024, holdAfterBytes: 96 * 1024, hold: TimeSpan.FromSeconds(5)));
         var settings = Settings.Only("availability",
-            ("Cirrus:DiscoverStreams", "false"), ("Cirrus:Http:MaxConcurrency", "4"), ("Cirrus:Http:MaxRetries", "0"),
+            ("Cirrus:DiscoverStreams", "false"), ("Cirrus:Http:MaxConcurrency", "4"), ("Cirrus:Http:MaxRetries", "0"), ("Cirrus:Http:AttemptTimeout", "00:00:30"),
             ("Cirrus:Http:MaxResponseBytes", "262144"), ("Cirrus:Http:MaxBufferedResponseBytes", "327680"));
         for (var i = 0; i < streams.Length; i++) settings[$"Cirrus:Streams:{i}:Id"] = streams[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
         await using var exporter = TestExporter.Start(_api.Url, settings);
