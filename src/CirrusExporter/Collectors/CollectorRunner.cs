@@ -1,8 +1,6 @@
 using CirrusExporter.Api;
 using CirrusExporter.Http;
 using CirrusExporter.Snapshot;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace CirrusExporter.Collectors;
 
@@ -48,7 +46,7 @@ public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, 
         }
         catch (Exception e)
         {
-            error = Describe(e, collector);
+            error = FailureDescription.Of(e, collector.Name, collector.Options.Deadline);
         }
         finally
         {
@@ -78,25 +76,6 @@ public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, 
             LastError = error,
         });
         return complete;
-    }
-
-    /// <summary>One line for logs and the landing page. Refit wraps transport failures, so the chain is searched.</summary>
-    private static string Describe(Exception e, ICollector collector)
-    {
-        for (var x = e; x is not null; x = x.InnerException)
-        {
-            var line = x switch
-            {
-                CirrusApiException api => api.Message,
-                TimeoutRejectedException => $"{collector.Name}: API call timed out after every retry",
-                BrokenCircuitException => $"{collector.Name}: circuit open after repeated API failures; calls paused",
-                OperationCanceledException => $"{collector.Name}: deadline of {collector.Options.Deadline} exceeded",
-                HttpRequestException http => $"{collector.Name}: network error ({http.HttpRequestError})",
-                _ => null,
-            };
-            if (line is not null) return line;
-        }
-        return $"{collector.Name}: {e.GetType().Name}";
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Collector {Collector} refreshed in {DurationSeconds:0.###} s ({Retries} retries)")]

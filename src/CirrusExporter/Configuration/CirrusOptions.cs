@@ -11,10 +11,10 @@ public sealed class CirrusOptions
     [KeyDoc("Base URL of the Cirrus (CommBox) REST API. Change it only for a brand on another host, or to point the exporter at a test double.")]
     public Uri BaseUrl { get; set; } = new("https://api.commbox.io");
 
-    [KeyDoc("The API key, sent as `Authorization: Bearer ...`. Required unless `ApiTokenFile` is set. Prefer the environment or a file to the command line, where other users can read it. See [The API token](#the-api-token).")]
+    [KeyDoc("The API key, sent as `Authorization: Bearer ...`. Required unless `ApiTokenFile` is set; blank, or with whitespace inside (`Bearer ...` pasted in), is a configuration error. Prefer the environment or a file to the command line, where other users can read it. See [The API token](#the-api-token).")]
     public string? ApiToken { get; set; }
 
-    [KeyDoc("Path of a file holding the API key (surrounding whitespace and newlines are ignored). Takes precedence over `ApiToken`. Re-read whenever the file changes, so a rotated key needs no restart.")]
+    [KeyDoc("Path of a file holding the API key (surrounding whitespace and newlines are ignored; an empty or blank file is a configuration error). Takes precedence over `ApiToken`. Re-read every 5 seconds, so a rotated key needs no restart.")]
     public string? ApiTokenFile { get; set; }
 
     public List<StreamOptions> Streams { get; set; } = [];
@@ -83,7 +83,7 @@ public class CollectorOptions
 
 public sealed class HttpOptions
 {
-    [KeyDoc("Timeout of one HTTP attempt, at least 10 ms. A timed-out attempt counts as `code=\"timeout\"` and is retried.")]
+    [KeyDoc("Timeout of one HTTP attempt, headers and body together, at least 10 ms, so a body that trickles in cannot hold a refresh. A timed-out attempt counts as `code=\"timeout\"` and is retried.")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     [KeyDoc("Retries after the first attempt, 0 to 10, on 5xx, 408, 429, timeouts and connection errors. Other 4xx (400, 401, 403, 404) are not retried.")]
@@ -113,6 +113,9 @@ public sealed class HttpOptions
     [KeyDoc("How long the circuit stays open before a trial call. At least 0.5 s.")]
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    [KeyDoc("Largest response body read (64 MiB); a larger one fails the call rather than exhausting memory. At least 1024.")]
-    public long MaxResponseBytes { get; set; } = 64L * 1024 * 1024;
+    [KeyDoc("Largest response body read (16 MiB), 1024 to 1073741824; a larger one fails the call (not retried, counted in `cirrus_api_responses_rejected_total{reason=\"too_large\"}`) rather than exhausting memory. 16 MiB is about 30 times `/stats/streams` of a 500-stream tenant with every status in use.")]
+    public long MaxResponseBytes { get; set; } = 16L * 1024 * 1024;
+
+    [KeyDoc("Response bytes all calls may hold at once, across collectors (32 MiB): the process-wide bound on body memory, so parallel oversized bodies cannot add up. A body that would go beyond it fails that attempt, which is retried (`reason=\"memory_budget\"`). At least `MaxResponseBytes`; the default lets the two large bodies (`/stats/streams` and `/stats/streamsSLAExceptions`) be read at full size at once.")]
+    public long MaxBufferedResponseBytes { get; set; } = 32L * 1024 * 1024;
 }

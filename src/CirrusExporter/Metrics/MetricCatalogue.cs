@@ -56,6 +56,11 @@ public static class MetricCatalogue
         "Duration of Cirrus API attempts, by endpoint.",
         "exporter", null, "live", [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
 
+    public static readonly MetricDefinition ApiResponsesRejected = new(
+        "cirrus_api_responses_rejected_total", "counter", ["endpoint", "reason"],
+        "Cirrus API responses refused before parsing, by endpoint and reason: too_large (body over Cirrus:Http:MaxResponseBytes), memory_budget (bodies being read at once would exceed Cirrus:Http:MaxBufferedResponseBytes; retried), redirect (a 3xx answer: redirects are not followed). Every endpoint and reason starts at 0.",
+        "exporter", null, "live");
+
     public static readonly MetricDefinition BuildInfo = new(
         "cirrus_exporter_build_info", "gauge", ["version", "revision", "runtime"],
         "Always 1; carries the exporter's version, source revision and .NET runtime.",
@@ -94,7 +99,7 @@ public static class MetricCatalogue
     [
         .. CollectorRegistry.All.SelectMany(c => c.Metrics),
         StreamInfo, Up, CollectorSuccess, CollectorLastSuccess, CollectorDuration, ApiRequests, ApiRetries,
-        ApiRequestDuration, BuildInfo, ProcessResidentMemory,
+        ApiRequestDuration, ApiResponsesRejected, BuildInfo, ProcessResidentMemory,
     ];
 
     /// <summary>HELP text: what it is, where it comes from and, for cached families, how often it is refreshed.</summary>

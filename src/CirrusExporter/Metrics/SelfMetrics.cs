@@ -11,6 +11,7 @@ public sealed class SelfMetrics
     private readonly Counter _requests;
     private readonly Counter _retries;
     private readonly Histogram _duration;
+    private readonly Counter _rejected;
 
     public SelfMetrics()
     {
@@ -23,6 +24,11 @@ public sealed class SelfMetrics
         _duration = factory.CreateHistogram(MetricCatalogue.ApiRequestDuration.Name, MetricCatalogue.ApiRequestDuration.Description,
             MetricCatalogue.ApiRequestDuration.Labels,
             new HistogramConfiguration { Buckets = MetricCatalogue.ApiRequestDuration.Buckets });
+        _rejected = factory.CreateCounter(MetricCatalogue.ApiResponsesRejected.Name, MetricCatalogue.ApiResponsesRejected.Description, MetricCatalogue.ApiResponsesRejected.Labels);
+        // Every combination starts at 0, so increase() and alerts see the first refusal.
+        foreach (var endpoint in CirrusExporter.Collectors.CollectorRegistry.All.Select(c => c.Label))
+            foreach (var reason in Http.ResponseRejectedException.Reasons)
+                _rejected.WithLabels(endpoint, reason);
         factory.CreateGauge(MetricCatalogue.BuildInfo.Name, MetricCatalogue.BuildInfo.Description, MetricCatalogue.BuildInfo.Labels)
             .WithLabels(BuildInfo.Version, BuildInfo.Revision, BuildInfo.Runtime).Set(1);
         // prometheus-net exports process_working_set_bytes; the name every dashboard expects is this one.
@@ -39,4 +45,6 @@ public sealed class SelfMetrics
     }
 
     public void ObserveRetry(string endpoint) => _retries.WithLabels(endpoint).Inc();
+
+    public void ObserveRejected(string endpoint, string reason) => _rejected.WithLabels(endpoint, reason).Inc();
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CirrusExporter.Api;
 using CirrusExporter.Configuration;
+using CirrusExporter.Http;
 using CirrusExporter.Snapshot;
 using Microsoft.Extensions.Options;
 
@@ -50,6 +51,6 @@ public sealed class ObjectsCollector(IObjectsApi api, ApiResponseReader reader, 
             }
             return oldest is { } t ? Math.Max(0, (now - t).TotalSeconds) : 0;
         }, cancellationToken);
-        return new RefreshResult(new ObjectsData(ages), failed, first?.Message);
+        return new RefreshResult(new ObjectsData(ages), failed, first is null ? null : FailureDescription.Of(first, Label, Options.Deadline));
     }
 }
