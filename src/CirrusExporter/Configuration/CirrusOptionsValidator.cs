@@ -42,6 +42,9 @@ public sealed class CirrusOptionsValidator : IValidateOptions<CirrusOptions>
             if (s.SubStreams.Any(sub => sub <= 0)) Fail($"Streams:{i}:SubStreams", "must hold positive sub-stream ids");
         }
 
+        if (o.MaxStreams < 1) Fail("MaxStreams", "must be at least 1");
+        if (o.MaxUnknownLabelValues < 0) Fail("MaxUnknownLabelValues", "must not be negative");
+
         if (o.Streams.Count == 0 && !o.DiscoverStreams)
             Fail("Streams", "is empty and Cirrus:DiscoverStreams is false: list streams or turn discovery on");
 

@@ -30,7 +30,7 @@ public static class ExporterServices
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SelfMetrics>();
-        services.AddSingleton(sp => new LabelNames(sp.GetRequiredService<IOptions<CirrusOptions>>().Value));
+        services.AddSingleton(sp => new LabelNames(sp.GetRequiredService<IOptions<CirrusOptions>>().Value, sp.GetRequiredService<SelfMetrics>()));
         services.AddSingleton(sp => new ApiResponseReader(sp.GetRequiredService<IOptions<CirrusOptions>>().Value.Http.MaxResponseBytes));
         services.AddCirrusApiClient();
 

@@ -19,6 +19,8 @@ public static class FailureDescription
                 CirrusApiException or ResponseRejectedException or ApiTokenUnavailableException => x.Message,
                 TimeoutRejectedException t => $"{collector}: every attempt timed out after {t.Timeout.TotalSeconds:0.###} s (Cirrus:Http:AttemptTimeout), the last one "
                     + (t.InnerException is ResponseBodyTimeoutException body ? body.Message : "before the response headers arrived"),
+                // A fan-out cut short by its deadline says how many streams answered.
+                TimeoutException => $"{collector}: {x.Message}",
                 BrokenCircuitException => $"{collector}: circuit open after repeated API failures; calls paused",
                 OperationCanceledException => $"{collector}: deadline of {deadline} exceeded",
                 // ResponseBodyHandler has already put the host and what happened into the message.

@@ -12,6 +12,9 @@ public sealed class SelfMetrics
     private readonly Counter _retries;
     private readonly Histogram _duration;
     private readonly Counter _rejected;
+    private readonly Gauge _streamsDropped;
+    private readonly Counter _folded;
+    private readonly Counter _ignored;
 
     public SelfMetrics()
     {
@@ -29,6 +32,13 @@ public sealed class SelfMetrics
         foreach (var endpoint in CirrusExporter.Collectors.CollectorRegistry.All.Select(c => c.Label))
             foreach (var reason in Http.ResponseRejectedException.Reasons)
                 _rejected.WithLabels(endpoint, reason);
+        _streamsDropped = factory.CreateGauge(MetricCatalogue.StreamsDropped.Name, MetricCatalogue.StreamsDropped.Description);
+        _folded = factory.CreateCounter(MetricCatalogue.LabelValuesFolded.Name, MetricCatalogue.LabelValuesFolded.Description, MetricCatalogue.LabelValuesFolded.Labels);
+        foreach (var label in new[] { "module", "status" }) _folded.WithLabels(label);
+        _ignored = factory.CreateCounter(MetricCatalogue.RowsIgnored.Name, MetricCatalogue.RowsIgnored.Description, MetricCatalogue.RowsIgnored.Labels);
+        foreach (var collector in CirrusExporter.Collectors.CollectorRegistry.All)
+            foreach (var reason in Http.IgnoredRows.Reasons)
+                _ignored.WithLabels(collector.Label, reason);
         factory.CreateGauge(MetricCatalogue.BuildInfo.Name, MetricCatalogue.BuildInfo.Description, MetricCatalogue.BuildInfo.Labels)
             .WithLabels(BuildInfo.Version, BuildInfo.Revision, BuildInfo.Runtime).Set(1);
         // prometheus-net exports process_working_set_bytes; the name every dashboard expects is this one.
@@ -47,4 +57,10 @@ public sealed class SelfMetrics
     public void ObserveRetry(string endpoint) => _retries.WithLabels(endpoint).Inc();
 
     public void ObserveRejected(string endpoint, string reason) => _rejected.WithLabels(endpoint, reason).Inc();
+
+    public void SetStreamsDropped(int count) => _streamsDropped.Set(count);
+
+    public void ObserveLabelValueFolded(string label) => _folded.WithLabels(label).Inc();
+
+    public void ObserveRowsIgnored(string collector, string reason, int count) => _ignored.WithLabels(collector, reason).Inc(count);
 }

@@ -37,6 +37,6 @@ public sealed class AvailabilityCollector(IAvailabilityApi api, ApiResponseReade
                 : await api.GetSubStreamAvailability(key.StreamId, key.SubStreamId, ignoreAutomation, autoAssign, ct);
             return await reader.ReadDataAsync(response, Label, AvailabilityData.ParseState, ct);
         }, cancellationToken);
-        return new RefreshResult(new AvailabilityData(states), failed, first is null ? null : FailureDescription.Of(first, Label, Options.Deadline));
+        return RefreshResult.ForStreams(new AvailabilityData(states), current.Catalogue, failed, first, Label, Options.Deadline);
     }
 }
