@@ -17,7 +17,7 @@ printf '%-4s %-26s %-26s %9s %9s %9s %9s %8s %8s %6s\n' run calls "minimum" stat
 for run in $(seq "$runs"); do
   reset_calls
   "${exporter_run[@]}" --once --Cirrus:BaseUrl="$sim_url" --Cirrus:ApiToken=bench-token \
-    --Cirrus:Http:MaxConcurrency="$concurrency" --Cirrus:Http:RateLimitPerSecond=0 >"$work/once.prom" 2>"$work/once.log" \
+    --Cirrus:Http:MaxConcurrency="$concurrency" --Cirrus:Http:RateLimitPerSecond=0 --Cirrus:MaxStreams=100000 >"$work/once.prom" 2>"$work/once.log" \
     || { echo "--once failed:"; tail -n 20 "$work/once.log"; exit 1; }
   got=$(admin_calls)
   duration() { awk -v c="$1" -F'[{}" ]+' '$1 == "cirrus_collector_duration_seconds" && $3 == c {print $4}' "$work/once.prom"; }

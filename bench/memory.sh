@@ -12,7 +12,8 @@ sample=${SAMPLE:-10} warmup=${WARMUP:-120}
 build_release || exit 1
 echo "machine: $(machine)"
 echo "exporter: ${exporter_run[*]##*/}${DOTNET_gcServer:+ (DOTNET_gcServer=$DOTNET_gcServer)}"
-common=(--Cirrus:Http:RateLimitPerSecond=0 --Cirrus:Http:MaxConcurrency=16)
+# Every discovered stream is watched (Cirrus:MaxStreams lifted), as in the published runs.
+common=(--Cirrus:Http:RateLimitPerSecond=0 --Cirrus:Http:MaxConcurrency=16 --Cirrus:MaxStreams=100000)
 
 # footprint LABEL SIMULATOR-ARGS...: RSS after the first cycle and 20 scrapes.
 footprint() {

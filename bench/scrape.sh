@@ -46,7 +46,8 @@ header() {
 }
 
 start_simulator sim --Simulator:LargeTenantStreams="$streams" || exit 1
-common=(--Cirrus:Http:RateLimitPerSecond=0 --Cirrus:Http:MaxConcurrency=16)
+# Every discovered stream is watched (Cirrus:MaxStreams lifted), as in the published runs.
+common=(--Cirrus:Http:RateLimitPerSecond=0 --Cirrus:Http:MaxConcurrency=16 --Cirrus:MaxStreams=100000)
 quiet=(--Cirrus:MaxDataAge=01:00:00 --Cirrus:Collectors:Availability:Interval=00:30:00 --Cirrus:Collectors:StreamStats:Interval=00:30:00
   --Cirrus:Collectors:SlaExceptions:Interval=00:30:00 --Cirrus:Collectors:Objects:Interval=00:30:00)
 start_exporter exporter "${common[@]}" "${quiet[@]}"

@@ -1,7 +1,9 @@
 using CirrusExporter.Collectors;
+using CirrusExporter.Configuration;
 using CirrusExporter.Docs;
 using CirrusExporter.Hosting;
 using CirrusExporter.Web;
+using Microsoft.Extensions.Options;
 
 var cli = CommandLine.Parse(args);
 if (cli.Help)
@@ -42,7 +44,18 @@ if (cli.Once)
     return ok ? 0 : 1;
 }
 
-await app.RunAsync();
+// The collectors wait for the server to be listening, so a bad address fails before any API call.
+try
+{
+    await app.StartAsync();
+}
+catch (IOException e) when (ListenFailure.Describe(e) is { } why)
+{
+    var address = app.Services.GetRequiredService<IOptions<WebOptions>>().Value.ListenAddress;
+    Console.Error.WriteLine($"cirrus-exporter: cannot listen on Web:ListenAddress {address}: {why}");
+    return 2;
+}
+await app.WaitForShutdownAsync();
 return 0;
 
 /// <summary>Entry point, public for the in-process test host.</summary>

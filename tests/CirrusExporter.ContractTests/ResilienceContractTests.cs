@@ -201,7 +201,7 @@ public sealed class ResilienceContractTests : IDisposable
         Assert.True(body.Length > 5_000_000);
         _api.Json(Path, body + new string(' ', 10_000_000 - body.Length));
 
-        await using (var exporter = TestExporter.Start(_api.Url, StatsOnly()))
+        await using (var exporter = TestExporter.Start(_api.Url, StatsOnly(("Cirrus:MaxStreams", "90000"))))
         {
             Assert.True(await exporter.RefreshAsync("stream_stats"));
             var metrics = await exporter.ScrapeAsync();

@@ -38,6 +38,25 @@ public sealed class ApiTokenProviderTests : IDisposable
         Assert.Equal("second", provider.GetToken());
     }
 
+    [Theory]
+    [InlineData(true, "does not exist")]
+    [InlineData(false, "is empty")]
+    public void A_token_file_deleted_or_emptied_while_running_fails_calls_with_a_message_naming_the_file(bool delete, string expected)
+    {
+        var path = Path.Combine(_dir.FullName, "token");
+        Write(path, "first\n");
+        var provider = Provider(new CirrusOptions { ApiTokenFile = path });
+        Assert.Equal("first", provider.GetToken());
+
+        if (delete) File.Delete(path);
+        else Write(path, "  \n");
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        var e = Assert.Throws<ApiTokenUnavailableException>(provider.GetToken);
+        Assert.StartsWith($"the token file {path} (Cirrus:ApiTokenFile) {expected}", e.Message);
+        Assert.DoesNotContain("first", e.Message);
+    }
+
     [Fact]
     public void A_secret_rotated_behind_a_symlink_is_picked_up()
     {

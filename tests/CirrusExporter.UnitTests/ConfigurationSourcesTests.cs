@@ -19,6 +19,8 @@ public sealed class ConfigurationSourcesTests : IDisposable
     private static readonly string Doc = Markdown.ReadDoc("docs/configuration.md");
     private readonly string _tokenFile = Path.GetTempFileName();
 
+    public ConfigurationSourcesTests() => File.WriteAllText(_tokenFile, "t\n");
+
     public void Dispose() => File.Delete(_tokenFile);
 
     private static async Task<(string? Error, CirrusOptions? Cirrus, LogOptions? Log)> LoadAsync(string[] args, Action<IConfigurationBuilder>? sources = null)
@@ -99,7 +101,7 @@ public sealed class ConfigurationSourcesTests : IDisposable
 
     [Theory]
     [InlineData("Cirrus:Http:MaxConcurrency must be between 1 and 256", "--Cirrus:ApiToken=x", "--Cirrus:Http:MaxConcurrency=0")]
-    [InlineData("Cirrus:ApiToken is required: set Cirrus__ApiToken or Cirrus__ApiTokenFile, or run with --demo to try the exporter on simulated data")]
+    [InlineData("Cirrus:ApiToken is required and must not be blank: set Cirrus__ApiToken or Cirrus__ApiTokenFile, or run with --demo to try the exporter on simulated data")]
     [InlineData("Failed to convert configuration value 'five' at 'Cirrus:MaxDataAge' to type 'System.TimeSpan'.", "--Cirrus:ApiToken=x", "--Cirrus:MaxDataAge=five")]
     [InlineData("unknown key(s) 'Htp' in section Cirrus; check the spelling against docs/configuration.md", "--Cirrus:ApiToken=x", "--Cirrus:Htp:MaxConcurrency=3")]
     public async Task Documented_error_lines_are_the_ones_the_exporter_prints(string expected, params string[] args)

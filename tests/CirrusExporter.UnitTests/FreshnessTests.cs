@@ -40,8 +40,9 @@ public sealed partial class FreshnessTests
             Time = new FakeTimeProvider(Start);
             Store = new SnapshotStore(Options.Create(options), new LabelNames(options), Time);
             Collectors = CollectorRegistry.All.ToDictionary(d => d.Label, d => new ScriptedCollector(d, d.Options(options.Collectors)));
-            Runner = new CollectorRunner(Collectors.Values, Store, Time, NullLogger<CollectorRunner>.Instance);
-            Writer = new MetricsWriter(Store, new SelfMetrics(), Time);
+            var metrics = new SelfMetrics();
+            Runner = new CollectorRunner(Collectors.Values, Store, metrics, Time, NullLogger<CollectorRunner>.Instance);
+            Writer = new MetricsWriter(Store, metrics, Time);
         }
 
         public FakeTimeProvider Time { get; }

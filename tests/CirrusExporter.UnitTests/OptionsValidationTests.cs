@@ -21,6 +21,7 @@ public sealed class OptionsValidationTests
         var file = Path.GetTempFileName();
         try
         {
+            File.WriteAllText(file, "t\n");
             Assert.Empty(Failures(new CirrusOptions { ApiTokenFile = file }));
         }
         finally
@@ -34,6 +35,9 @@ public sealed class OptionsValidationTests
         { "Cirrus:BaseUrl", o => o.BaseUrl = new Uri("ftp://api.commbox.io") },
         { "Cirrus:BaseUrl", o => o.BaseUrl = new Uri("api/v2", UriKind.Relative) },
         { "Cirrus:ApiToken", o => o.ApiToken = "  " },
+        { "Cirrus:ApiToken", o => o.ApiToken = "" },
+        { "Cirrus:ApiToken", o => o.ApiToken = "Bearer abc" },
+        { "Cirrus:ApiToken", o => o.ApiToken = "abc\ndef" },
         { "Cirrus:ApiTokenFile", o => o.ApiTokenFile = Path.Combine(Path.GetTempPath(), "no-such-dir-7c1f", "token") },
         { "Cirrus:Streams:0:Id", o => o.Streams.Add(new StreamOptions { Id = 0 }) },
         { "Cirrus:Streams:1:Id", o => o.Streams.AddRange([new StreamOptions { Id = 5 }, new StreamOptions { Id = 5 }]) },
@@ -71,6 +75,8 @@ public sealed class OptionsValidationTests
         { "Cirrus:Http:CircuitMinimumThroughput", o => o.Http.CircuitMinimumThroughput = 1 },
         { "Cirrus:Http:CircuitBreakDuration", o => o.Http.CircuitBreakDuration = TimeSpan.FromMilliseconds(100) },
         { "Cirrus:Http:MaxResponseBytes", o => o.Http.MaxResponseBytes = 1023 },
+        { "Cirrus:Http:MaxResponseBytes", o => (o.Http.MaxResponseBytes, o.Http.MaxBufferedResponseBytes) = ((1L << 30) + 1, 1L << 31) },
+        { "Cirrus:Http:MaxBufferedResponseBytes", o => o.Http.MaxBufferedResponseBytes = o.Http.MaxResponseBytes - 1 },
         { "Cirrus:ModuleNames:chat", o => o.ModuleNames["chat"] = "chat" },
         { "Cirrus:ModuleNames:9", o => o.ModuleNames["9"] = "Web-Chat" },
         { "Cirrus:StatusNames:1", o => o.StatusNames["1"] = "" },
@@ -86,6 +92,26 @@ public sealed class OptionsValidationTests
 
         var failure = Assert.Single(Failures(o));
         Assert.StartsWith(key + " ", failure);
+    }
+
+    [Theory]
+    [InlineData("", "is empty or holds only whitespace")]
+    [InlineData(" \n\t\n", "is empty or holds only whitespace")]
+    [InlineData("abc\ndef\n", "whitespace or control characters inside the key")]
+    public void A_token_file_without_a_usable_token_is_a_configuration_error(string content, string expected)
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, content);
+            var failure = Assert.Single(Failures(new CirrusOptions { ApiTokenFile = file }));
+            Assert.StartsWith("Cirrus:ApiTokenFile names a file that ", failure);
+            Assert.Contains(expected, failure);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]
@@ -105,6 +131,7 @@ public sealed class OptionsValidationTests
         o.Http.CircuitFailureRatio = 1;
         o.Http.CircuitMinimumThroughput = 2;
         o.Http.MaxResponseBytes = 1024;
+        o.Http.MaxBufferedResponseBytes = 1024;
         o.ModuleNames["9"] = "web_chat_2";
         o.StatusNames["1"] = new string('a', 64);
 

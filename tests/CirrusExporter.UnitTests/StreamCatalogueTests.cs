@@ -26,13 +26,39 @@ public sealed class StreamCatalogueTests
         string.Join(" ", c.Streams.Select(s => $"{s.Key.StreamId}/{s.Key.SubStreamId}:{s.Name}:{s.ModuleId?.ToString() ?? "-"}"));
 
     [Fact]
-    public void Configured_streams_come_first_then_discovered_ones_in_api_order()
+    public void Configured_streams_come_first_then_discovered_ones_by_ascending_id()
     {
         var c = StreamCatalogue.Build(Options(), StreamCatalogue.Empty,
             [Row(Chat, 3, 0, Open, 4), Row(WhatsApp, 1, 0, Open, 2), Row(WhatsApp, 2, 5, Open, 1), Row(Chat, 3, 0, InProcess, 1), Row(Chat, 4, 9, Open, 1)], null);
 
         Assert.Equal("1/0:Web chat:13 2/5:2:13 2/6:2:- 3/0:3:9 4/9:4:9", Describe(c));
         Assert.Equal(new HashSet<long> { 1, 2, 3, 4 }, c.StreamIds);
+    }
+
+    [Fact]
+    public void Max_streams_keeps_every_configured_stream_and_the_lowest_discovered_ids_and_counts_the_rest()
+    {
+        var options = Options();
+        options.MaxStreams = 5;
+        // Configured: 1/0, 2/5, 2/6, and 2/7 as reported for configured stream 2 (four keys). Discovered, in API order: 9, 7, 8.
+        var c = StreamCatalogue.Build(options, StreamCatalogue.Empty,
+            [Row(Chat, 9, 0, Open, 1), Row(Chat, 7, 0, Open, 1), Row(Chat, 8, 0, Open, 1), Row(Chat, 2, 7, Open, 1)], null);
+
+        Assert.Equal("1/0:Web chat:- 2/5:2:- 2/6:2:- 2/7:2:9 7/0:7:9", Describe(c));
+        Assert.Equal(2, c.DroppedStreams);
+        Assert.False(c.SourceStale);
+
+        options.MaxStreams = 1;
+        var tight = StreamCatalogue.Build(options, StreamCatalogue.Empty, [Row(Chat, 9, 0, Open, 1)], null);
+        Assert.Equal("1/0:Web chat:- 2/5:2:- 2/6:2:-", Describe(tight));
+        Assert.Equal(1, tight.DroppedStreams);
+    }
+
+    [Fact]
+    public void With_discovery_on_and_no_fresh_source_rows_the_catalogue_is_marked_stale()
+    {
+        Assert.True(StreamCatalogue.Build(Options(), StreamCatalogue.Empty, null, null).SourceStale);
+        Assert.False(StreamCatalogue.Build(Options(discover: false), StreamCatalogue.Empty, null, null).SourceStale);
     }
 
     [Fact]

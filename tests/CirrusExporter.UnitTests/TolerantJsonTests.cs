@@ -77,10 +77,11 @@ public sealed class TolerantJsonTests
     }
 
     [Fact]
-    public void Property_lookup_ignores_case_and_prefers_an_exact_match()
+    public void Property_lookup_ignores_case_and_refuses_a_key_given_in_two_casings()
     {
         var row = Json("""{"SUBSTREAMID":1,"subStreamId":2,"StreamId":3}""");
-        Assert.Equal(2, TolerantJson.Property(row, "subStreamId")!.Value.GetInt32());
+        var e = Assert.Throws<AmbiguousJsonException>(() => TolerantJson.Property(row, "subStreamId"));
+        Assert.Contains("'subStreamId' appears more than once", e.Message);
         Assert.Equal(3, TolerantJson.Property(row, "streamId")!.Value.GetInt32());
         Assert.Null(TolerantJson.Property(row, "moduleId"));
         Assert.Null(TolerantJson.Property(Json("[1]"), "streamId"));

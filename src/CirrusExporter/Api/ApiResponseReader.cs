@@ -11,15 +11,23 @@ namespace CirrusExporter.Api;
 /// </summary>
 public sealed class ApiResponseReader(long maxResponseBytes)
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, MaxDepth = 64 };
+    // A repeated key ("c":12,"c":999) is ambiguous: the parser refuses it instead of letting the last one win.
+    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, MaxDepth = 64, AllowDuplicateProperties = false };
 
     /// <summary>Reads the envelope and hands its <c>data</c> to <paramref name="parse"/> while the document is alive.</summary>
     public async Task<T> ReadDataAsync<T>(HttpResponseMessage response, string endpoint, Func<JsonElement, string, T> parse, CancellationToken ct)
     {
         using var doc = await ReadEnvelopeAsync(response, endpoint, ct);
-        var data = TolerantJson.Property(doc.RootElement, "data")
-            ?? throw new CirrusApiException(endpoint, $"{endpoint}: envelope has no data (keys: {TolerantJson.Keys(doc.RootElement)})");
-        return parse(data, endpoint);
+        try
+        {
+            var data = TolerantJson.Property(doc.RootElement, "data")
+                ?? throw new CirrusApiException(endpoint, $"{endpoint}: envelope has no data (keys: {TolerantJson.Keys(doc.RootElement)})");
+            return parse(data, endpoint);
+        }
+        catch (AmbiguousJsonException e)
+        {
+            throw new CirrusApiException(endpoint, $"{endpoint}: {e.Message}", response.StatusCode);
+        }
     }
 
     /// <summary>Checks the status code and the envelope, and parses the body within the size limit.</summary>
@@ -43,6 +51,50 @@ public sealed class ApiResponseReader(long maxResponseBytes)
         if (response.Content.Headers.ContentLength > maxResponseBytes)
             throw TooLarge(endpoint);
         await using var body = await response.Content.ReadAsStreamAsync(ct);
+        // The HTTP pipeline has already read the body into one buffer: parse it there, without a copy.
+        var bytes = body is MemoryStream buffered && buffered.TryGetBuffer(out var segment)
+            ? segment.AsMemory((int)buffered.Position)
+            : await CopyAsync(body, endpoint, ct);
+        if (bytes.Length > maxResponseBytes) throw TooLarge(endpoint);
+        if (bytes.Length == 0) throw new CirrusApiException(endpoint, $"{endpoint}: empty response body", response.StatusCode);
+
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(bytes, DocumentOptions);
+        }
+        catch (JsonException e)
+        {
+            var what = e.Message.Contains("duplicate", StringComparison.OrdinalIgnoreCase) ? "ambiguous JSON (a key repeated in one object)" : "malformed JSON";
+            throw new CirrusApiException(endpoint, $"{endpoint}: {what} ({bytes.Length} bytes): {e.Message}", response.StatusCode);
+        }
+        try
+        {
+            _ = TolerantJson.Property(doc.RootElement, "status");
+        }
+        catch (AmbiguousJsonException e)
+        {
+            doc.Dispose();
+            throw new CirrusApiException(endpoint, $"{endpoint}: {e.Message}", response.StatusCode);
+        }
+
+        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            var error = TolerantJson.Shape(endpoint, "envelope", doc.RootElement);
+            doc.Dispose();
+            throw error;
+        }
+        if (TolerantJson.Property(doc.RootElement, "status") is { } status && (!TolerantJson.TryInteger(status, out var code2) || code2 is < 200 or > 299))
+        {
+            var error = new CirrusApiException(endpoint, $"{endpoint}: envelope status {status.GetRawText()} is not a success", response.StatusCode);
+            doc.Dispose();
+            throw error;
+        }
+        return doc;
+    }
+
+    private async Task<ReadOnlyMemory<byte>> CopyAsync(Stream body, string endpoint, CancellationToken ct)
+    {
         using var buffer = new MemoryStream();
         // Pooled: a fresh copy buffer per call made every availability call allocate 80 KB.
         var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
@@ -59,31 +111,7 @@ public sealed class ApiResponseReader(long maxResponseBytes)
         {
             ArrayPool<byte>.Shared.Return(chunk);
         }
-        if (buffer.Length == 0) throw new CirrusApiException(endpoint, $"{endpoint}: empty response body", response.StatusCode);
-
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), DocumentOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new CirrusApiException(endpoint, $"{endpoint}: malformed JSON ({buffer.Length} bytes): {e.Message}", response.StatusCode);
-        }
-
-        if (doc.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            var error = TolerantJson.Shape(endpoint, "envelope", doc.RootElement);
-            doc.Dispose();
-            throw error;
-        }
-        if (TolerantJson.Property(doc.RootElement, "status") is { } status && (!TolerantJson.TryInteger(status, out var code2) || code2 is < 200 or > 299))
-        {
-            var error = new CirrusApiException(endpoint, $"{endpoint}: envelope status {status.GetRawText()} is not a success", response.StatusCode);
-            doc.Dispose();
-            throw error;
-        }
-        return doc;
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
     private CirrusApiException TooLarge(string endpoint) =>

@@ -42,14 +42,22 @@ public static class TolerantJson
     public static bool TryTimestamp(string text, out DateTimeOffset result) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out result);
 
-    /// <summary>Case-insensitive property lookup: casing differs between the API's endpoints.</summary>
+    /// <summary>
+    /// Case-insensitive property lookup: casing differs between the API's endpoints. Two keys that differ
+    /// only in case (<c>"status"</c> and <c>"Status"</c>) are ambiguous, so the lookup refuses them.
+    /// </summary>
+    /// <exception cref="AmbiguousJsonException">the object holds the name in more than one casing.</exception>
     public static JsonElement? Property(JsonElement obj, string name)
     {
         if (obj.ValueKind != JsonValueKind.Object) return null;
-        if (obj.TryGetProperty(name, out var exact)) return exact;
+        JsonElement? found = null;
         foreach (var p in obj.EnumerateObject())
-            if (p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) return p.Value;
-        return null;
+        {
+            if (!p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) continue;
+            if (found is not null) throw new AmbiguousJsonException($"ambiguous JSON: key '{name}' appears more than once (keys differing only in case)");
+            found = p.Value;
+        }
+        return found;
     }
 
     public static CirrusApiException Shape(string endpoint, string what, JsonElement value) =>
@@ -76,3 +84,6 @@ public static class TolerantJson
         _ => "null",
     };
 }
+
+/// <summary>A body that holds one key twice: which value is meant cannot be known, so nothing is guessed.</summary>
+public sealed class AmbiguousJsonException(string message) : Exception(message);

@@ -1,8 +1,7 @@
 using CirrusExporter.Api;
 using CirrusExporter.Http;
+using CirrusExporter.Metrics;
 using CirrusExporter.Snapshot;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace CirrusExporter.Collectors;
 
@@ -10,7 +9,7 @@ namespace CirrusExporter.Collectors;
 /// Runs one refresh of a collector within its deadline, logs the outcome and publishes it. Never throws:
 /// whatever the API does, the failure stays inside this collector's state.
 /// </summary>
-public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, SnapshotStore store, TimeProvider time, ILogger<CollectorRunner> logger)
+public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, SnapshotStore store, SelfMetrics metrics, TimeProvider time, ILogger<CollectorRunner> logger)
 {
     /// <summary>Enabled collectors, the stream source first: it decides which streams the others call.</summary>
     public IReadOnlyList<ICollector> Enabled { get; } =
@@ -48,7 +47,7 @@ public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, 
         }
         catch (Exception e)
         {
-            error = Describe(e, collector);
+            error = FailureDescription.Of(e, collector.Name, collector.Options.Deadline);
         }
         finally
         {
@@ -59,15 +58,24 @@ public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, 
         if (context.AuthFailures > 0)
             LogTokenRejected(collector.Name, context.AuthFailures);
 
-        var complete = result is { FailedTargets: 0 };
+        foreach (var (reason, (count, first)) in context.Ignored)
+        {
+            metrics.ObserveRowsIgnored(collector.Name, reason, count);
+            LogRowsIgnored(collector.Name, count, reason, UpstreamText.Safe(first));
+        }
+
+        var complete = result is { FailedTargets: 0, Problem: null };
         if (result is { FailedTargets: > 0 })
             error = $"{result.FailedTargets} stream call(s) failed, first: {result.FirstError}";
+        if (result?.Problem is { } problem)
+            error = error is null ? problem : $"{problem}; {error}";
         if (complete)
             LogRefreshed(collector.Name, duration.TotalSeconds, context.Retries);
         else
             LogFailed(collector.Name, error!, context.Retries, duration.TotalSeconds);
 
-        store.Publish(collector.Name, state => state with
+        var before = store.Current.Catalogue.DroppedStreams;
+        var published = store.Publish(collector.Name, state => state with
         {
             Data = result?.Data ?? state.Data,
             DataTime = result is null ? state.DataTime : started,
@@ -77,27 +85,17 @@ public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, 
             LastSucceeded = complete,
             LastError = error,
         });
+        var dropped = published.Catalogue.DroppedStreams;
+        metrics.SetStreamsDropped(dropped);
+        if (dropped != before) LogStreamsDropped(dropped, published.Catalogue.Streams.Count);
         return complete;
     }
 
-    /// <summary>One line for logs and the landing page. Refit wraps transport failures, so the chain is searched.</summary>
-    private static string Describe(Exception e, ICollector collector)
-    {
-        for (var x = e; x is not null; x = x.InnerException)
-        {
-            var line = x switch
-            {
-                CirrusApiException api => api.Message,
-                TimeoutRejectedException => $"{collector.Name}: API call timed out after every retry",
-                BrokenCircuitException => $"{collector.Name}: circuit open after repeated API failures; calls paused",
-                OperationCanceledException => $"{collector.Name}: deadline of {collector.Options.Deadline} exceeded",
-                HttpRequestException http => $"{collector.Name}: network error ({http.HttpRequestError})",
-                _ => null,
-            };
-            if (line is not null) return line;
-        }
-        return $"{collector.Name}: {e.GetType().Name}";
-    }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Collector {Collector} ignored {Count} row(s) ({Reason}), first: {First}")]
+    private partial void LogRowsIgnored(string collector, int count, string reason, string first);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Dropped} discovered stream(s) not watched: Cirrus:MaxStreams reached ({Watched} watched, configured streams first)")]
+    private partial void LogStreamsDropped(int dropped, int watched);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Collector {Collector} refreshed in {DurationSeconds:0.###} s ({Retries} retries)")]
     private partial void LogRefreshed(string collector, double durationSeconds, int retries);

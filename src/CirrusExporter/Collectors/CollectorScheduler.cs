@@ -4,10 +4,14 @@ namespace CirrusExporter.Collectors;
 /// Refreshes every enabled collector on its own interval. The stream source runs first, because it
 /// decides which streams the per-stream collectors call.
 /// </summary>
-public sealed class CollectorScheduler(CollectorRunner runner, TimeProvider time) : BackgroundService
+public sealed class CollectorScheduler(CollectorRunner runner, TimeProvider time, IHostApplicationLifetime lifetime) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Not before the web server listens: if Web:ListenAddress cannot be bound, start-up fails without an API call.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            await started.Task.WaitAsync(stoppingToken);
         var first = runner.Enabled.FirstOrDefault(c => c.Descriptor.Role == CollectorRole.StreamSource);
         if (first is not null) await runner.RefreshAsync(first, stoppingToken);
         await Task.WhenAll(runner.Enabled.Select(c => LoopAsync(c, skipFirst: c == first, stoppingToken)));

@@ -11,16 +11,22 @@ public sealed class CirrusOptions
     [KeyDoc("Base URL of the Cirrus (CommBox) REST API. Change it only for a brand on another host, or to point the exporter at a test double.")]
     public Uri BaseUrl { get; set; } = new("https://api.commbox.io");
 
-    [KeyDoc("The API key, sent as `Authorization: Bearer ...`. Required unless `ApiTokenFile` is set. Prefer the environment or a file to the command line, where other users can read it. See [The API token](#the-api-token).")]
+    [KeyDoc("The API key, sent as `Authorization: Bearer ...`. Required unless `ApiTokenFile` is set; blank, or with whitespace inside (`Bearer ...` pasted in), is a configuration error. Prefer the environment or a file to the command line, where other users can read it. See [The API token](#the-api-token).")]
     public string? ApiToken { get; set; }
 
-    [KeyDoc("Path of a file holding the API key (surrounding whitespace and newlines are ignored). Takes precedence over `ApiToken`. Re-read whenever the file changes, so a rotated key needs no restart.")]
+    [KeyDoc("Path of a file holding the API key (surrounding whitespace and newlines are ignored; an empty or blank file is a configuration error). Takes precedence over `ApiToken`. Re-read every 5 seconds, so a rotated key needs no restart.")]
     public string? ApiTokenFile { get; set; }
 
     public List<StreamOptions> Streams { get; set; } = [];
 
     [KeyDoc("Also watch every stream that `/stats/streams` reports. Needs the `StreamStats` collector. Turn it off to watch only the listed streams.")]
     public bool DiscoverStreams { get; set; } = true;
+
+    [KeyDoc("Most streams and sub-streams watched. Configured streams always count and are never dropped; discovered ones fill the rest, lowest ids first, and those beyond are dropped (`cirrus_streams_dropped`, one log line when the number changes). Each watched stream costs one availability and one objects call per interval: at the default 25 requests/s and 30 s intervals about 375 streams fit, so 300 leaves room for retries. Raise it together with the intervals or `Http:RateLimitPerSecond`. At least 1.")]
+    public int MaxStreams { get; set; } = 300;
+
+    [KeyDoc("Most distinct `unknown_N` values per label (`module`, `status`) exported. Ids the API sends beyond them are left out of every series and counted in `cirrus_label_values_folded_total`, so a broken upstream cannot create thousands of series. Known and configured names are not limited. 0 exports no unknown id.")]
+    public int MaxUnknownLabelValues { get; set; } = 50;
 
     [KeyDoc("Data older than this is withdrawn from `/metrics`, `cirrus_up` turns 0 and `/readyz` answers 503. Must be at least every enabled collector's interval; two to three times the longest interval rides out a failed refresh or two.")]
     public TimeSpan MaxDataAge { get; set; } = TimeSpan.FromMinutes(5);
@@ -83,7 +89,7 @@ public class CollectorOptions
 
 public sealed class HttpOptions
 {
-    [KeyDoc("Timeout of one HTTP attempt, at least 10 ms. A timed-out attempt counts as `code=\"timeout\"` and is retried.")]
+    [KeyDoc("Timeout of one HTTP attempt, headers and body together, at least 10 ms, so a body that trickles in cannot hold a refresh. A timed-out attempt counts as `code=\"timeout\"` and is retried.")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     [KeyDoc("Retries after the first attempt, 0 to 10, on 5xx, 408, 429, timeouts and connection errors. Other 4xx (400, 401, 403, 404) are not retried.")]
@@ -113,6 +119,9 @@ public sealed class HttpOptions
     [KeyDoc("How long the circuit stays open before a trial call. At least 0.5 s.")]
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    [KeyDoc("Largest response body read (64 MiB); a larger one fails the call rather than exhausting memory. At least 1024.")]
-    public long MaxResponseBytes { get; set; } = 64L * 1024 * 1024;
+    [KeyDoc("Largest response body read (16 MiB), 1024 to 1073741824; a larger one fails the call (not retried, counted in `cirrus_api_responses_rejected_total{reason=\"too_large\"}`) rather than exhausting memory. 16 MiB is about 30 times `/stats/streams` of a 500-stream tenant with every status in use.")]
+    public long MaxResponseBytes { get; set; } = 16L * 1024 * 1024;
+
+    [KeyDoc("Response bytes all calls may hold at once, across collectors (32 MiB): the process-wide bound on body memory, so parallel oversized bodies cannot add up. A body that would go beyond it fails that attempt, which is retried (`reason=\"memory_budget\"`). At least `MaxResponseBytes`; the default lets the two large bodies (`/stats/streams` and `/stats/streamsSLAExceptions`) be read at full size at once.")]
+    public long MaxBufferedResponseBytes { get; set; } = 32L * 1024 * 1024;
 }

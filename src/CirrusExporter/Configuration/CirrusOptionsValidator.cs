@@ -21,10 +21,16 @@ public sealed class CirrusOptionsValidator : IValidateOptions<CirrusOptions>
         {
             if (!File.Exists(o.ApiTokenFile))
                 Fail("ApiTokenFile", "names a file that does not exist; mount the secret there or unset the key");
+            else if (TokenFileProblem(o.ApiTokenFile) is { } problem)
+                Fail("ApiTokenFile", problem);
         }
         else if (string.IsNullOrWhiteSpace(o.ApiToken))
         {
-            Fail("ApiToken", "is required: set Cirrus__ApiToken or Cirrus__ApiTokenFile, or run with --demo to try the exporter on simulated data");
+            Fail("ApiToken", "is required and must not be blank: set Cirrus__ApiToken or Cirrus__ApiTokenFile, or run with --demo to try the exporter on simulated data");
+        }
+        else if (HasInnerWhitespace(o.ApiToken))
+        {
+            Fail("ApiToken", "holds whitespace or control characters inside the key; give the bare key, without \"Bearer \" or line breaks");
         }
 
         var seen = new HashSet<long>();
@@ -35,6 +41,9 @@ public sealed class CirrusOptionsValidator : IValidateOptions<CirrusOptions>
             else if (!seen.Add(s.Id)) Fail($"Streams:{i}:Id", $"repeats stream {s.Id}; list each stream once");
             if (s.SubStreams.Any(sub => sub <= 0)) Fail($"Streams:{i}:SubStreams", "must hold positive sub-stream ids");
         }
+
+        if (o.MaxStreams < 1) Fail("MaxStreams", "must be at least 1");
+        if (o.MaxUnknownLabelValues < 0) Fail("MaxUnknownLabelValues", "must not be negative");
 
         if (o.Streams.Count == 0 && !o.DiscoverStreams)
             Fail("Streams", "is empty and Cirrus:DiscoverStreams is false: list streams or turn discovery on");
@@ -68,7 +77,9 @@ public sealed class CirrusOptionsValidator : IValidateOptions<CirrusOptions>
         if (h.CircuitSamplingDuration < TimeSpan.FromMilliseconds(500)) Fail("Http:CircuitSamplingDuration", "must be at least 00:00:00.5");
         if (h.CircuitMinimumThroughput < 2) Fail("Http:CircuitMinimumThroughput", "must be at least 2");
         if (h.CircuitBreakDuration < TimeSpan.FromMilliseconds(500)) Fail("Http:CircuitBreakDuration", "must be at least 00:00:00.5");
-        if (h.MaxResponseBytes < 1024) Fail("Http:MaxResponseBytes", "must be at least 1024");
+        if (h.MaxResponseBytes is < 1024 or > 1L << 30) Fail("Http:MaxResponseBytes", "must be between 1024 and 1073741824 (1 GiB)");
+        if (h.MaxBufferedResponseBytes < h.MaxResponseBytes)
+            Fail("Http:MaxBufferedResponseBytes", $"({h.MaxBufferedResponseBytes}) must be at least Cirrus:Http:MaxResponseBytes ({h.MaxResponseBytes}), or a body of the largest allowed size could never be read");
 
         foreach (var (section, names) in new[] { ("ModuleNames", o.ModuleNames), ("StatusNames", o.StatusNames) })
             foreach (var (key, value) in names)
@@ -77,6 +88,25 @@ public sealed class CirrusOptionsValidator : IValidateOptions<CirrusOptions>
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    /// <summary>Reads the file as the token provider will; the message never contains the token.</summary>
+    private static string? TokenFileProblem(string path)
+    {
+        string token;
+        try
+        {
+            token = File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"names a file that cannot be read ({e.Message}); check its permissions";
+        }
+        if (token.Length == 0) return "names a file that is empty or holds only whitespace; write the API key into it";
+        if (HasInnerWhitespace(token)) return "names a file that has whitespace or control characters inside the key; write the bare key only";
+        return null;
+    }
+
+    private static bool HasInnerWhitespace(string token) => token.Trim().Any(ch => char.IsWhiteSpace(ch) || char.IsControl(ch));
 }
 
 /// <summary>The shape every module and status label value follows.</summary>

@@ -30,7 +30,7 @@ public static class ExporterServices
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SelfMetrics>();
-        services.AddSingleton(sp => new LabelNames(sp.GetRequiredService<IOptions<CirrusOptions>>().Value));
+        services.AddSingleton(sp => new LabelNames(sp.GetRequiredService<IOptions<CirrusOptions>>().Value, sp.GetRequiredService<SelfMetrics>()));
         services.AddSingleton(sp => new ApiResponseReader(sp.GetRequiredService<IOptions<CirrusOptions>>().Value.Http.MaxResponseBytes));
         services.AddCirrusApiClient();
 
@@ -61,6 +61,8 @@ public static class ExporterServices
                 .MinimumLevel.Override("System.Net.Http", Serilog.Events.LogEventLevel.Warning)
                 // Polly logs every retry itself; the collectors summarise them once per refresh.
                 .MinimumLevel.Override("Polly", Serilog.Events.LogEventLevel.Fatal)
+                // Start-up reports a failed bind as one line; the host's stack trace of it would bury that line.
+                .Filter.ByExcluding(e => ListenFailure.Describe(e.Exception) is not null)
                 .Enrich.FromLogContext()
                 .ReadFrom.Services(sp);
             if (o.Format == LogFormat.Json)

@@ -24,6 +24,12 @@ public sealed class ApiMetricsHandler(SelfMetrics metrics, TimeProvider time) : 
             code = "timeout";
             throw;
         }
+        catch (ResponseRejectedException e)
+        {
+            code = ((int)e.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            metrics.ObserveRejected(endpoint, e.Reason);
+            throw;
+        }
         finally
         {
             metrics.ObserveRequest(endpoint, code, time.GetElapsedTime(start));

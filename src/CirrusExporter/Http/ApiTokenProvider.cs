@@ -24,13 +24,34 @@ public sealed class ApiTokenProvider(IOptions<CirrusOptions> options, TimeProvid
             var now = time.GetUtcNow();
             if (_fileToken is null || now - _readAt >= RereadAfter)
             {
-                _fileToken = File.ReadAllText(o.ApiTokenFile).Trim();
+                _fileToken = ReadTokenFile(o.ApiTokenFile);
                 _readAt = now;
             }
             return _fileToken;
         }
     }
+
+    /// <summary>The token in the file; a missing, unreadable or blank file fails the call with a message naming the file.</summary>
+    private static string ReadTokenFile(string path)
+    {
+        string token;
+        try
+        {
+            token = File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var why = e is FileNotFoundException or DirectoryNotFoundException ? "does not exist (deleted or unmounted?)" : $"cannot be read ({e.Message})";
+            throw new ApiTokenUnavailableException($"the token file {path} (Cirrus:ApiTokenFile) {why}; no API call was made");
+        }
+        if (token.Length == 0)
+            throw new ApiTokenUnavailableException($"the token file {path} (Cirrus:ApiTokenFile) is empty; no API call was made");
+        return token;
+    }
 }
+
+/// <summary>The token could not be had; the message names the file and never holds a token.</summary>
+public sealed class ApiTokenUnavailableException(string message) : Exception(message);
 
 /// <summary>Adds the Authorization header on every attempt, with the current token.</summary>
 public sealed class BearerTokenHandler(ApiTokenProvider tokens) : DelegatingHandler

@@ -26,6 +26,8 @@ public static class CirrusHttpSetup
         services.AddSingleton<ApiTokenProvider>();
         services.AddTransient<BearerTokenHandler>();
         services.AddTransient<ApiMetricsHandler>();
+        services.AddSingleton<ResponseBodyBudget>();
+        services.AddTransient<ResponseBodyHandler>();
 
         var client = services.AddRefitGeneratedClient<ICirrusApi>(new RefitSettings(), ClientName)
             .ConfigureHttpClient((sp, client) =>
@@ -33,7 +35,9 @@ public static class CirrusHttpSetup
                 client.BaseAddress = sp.GetRequiredService<IOptions<CirrusOptions>>().Value.BaseUrl;
                 client.Timeout = Timeout.InfiniteTimeSpan;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd($"cirrus-exporter/{BuildInfo.Version}");
-            });
+            })
+            // A redirect is answered as an error (ResponseBodyHandler), never followed to another origin.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         // Handlers added first wrap the later ones: the pipeline runs once per call, the rest once per attempt.
         client.AddResilienceHandler("cirrus-pipeline", (pipeline, context) =>
             {
@@ -44,6 +48,7 @@ public static class CirrusHttpSetup
             });
         client.AddHttpMessageHandler<BearerTokenHandler>();
         client.AddHttpMessageHandler<ApiMetricsHandler>();
+        client.AddHttpMessageHandler<ResponseBodyHandler>();
         return services;
     }
 
@@ -78,7 +83,8 @@ public static class CirrusHttpSetup
             SamplingDuration = http.CircuitSamplingDuration,
             MinimumThroughput = http.CircuitMinimumThroughput,
             BreakDuration = http.CircuitBreakDuration,
-            ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+            // A full body budget is this process's state, not the API failing.
+            ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome) && args.Outcome.Exception is not ResponseRejectedException),
         });
         pipeline.AddConcurrencyLimiter(http.MaxConcurrency, queueLimit: int.MaxValue);
         if (http.RateLimitPerSecond > 0)
@@ -96,10 +102,13 @@ public static class CirrusHttpSetup
         pipeline.AddTimeout(http.AttemptTimeout);
     }
 
-    /// <summary>5xx, 408, 429, attempt timeouts and connection errors are worth another try; 4xx are not.</summary>
+    /// <summary>
+    /// 5xx, 408, 429, attempt timeouts (headers or body), connection errors, broken bodies and a full body
+    /// budget are worth another try; 4xx, redirects and oversized bodies are not.
+    /// </summary>
     internal static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch
     {
-        { Exception: TimeoutRejectedException or HttpRequestException } => true,
+        { Exception: TimeoutRejectedException or HttpRequestException or ResponseRejectedException { Retryable: true } } => true,
         { Exception: not null } => false,
         { Result: { } r } => (int)r.StatusCode >= 500 || r.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests,
         _ => false,

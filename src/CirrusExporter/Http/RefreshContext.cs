@@ -3,14 +3,16 @@ using System.Net;
 namespace CirrusExporter.Http;
 
 /// <summary>
-/// What the HTTP pipeline saw during one collector refresh: retries and the first failure per kind.
-/// Flows through async calls, so the resilience callbacks report into the refresh that caused them.
+/// What the HTTP pipeline and the parsers saw during one collector refresh: retries, auth failures and
+/// rows ignored by a guard. Flows through async calls, so callbacks and parsers report into the refresh
+/// that caused them.
 /// </summary>
 public sealed class RefreshContext
 {
     private static readonly AsyncLocal<RefreshContext?> CurrentContext = new();
     private int _retries;
     private int _authFailures;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (int Count, string First)> _ignored = new();
 
     public static RefreshContext? Current => CurrentContext.Value;
 
@@ -22,10 +24,29 @@ public sealed class RefreshContext
 
     public static void End() => CurrentContext.Value = null;
 
+    /// <summary>Rows left out by reason (see <see cref="IgnoredRows"/>), with the first one described for the log.</summary>
+    public IReadOnlyDictionary<string, (int Count, string First)> Ignored => _ignored;
+
     public void RecordRetry() => Interlocked.Increment(ref _retries);
 
     public void RecordStatus(HttpStatusCode code)
     {
         if (code is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden) Interlocked.Increment(ref _authFailures);
     }
+
+    /// <summary>Records a row a guard left out; <paramref name="detail"/> must hold no upstream text unescaped.</summary>
+    public void RecordIgnored(string reason, string detail) =>
+        _ignored.AddOrUpdate(reason, _ => (1, detail), (_, v) => (v.Count + 1, v.First));
+}
+
+/// <summary>The reasons a row of upstream data is left out rather than published.</summary>
+public static class IgnoredRows
+{
+    /// <summary>A stream id of 0 or below, or a negative sub-stream id.</summary>
+    public const string InvalidStreamId = "invalid_stream_id";
+
+    /// <summary>A conversation created before the look-back window or in the future.</summary>
+    public const string TimeOutOfRange = "time_out_of_range";
+
+    public static readonly IReadOnlyList<string> Reasons = [InvalidStreamId, TimeOutOfRange];
 }

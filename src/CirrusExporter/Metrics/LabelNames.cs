@@ -6,7 +6,8 @@ namespace CirrusExporter.Metrics;
 
 /// <summary>
 /// module and status label values: the vendor's ModuleType and ObjectStatusType names (cirrus-api.md §6),
-/// overridable in config; an unknown id N becomes unknown_N rather than being dropped.
+/// overridable in config; an unknown id N becomes unknown_N rather than being dropped, up to
+/// Cirrus:MaxUnknownLabelValues values per label.
 /// </summary>
 public sealed class LabelNames
 {
@@ -37,18 +38,48 @@ public sealed class LabelNames
 
     private readonly FrozenDictionary<int, string> _modules;
     private readonly FrozenDictionary<int, string> _statuses;
+    private readonly UnknownValues _unknownModules;
+    private readonly UnknownValues _unknownStatuses;
 
-    public LabelNames(CirrusOptions options)
+    /// <param name="metrics">Counts the unknown ids left out; null in tests that do not look.</param>
+    public LabelNames(CirrusOptions options, SelfMetrics? metrics = null)
     {
         _modules = Merge(BuiltInModules, options.ModuleNames);
         _statuses = Merge(BuiltInStatuses, options.StatusNames);
+        _unknownModules = new UnknownValues("module", options.MaxUnknownLabelValues, metrics);
+        _unknownStatuses = new UnknownValues("status", options.MaxUnknownLabelValues, metrics);
     }
 
-    public string Module(int id) => _modules.TryGetValue(id, out var name) ? name : Unknown(id);
+    /// <summary>The module label value, or null when the id is unknown and Cirrus:MaxUnknownLabelValues is reached.</summary>
+    public string? Module(int id) => _modules.TryGetValue(id, out var name) ? name : _unknownModules.Name(id);
 
-    public string Status(int id) => _statuses.TryGetValue(id, out var name) ? name : Unknown(id);
+    /// <summary>The status label value, or null when the id is unknown and Cirrus:MaxUnknownLabelValues is reached.</summary>
+    public string? Status(int id) => _statuses.TryGetValue(id, out var name) ? name : _unknownStatuses.Name(id);
 
-    private static string Unknown(int id) => "unknown_" + id.ToString(CultureInfo.InvariantCulture);
+    /// <summary>
+    /// The unknown_N values one label may take: the first ids seen, up to the cap, keep their value for the life of
+    /// the process (so series do not flap between ids); later ids are refused and counted once each.
+    /// </summary>
+    private sealed class UnknownValues(string label, int cap, SelfMetrics? metrics)
+    {
+        // Refused ids are remembered (to count each once) only up to a bound, so the set cannot grow without end.
+        private const int MaxRemembered = 100_000;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> _admitted = new();
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> _refused = new();
+        private readonly Lock _gate = new();
+
+        public string? Name(int id)
+        {
+            if (_admitted.TryGetValue(id, out var name)) return name;
+            lock (_gate)
+            {
+                if (_admitted.TryGetValue(id, out name)) return name;
+                if (_admitted.Count < cap) return _admitted[id] = "unknown_" + id.ToString(CultureInfo.InvariantCulture);
+                if (_refused.Count < MaxRemembered && _refused.TryAdd(id, 0)) metrics?.ObserveLabelValueFolded(label);
+                return null;
+            }
+        }
+    }
 
     private static FrozenDictionary<int, string> Merge(IReadOnlyDictionary<int, string> defaults, Dictionary<string, string> overrides)
     {

@@ -56,6 +56,26 @@ public static class MetricCatalogue
         "Duration of Cirrus API attempts, by endpoint.",
         "exporter", null, "live", [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
 
+    public static readonly MetricDefinition ApiResponsesRejected = new(
+        "cirrus_api_responses_rejected_total", "counter", ["endpoint", "reason"],
+        "Cirrus API responses refused before parsing, by endpoint and reason: too_large (body over Cirrus:Http:MaxResponseBytes), memory_budget (bodies being read at once would exceed Cirrus:Http:MaxBufferedResponseBytes; retried), redirect (a 3xx answer: redirects are not followed). Every endpoint and reason starts at 0.",
+        "exporter", null, "live");
+
+    public static readonly MetricDefinition StreamsDropped = new(
+        "cirrus_streams_dropped", "gauge", [],
+        "Discovered streams (and sub-streams) not watched because Cirrus:MaxStreams is reached; configured streams are never dropped.",
+        "exporter", null, "set at each refresh");
+
+    public static readonly MetricDefinition LabelValuesFolded = new(
+        "cirrus_label_values_folded_total", "counter", ["label"],
+        "Distinct unknown module or status ids whose series were left out because Cirrus:MaxUnknownLabelValues unknown_N values of that label are already exported.",
+        "exporter", null, "live");
+
+    public static readonly MetricDefinition RowsIgnored = new(
+        "cirrus_rows_ignored_total", "counter", ["collector", "reason"],
+        "Upstream rows left out rather than published, by collector and reason: invalid_stream_id (a stream id of 0 or below, or a negative sub-stream id), time_out_of_range (a conversation created before the look-back window or in the future). Every combination starts at 0.",
+        "exporter", null, "live");
+
     public static readonly MetricDefinition BuildInfo = new(
         "cirrus_exporter_build_info", "gauge", ["version", "revision", "runtime"],
         "Always 1; carries the exporter's version, source revision and .NET runtime.",
@@ -94,7 +114,7 @@ public static class MetricCatalogue
     [
         .. CollectorRegistry.All.SelectMany(c => c.Metrics),
         StreamInfo, Up, CollectorSuccess, CollectorLastSuccess, CollectorDuration, ApiRequests, ApiRetries,
-        ApiRequestDuration, BuildInfo, ProcessResidentMemory,
+        ApiRequestDuration, ApiResponsesRejected, StreamsDropped, LabelValuesFolded, RowsIgnored, BuildInfo, ProcessResidentMemory,
     ];
 
     /// <summary>HELP text: what it is, where it comes from and, for cached families, how often it is refreshed.</summary>

@@ -11,6 +11,10 @@ public sealed class SelfMetrics
     private readonly Counter _requests;
     private readonly Counter _retries;
     private readonly Histogram _duration;
+    private readonly Counter _rejected;
+    private readonly Gauge _streamsDropped;
+    private readonly Counter _folded;
+    private readonly Counter _ignored;
 
     public SelfMetrics()
     {
@@ -23,6 +27,18 @@ public sealed class SelfMetrics
         _duration = factory.CreateHistogram(MetricCatalogue.ApiRequestDuration.Name, MetricCatalogue.ApiRequestDuration.Description,
             MetricCatalogue.ApiRequestDuration.Labels,
             new HistogramConfiguration { Buckets = MetricCatalogue.ApiRequestDuration.Buckets });
+        _rejected = factory.CreateCounter(MetricCatalogue.ApiResponsesRejected.Name, MetricCatalogue.ApiResponsesRejected.Description, MetricCatalogue.ApiResponsesRejected.Labels);
+        // Every combination starts at 0, so increase() and alerts see the first refusal.
+        foreach (var endpoint in CirrusExporter.Collectors.CollectorRegistry.All.Select(c => c.Label))
+            foreach (var reason in Http.ResponseRejectedException.Reasons)
+                _rejected.WithLabels(endpoint, reason);
+        _streamsDropped = factory.CreateGauge(MetricCatalogue.StreamsDropped.Name, MetricCatalogue.StreamsDropped.Description);
+        _folded = factory.CreateCounter(MetricCatalogue.LabelValuesFolded.Name, MetricCatalogue.LabelValuesFolded.Description, MetricCatalogue.LabelValuesFolded.Labels);
+        foreach (var label in new[] { "module", "status" }) _folded.WithLabels(label);
+        _ignored = factory.CreateCounter(MetricCatalogue.RowsIgnored.Name, MetricCatalogue.RowsIgnored.Description, MetricCatalogue.RowsIgnored.Labels);
+        foreach (var collector in CirrusExporter.Collectors.CollectorRegistry.All)
+            foreach (var reason in Http.IgnoredRows.Reasons)
+                _ignored.WithLabels(collector.Label, reason);
         factory.CreateGauge(MetricCatalogue.BuildInfo.Name, MetricCatalogue.BuildInfo.Description, MetricCatalogue.BuildInfo.Labels)
             .WithLabels(BuildInfo.Version, BuildInfo.Revision, BuildInfo.Runtime).Set(1);
         // prometheus-net exports process_working_set_bytes; the name every dashboard expects is this one.
@@ -39,4 +55,12 @@ public sealed class SelfMetrics
     }
 
     public void ObserveRetry(string endpoint) => _retries.WithLabels(endpoint).Inc();
+
+    public void ObserveRejected(string endpoint, string reason) => _rejected.WithLabels(endpoint, reason).Inc();
+
+    public void SetStreamsDropped(int count) => _streamsDropped.Set(count);
+
+    public void ObserveLabelValueFolded(string label) => _folded.WithLabels(label).Inc();
+
+    public void ObserveRowsIgnored(string collector, string reason, int count) => _ignored.WithLabels(collector, reason).Inc(count);
 }

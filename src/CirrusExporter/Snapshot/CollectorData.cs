@@ -25,7 +25,17 @@ public interface IReportsStreamRows
 /// What a refresh produced. <paramref name="FailedTargets"/> counts per-stream calls that failed in a
 /// fan-out whose other calls succeeded: their series are withdrawn and the collector reports failure.
 /// </summary>
-public sealed record RefreshResult(CollectorData Data, int FailedTargets = 0, string? FirstError = null);
+/// <param name="Problem">Why a refresh that published data still failed, beyond failed stream calls.</param>
+public sealed record RefreshResult(CollectorData Data, int FailedTargets = 0, string? FirstError = null, string? Problem = null)
+{
+    /// <summary>
+    /// The result of a per-stream fan-out: failed calls count, and a stale stream source fails the refresh too,
+    /// since with discovery on an empty or configured-only list is not the streams there are.
+    /// </summary>
+    public static RefreshResult ForStreams(CollectorData data, StreamCatalogue catalogue, int failed, Exception? first, string collector, TimeSpan deadline) =>
+        new(data, failed, first is null ? null : Http.FailureDescription.Of(first, collector, deadline),
+            catalogue.SourceStale ? $"{collector}: the stream source {Collectors.CollectorRegistry.StreamSource.Label} has no fresh data, so discovered streams are unknown; only configured streams were polled" : null);
+}
 
 /// <summary>A collector's latest state as published to /metrics, /readyz and the landing page.</summary>
 public sealed record CollectorState(string Name, bool Enabled, TimeSpan Interval)

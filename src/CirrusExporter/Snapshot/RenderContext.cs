@@ -34,7 +34,9 @@ public sealed class RenderContext(CirrusOptions options, LabelNames labels, Stre
         }
         w.Family(metric, Help(metric));
         foreach (var ((stream, sub, module, status), value) in values)
-            w.Sample(metric, value, Id(stream), Id(sub), labels.Module(module), labels.Status(status));
+            // An id beyond Cirrus:MaxUnknownLabelValues is left out (and counted), not exported.
+            if (labels.Module(module) is { } m && labels.Status(status) is { } s)
+                w.Sample(metric, value, Id(stream), Id(sub), m, s);
     }
 
     public static (string, string) Ids(StreamKey key) => (Id(key.StreamId), Id(key.SubStreamId));

@@ -36,7 +36,7 @@ public sealed class SnapshotRenderer(CirrusOptions options, LabelNames labels)
         foreach (var s in context.Catalogue.Streams.OrderBy(s => s.Key.StreamId).ThenBy(s => s.Key.SubStreamId))
         {
             var (id, sub) = RenderContext.Ids(s.Key);
-            w.Sample(MetricCatalogue.StreamInfo, 1, id, sub, s.Name, s.ModuleId is { } m ? context.Labels.Module(m) : "");
+            w.Sample(MetricCatalogue.StreamInfo, 1, id, sub, s.Name, s.ModuleId is { } m ? context.Labels.Module(m) ?? "" : "");
         }
     }
 }

@@ -8,7 +8,7 @@ public sealed record KnownStream(StreamKey Key, string Name, int? ModuleId);
 
 /// <summary>
 /// The streams the exporter watches: configured ones plus, when discovery is on, those the latest fresh
-/// /stats/streams reports. Also remembers which label combinations were seen, so a status that empties
+/// /stats/streams reports, up to Cirrus:MaxStreams. Also remembers which label combinations were seen, so a status that empties
 /// keeps a 0 series while its stream exists, and forgets them when the stream goes: those the stream
 /// source reported (<see cref="KnownSourceCombos"/>) apart from those other collectors reported
 /// (<see cref="KnownReportedCombos"/>).
@@ -19,6 +19,12 @@ public sealed record StreamCatalogue(
     IReadOnlySet<(StreamKey Key, int Module, int Status)> KnownSourceCombos,
     IReadOnlySet<(StreamKey Key, int Module, int Status)> KnownReportedCombos)
 {
+    /// <summary>Discovered streams left out because Cirrus:MaxStreams was reached.</summary>
+    public int DroppedStreams { get; init; }
+
+    /// <summary>Discovery is on but the stream source has no fresh data: the list may be missing streams.</summary>
+    public bool SourceStale { get; init; }
+
     public static readonly StreamCatalogue Empty = new([], new HashSet<long>(), new HashSet<(StreamKey, int, int)>(), new HashSet<(StreamKey, int, int)>());
 
     /// <param name="stats">The stream source's fresh rows, or null when it has none: then only configured streams are watched.</param>
@@ -44,11 +50,22 @@ public sealed record StreamCatalogue(
         }
         var configuredIds = options.Streams.Select(s => s.Id).ToHashSet();
 
+        var discovered = new SortedSet<StreamKey>(Comparer<StreamKey>.Create((a, b) => (a.StreamId, a.SubStreamId).CompareTo((b.StreamId, b.SubStreamId))));
         foreach (var row in stats ?? [])
         {
             var key = new StreamKey(row.StreamId, row.SubStreamId);
             modules[key] = row.ModuleId;
-            if (options.DiscoverStreams || configuredIds.Contains(row.StreamId)) Add(key);
+            if (configuredIds.Contains(row.StreamId)) Add(key);
+            else if (options.DiscoverStreams) discovered.Add(key);
+        }
+        // Configured streams are never dropped; discovered ones fill the rest of Cirrus:MaxStreams, lowest ids first
+        // (stable from one refresh to the next), so a huge tenant cannot multiply the calls and series.
+        var dropped = 0;
+        foreach (var key in discovered)
+        {
+            if (seenKeys.Contains(key)) continue;
+            if (keys.Count < options.MaxStreams) Add(key);
+            else dropped++;
         }
         foreach (var row in reported ?? [])
             modules.TryAdd(new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId);
@@ -65,6 +82,10 @@ public sealed record StreamCatalogue(
             .Select(k => new KnownStream(k, names.TryGetValue(k.StreamId, out var n) ? n : k.StreamId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 modules.TryGetValue(k, out var m) ? m : null))
             .ToList();
-        return new StreamCatalogue(streams, ids, statCombos, slaCombos);
+        return new StreamCatalogue(streams, ids, statCombos, slaCombos)
+        {
+            DroppedStreams = dropped,
+            SourceStale = options.DiscoverStreams && stats is null,
+        };
     }
 }

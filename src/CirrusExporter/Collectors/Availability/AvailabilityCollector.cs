@@ -1,5 +1,6 @@
 using CirrusExporter.Api;
 using CirrusExporter.Configuration;
+using CirrusExporter.Http;
 using CirrusExporter.Snapshot;
 using Microsoft.Extensions.Options;
 
@@ -36,6 +37,6 @@ public sealed class AvailabilityCollector(IAvailabilityApi api, ApiResponseReade
                 : await api.GetSubStreamAvailability(key.StreamId, key.SubStreamId, ignoreAutomation, autoAssign, ct);
             return await reader.ReadDataAsync(response, Label, AvailabilityData.ParseState, ct);
         }, cancellationToken);
-        return new RefreshResult(new AvailabilityData(states), failed, first?.Message);
+        return RefreshResult.ForStreams(new AvailabilityData(states), current.Catalogue, failed, first, Label, Options.Deadline);
     }
 }

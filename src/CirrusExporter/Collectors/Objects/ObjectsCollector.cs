@@ -1,6 +1,7 @@
 using System.Globalization;
 using CirrusExporter.Api;
 using CirrusExporter.Configuration;
+using CirrusExporter.Http;
 using CirrusExporter.Snapshot;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,9 @@ namespace CirrusExporter.Collectors.Objects;
 public sealed class ObjectsCollector(IObjectsApi api, ApiResponseReader reader, IOptions<CirrusOptions> options, TimeProvider time) : ICollector
 {
     public const string Label = "objects";
+
+    /// <summary>How far ahead of this machine's clock the API's may run before a created time counts as in the future.</summary>
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
 
     public static CollectorDescriptor Descriptor { get; } = new(
         Label, nameof(CollectorsOptions.Objects),
@@ -35,6 +39,7 @@ public sealed class ObjectsCollector(IObjectsApi api, ApiResponseReader reader, 
         var statuses = string.Join(",", open.Select(s => s.ToString(CultureInfo.InvariantCulture)));
         var now = time.GetUtcNow();
         var (from, to) = ((now - o.LookBack).ToUnixTimeSeconds(), now.ToUnixTimeSeconds());
+        var (earliest, latest) = (DateTimeOffset.FromUnixTimeSeconds(from), now + ClockSkew);
 
         var (ages, failed, first) = await FanOut.RunAsync(current.Catalogue.StreamIds.ToList(), options.Value.Http.MaxConcurrency, async (stream, ct) =>
         {
@@ -45,11 +50,20 @@ public sealed class ObjectsCollector(IObjectsApi api, ApiResponseReader reader, 
                 var items = await reader.ReadDataAsync(response, Label, StreamObject.ParseList, ct);
                 // Items without a status are trusted to match the filter; others are checked, in case it was ignored.
                 foreach (var item in items.Where(i => i.StatusId == 0 || open.Contains(i.StatusId)))
+                {
+                    // Outside the window asked for, a time is wrong (0001-01-01, a future clock), not an age.
+                    if (item.CreatedTime < earliest || item.CreatedTime > latest)
+                    {
+                        RefreshContext.Current?.RecordIgnored(IgnoredRows.TimeOutOfRange,
+                            $"stream {stream}: object {item.ObjectId} createdTime {item.CreatedTime:O} outside {earliest:O} .. {latest:O}");
+                        continue;
+                    }
                     if (oldest is null || item.CreatedTime < oldest) oldest = item.CreatedTime;
+                }
                 if (items.Count < o.PageSize) break;
             }
             return oldest is { } t ? Math.Max(0, (now - t).TotalSeconds) : 0;
         }, cancellationToken);
-        return new RefreshResult(new ObjectsData(ages), failed, first?.Message);
+        return RefreshResult.ForStreams(new ObjectsData(ages), current.Catalogue, failed, first, Label, Options.Deadline);
     }
 }

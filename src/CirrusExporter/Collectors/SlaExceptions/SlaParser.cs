@@ -22,8 +22,13 @@ public static class SlaParser
         {
             case JsonValueKind.Object:
                 {
-                    var item1 = TolerantJson.Property(data, "Item1") ?? TolerantJson.Property(data, "Exceptions");
-                    var item2 = TolerantJson.Property(data, "Item2") ?? TolerantJson.Property(data, "SlaCritical");
+                    var tuple = (TolerantJson.Property(data, "Item1"), TolerantJson.Property(data, "Item2"));
+                    var named = (TolerantJson.Property(data, "Exceptions"), TolerantJson.Property(data, "SlaCritical"));
+                    // Both shapes at once could disagree (an empty Item1 beside a full Exceptions): no guess.
+                    if ((tuple.Item1 ?? tuple.Item2) is not null && (named.Item1 ?? named.Item2) is not null)
+                        throw TolerantJson.Shape(endpoint, "SLA data holding both Item1/Item2 and Exceptions/SlaCritical (ambiguous)", data);
+                    var item1 = tuple.Item1 ?? named.Item1;
+                    var item2 = tuple.Item2 ?? named.Item2;
                     if (item1 is { } a && item2 is { } b && IsListOrNull(a) && IsListOrNull(b)) return (a, b);
                     break;
                 }
@@ -39,8 +44,10 @@ public static class SlaParser
                         {
                             var p = e.EnumerateObject().First();
                             if (!IsListOrNull(p.Value)) { item1 = item2 = null; break; }
-                            if (p.Name.Equals("Item1", StringComparison.OrdinalIgnoreCase) || p.Name.Equals("Exceptions", StringComparison.OrdinalIgnoreCase)) item1 = p.Value;
-                            else if (p.Name.Equals("Item2", StringComparison.OrdinalIgnoreCase) || p.Name.Equals("SlaCritical", StringComparison.OrdinalIgnoreCase)) item2 = p.Value;
+                            if (p.Name.Equals("Item1", StringComparison.OrdinalIgnoreCase) || p.Name.Equals("Exceptions", StringComparison.OrdinalIgnoreCase))
+                                item1 = item1 is null ? p.Value : throw TolerantJson.Shape(endpoint, "SLA data with the breach list twice (ambiguous)", data);
+                            else if (p.Name.Equals("Item2", StringComparison.OrdinalIgnoreCase) || p.Name.Equals("SlaCritical", StringComparison.OrdinalIgnoreCase))
+                                item2 = item2 is null ? p.Value : throw TolerantJson.Shape(endpoint, "SLA data with the critical list twice (ambiguous)", data);
                             else { item1 = item2 = null; break; }
                         }
                         if (item1 is not null || item2 is not null) return (item1, item2);
