@@ -40,10 +40,15 @@ public static class ExporterServices
 
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<MetricsWriter>();
+        services.AddSingleton<MetricsServer>();
 
         // Reads the raw value: a bad one must reach ConfigurationErrors as one line, not throw inside Build().
         services.AddOptions<KestrelServerOptions>().Configure(kestrel =>
         {
+            if (int.TryParse(config[$"{WebOptions.Section}:MinResponseBytesPerSecond"] ?? "", out var rate))
+                kestrel.Limits.MinResponseDataRate = rate > 0 ? new MinDataRate(rate, TimeSpan.FromSeconds(5)) : null;
+            else
+                kestrel.Limits.MinResponseDataRate = new MinDataRate(new WebOptions().MinResponseBytesPerSecond, TimeSpan.FromSeconds(5));
             if (!ListenEndpoint.TryParse(config[$"{WebOptions.Section}:ListenAddress"] ?? new WebOptions().ListenAddress, out var endpoint)) return;
             if (endpoint.Host is "*") kestrel.ListenAnyIP(endpoint.Port);
             else if (endpoint.Host is "localhost") kestrel.ListenLocalhost(endpoint.Port);

@@ -19,6 +19,12 @@ public sealed record StreamCatalogue(
     IReadOnlySet<(StreamKey Key, int Module, int Status)> KnownSourceCombos,
     IReadOnlySet<(StreamKey Key, int Module, int Status)> KnownReportedCombos)
 {
+    /// <summary>Same streams, names, modules and zero-fill combinations: parts rendered against either read the same.</summary>
+    public bool SameAs(StreamCatalogue other) =>
+        ReferenceEquals(this, other)
+        || (Streams.SequenceEqual(other.Streams) && StreamIds.SetEquals(other.StreamIds)
+            && KnownSourceCombos.SetEquals(other.KnownSourceCombos) && KnownReportedCombos.SetEquals(other.KnownReportedCombos));
+
     public static readonly StreamCatalogue Empty = new([], new HashSet<long>(), new HashSet<(StreamKey, int, int)>(), new HashSet<(StreamKey, int, int)>());
 
     /// <param name="stats">The stream source's fresh rows, or null when it has none: then only configured streams are watched.</param>
