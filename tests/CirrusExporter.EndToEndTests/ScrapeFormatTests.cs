@@ -23,7 +23,6 @@ public sealed class ScrapeFormatTests
         var bytes = await response.Content.ReadAsByteArrayAsync();
         if (response.Content.Headers.ContentEncoding.Contains("gzip"))
         {
-            // GZipStream reads every concatenated member, as Go's gzip.Reader in Prometheus does.
             using var decoded = new MemoryStream();
             await new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress).CopyToAsync(decoded);
             bytes = decoded.ToArray();
@@ -73,6 +72,10 @@ public sealed class ScrapeFormatTests
         Assert.Equal(CachedFamilies(plain), CachedFamilies(gzipped));
         Assert.Equal(plain.Split('\n').Where(l => l.StartsWith('#')), gzipped.Split('\n').Where(l => l.StartsWith('#')));
         Assert.DoesNotContain("# EOF", gzipped);
+        // One gzip stream, not concatenated members: curl --compressed reads only the first member of those.
+        var (curl, curled) = await RunAsync("curl", $"-sS --compressed http://127.0.0.1:{exporter.Port}/metrics", "");
+        Assert.True(curl == 0, curled);
+        Assert.Equal(CachedFamilies(plain), CachedFamilies(curled));
 
         var (promtool, output) = await RunAsync("promtool", "check metrics", gzipped);
         Assert.DoesNotContain("parsing error", output);

@@ -164,7 +164,7 @@ public sealed class SnapshotRendererTests
     }
 
     [Fact]
-    public void Each_part_is_stored_as_a_gzip_member_of_its_text_and_the_members_concatenate_into_the_whole()
+    public void Each_part_is_stored_as_a_deflate_segment_and_CRC_of_its_text_that_assemble_into_one_gzip_stream()
     {
         var options = Options(new StreamOptions { Id = 7 });
         var catalogue = StreamCatalogue.Build(options, StreamCatalogue.Empty, [Row(Chat, 7, 0, Open, 3)], null);
@@ -174,10 +174,14 @@ public sealed class SnapshotRendererTests
         };
         var parts = new SnapshotRenderer(options, new LabelNames(options)).Render(states, catalogue, new Dictionary<string, RenderedPart>());
 
-        var concatenated = parts.Values.SelectMany(p => p.Gzip).ToArray();
+        var text = parts.Values.SelectMany(p => p.Text).ToArray();
+        var crc = parts.Values.Aggregate(0u, (crc, p) => GzipSegments.Combine(crc, p.Crc, p.Text.Length));
+        Assert.Equal(System.IO.Hashing.Crc32.HashToUInt32(text), crc);
+        var concatenated = GzipSegments.Header.Concat(parts.Values.SelectMany(p => p.Deflated)).Concat(GzipSegments.Close([]))
+            .Concat(GzipSegments.Trailer(crc, text.Length)).ToArray();
         using var decoded = new MemoryStream();
         new System.IO.Compression.GZipStream(new MemoryStream(concatenated), System.IO.Compression.CompressionMode.Decompress).CopyTo(decoded);
-        Assert.Equal(parts.Values.SelectMany(p => p.Text).ToArray(), decoded.ToArray());
+        Assert.Equal(text, decoded.ToArray());
         Assert.Contains("cirrus_stream_objects{stream_id=\"7\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 3\n", Encoding.UTF8.GetString(parts["stream_stats"].Text));
     }
 

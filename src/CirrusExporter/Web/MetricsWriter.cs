@@ -8,8 +8,9 @@ namespace CirrusExporter.Web;
 /// <summary>
 /// Assembles one scrape: the fresh pre-rendered parts of the current snapshot (shared, never copied),
 /// then a small tail made now: the freshness families and the live self-metrics. Never calls the API
-/// and never waits on a refresh. With gzip, the parts' stored gzip members are sent as they are and
-/// only the tail is compressed per scrape.
+/// and never waits on a refresh. With gzip, the body is one gzip stream: the parts' stored deflate
+/// segments as they are, then the tail compressed per scrape, then a trailer whose CRC-32 is combined
+/// from the parts' stored CRCs, so no big part is compressed or even read per scrape.
 /// </summary>
 public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimeProvider time)
 {
@@ -26,12 +27,8 @@ public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimePro
         var now = time.GetUtcNow();
         var enabled = snapshot.Collectors.Values.Where(c => c.Enabled).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
 
-        var segments = new List<ReadOnlyMemory<byte>>();
-        foreach (var state in enabled)
-            if (state.IsFresh(now, store.MaxDataAge) && snapshot.Parts.TryGetValue(state.Name, out var part))
-                segments.Add(gzip ? part.Gzip : part.Text);
-        var info = snapshot.Parts[SnapshotRenderer.InfoPart];
-        segments.Add(gzip ? info.Gzip : info.Text);
+        var parts = enabled.Where(s => s.IsFresh(now, store.MaxDataAge)).Select(s => snapshot.Parts.GetValueOrDefault(s.Name)).OfType<RenderedPart>()
+            .Append(snapshot.Parts[SnapshotRenderer.InfoPart]).ToList();
 
         var tail = new ArrayBufferWriter<byte>(8192);
         var w = new ExpositionWriter(tail);
@@ -53,7 +50,26 @@ public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimePro
                 openMetrics ? Prometheus.ExpositionFormat.OpenMetricsText : Prometheus.ExpositionFormat.PrometheusText, cancellationToken);
             tail.Write(selfText.GetBuffer().AsSpan(0, (int)selfText.Length));
         }
-        segments.Add(gzip ? RenderedPart.Compress(tail.WrittenSpan) : tail.WrittenMemory);
+        var segments = new List<ReadOnlyMemory<byte>>(parts.Count + 3);
+        if (!gzip)
+        {
+            segments.AddRange(parts.Select(p => (ReadOnlyMemory<byte>)p.Text));
+            segments.Add(tail.WrittenMemory);
+        }
+        else
+        {
+            segments.Add(GzipSegments.Header);
+            uint crc = 0;
+            long length = 0;
+            foreach (var part in parts)
+            {
+                segments.Add(part.Deflated);
+                crc = GzipSegments.Combine(crc, part.Crc, part.Text.Length);
+                length += part.Text.Length;
+            }
+            segments.Add(GzipSegments.Close(tail.WrittenSpan));
+            segments.Add(GzipSegments.Trailer(GzipSegments.Combine(crc, GzipSegments.Crc(tail.WrittenSpan), tail.WrittenCount), length + tail.WrittenCount));
+        }
         return new Body(segments, segments.Sum(s => (long)s.Length));
     }
 
