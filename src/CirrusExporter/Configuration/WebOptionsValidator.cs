@@ -1,4 +1,5 @@
 using System.Net;
+using CirrusExporter.Web;
 using Microsoft.Extensions.Options;
 
 namespace CirrusExporter.Configuration;
@@ -16,6 +17,11 @@ public sealed class WebOptionsValidator : IValidateOptions<WebOptions>
             errors.Add($"{WebOptions.Section}:ScrapeTimeout must be between 00:00:01 and 01:00:00");
         if (options.MinResponseBytesPerSecond < 0)
             errors.Add($"{WebOptions.Section}:MinResponseBytesPerSecond must be 0 (no limit) or more");
+        if (options.ConfigFile.Length > 0)
+        {
+            try { _ = WebConfigFile.Load(options.ConfigFile); }
+            catch (FormatException e) { errors.Add($"{WebOptions.Section}:ConfigFile: {e.Message}"); }
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
