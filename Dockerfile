@@ -1,5 +1,5 @@
 # Container image for the Cirrus exporter.
-#   docker build -t cirrus-exporter .
+#   docker build --build-arg REVISION="$(git rev-parse --short HEAD)" -t cirrus-exporter .
 #   docker run --read-only -p 9878:9878 cirrus-exporter --demo
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
@@ -13,7 +13,9 @@ COPY src/CirrusSimulator/CirrusSimulator.csproj src/CirrusSimulator/
 RUN dotnet restore src/CirrusExporter/CirrusExporter.csproj
 
 COPY src/ src/
-RUN dotnet publish src/CirrusExporter/CirrusExporter.csproj -c Release -o /app --no-restore
+# The git revision for cirrus_exporter_build_info{revision}; the build context has no .git to read it from.
+ARG REVISION=unknown
+RUN dotnet publish src/CirrusExporter/CirrusExporter.csproj -c Release -o /app --no-restore -p:SourceRevisionId="$REVISION"
 
 # Chiseled: no shell, no package manager, runs as the non-root "app" user.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (Debian packages, npm packages per suite, NuGet packages by
 # restore), then the formatting check, the .NET suites (unit, contract, simulator, end-to-end) and the script
-# suites (rules, stack, Kubernetes manifests, an HA Prometheus pair, dashboards, end-to-end alerting and
-# dashboard queries, API cost and the Native AOT build). The last line is "N passed, N failed".
+# suites (rules, stack, Kubernetes manifests, an HA Prometheus pair, Prometheus scraping over gzip and
+# TLS, dashboards, end-to-end alerting and dashboard queries, API cost and the Native AOT build). The last line is "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 
 log() { printf '\n== %s\n' "$*"; }
 
 # --- prerequisites -----------------------------------------------------------
-# jq and curl for the script suites; gcc and zlib headers for the Native AOT build of tests/perf.
-apt_packages=(prometheus prometheus-alertmanager docker-compose jq curl gcc zlib1g-dev)
+# jq and curl for the script suites; gcc and zlib headers for the Native AOT build of tests/perf;
+# Debian's Python exposition parsers, openssl and htpasswd for the scrape-format and TLS/auth tests.
+apt_packages=(prometheus prometheus-alertmanager docker-compose jq curl gcc zlib1g-dev python3-prometheus-client openssl apache2-utils)
 # Node.js may come from elsewhere; Debian's is installed only when there is none.
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_packages+=(nodejs npm)
 missing=()
@@ -57,7 +58,7 @@ for project in tests/CirrusExporter.UnitTests tests/CirrusExporter.ContractTests
 done
 
 # --- script suites ---------------------------------------------------------------
-for suite in tests/rules tests/stack tests/kubernetes tests/ha tests/dashboards tests/e2e/alerts tests/e2e/dashboards tests/perf; do
+for suite in tests/rules tests/stack tests/kubernetes tests/ha tests/scrape tests/dashboards tests/e2e/alerts tests/e2e/dashboards tests/perf; do
   [ -x "$suite/run.sh" ] || [ -f "$suite/run.sh" ] || continue
   log "$suite"
   output=$(bash "$suite/run.sh" 2>&1)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using CirrusExporter.Metrics;
 using CirrusExporter.Collectors.StreamStats;
@@ -10,9 +11,9 @@ public sealed class ExpositionWriterTests
 
     private static string Write(Action<ExpositionWriter> write)
     {
-        var sb = new StringBuilder();
-        write(new ExpositionWriter(sb));
-        return sb.ToString();
+        var buffer = new ArrayBufferWriter<byte>();
+        write(new ExpositionWriter(buffer));
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     [Fact]
@@ -20,6 +21,14 @@ public sealed class ExpositionWriterTests
     {
         Assert.Equal("# HELP x_info a \\\\ b\\nc \"d\"\n# TYPE x_info gauge\n",
             Write(w => w.Family(Info, "a \\ b\nc \"d\"")));
+    }
+
+    [Fact]
+    public void A_family_whose_name_ends_in_a_base_unit_declares_it_for_OpenMetrics()
+    {
+        Assert.Equal("# HELP cirrus_collector_duration_seconds d\n# TYPE cirrus_collector_duration_seconds gauge\n# UNIT cirrus_collector_duration_seconds seconds\n",
+            Write(w => w.Family(MetricCatalogue.CollectorDuration, "d")));
+        Assert.DoesNotContain("# UNIT", Write(w => w.Family(MetricCatalogue.Up, "d")));
     }
 
     [Fact]

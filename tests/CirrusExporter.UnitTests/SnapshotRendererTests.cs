@@ -23,7 +23,7 @@ public sealed class SnapshotRendererTests
         var states = data.Select((d, i) => new CollectorState($"c{i}", true, TimeSpan.FromSeconds(30)) { Data = d })
             .ToDictionary(s => s.Name);
         var renderer = new SnapshotRenderer(options, new LabelNames(options));
-        return renderer.Render(states, catalogue).ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetString(kv.Value));
+        return renderer.Render(states, catalogue, new Dictionary<string, RenderedPart>()).ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetString(kv.Value.Text));
     }
 
     /// <summary>The sample lines of one family, in order.</summary>
@@ -156,10 +156,56 @@ public sealed class SnapshotRendererTests
             ["availability"] = new("availability", true, TimeSpan.FromSeconds(30)),
             ["stream_stats"] = new("stream_stats", true, TimeSpan.FromSeconds(30)) { Data = new StreamStatsData([]) },
         };
-        var parts = new SnapshotRenderer(options, new LabelNames(options)).Render(states, StreamCatalogue.Empty);
+        var parts = new SnapshotRenderer(options, new LabelNames(options)).Render(states, StreamCatalogue.Empty, new Dictionary<string, RenderedPart>());
 
         Assert.Equal(["info", "stream_stats"], parts.Keys.Order(StringComparer.Ordinal));
         Assert.Equal($"# HELP cirrus_stream_objects {MetricCatalogue.Help(StreamStatsMetrics.Objects, options.Collectors)}\n# TYPE cirrus_stream_objects gauge\n",
-            Encoding.UTF8.GetString(parts["stream_stats"]));
+            Encoding.UTF8.GetString(parts["stream_stats"].Text));
+    }
+
+    [Fact]
+    public void Each_part_is_stored_as_a_deflate_segment_and_CRC_of_its_text_that_assemble_into_one_gzip_stream()
+    {
+        var options = Options(new StreamOptions { Id = 7 });
+        var catalogue = StreamCatalogue.Build(options, StreamCatalogue.Empty, [Row(Chat, 7, 0, Open, 3)], null);
+        var states = new Dictionary<string, CollectorState>
+        {
+            ["stream_stats"] = new("stream_stats", true, TimeSpan.FromSeconds(30)) { Data = new StreamStatsData([Row(Chat, 7, 0, Open, 3)]) },
+        };
+        var parts = new SnapshotRenderer(options, new LabelNames(options)).Render(states, catalogue, new Dictionary<string, RenderedPart>());
+
+        var text = parts.Values.SelectMany(p => p.Text).ToArray();
+        var crc = parts.Values.Aggregate(0u, (crc, p) => GzipSegments.Combine(crc, p.Crc, p.Text.Length));
+        Assert.Equal(System.IO.Hashing.Crc32.HashToUInt32(text), crc);
+        var concatenated = GzipSegments.Header.Concat(parts.Values.SelectMany(p => p.Deflated)).Concat(GzipSegments.Close([]))
+            .Concat(GzipSegments.Trailer(crc, text.Length)).ToArray();
+        using var decoded = new MemoryStream();
+        new System.IO.Compression.GZipStream(new MemoryStream(concatenated), System.IO.Compression.CompressionMode.Decompress).CopyTo(decoded);
+        Assert.Equal(text, decoded.ToArray());
+        Assert.Contains("cirrus_stream_objects{stream_id=\"7\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 3\n", Encoding.UTF8.GetString(parts["stream_stats"].Text));
+    }
+
+    [Fact]
+    public void A_part_is_rendered_again_only_when_its_own_data_or_the_catalogue_changes()
+    {
+        var options = Options(new StreamOptions { Id = 7 });
+        var catalogue = StreamCatalogue.Build(options, StreamCatalogue.Empty, [Row(Chat, 7, 0, Open, 3)], null);
+        var stats = new StreamStatsData([Row(Chat, 7, 0, Open, 3)]);
+        var renderer = new SnapshotRenderer(options, new LabelNames(options));
+        CollectorState Stats(CollectorData data) => new("stream_stats", true, TimeSpan.FromSeconds(30)) { Data = data };
+        var first = renderer.Render(new Dictionary<string, CollectorState> { ["stream_stats"] = Stats(stats) }, catalogue, new Dictionary<string, RenderedPart>());
+
+        var same = renderer.Render(new Dictionary<string, CollectorState> { ["stream_stats"] = Stats(stats) }, catalogue, first);
+        var newData = renderer.Render(new Dictionary<string, CollectorState> { ["stream_stats"] = Stats(new StreamStatsData([Row(Chat, 7, 0, Open, 4)])) }, catalogue, first);
+        var newCatalogue = StreamCatalogue.Build(options, catalogue, [Row(Chat, 7, 0, Open, 3), Row(Chat, 7, 0, Resolved, 1)], null);
+        var moved = renderer.Render(new Dictionary<string, CollectorState> { ["stream_stats"] = Stats(stats) }, newCatalogue, first);
+
+        Assert.Same(first["stream_stats"], same["stream_stats"]);
+        Assert.Same(first["info"], same["info"]);
+        Assert.NotSame(first["stream_stats"], newData["stream_stats"]);
+        Assert.Contains("status=\"open\"} 4\n", Encoding.UTF8.GetString(newData["stream_stats"].Text));
+        Assert.Same(first["info"], newData["info"]);
+        Assert.NotSame(first["stream_stats"], moved["stream_stats"]);
+        Assert.Contains("status=\"resolved\"} 0\n", Encoding.UTF8.GetString(moved["stream_stats"].Text));
     }
 }

@@ -1,12 +1,24 @@
 namespace CirrusExporter.Configuration;
 
-/// <summary>The "Web" section: where the exporter listens.</summary>
+/// <summary>The "Web" section: where and how the exporter serves.</summary>
 public sealed class WebOptions
 {
     public const string Section = "Web";
 
     public const int DefaultPort = 9878;
 
-    [KeyDoc("`host:port` to serve `/metrics`, `/healthz`, `/readyz` and `/` on. The host is an IP address (`127.0.0.1`, `[::1]`, `0.0.0.0`, `[::]`), `localhost` or `*` (every address).")]
+    [KeyDoc("`host:port` to serve `/metrics`, `/healthz`, `/readyz` and `/` on. The host is an IP address (`127.0.0.1`, `[::1]`, `0.0.0.0`, `[::]`), `localhost` or `*` (every address). Every address by default, as other exporters, because Prometheus usually scrapes from another host; use `127.0.0.1` when it runs on the same host, and `Web:ConfigFile` for TLS and basic auth elsewhere.")]
     public string ListenAddress { get; set; } = $"0.0.0.0:{DefaultPort}";
+
+    [KeyDoc("Path of a Prometheus exporter-toolkit web configuration file: `tls_server_config` (`cert_file`, `key_file`, optional `client_ca_file`, `client_auth_type`, `min_version`) for HTTPS, `basic_auth_users` (user: bcrypt hash) for basic auth on every path. Empty: plain HTTP, no auth.")]
+    public string ConfigFile { get; set; } = "";
+
+    [KeyDoc("Scrapes of `/metrics` served at once; more get 503 at once. Bounds the memory and CPU that many or stalled clients can take.")]
+    public int MaxConcurrentScrapes { get; set; } = 16;
+
+    [KeyDoc("A scrape not completely read within this time is cut off, so a stalled reader frees its slot (`hh:mm:ss`).")]
+    public TimeSpan ScrapeTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    [KeyDoc("A connection whose client reads a response slower than this many bytes per second (after a 5 s grace) is closed.")]
+    public int MinResponseBytesPerSecond { get; set; } = 4096;
 }

@@ -1,14 +1,29 @@
 using System.Net;
+using CirrusExporter.Web;
 using Microsoft.Extensions.Options;
 
 namespace CirrusExporter.Configuration;
 
 public sealed class WebOptionsValidator : IValidateOptions<WebOptions>
 {
-    public ValidateOptionsResult Validate(string? name, WebOptions options) =>
-        ListenEndpoint.TryParse(options.ListenAddress, out _)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"{WebOptions.Section}:ListenAddress must be host:port, e.g. 0.0.0.0:{WebOptions.DefaultPort} or 127.0.0.1:{WebOptions.DefaultPort}");
+    public ValidateOptionsResult Validate(string? name, WebOptions options)
+    {
+        var errors = new List<string>();
+        if (!ListenEndpoint.TryParse(options.ListenAddress, out _))
+            errors.Add($"{WebOptions.Section}:ListenAddress must be host:port, e.g. 0.0.0.0:{WebOptions.DefaultPort} or 127.0.0.1:{WebOptions.DefaultPort}");
+        if (options.MaxConcurrentScrapes is < 1 or > 10_000)
+            errors.Add($"{WebOptions.Section}:MaxConcurrentScrapes must be between 1 and 10000");
+        if (options.ScrapeTimeout < TimeSpan.FromSeconds(1) || options.ScrapeTimeout > TimeSpan.FromHours(1))
+            errors.Add($"{WebOptions.Section}:ScrapeTimeout must be between 00:00:01 and 01:00:00");
+        if (options.MinResponseBytesPerSecond < 0)
+            errors.Add($"{WebOptions.Section}:MinResponseBytesPerSecond must be 0 (no limit) or more");
+        if (options.ConfigFile.Length > 0)
+        {
+            try { _ = WebConfigFile.Load(options.ConfigFile); }
+            catch (FormatException e) { errors.Add($"{WebOptions.Section}:ConfigFile: {e.Message}"); }
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
 }
 
 public static class ListenEndpoint

@@ -40,14 +40,22 @@ public static class ExporterServices
 
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<MetricsWriter>();
+        services.AddSingleton<MetricsServer>();
+        services.AddSingleton<WebSecurity>();
 
-        // Reads the raw value: a bad one must reach ConfigurationErrors as one line, not throw inside Build().
-        services.AddOptions<KestrelServerOptions>().Configure(kestrel =>
+        // Reads the raw values: a bad one must reach ConfigurationErrors as one line, not throw inside Build().
+        services.AddOptions<KestrelServerOptions>().Configure<IServiceProvider>((kestrel, sp) =>
         {
+            var rate = int.TryParse(config[$"{WebOptions.Section}:MinResponseBytesPerSecond"], out var r) ? r : new WebOptions().MinResponseBytesPerSecond;
+            kestrel.Limits.MinResponseDataRate = rate > 0 ? new MinDataRate(rate, TimeSpan.FromSeconds(5)) : null;
             if (!ListenEndpoint.TryParse(config[$"{WebOptions.Section}:ListenAddress"] ?? new WebOptions().ListenAddress, out var endpoint)) return;
-            if (endpoint.Host is "*") kestrel.ListenAnyIP(endpoint.Port);
-            else if (endpoint.Host is "localhost") kestrel.ListenLocalhost(endpoint.Port);
-            else kestrel.Listen(IPAddress.Parse(endpoint.Host.Trim('[', ']')), endpoint.Port);
+            WebSecurity security;
+            try { security = sp.GetRequiredService<WebSecurity>(); }
+            catch (OptionsValidationException) { return; }
+            Action<ListenOptions> listen = security.Tls is null ? _ => { } : l => l.UseHttps(security.ConfigureHttps);
+            if (endpoint.Host is "*") kestrel.ListenAnyIP(endpoint.Port, listen);
+            else if (endpoint.Host is "localhost") kestrel.ListenLocalhost(endpoint.Port, listen);
+            else kestrel.Listen(IPAddress.Parse(endpoint.Host.Trim('[', ']')), endpoint.Port, listen);
         });
 
         services.AddSerilog((sp, log) =>

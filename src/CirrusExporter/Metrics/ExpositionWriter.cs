@@ -1,50 +1,84 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
 namespace CirrusExporter.Metrics;
 
-/// <summary>Writes Prometheus text format 0.0.4 for the families the exporter renders itself.</summary>
-public sealed class ExpositionWriter(StringBuilder sb)
+/// <summary>
+/// Writes the families the exporter renders itself straight to UTF-8 bytes, in text that both the
+/// Prometheus text format 0.0.4 and OpenMetrics 1.0 accept: gauges only, and the OpenMetrics-only
+/// <c># UNIT</c> line is a comment to text 0.0.4 parsers.
+/// </summary>
+public sealed class ExpositionWriter(IBufferWriter<byte> output)
 {
+    /// <summary>Base units a family name may end in; OpenMetrics declares them with # UNIT.</summary>
+    private static readonly string[] Units = ["seconds", "bytes"];
+
     public void Family(MetricDefinition metric, string help)
     {
-        sb.Append("# HELP ").Append(metric.Name).Append(' ');
-        foreach (var ch in help)
+        Raw("# HELP "); Raw(metric.Name); Raw(" ");
+        Escaped(help, quotes: false);
+        Raw("\n# TYPE "); Raw(metric.Name); Raw(" "); Raw(metric.Type); Raw("\n");
+        if (Unit(metric.Name) is { } unit)
         {
-            if (ch == '\\') sb.Append("\\\\");
-            else if (ch == '\n') sb.Append("\\n");
-            else sb.Append(ch);
+            Raw("# UNIT "); Raw(metric.Name); Raw(" "); Raw(unit); Raw("\n");
         }
-        sb.Append('\n').Append("# TYPE ").Append(metric.Name).Append(' ').Append(metric.Type).Append('\n');
     }
+
+    /// <summary>The unit a family name ends in, or null.</summary>
+    public static string? Unit(string name) => Array.Find(Units, u => name.EndsWith("_" + u, StringComparison.Ordinal));
 
     /// <summary>One sample; label values pair with <see cref="MetricDefinition.Labels"/> in order.</summary>
     public void Sample(MetricDefinition metric, double value, params ReadOnlySpan<string> labelValues)
     {
-        sb.Append(metric.Name);
+        Raw(metric.Name);
         if (labelValues.Length > 0)
         {
-            sb.Append('{');
+            Raw("{");
             for (var i = 0; i < labelValues.Length; i++)
             {
-                if (i > 0) sb.Append(',');
-                sb.Append(metric.Labels[i]).Append("=\"");
-                foreach (var ch in labelValues[i])
-                {
-                    if (ch == '\\') sb.Append("\\\\");
-                    else if (ch == '"') sb.Append("\\\"");
-                    else if (ch == '\n') sb.Append("\\n");
-                    else sb.Append(ch);
-                }
-                sb.Append('"');
+                if (i > 0) Raw(",");
+                Raw(metric.Labels[i]); Raw("=\"");
+                Escaped(labelValues[i], quotes: true);
+                Raw("\"");
             }
-            sb.Append('}');
+            Raw("}");
         }
-        sb.Append(' ');
-        if (double.IsNaN(value)) sb.Append("NaN");
-        else if (double.IsPositiveInfinity(value)) sb.Append("+Inf");
-        else if (double.IsNegativeInfinity(value)) sb.Append("-Inf");
-        else sb.Append(value.ToString("R", CultureInfo.InvariantCulture));
-        sb.Append('\n');
+        Raw(" ");
+        if (double.IsNaN(value)) Raw("NaN");
+        else if (double.IsPositiveInfinity(value)) Raw("+Inf");
+        else if (double.IsNegativeInfinity(value)) Raw("-Inf");
+        else
+        {
+            var span = output.GetSpan(32);
+            value.TryFormat(span, out var written, "R", CultureInfo.InvariantCulture);
+            output.Advance(written);
+        }
+        Raw("\n");
+    }
+
+    private void Raw(string text) => Raw(text.AsSpan());
+
+    /// <summary>Escapes backslash and newline (and double quote in label values), copying runs without escapes whole.</summary>
+    private void Escaped(string text, bool quotes)
+    {
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var ch = text[i];
+            var escape = ch switch { '\\' => "\\\\", '\n' => "\\n", '"' when quotes => "\\\"", _ => null };
+            if (escape is null) continue;
+            Raw(text.AsSpan(start, i - start));
+            Raw(escape);
+            start = i + 1;
+        }
+        Raw(text.AsSpan(start));
+    }
+
+    private void Raw(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty) return;
+        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+        output.Advance(Encoding.UTF8.GetBytes(text, span));
     }
 }

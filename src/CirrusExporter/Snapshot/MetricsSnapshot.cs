@@ -8,4 +8,4 @@ public sealed record MetricsSnapshot(
     long Generation,
     IReadOnlyDictionary<string, CollectorState> Collectors,
     StreamCatalogue Catalogue,
-    IReadOnlyDictionary<string, byte[]> Parts);
+    IReadOnlyDictionary<string, RenderedPart> Parts);

@@ -1,33 +1,43 @@
-using System.Text;
+using System.Buffers;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
 
 namespace CirrusExporter.Snapshot;
 
 /// <summary>
-/// Renders the cached families once per refresh, so a scrape only copies bytes. Each collector's
-/// families form one part; a scrape serves the parts whose data is fresh.
+/// Renders the cached families, so a scrape only copies bytes. Each collector's families form one part;
+/// a part is rendered (and compressed) again only when its own data or the stream catalogue changed, and
+/// a scrape serves the parts whose data is fresh. Called under the store's publish lock, which is what
+/// lets it reuse one render buffer.
 /// </summary>
 public sealed class SnapshotRenderer(CirrusOptions options, LabelNames labels)
 {
     public const string InfoPart = "info";
 
-    public Dictionary<string, byte[]> Render(IReadOnlyDictionary<string, CollectorState> states, StreamCatalogue catalogue)
+    private readonly ArrayBufferWriter<byte> _buffer = new();
+
+    public Dictionary<string, RenderedPart> Render(IReadOnlyDictionary<string, CollectorState> states, StreamCatalogue catalogue, IReadOnlyDictionary<string, RenderedPart> previous)
     {
         var context = new RenderContext(options, labels, catalogue);
-        var parts = new Dictionary<string, byte[]>();
+        var parts = new Dictionary<string, RenderedPart>();
         foreach (var state in states.Values)
         {
-            if (state.Data is null) continue;
-            var sb = new StringBuilder();
-            state.Data.Render(new ExpositionWriter(sb), context);
-            parts[state.Name] = Encoding.UTF8.GetBytes(sb.ToString());
+            if (state.Data is not { } data) continue;
+            parts[state.Name] = previous.TryGetValue(state.Name, out var part) && part.Renders(data, catalogue)
+                ? part
+                : RenderPart(data, catalogue, w => data.Render(w, context));
         }
-
-        var info = new StringBuilder();
-        Info(new ExpositionWriter(info), context);
-        parts[InfoPart] = Encoding.UTF8.GetBytes(info.ToString());
+        parts[InfoPart] = previous.TryGetValue(InfoPart, out var info) && info.Renders(null, catalogue)
+            ? info
+            : RenderPart(null, catalogue, w => Info(w, context));
         return parts;
+    }
+
+    private RenderedPart RenderPart(object? source, StreamCatalogue catalogue, Action<ExpositionWriter> render)
+    {
+        _buffer.ResetWrittenCount();
+        render(new ExpositionWriter(_buffer));
+        return RenderedPart.Create(source, catalogue, _buffer.WrittenSpan);
     }
 
     private static void Info(ExpositionWriter w, RenderContext context)

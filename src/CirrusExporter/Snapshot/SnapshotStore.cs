@@ -24,14 +24,14 @@ public sealed class SnapshotStore
         _time = time;
         var states = CollectorRegistry.All.ToDictionary(d => d.Label, d => new CollectorState(d.Label, d.Options(_options.Collectors).Enabled, d.Options(_options.Collectors).Interval));
         var catalogue = StreamCatalogue.Build(_options, StreamCatalogue.Empty, null, null);
-        _current = new MetricsSnapshot(0, states, catalogue, _renderer.Render(states, catalogue));
+        _current = new MetricsSnapshot(0, states, catalogue, _renderer.Render(states, catalogue, new Dictionary<string, RenderedPart>()));
     }
 
     public MetricsSnapshot Current => Volatile.Read(ref _current);
 
     public TimeSpan MaxDataAge => _options.MaxDataAge;
 
-    /// <summary>Replaces one collector's state and republishes every part derived from it.</summary>
+    /// <summary>Replaces one collector's state and re-renders the parts whose data or catalogue changed.</summary>
     public MetricsSnapshot Publish(string collector, Func<CollectorState, CollectorState> update)
     {
         lock (_writeGate)
@@ -45,8 +45,10 @@ public sealed class SnapshotStore
             var source = fresh.Find(s => s.Name == CollectorRegistry.StreamSource.Label)?.Data as IReportsStreamRows;
             var reported = fresh.Where(s => s.Name != CollectorRegistry.StreamSource.Label).Select(s => s.Data).OfType<IReportsStreamRows>().SelectMany(d => d.StreamRows);
             var catalogue = StreamCatalogue.Build(_options, previous.Catalogue, source?.StreamRows, reported);
+            // An unchanged catalogue keeps its identity, so parts whose data did not change are reused as they are.
+            if (catalogue.SameAs(previous.Catalogue)) catalogue = previous.Catalogue;
 
-            var next = new MetricsSnapshot(previous.Generation + 1, states, catalogue, _renderer.Render(states, catalogue));
+            var next = new MetricsSnapshot(previous.Generation + 1, states, catalogue, _renderer.Render(states, catalogue, previous.Parts));
             Volatile.Write(ref _current, next);
             return next;
         }

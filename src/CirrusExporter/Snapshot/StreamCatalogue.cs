@@ -25,6 +25,12 @@ public sealed record StreamCatalogue(
     /// <summary>Discovery is on but the stream source has no fresh data: the list may be missing streams.</summary>
     public bool SourceStale { get; init; }
 
+    /// <summary>Same streams, names, modules and zero-fill combinations: parts rendered against either read the same.</summary>
+    public bool SameAs(StreamCatalogue other) =>
+        ReferenceEquals(this, other)
+        || (Streams.SequenceEqual(other.Streams) && StreamIds.SetEquals(other.StreamIds)
+            && KnownSourceCombos.SetEquals(other.KnownSourceCombos) && KnownReportedCombos.SetEquals(other.KnownReportedCombos));
+
     public static readonly StreamCatalogue Empty = new([], new HashSet<long>(), new HashSet<(StreamKey, int, int)>(), new HashSet<(StreamKey, int, int)>());
 
     /// <param name="stats">The stream source's fresh rows, or null when it has none: then only configured streams are watched.</param>

@@ -2,25 +2,40 @@ using CirrusExporter.Snapshot;
 
 namespace CirrusExporter.Web;
 
-/// <summary>/metrics, /healthz, /readyz and the landing page.</summary>
+/// <summary>
+/// /metrics, /healthz, /readyz and the landing page; each answers HEAD like GET, without the body. With
+/// basic auth configured, every path needs it (as in exporter-toolkit); a refusal is 401 with no body.
+/// </summary>
 public static class ExporterEndpoints
 {
+    private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
+
     public static WebApplication MapExporterEndpoints(this WebApplication app, bool demo)
     {
-        app.MapGet("/metrics", async (HttpContext http, MetricsWriter writer) =>
+        var security = app.Services.GetRequiredService<WebSecurity>();
+        if (security.RequiresAuth)
         {
-            http.Response.ContentType = MetricsWriter.ContentType;
-            await writer.WriteAsync(http.Response.Body, http.RequestAborted);
-        });
-        app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/readyz", (MetricsWriter writer) =>
+            app.Use(async (http, next) =>
+            {
+                if (security.Authorized(http.Request))
+                {
+                    await next(http);
+                    return;
+                }
+                http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                http.Response.Headers.WWWAuthenticate = "Basic realm=\"cirrus-exporter\", charset=\"UTF-8\"";
+            });
+        }
+        app.MapMethods("/metrics", GetAndHead, (HttpContext http, MetricsServer server) => server.ServeAsync(http));
+        app.MapMethods("/healthz", GetAndHead, () => Results.Text("ok\n"));
+        app.MapMethods("/readyz", GetAndHead, (MetricsWriter writer) =>
         {
             var stale = writer.StaleCollectors();
             return stale.Count == 0
                 ? Results.Text("ready\n")
                 : Results.Text($"not ready: no fresh data from {string.Join(", ", stale)}\n", statusCode: StatusCodes.Status503ServiceUnavailable);
         });
-        app.MapGet("/", (SnapshotStore store, TimeProvider time) =>
+        app.MapMethods("/", GetAndHead, (SnapshotStore store, TimeProvider time) =>
             Results.Content(LandingPage.Render(store.Current, time.GetUtcNow(), store.MaxDataAge, demo), "text/html; charset=utf-8"));
         return app;
     }

@@ -1,31 +1,37 @@
+using System.Buffers;
 using System.Globalization;
-using System.Text;
 using CirrusExporter.Metrics;
 using CirrusExporter.Snapshot;
 
 namespace CirrusExporter.Web;
 
 /// <summary>
-/// Serialises one scrape: the fresh pre-rendered parts of the current snapshot, the freshness families
-/// computed now, then the live self-metrics. Never calls the API and never waits on a refresh.
+/// Assembles one scrape: the fresh pre-rendered parts of the current snapshot (shared, never copied),
+/// then a small tail made now: the freshness families and the live self-metrics. Never calls the API
+/// and never waits on a refresh. With gzip, the body is one gzip stream: the parts' stored deflate
+/// segments as they are, then the tail compressed per scrape, then a trailer whose CRC-32 is combined
+/// from the parts' stored CRCs, so no big part is compressed or even read per scrape.
 /// </summary>
 public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimeProvider time)
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    public async Task WriteAsync(Stream output, CancellationToken cancellationToken)
+    public const string OpenMetricsContentType = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+    /// <summary>One scrape's body as a list of immutable buffers, and its length on the wire.</summary>
+    public sealed record Body(IReadOnlyList<ReadOnlyMemory<byte>> Segments, long Length);
+
+    public async Task<Body> PrepareAsync(bool openMetrics, bool gzip, CancellationToken cancellationToken)
     {
         var snapshot = store.Current;
         var now = time.GetUtcNow();
         var enabled = snapshot.Collectors.Values.Where(c => c.Enabled).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
 
-        foreach (var state in enabled)
-            if (state.IsFresh(now, store.MaxDataAge) && snapshot.Parts.TryGetValue(state.Name, out var part))
-                await output.WriteAsync(part, cancellationToken);
-        await output.WriteAsync(snapshot.Parts[SnapshotRenderer.InfoPart], cancellationToken);
+        var parts = enabled.Where(s => s.IsFresh(now, store.MaxDataAge)).Select(s => snapshot.Parts.GetValueOrDefault(s.Name)).OfType<RenderedPart>()
+            .Append(snapshot.Parts[SnapshotRenderer.InfoPart]).ToList();
 
-        var sb = new StringBuilder();
-        var w = new ExpositionWriter(sb);
+        var tail = new ArrayBufferWriter<byte>(8192);
+        var w = new ExpositionWriter(tail);
         w.Family(MetricCatalogue.Up, MetricCatalogue.Up.Description);
         w.Sample(MetricCatalogue.Up, enabled.All(c => c.IsFresh(now, store.MaxDataAge)) ? 1 : 0);
         w.Family(MetricCatalogue.CollectorSuccess, MetricCatalogue.CollectorSuccess.Description);
@@ -36,9 +42,42 @@ public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimePro
         w.Family(MetricCatalogue.CollectorDuration, MetricCatalogue.CollectorDuration.Description);
         foreach (var c in enabled)
             if (c.LastDuration is { } d) w.Sample(MetricCatalogue.CollectorDuration, d.TotalSeconds, c.Name);
-        await output.WriteAsync(Encoding.UTF8.GetBytes(sb.ToString()), cancellationToken);
 
-        await self.Registry.CollectAndExportAsTextAsync(output, cancellationToken);
+        // prometheus-net ends its OpenMetrics output with "# EOF", so the self-metrics come last.
+        using (var selfText = new MemoryStream())
+        {
+            await self.Registry.CollectAndExportAsTextAsync(selfText,
+                openMetrics ? Prometheus.ExpositionFormat.OpenMetricsText : Prometheus.ExpositionFormat.PrometheusText, cancellationToken);
+            tail.Write(selfText.GetBuffer().AsSpan(0, (int)selfText.Length));
+        }
+        var segments = new List<ReadOnlyMemory<byte>>(parts.Count + 3);
+        if (!gzip)
+        {
+            segments.AddRange(parts.Select(p => (ReadOnlyMemory<byte>)p.Text));
+            segments.Add(tail.WrittenMemory);
+        }
+        else
+        {
+            segments.Add(GzipSegments.Header);
+            uint crc = 0;
+            long length = 0;
+            foreach (var part in parts)
+            {
+                segments.Add(part.Deflated);
+                crc = GzipSegments.Combine(crc, part.Crc, part.Text.Length);
+                length += part.Text.Length;
+            }
+            segments.Add(GzipSegments.Close(tail.WrittenSpan));
+            segments.Add(GzipSegments.Trailer(GzipSegments.Combine(crc, GzipSegments.Crc(tail.WrittenSpan), tail.WrittenCount), length + tail.WrittenCount));
+        }
+        return new Body(segments, segments.Sum(s => (long)s.Length));
+    }
+
+    /// <summary>Writes an uncompressed text 0.0.4 scrape (for --once and tests).</summary>
+    public async Task WriteAsync(Stream output, CancellationToken cancellationToken)
+    {
+        foreach (var segment in (await PrepareAsync(openMetrics: false, gzip: false, cancellationToken)).Segments)
+            await output.WriteAsync(segment, cancellationToken);
     }
 
     /// <summary>Names of enabled collectors whose data is missing or older than MaxDataAge.</summary>

@@ -1,0 +1,116 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.IO.Hashing;
+
+namespace CirrusExporter.Snapshot;
+
+/// <summary>
+/// One gzip stream assembled from pieces compressed at different times: a fixed header, deflate segments
+/// that each end on a byte boundary without closing the stream (sync flush), a last segment that closes
+/// it, and a trailer whose CRC-32 is combined from the pieces' own CRCs. Unlike concatenated gzip
+/// members, every gzip reader reads all of it (curl --compressed stops after the first member).
+/// </summary>
+public static class GzipSegments
+{
+    /// <summary>Magic, deflate, no flags, no time, no extra flags, unknown OS (RFC 1952).</summary>
+    public static readonly byte[] Header = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+
+    /// <summary>A deflate segment of <paramref name="text"/> that leaves the stream open for more.</summary>
+    public static byte[] Open(ReadOnlySpan<byte> text) => Deflate(text, close: false);
+
+    /// <summary>A deflate segment of <paramref name="text"/> that ends the stream.</summary>
+    public static byte[] Close(ReadOnlySpan<byte> text) => Deflate(text, close: true);
+
+    public static uint Crc(ReadOnlySpan<byte> text) => Crc32.HashToUInt32(text);
+
+    /// <summary>CRC-32 and length (mod 2^32) of all the uncompressed bytes, little-endian.</summary>
+    public static byte[] Trailer(uint crc, long length)
+    {
+        var trailer = new byte[8];
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer, crc);
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer.AsSpan(4), unchecked((uint)length));
+        return trailer;
+    }
+
+    /// <summary>The CRC-32 of A followed by B, from crc(A), crc(B) and B's length (zlib's crc32_combine).</summary>
+    public static uint Combine(uint crcA, uint crcB, long lengthB) => MultiplyModP(PowerOfX(lengthB, 3), crcA) ^ crcB;
+
+    private const uint Polynomial = 0xedb88320;
+
+    /// <summary>x^(2^k) modulo the CRC polynomial, for k = 0..31.</summary>
+    private static readonly uint[] PowersOfX = BuildPowers();
+
+    private static uint[] BuildPowers()
+    {
+        var table = new uint[32];
+        var p = 1u << 30; // x^1
+        table[0] = p;
+        for (var n = 1; n < 32; n++) table[n] = p = MultiplyModP(p, p);
+        return table;
+    }
+
+    private static uint MultiplyModP(uint a, uint b)
+    {
+        var m = 1u << 31;
+        var p = 0u;
+        while (true)
+        {
+            if ((a & m) != 0)
+            {
+                p ^= b;
+                if ((a & (m - 1)) == 0) break;
+            }
+            m >>= 1;
+            b = (b & 1) != 0 ? (b >> 1) ^ Polynomial : b >> 1;
+        }
+        return p;
+    }
+
+    /// <summary>x^(n * 2^k) modulo the polynomial.</summary>
+    private static uint PowerOfX(long n, int k)
+    {
+        var p = 1u << 31; // x^0
+        while (n != 0)
+        {
+            if ((n & 1) != 0) p = MultiplyModP(PowersOfX[k & 31], p);
+            n >>= 1;
+            k++;
+        }
+        return p;
+    }
+
+    private static byte[] Deflate(ReadOnlySpan<byte> text, bool close)
+    {
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, text.Length / 8));
+        var deflate = new DeflateStream(new BufferWriterStream(buffer), CompressionLevel.Optimal);
+        deflate.Write(text);
+        if (close)
+        {
+            deflate.Dispose();
+            // DeflateStream writes nothing at all when given nothing; a closing segment still needs its final block.
+            return buffer.WrittenCount > 0 ? buffer.WrittenSpan.ToArray() : [0x03, 0x00];
+        }
+        // Flush is a zlib sync flush: all input out, ending on a byte boundary with the stream still open.
+        deflate.Flush();
+        var open = buffer.WrittenSpan.ToArray();
+        deflate.Dispose();
+        return open;
+    }
+
+    /// <summary>A write-only stream over a buffer writer, so compression needs no MemoryStream copy.</summary>
+    private sealed class BufferWriterStream(IBufferWriter<byte> target) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer) => target.Write(buffer);
+    }
+}

@@ -1,0 +1,58 @@
+using CirrusExporter.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace CirrusExporter.Web;
+
+/// <summary>
+/// Serves /metrics within bounds: at most Web:MaxConcurrentScrapes at once (others get 503 at once, as
+/// promhttp's MaxRequestsInFlight does), each within Web:ScrapeTimeout, written in slices so that a slow
+/// reader holds back only one slice of Kestrel's buffer while the body stays the snapshot's shared buffers.
+/// </summary>
+public sealed class MetricsServer(MetricsWriter writer, IOptions<WebOptions> options, ILogger<MetricsServer> logger)
+{
+    private const int SliceBytes = 64 * 1024;
+
+    private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentScrapes);
+
+    public async Task ServeAsync(HttpContext http)
+    {
+        var response = http.Response;
+        if (!_slots.Wait(0))
+        {
+            response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            response.ContentType = "text/plain; charset=utf-8";
+            await response.WriteAsync($"too many concurrent scrapes (Web:MaxConcurrentScrapes is {options.Value.MaxConcurrentScrapes})\n");
+            return;
+        }
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+            timeout.CancelAfter(options.Value.ScrapeTimeout);
+            var openMetrics = ContentNegotiation.WantsOpenMetrics(http.Request.Headers.Accept);
+            var gzip = ContentNegotiation.AcceptsGzip(http.Request.Headers.AcceptEncoding);
+            var body = await writer.PrepareAsync(openMetrics, gzip, timeout.Token);
+
+            response.ContentType = openMetrics ? MetricsWriter.OpenMetricsContentType : MetricsWriter.ContentType;
+            if (gzip) response.Headers.ContentEncoding = "gzip";
+            response.Headers.Vary = "Accept, Accept-Encoding";
+            response.ContentLength = body.Length;
+            if (HttpMethods.IsHead(http.Request.Method)) return;
+
+            try
+            {
+                foreach (var segment in body.Segments)
+                    for (var offset = 0; offset < segment.Length; offset += SliceBytes)
+                        await response.Body.WriteAsync(segment.Slice(offset, Math.Min(SliceBytes, segment.Length - offset)), timeout.Token);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
+            {
+                logger.LogWarning("Scrape from {Client} not read within Web:ScrapeTimeout ({Timeout}); connection closed", http.Connection.RemoteIpAddress, options.Value.ScrapeTimeout);
+                http.Abort();
+            }
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+}
