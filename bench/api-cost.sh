@@ -2,8 +2,9 @@
 # API calls per refresh cycle of the long-running exporter while two Prometheus-like scrapers (an HA pair)
 # each scrape /metrics every SCRAPE_EVERY seconds, counted by the simulator's /admin/calls and compared
 # with the minimum for its stream layout: one availability call per stream or sub-stream, one objects
-# call per stream, one call to each stats endpoint.
-#   STREAMS=2000 LATENCY_MS=50 INTERVAL=30 CYCLES=3 SCRAPE_EVERY=1 bench/api-cost.sh
+# call per stream, one call to each stats endpoint; with CONVERSATIONS=1 the conversations collector is on
+# too (fifth column: one call per stream while each window holds under 100 changes per stream).
+#   STREAMS=2000 LATENCY_MS=50 INTERVAL=30 CYCLES=3 SCRAPE_EVERY=1 CONVERSATIONS=1 bench/api-cost.sh
 set -u
 source "$(dirname "$0")/lib.sh"
 streams=${STREAMS:-2000} latency=${LATENCY_MS:-50} interval=${INTERVAL:-30} cycles=${CYCLES:-3} every=${SCRAPE_EVERY:-1}
@@ -15,7 +16,8 @@ start_simulator sim --Simulator:LargeTenantStreams="$streams" --Simulator:Faults
 want=$(minimum_calls)
 mapfile -t layout < <(layout_args)
 schedule=()
-for c in Availability StreamStats SlaExceptions Objects; do schedule+=(--Cirrus:Collectors:$c:Interval="00:00:$interval"); done
+for c in Availability StreamStats SlaExceptions Objects Conversations; do schedule+=(--Cirrus:Collectors:$c:Interval="00:00:$interval"); done
+[ "${CONVERSATIONS:-0}" = 1 ] && schedule+=(--Cirrus:Collectors:Conversations:Enabled=true)
 reset_calls
 t0=$(date +%s%N)
 start_exporter exporter "${layout[@]}" "${schedule[@]}" --Cirrus:Http:MaxConcurrency=16 --Cirrus:Http:RateLimitPerSecond=0
@@ -34,12 +36,12 @@ for s in 1 2; do
 done
 
 # The k-th cycle starts about k x interval after start-up; counts are read 3 s before the next one starts.
-previous="0 0 0 0"
+previous="0 0 0 0 0"
 printf '%-6s %-28s %-28s %s\n' cycle calls minimum verdict
 for k in $(seq "$cycles"); do
   until [ "$(elapsed)" -ge $(( (k * interval - 3) * 1000 )) ]; do sleep 0.2; done
   now=$(admin_calls)
-  delta=$(awk -v a="$now" -v b="$previous" 'BEGIN {split(a, x, " "); split(b, y, " "); print x[1] - y[1], x[2] - y[2], x[3] - y[3], x[4] - y[4]}')
+  delta=$(awk -v a="$now" -v b="$previous" 'BEGIN {split(a, x, " "); split(b, y, " "); print x[1] - y[1], x[2] - y[2], x[3] - y[3], x[4] - y[4], x[5] - y[5]}')
   printf '%-6s %-28s %-28s %s\n' "$k" "$delta" "$want" "$([ "$delta" = "$want" ] && echo minimum || echo ABOVE)"
   previous=$now
 done

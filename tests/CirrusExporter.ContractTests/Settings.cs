@@ -2,12 +2,12 @@ using CirrusExporter.Collectors;
 
 namespace CirrusExporter.ContractTests;
 
-/// <summary>Exporter settings with one collector enabled, so a test sees only the endpoint it drives.</summary>
+/// <summary>Exporter settings with one collector enabled (also one that is off by default), so a test sees only the endpoint it drives.</summary>
 internal static class Settings
 {
     public static Dictionary<string, string?> Only(string collector, params (string Key, string Value)[] extra)
     {
-        var settings = CollectorRegistry.All.Where(d => d.Label != collector).ToDictionary(d => d.Key("Enabled"), _ => (string?)"false");
+        var settings = CollectorRegistry.All.ToDictionary(d => d.Key("Enabled"), d => (string?)(d.Label == collector ? "true" : "false"));
         foreach (var (key, value) in extra) settings[key] = value;
         return settings;
     }

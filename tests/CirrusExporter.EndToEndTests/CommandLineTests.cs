@@ -61,7 +61,7 @@ public sealed class CommandLineTests
         var events = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
         var refreshed = events.Where(e => e.GetProperty("@mt").GetString()!.StartsWith("Collector {Collector} refreshed", StringComparison.Ordinal))
             .Select(e => e.GetProperty("Collector").GetString()).Order().ToList();
-        Assert.Equal(["availability", "objects", "sla_exceptions", "stream_stats"], refreshed);
+        Assert.Equal(["availability", "conversations", "objects", "sla_exceptions", "stream_stats"], refreshed);
     }
 
     [Fact]

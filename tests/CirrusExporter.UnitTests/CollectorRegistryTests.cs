@@ -60,6 +60,7 @@ public sealed class CollectorRegistryTests
     {
         var d = Get(label);
         var options = new CirrusOptions { ApiToken = "t" };
+        d.Options(options.Collectors).Enabled = true; // some are off by default
         Assert.Empty(d.Validate(options));
         Assert.True(new CirrusOptionsValidator().Validate(null, options).Succeeded);
 

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using CirrusExporter.Collectors.Availability;
+using CirrusExporter.Collectors.Conversations;
 using CirrusExporter.Collectors.Objects;
 using CirrusExporter.Collectors.SlaExceptions;
 using CirrusExporter.Collectors.StreamStats;
@@ -159,11 +160,14 @@ public sealed partial class FreshnessTests
     [Fact]
     public async Task Every_family_served_is_in_the_catalogue_with_its_type()
     {
-        var h = new Harness(new CirrusOptions { ApiToken = "t", Streams = [new StreamOptions { Id = 1 }] });
+        var h = new Harness(new CirrusOptions { ApiToken = "t", Streams = [new StreamOptions { Id = 1 }], Collectors = { Conversations = { Enabled = true } } });
         Assert.True(await h.RefreshAsync(StreamStatsCollector.Label, () => new RefreshResult(new StreamStatsData([new StatRow(9, 1, 0, 1, 4)]))));
         Assert.True(await h.RefreshAsync(SlaExceptionsCollector.Label, () => new RefreshResult(new SlaData(new SlaLists([new StatRow(9, 1, 0, 1, 1)], [])))));
         Assert.True(await h.RefreshAsync(AvailabilityCollector.Label, () => States((1, 1))));
         Assert.True(await h.RefreshAsync(ObjectsCollector.Label, () => new RefreshResult(new ObjectsData(new Dictionary<long, double> { [1] = 42 }))));
+        var timings = new StreamTally("chat", new SloTargetOptions());
+        Assert.True(await h.RefreshAsync(ConversationsCollector.Label, () => new RefreshResult(new ConversationsData(
+            [new StreamTimings(1, "chat", timings.Target, 0, 0, timings.FirstResponse.Snapshot(), timings.Resolution.Snapshot())]))));
         var text = (await h.ScrapeAsync()).Text;
 
         var served = text.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal))

@@ -175,10 +175,10 @@ public sealed class FaultTests
         }
 
         var counts = await sim.AdminAsync(HttpMethod.Get, "/admin/calls");
-        Assert.Equal("""{"availability":3,"stream_stats":3,"sla_exceptions":1,"objects":1}""", counts.GetRawText());
+        Assert.Equal("""{"availability":3,"stream_stats":3,"sla_exceptions":1,"objects":1,"conversations":0}""", counts.GetRawText());
 
         var reset = await sim.AdminAsync(HttpMethod.Post, "/admin/calls/reset");
-        Assert.Equal("""{"availability":0,"stream_stats":0,"sla_exceptions":0,"objects":0}""", reset.GetRawText());
+        Assert.Equal("""{"availability":0,"stream_stats":0,"sla_exceptions":0,"objects":0,"conversations":0}""", reset.GetRawText());
         await sim.GetAsync(Stats);
         Assert.Equal(1, (await sim.AdminAsync(HttpMethod.Get, "/admin/calls")).GetProperty("stream_stats").GetInt64());
     }

@@ -150,17 +150,20 @@ cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.3f\n", ($14 + $15) / 
 
 # --- what the simulator counts -------------------------------------------------------------------------
 
-# admin_calls: the simulator's call counts as "availability stream_stats sla_exceptions objects".
+# admin_calls: the simulator's call counts as "availability stream_stats sla_exceptions objects conversations".
 admin_calls() {
-  curl -sf "$sim_url/admin/calls" | jq -r '"\(.availability) \(.stream_stats) \(.sla_exceptions) \(.objects)"'
+  curl -sf "$sim_url/admin/calls" | jq -r '"\(.availability) \(.stream_stats) \(.sla_exceptions) \(.objects) \(.conversations)"'
 }
 
 reset_calls() { curl -sf -X POST "$sim_url/admin/calls/reset" >/dev/null; }
 
 # minimum_calls: one availability call per stream or sub-stream, one objects call per stream, one each
-# to the two stats endpoints, for the simulator's whole stream layout (same field order as admin_calls).
+# to the two stats endpoints, for the simulator's whole stream layout (same field order as admin_calls);
+# with CONVERSATIONS=1 (the collector on), one conversations call per stream, each window holding fewer
+# than 100 changed conversations per stream (one page).
 minimum_calls() {
-  curl -sf "$sim_url/admin" | jq -r '"\([.tenant.streams[].queues | length] | add) 1 1 \(.tenant.streams | length)"'
+  curl -sf "$sim_url/admin" | jq -r --argjson conv "${CONVERSATIONS:-0}" \
+    '"\([.tenant.streams[].queues | length] | add) 1 1 \(.tenant.streams | length) \(if $conv == 1 then (.tenant.streams | length) else 0 end)"'
 }
 
 # layout_args: the simulator's stream layout as exporter configuration (--Cirrus:Streams:N:...).

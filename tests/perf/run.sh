@@ -10,11 +10,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../lib/check.sh"
 source "$here/../lib/processes.sh"
 
-# expect_calls WANT: the simulator's call counts equal WANT ("availability stream_stats sla_exceptions objects").
+# expect_calls WANT: the simulator's call counts equal WANT ("availability stream_stats sla_exceptions objects conversations").
 expect_calls() {
   local got
   got=$(admin_calls) || { echo "no call counts from the simulator"; return 1; }
-  [ "$got" = "$1" ] || { echo "calls (availability stream_stats sla_exceptions objects): got $got, want $1"; return 1; }
+  [ "$got" = "$1" ] || { echo "calls (availability stream_stats sla_exceptions objects conversations): got $got, want $1"; return 1; }
 }
 
 build_if_missing || { fail "dotnet build -c Release"; give_up; }
@@ -30,7 +30,7 @@ once_demo_layout() {
   start_simulator sim-demo || return 1
   local want layout
   want=$(minimum_calls)
-  [ "$want" = "11 1 1 8" ] || { echo "unexpected demo layout: $want"; return 1; }
+  [ "$want" = "11 1 1 8 0" ] || { echo "unexpected demo layout: $want"; return 1; }
   mapfile -t layout < <(layout_args)
   reset_calls
   Cirrus__ApiToken=$token "${exporter_run[@]}" --once --Cirrus:BaseUrl="$sim_url" "${layout[@]}" \
@@ -53,7 +53,7 @@ once_discovered() {
   keys=$(grep -c '^cirrus_stream_info{' "$work/once-large.prom")
   streams=$(grep '^cirrus_stream_info{' "$work/once-large.prom" | sed -E 's/^cirrus_stream_info\{stream_id="([0-9]+)".*/\1/' | sort -u | wc -l)
   [ "$keys" -gt 120 ] || { echo "only $keys stream keys discovered"; return 1; }
-  expect_calls "$keys 1 1 $streams"
+  expect_calls "$keys 1 1 $streams 0"
 }
 check_here "--once with discovery (120 streams): one call per stream key, per stream and per stats endpoint" once_discovered
 stop_all

@@ -174,6 +174,9 @@ if check "alertmanager starts with the config" alertmanager_ready; then
   fire CirrusStreamSlaBreached severity=critical collector=sla_exceptions instance=breach stream_id=1 sub_stream_id=0
   fire CirrusStreamSlaCriticalBuildingUp severity=warning collector=sla_exceptions instance=breach stream_id=1 sub_stream_id=0
   fire CirrusStreamSlaCriticalBuildingUp severity=warning collector=sla_exceptions instance=breach stream_id=2 sub_stream_id=0
+  fire CirrusStreamFirstResponseSloFastBurn severity=critical collector=conversations instance=slo stream_id=1 sub_stream_id=0
+  fire CirrusStreamFirstResponseSloSlowBurn severity=warning collector=conversations instance=slo stream_id=1 sub_stream_id=0
+  fire CirrusStreamFirstResponseSloSlowBurn severity=warning collector=conversations instance=slo stream_id=2 sub_stream_id=0
 
   # A tenant-wide breach: four streams; and busy warnings on two streams.
   for s in 1 2 3 4; do
@@ -207,6 +210,8 @@ active alertname=CirrusStreamSlaBreached,instance=throttled throttling mutes not
 active alertname=CirrusStreamSlaBreached,instance=not-ready cirrus_up missing mutes no stream alert
 inhibited alertname=CirrusStreamSlaCriticalBuildingUp,instance=breach,stream_id=1 SLA breach mutes the SLA-critical warning of its stream
 active alertname=CirrusStreamSlaCriticalBuildingUp,instance=breach,stream_id=2 SLA breach leaves other streams' warnings alone
+inhibited alertname=CirrusStreamFirstResponseSloSlowBurn,instance=slo,stream_id=1 a fast SLO burn mutes the slow-burn warning of its stream
+active alertname=CirrusStreamFirstResponseSloSlowBurn,instance=slo,stream_id=2 a fast SLO burn leaves other streams' slow burns alone
 EOF
   check "group: a tenant-wide breach on four streams is one page holding the four" \
     expect_groups 1:4 pager alertname=CirrusStreamSlaBreached instance=tenant

@@ -1,4 +1,5 @@
 using CirrusExporter.Collectors.Availability;
+using CirrusExporter.Collectors.Conversations;
 using CirrusExporter.Collectors.Objects;
 using CirrusExporter.Collectors.SlaExceptions;
 using CirrusExporter.Collectors.StreamStats;
@@ -9,4 +10,4 @@ namespace CirrusExporter.Api;
 /// The one typed Cirrus client: every collector's own call interface, so all calls share one resilience
 /// pipeline (one rate limit, one concurrency cap, one circuit). Each route lives beside its collector.
 /// </summary>
-public interface ICirrusApi : IAvailabilityApi, IStreamStatsApi, ISlaExceptionsApi, IObjectsApi;
+public interface ICirrusApi : IAvailabilityApi, IStreamStatsApi, ISlaExceptionsApi, IObjectsApi, IConversationsApi;

@@ -1,4 +1,5 @@
 using CirrusExporter.Collectors.Availability;
+using CirrusExporter.Collectors.Conversations;
 using CirrusExporter.Collectors.Objects;
 using CirrusExporter.Collectors.SlaExceptions;
 using CirrusExporter.Collectors.StreamStats;
@@ -14,6 +15,7 @@ public static class CollectorRegistry
         StreamStatsCollector.Descriptor,
         SlaExceptionsCollector.Descriptor,
         ObjectsCollector.Descriptor,
+        ConversationsCollector.Descriptor,
     ];
 
     /// <summary>The collector whose data lists the streams.</summary>

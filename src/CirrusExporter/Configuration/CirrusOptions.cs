@@ -1,4 +1,5 @@
 using CirrusExporter.Collectors.Availability;
+using CirrusExporter.Collectors.Conversations;
 using CirrusExporter.Collectors.Objects;
 
 namespace CirrusExporter.Configuration;
@@ -70,6 +71,7 @@ public sealed class CollectorsOptions
     public CollectorOptions StreamStats { get; set; } = new();
     public CollectorOptions SlaExceptions { get; set; } = new();
     public ObjectsCollectorOptions Objects { get; set; } = new();
+    public ConversationsCollectorOptions Conversations { get; set; } = new();
 }
 
 /// <summary>What every collector's section holds.</summary>

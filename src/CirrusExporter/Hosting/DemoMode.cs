@@ -22,6 +22,8 @@ public static class DemoMode
             ["Cirrus:BaseUrl"] = simulator.Urls.First(),
             ["Cirrus:ApiToken"] = token,
             ["Cirrus:ApiTokenFile"] = "",
+            // The simulator's calls cost nothing, so the demo shows response times and SLOs too.
+            ["Cirrus:Collectors:Conversations:Enabled"] = "true",
         };
         for (var i = 0; i < options.Streams.Count; i++)
         {

@@ -27,6 +27,7 @@ internal static class AdminApi
             return Json(context, 200, Faults.None, AdminJsonContext.Default.Faults);
         });
         admin.MapPost("/streams/{streamId}/breach", InjectBreach);
+        admin.MapGet("/conversations", ConversationTruth);
         admin.MapGet("/calls", context => Json(context, 200, Service<CallCounter>(context).Snapshot(), AdminJsonContext.Default.DictionaryStringInt64));
         admin.MapPost("/calls/reset", context =>
         {
@@ -34,6 +35,20 @@ internal static class AdminApi
             calls.Reset();
             return Json(context, 200, calls.Snapshot(), AdminJsonContext.Default.DictionaryStringInt64);
         });
+    }
+
+    /// <summary>?since=unix seconds (default: everything stored).</summary>
+    private static Task ConversationTruth(HttpContext context)
+    {
+        var text = context.Request.Query["since"].ToString();
+        long seconds = 0;
+        if (text.Length > 0 && (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out seconds)
+            || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds()))
+        {
+            return Error(context, StatusCodes.Status400BadRequest, "since must be unix seconds");
+        }
+        return Json(context, 200, Service<Tenant>(context).ConversationTruth(DateTimeOffset.FromUnixTimeSeconds(seconds)),
+            AdminJsonContext.Default.ListConversationTruth);
     }
 
     private static Task Describe(HttpContext context)

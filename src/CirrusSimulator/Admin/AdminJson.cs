@@ -14,6 +14,9 @@ internal sealed record TenantSummary(DateTimeOffset SimulatedTime, int Conversat
 
 internal sealed record StreamSummary(long Id, string? Name, int ModuleId, bool Active, bool Open, int State, List<QueueSummary> Queues);
 
+/// <summary>Conversations of a stream created, first answered and closed in a period.</summary>
+internal sealed record ConversationTruth(long StreamId, int Created, int FirstResponses, int Closures);
+
 internal sealed record QueueSummary(
     long SubStreamId, int Agents, int BusySlots, int Slots, int Waiting, int SlaWarning, int SlaCritical, int SlaBreached,
     Dictionary<string, int> Statuses);
@@ -28,4 +31,5 @@ internal sealed record QueueSummary(
 [JsonSerializable(typeof(Faults))]
 [JsonSerializable(typeof(Dictionary<string, long>))]
 [JsonSerializable(typeof(AdminSummary))]
+[JsonSerializable(typeof(List<ConversationTruth>))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

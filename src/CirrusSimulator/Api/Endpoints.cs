@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace CirrusSimulator.Api;
 
 /// <summary>
@@ -11,7 +13,14 @@ internal sealed record CirrusEndpoint(int CounterIndex, string Name)
     public static readonly CirrusEndpoint SlaExceptions = new(2, "sla_exceptions");
     public static readonly CirrusEndpoint Objects = new(3, "objects");
 
-    public static readonly IReadOnlyList<CirrusEndpoint> All = [Availability, StreamStats, SlaExceptions, Objects];
+    /// <summary>The objects route read by updated time: what the conversations collector asks for.</summary>
+    public static readonly CirrusEndpoint Conversations = new(4, "conversations");
+
+    public static readonly IReadOnlyList<CirrusEndpoint> All = [Availability, StreamStats, SlaExceptions, Objects, Conversations];
+
+    /// <summary>The endpoint a call is counted under: the objects route ordered by updated time counts as conversations.</summary>
+    public static CirrusEndpoint Of(CirrusEndpoint routed, HttpRequest request) =>
+        routed == Objects && string.Equals(request.Query["order"], "updatedtime", StringComparison.OrdinalIgnoreCase) ? Conversations : routed;
 }
 
 /// <summary>Marks an /admin endpoint.</summary>

@@ -33,7 +33,7 @@ internal sealed class GuardMiddleware(
 
     private async Task GuardApiAsync(HttpContext context, CirrusEndpoint endpoint)
     {
-        calls.Increment(endpoint);
+        calls.Increment(CirrusEndpoint.Of(endpoint, context.Request));
         var current = faults.Current;
         if (current.LatencyMs > 0)
         {

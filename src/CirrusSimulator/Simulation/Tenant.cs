@@ -135,22 +135,45 @@ internal sealed class Tenant
             }
             var startTicks = DateTimeOffset.FromUnixTimeSeconds(query.StartUnix).UtcTicks;
             var endTicks = DateTimeOffset.FromUnixTimeSeconds(query.EndUnix).UtcTicks + TimeSpan.TicksPerSecond;
-            var matches = stream.Queues
-                .Where(q => query.SubStreamId == 0 || q.SubStreamId == query.SubStreamId)
-                .SelectMany(q => q.Conversations.Values)
-                .Where(c => c.Created >= startTicks && c.Created < endTicks)
-                .Where(c => query.Statuses is null || query.Statuses.Contains(c.Status));
+            // The time range applies to the field the results are ordered by, so order=updatedtime selects what changed.
             Func<Conversation, long> key = query.Order switch
             {
                 ObjectOrder.ClosedTime => c => c.Closed ?? long.MinValue,
                 ObjectOrder.UpdatedTime => c => c.Updated,
                 _ => c => c.Created,
             };
+            var matches = stream.Queues
+                .Where(q => query.SubStreamId == 0 || q.SubStreamId == query.SubStreamId)
+                .SelectMany(q => q.Conversations.Values)
+                .Where(c => key(c) >= startTicks && key(c) < endTicks)
+                .Where(c => query.Statuses is null || query.Statuses.Contains(c.Status));
             var ordered = query.Descending
                 ? matches.OrderByDescending(key).ThenByDescending(c => c.Id)
                 : matches.OrderBy(key).ThenBy(c => c.Id);
             var skip = (long)query.PageNumber * query.PageSize;
             return CirrusJson.Objects(skip > int.MaxValue ? [] : ordered.Skip((int)skip).Take(query.PageSize));
+        }
+    }
+
+    /// <summary>
+    /// The simulation's own count, per stream, of the stored conversations created, first answered and closed at or
+    /// after <paramref name="since"/>: the truth the exporter's conversation counters are checked against. Closed
+    /// conversations are kept for the retention period, so the count is complete for periods within it.
+    /// </summary>
+    public List<ConversationTruth> ConversationTruth(DateTimeOffset since)
+    {
+        lock (_gate)
+        {
+            var sim = Advance();
+            var from = since.UtcTicks;
+            return sim.Streams.Select(s =>
+            {
+                var all = s.Queues.SelectMany(q => q.Conversations.Values).ToList();
+                return new ConversationTruth(s.Id,
+                    all.Count(c => c.Created >= from),
+                    all.Count(c => c.FirstResponse >= from),
+                    all.Count(c => c.Closed >= from));
+            }).ToList();
         }
     }
 

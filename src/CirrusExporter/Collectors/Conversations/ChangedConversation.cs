@@ -1,0 +1,40 @@
+using System.Text.Json;
+using CirrusExporter.Api;
+
+namespace CirrusExporter.Collectors.Conversations;
+
+/// <summary>The times of one conversation the changed-objects call returned.</summary>
+public readonly record struct ChangedConversation(
+    long ObjectId, DateTimeOffset Created, DateTimeOffset Updated, DateTimeOffset? FirstResponse, DateTimeOffset? Closed)
+{
+    /// <summary><c>data</c> is an array of objects; objectId, createdTime and updatedTime are required (dedup and paging need them).</summary>
+    public static IReadOnlyList<ChangedConversation> ParseList(JsonElement data, string endpoint)
+    {
+        if (data.ValueKind != JsonValueKind.Array) throw TolerantJson.Shape(endpoint, "data", data);
+        var items = new List<ChangedConversation>(data.GetArrayLength());
+        foreach (var item in data.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object) throw TolerantJson.Shape(endpoint, "data item", item);
+            items.Add(new ChangedConversation(
+                TolerantJson.RequiredInteger(item, "objectId", endpoint),
+                Time(item, "createdTime", null, endpoint) ?? throw TolerantJson.Shape(endpoint, "data item without createdTime", item),
+                Time(item, "updatedTime", null, endpoint) ?? throw TolerantJson.Shape(endpoint, "data item without updatedTime", item),
+                Time(item, "firstResponseTime", null, endpoint),
+                Time(item, "closedTime", "closeTime", endpoint)));
+        }
+        return items;
+    }
+
+    /// <summary>Absent, null or empty is no time; anything else must be a timestamp.</summary>
+    private static DateTimeOffset? Time(JsonElement item, string name, string? alias, string endpoint)
+    {
+        var value = TolerantJson.Property(item, name) ?? (alias is null ? null : TolerantJson.Property(item, alias));
+        return value switch
+        {
+            null or { ValueKind: JsonValueKind.Null } => null,
+            { ValueKind: JsonValueKind.String } s when s.GetString() is "" => null,
+            { ValueKind: JsonValueKind.String } s when TolerantJson.TryTimestamp(s.GetString()!, out var t) => t,
+            { } v => throw TolerantJson.Shape(endpoint, $"data item {name}", v),
+        };
+    }
+}
