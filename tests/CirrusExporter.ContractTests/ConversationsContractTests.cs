@@ -85,7 +85,7 @@ public sealed class ConversationsContractTests : IDisposable
         Assert.Equal(3, _api.Calls(Objects));
         var scrape = await exporter.ScrapeAsync();
         string[] stream = ["stream_id", "11345", "sub_stream_id", "0", "module", "chat"];
-        Assert.Equal(1, scrape.Value("cirrus_stream_conversations_created_total", stream));
+        Assert.Equal(1, scrape.Value("cirrus_stream_conversations_total", stream));
         Assert.Equal(1, scrape.Value("cirrus_stream_conversations_first_responded_total", stream));
         Assert.Equal(1, scrape.Value("cirrus_stream_conversations_closed_total", stream));
         Assert.Equal(1, scrape.Value("cirrus_stream_first_response_seconds_count", stream));
@@ -111,7 +111,7 @@ public sealed class ConversationsContractTests : IDisposable
         Assert.True(await exporter.RefreshAllAsync());
 
         var scrape = await exporter.ScrapeAsync();
-        Assert.Equal(0, scrape.Value("cirrus_stream_conversations_created_total", "stream_id", "11345"));
+        Assert.Equal(0, scrape.Value("cirrus_stream_conversations_total", "stream_id", "11345"));
         Assert.Equal(0, scrape.Value("cirrus_stream_conversations_first_responded_total", "stream_id", "11345"));
         Assert.Equal(1, scrape.Value("cirrus_stream_conversations_closed_total", "stream_id", "11345"));
         Assert.Equal(2 * 86400 + 870, scrape.Value("cirrus_stream_resolution_seconds_sum", "stream_id", "11345"));
@@ -179,7 +179,7 @@ public sealed class ConversationsContractTests : IDisposable
 
         var scrape = await exporter.ScrapeAsync();
         Assert.Equal(0, scrape.Value("cirrus_collector_success", "collector", "conversations"));
-        Assert.False(scrape.HasFamily("cirrus_stream_conversations_created_total"));
+        Assert.False(scrape.HasFamily("cirrus_stream_conversations_total"));
     }
 
     [Fact]

@@ -36,12 +36,12 @@ public sealed class ConversationsTruthTests
         var truth = JsonDocument.Parse(await http.GetStringAsync(new Uri(new Uri(simulator.Urls.First()),
             $"/admin/conversations?since={since.ToUnixTimeSeconds()}"))).RootElement.EnumerateArray()
             .ToDictionary(s => s.GetProperty("streamId").GetInt64().ToString(), s => s);
-        var streams = scrape.Samples.Where(s => s.Name == "cirrus_stream_conversations_created_total").Select(s => s.Labels["stream_id"]).ToList();
+        var streams = scrape.Samples.Where(s => s.Name == "cirrus_stream_conversations_total").Select(s => s.Labels["stream_id"]).ToList();
         Assert.NotEmpty(streams);
         Assert.True(streams.Sum(id => truth[id].GetProperty("firstResponses").GetInt32()) > 20, "the hour should hold real traffic");
         foreach (var id in streams)
         {
-            Assert.Equal(truth[id].GetProperty("created").GetInt32(), scrape.Value("cirrus_stream_conversations_created_total", "stream_id", id));
+            Assert.Equal(truth[id].GetProperty("created").GetInt32(), scrape.Value("cirrus_stream_conversations_total", "stream_id", id));
             Assert.Equal(truth[id].GetProperty("firstResponses").GetInt32(), scrape.Value("cirrus_stream_first_response_seconds_count", "stream_id", id));
             Assert.Equal(truth[id].GetProperty("closures").GetInt32(), scrape.Value("cirrus_stream_resolution_seconds_count", "stream_id", id));
         }

@@ -34,6 +34,8 @@ public static class ConfigurationKeys
     [DynamicDependency(Walked, typeof(CollectorOptions))]
     [DynamicDependency(Walked, typeof(Collectors.Availability.AvailabilityCollectorOptions))]
     [DynamicDependency(Walked, typeof(Collectors.Objects.ObjectsCollectorOptions))]
+    [DynamicDependency(Walked, typeof(Collectors.Conversations.ConversationsCollectorOptions))]
+    [DynamicDependency(Walked, typeof(Collectors.Conversations.SloTargetOptions))]
     [DynamicDependency(Walked, typeof(HttpOptions))]
     [DynamicDependency(Walked, typeof(WebOptions))]
     [DynamicDependency(Walked, typeof(LogOptions))]

@@ -22,8 +22,9 @@ public static class ConversationsMetrics
         "Time from a conversation's creation to its close, observed once per conversation when first seen closed.",
         $"{Changed}: closedTime - createdTime", ConversationsCollector.Label, Buckets: Buckets);
 
+    // Not "..._created_total": OpenMetrics reserves the _created suffix of counters, and its parsers reject the clash.
     public static readonly MetricDefinition Created = new(
-        "cirrus_stream_conversations_created_total", "counter", StreamLabels,
+        "cirrus_stream_conversations_total", "counter", StreamLabels,
         "Conversations created since the exporter started watching the stream.",
         $"{Changed}: createdTime", ConversationsCollector.Label);
 
