@@ -5,20 +5,28 @@ using System.Text;
 namespace CirrusExporter.Metrics;
 
 /// <summary>
-/// Writes the families the exporter renders itself straight to UTF-8 bytes, in text that both the
-/// Prometheus text format 0.0.4 and OpenMetrics 1.0 accept: gauges only, and the OpenMetrics-only
-/// <c># UNIT</c> line is a comment to text 0.0.4 parsers.
+/// Writes the families the exporter renders itself straight to UTF-8 bytes. Gauges and histograms read
+/// the same in the Prometheus text format 0.0.4 and OpenMetrics 1.0 (the OpenMetrics-only <c># UNIT</c>
+/// line is a comment to text 0.0.4 parsers); counters do not: OpenMetrics names the family without
+/// <c>_total</c>, so a writer with <paramref name="openMetrics"/> set writes them that way, and
+/// <see cref="WroteCounter"/> tells whether a part needs that second rendering.
 /// </summary>
-public sealed class ExpositionWriter(IBufferWriter<byte> output)
+public sealed class ExpositionWriter(IBufferWriter<byte> output, bool openMetrics = false)
 {
+    /// <summary>Whether a counter family was written: its text differs between the two formats.</summary>
+    public bool WroteCounter { get; private set; }
+
     /// <summary>Base units a family name may end in; OpenMetrics declares them with # UNIT.</summary>
     private static readonly string[] Units = ["seconds", "bytes"];
 
     public void Family(MetricDefinition metric, string help)
     {
-        Raw("# HELP "); Raw(metric.Name); Raw(" ");
+        var counter = metric.Type == "counter";
+        WroteCounter |= counter;
+        var family = openMetrics && counter && metric.Name.EndsWith("_total", StringComparison.Ordinal) ? metric.Name[..^"_total".Length] : metric.Name;
+        Raw("# HELP "); Raw(family); Raw(" ");
         Escaped(help, quotes: false);
-        Raw("\n# TYPE "); Raw(metric.Name); Raw(" "); Raw(metric.Type); Raw("\n");
+        Raw("\n# TYPE "); Raw(family); Raw(" "); Raw(metric.Type); Raw("\n");
         if (Unit(metric.Name) is { } unit)
         {
             Raw("# UNIT "); Raw(metric.Name); Raw(" "); Raw(unit); Raw("\n");

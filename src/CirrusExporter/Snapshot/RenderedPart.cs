@@ -8,10 +8,14 @@ namespace CirrusExporter.Snapshot;
 /// </summary>
 /// <param name="Source">The data it was rendered from (null for parts derived from the catalogue only).</param>
 /// <param name="Catalogue">The stream catalogue it was rendered against.</param>
-public sealed record RenderedPart(object? Source, StreamCatalogue Catalogue, byte[] Text, byte[] Deflated, uint Crc)
+/// <param name="OpenMetrics">The same part as OpenMetrics 1.0 where its text differs (it holds counters); else null.</param>
+public sealed record RenderedPart(object? Source, StreamCatalogue Catalogue, byte[] Text, byte[] Deflated, uint Crc, RenderedPart? OpenMetrics = null)
 {
-    public static RenderedPart Create(object? source, StreamCatalogue catalogue, ReadOnlySpan<byte> text) =>
-        new(source, catalogue, text.ToArray(), GzipSegments.Open(text), GzipSegments.Crc(text));
+    public static RenderedPart Create(object? source, StreamCatalogue catalogue, ReadOnlySpan<byte> text, RenderedPart? openMetrics = null) =>
+        new(source, catalogue, text.ToArray(), GzipSegments.Open(text), GzipSegments.Crc(text), openMetrics);
+
+    /// <summary>The variant to serve in the format asked for.</summary>
+    public RenderedPart For(bool openMetrics) => openMetrics ? OpenMetrics ?? this : this;
 
     /// <summary>Whether this part already shows <paramref name="source"/> against <paramref name="catalogue"/>.</summary>
     public bool Renders(object? source, StreamCatalogue catalogue) => ReferenceEquals(Source, source) && ReferenceEquals(Catalogue, catalogue);

@@ -28,10 +28,10 @@ public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimePro
         var enabled = snapshot.Collectors.Values.Where(c => c.Enabled).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
 
         var parts = enabled.Where(s => s.IsFresh(now, store.MaxDataAge)).Select(s => snapshot.Parts.GetValueOrDefault(s.Name)).OfType<RenderedPart>()
-            .Append(snapshot.Parts[SnapshotRenderer.InfoPart]).ToList();
+            .Append(snapshot.Parts[SnapshotRenderer.InfoPart]).Select(p => p.For(openMetrics)).ToList();
 
         var tail = new ArrayBufferWriter<byte>(8192);
-        var w = new ExpositionWriter(tail);
+        var w = new ExpositionWriter(tail, openMetrics);
         w.Family(MetricCatalogue.Up, MetricCatalogue.Up.Description);
         w.Sample(MetricCatalogue.Up, enabled.All(c => c.IsFresh(now, store.MaxDataAge)) ? 1 : 0);
         w.Family(MetricCatalogue.CollectorSuccess, MetricCatalogue.CollectorSuccess.Description);
