@@ -62,6 +62,19 @@ public sealed class StreamCatalogueTests
     }
 
     [Fact]
+    public void A_catalogue_whose_source_turned_fresh_is_not_the_same_as_the_stale_one_with_the_same_streams()
+    {
+        // The stream source answering with only the configured streams lists the very same streams as before it
+        // answered: the catalogues must still differ, or the stale mark outlives the outage.
+        var stale = StreamCatalogue.Build(Options(), StreamCatalogue.Empty, null, null);
+        var fresh = StreamCatalogue.Build(Options(), stale, [], null);
+
+        Assert.Equal(Describe(stale), Describe(fresh));
+        Assert.False(fresh.SameAs(stale));
+        Assert.True(fresh.SameAs(StreamCatalogue.Build(Options(), stale, [], null)));
+    }
+
+    [Fact]
     public void Without_discovery_only_configured_ids_are_kept_but_their_unlisted_sub_streams_are_added()
     {
         var c = StreamCatalogue.Build(Options(discover: false), StreamCatalogue.Empty,

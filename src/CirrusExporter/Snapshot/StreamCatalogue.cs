@@ -25,10 +25,11 @@ public sealed record StreamCatalogue(
     /// <summary>Discovery is on but the stream source has no fresh data: the list may be missing streams.</summary>
     public bool SourceStale { get; init; }
 
-    /// <summary>Same streams, names, modules and zero-fill combinations: parts rendered against either read the same.</summary>
+    /// <summary>Same streams, names, modules, zero-fill combinations and source state: either can stand for the other.</summary>
     public bool SameAs(StreamCatalogue other) =>
         ReferenceEquals(this, other)
-        || (Streams.SequenceEqual(other.Streams) && StreamIds.SetEquals(other.StreamIds)
+        || (SourceStale == other.SourceStale && DroppedStreams == other.DroppedStreams
+            && Streams.SequenceEqual(other.Streams) && StreamIds.SetEquals(other.StreamIds)
             && KnownSourceCombos.SetEquals(other.KnownSourceCombos) && KnownReportedCombos.SetEquals(other.KnownReportedCombos));
 
     public static readonly StreamCatalogue Empty = new([], new HashSet<long>(), new HashSet<(StreamKey, int, int)>(), new HashSet<(StreamKey, int, int)>());
