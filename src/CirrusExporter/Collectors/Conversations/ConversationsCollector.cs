@@ -52,7 +52,7 @@ public sealed class ConversationsCollector(IConversationsApi api, ApiResponseRea
 
         var streams = _tallies.Select(kv => new StreamTimings(kv.Key, kv.Value.Module, kv.Value.Target, kv.Value.Created, kv.Value.WithinTarget,
             kv.Value.FirstResponse.Snapshot(), kv.Value.Resolution.Snapshot())).ToList();
-        return new RefreshResult(new ConversationsData(streams), failed, first?.Message);
+        return RefreshResult.ForStreams(new ConversationsData(streams), current.Catalogue, failed, first, Label, Options.Deadline);
     }
 
     private async Task<bool> ReadChangesAsync(long stream, StreamTally tally, ConversationsCollectorOptions o, DateTimeOffset now, CancellationToken ct)
