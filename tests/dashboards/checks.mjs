@@ -31,6 +31,18 @@ const CONTRACT_METRICS = new Set([
   'cirrus_stream_sla_critical_objects',
   'cirrus_stream_oldest_open_object_age_seconds',
   'cirrus_stream_info',
+  'cirrus_stream_first_response_seconds_bucket',
+  'cirrus_stream_first_response_seconds_sum',
+  'cirrus_stream_first_response_seconds_count',
+  'cirrus_stream_resolution_seconds_bucket',
+  'cirrus_stream_resolution_seconds_sum',
+  'cirrus_stream_resolution_seconds_count',
+  'cirrus_stream_conversations_total',
+  'cirrus_stream_conversations_first_responded_total',
+  'cirrus_stream_conversations_first_responded_within_target_total',
+  'cirrus_stream_conversations_closed_total',
+  'cirrus_stream_first_response_slo_target_seconds',
+  'cirrus_stream_first_response_slo_objective_ratio',
   'cirrus_up',
   'cirrus_collector_success',
   'cirrus_collector_last_success_timestamp_seconds',
@@ -55,6 +67,11 @@ const RECORDED = new Set(
     .filter((f) => f.endsWith('.yml'))
     .flatMap((f) => [...readFileSync(join(here, '..', '..', 'rules', f), 'utf8').matchAll(/^\s*- record:\s*(\S+)\s*$/gm)].map((m) => m[1])),
 );
+// Series of the conversations collector (off by default) and the SLO rules over them.
+const CONVERSATIONS_SERIES = /^(cirrus_stream_(first_response|resolution|conversations)_|stream:cirrus_first_response_slo_)/;
+// Each burn-rate window of the SLO alerts with its factor, e.g. [['1h', 5], ['5m', 5], ...] (6h is in both alerts).
+const ALERT_BURN_WINDOWS = [...readFileSync(join(here, '..', '..', 'rules', 'cirrus-alerts.yml'), 'utf8')
+  .matchAll(/stream:cirrus_first_response_slo_burn_rate:(\w+) > ([\d.]+)/g)].map((m) => [m[1], Number(m[2])]);
 // Per-stream series are named from the recording rule that names every stream, as the alerts are.
 const NAMES_RULE = 'stream:cirrus_stream_info:names';
 
@@ -346,6 +363,19 @@ export const checks = [
     },
   },
   {
+    name: 'panels on conversations collector data say why they may be empty (noValue names the collector)',
+    run(d) {
+      const problems = [];
+      for (const p of contentPanels(d)) {
+        const reads = (p.targets ?? []).some((t) => metricNames(t.expr ?? '').some((n) => CONVERSATIONS_SERIES.test(n)));
+        if (reads && !/conversations collector/.test(p.fieldConfig?.defaults?.noValue ?? '')) {
+          problems.push(`${label(p)} reads conversations collector data, its noValue is ${JSON.stringify(p.fieldConfig?.defaults?.noValue)}`);
+        }
+      }
+      return problems;
+    },
+  },
+  {
     name: 'time range now-6h, refresh 30s, schemaVersion 39',
     run(d) {
       const problems = [];
@@ -419,6 +449,52 @@ export const contentChecks = {
         if (!has('timeseries', /cirrus_stream_oldest_open_object_age_seconds/)) problems.push('no oldest open age history');
         const stream = variable(d, 'stream');
         if (!stream?.multi) problems.push('stream variable is not multi-value');
+        return problems;
+      },
+    },
+  ],
+  'cirrus-slo': [
+    {
+      name: 'SLO dashboard shows compliance, budget, the alerts\' burn-rate windows and factors, percentiles per module, targets from the exporter',
+      run(d) {
+        const problems = [];
+        const panels = contentPanels(d);
+        const exprs = (p) => (p.targets ?? []).map((t) => t.expr).join('\n');
+        const unitOf = (p) => p.fieldConfig.defaults.unit;
+        const table = panels.find((p) => p.type === 'table');
+        for (const re of [/cirrus_stream_first_response_slo_objective_ratio/, /cirrus_stream_first_response_slo_target_seconds/,
+          /stream:cirrus_first_response_slo_sli:ratio_rate7d/, /stream:cirrus_first_response_slo_error_budget_remaining:7d/]) {
+          if (!table || !re.test(exprs(table))) problems.push(`no per-stream SLO table reading ${re.source}`);
+        }
+        const budget = panels.find((p) => p.type !== 'table' && /error_budget_remaining/.test(exprs(p)));
+        if (!budget) problems.push('no error budget panel');
+        else if (unitOf(budget) !== 'percentunit') problems.push(`error budget panel has unit ${unitOf(budget)}`);
+        const sli = panels.find((p) => p.type === 'timeseries' && /sli:ratio_rate7d/.test(exprs(p)));
+        if (!sli || !/cirrus_stream_first_response_slo_objective_ratio/.test(exprs(sli))) problems.push('no compliance over time against the objective');
+        else if (unitOf(sli) !== 'percentunit') problems.push(`compliance panel has unit ${unitOf(sli)}`);
+        // Every window the alerts use is drawn, with the alert's factor as a threshold on its panel.
+        if (ALERT_BURN_WINDOWS.length < 8) problems.push(`found only ${ALERT_BURN_WINDOWS.length} burn-rate conditions in rules/cirrus-alerts.yml`);
+        for (const [w, factor] of ALERT_BURN_WINDOWS) {
+          const drawn = panels.filter((x) => x.type === 'timeseries' && (x.targets ?? []).some((t) => t.expr.includes(`stream:cirrus_first_response_slo_burn_rate:${w}{`)));
+          const steps = (p) => (p.fieldConfig.defaults.thresholds?.steps ?? []).map((s) => s.value);
+          const p = drawn.find((x) => steps(x).includes(factor));
+          if (!p) problems.push(`no burn-rate time series of the ${w} window with a threshold at ${factor}, the alerts' factor (${drawn.map((x) => `"${x.title}": ${steps(x).join(', ')}`).join('; ') || 'none'})`);
+          else if (p.fieldConfig.defaults.custom?.thresholdsStyle?.mode === 'off') problems.push(`"${p.title}" hides its thresholds`);
+        }
+        for (const metric of ['cirrus_stream_first_response_seconds_bucket', 'cirrus_stream_resolution_seconds_bucket']) {
+          const p = panels.find((x) => new RegExp(`histogram_quantile\\(0\\.9, sum by \\(module, le\\) \\(rate\\(${metric}`).test(exprs(x)));
+          if (!p) problems.push(`no p90 per module of ${metric}`);
+          else if (unitOf(p) !== 's') problems.push(`"${p.title}" has unit ${unitOf(p)}, want s`);
+        }
+        // Targets and objectives come from the exporter: the only numbers in queries are quantiles and ">= 0".
+        for (const p of panels) {
+          for (const t of p.targets ?? []) {
+            const rest = t.expr.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\[[^\]]*\]/g, '[]').replace(/histogram_quantile\(0\.\d+,/g, '').replace(/>= 0\b/g, '')
+              .replace(/[\w:]*[A-Za-z_:][\w:]*/g, '');
+            const numbers = rest.match(/\d+(\.\d+)?/g);
+            if (numbers) problems.push(`"${p.title}" target ${t.refId} hard-codes ${numbers.join(', ')}`);
+          }
+        }
         return problems;
       },
     },

@@ -9,7 +9,7 @@ import { finish, report } from '../lib/report.mjs';
 
 const dashboards = loadDashboards();
 const byUid = (uid) => dashboards.find((d) => d.expectedUid === uid);
-for (const uid of ['cirrus-overview', 'cirrus-stream', 'cirrus-exporter-health']) {
+for (const uid of ['cirrus-overview', 'cirrus-stream', 'cirrus-exporter-health', 'cirrus-slo']) {
   report(Boolean(byUid(uid)), `dashboard file ${uid}.json exists`);
 }
 
@@ -111,6 +111,25 @@ const plants = [
   ['stream dashboard shows', 'cirrus-stream', (d) => { d.templating.list.find((v) => v.name === 'stream').multi = false; }],
   ['exporter health shows', 'cirrus-exporter-health', (d) => {
     find(d, (p) => (p.targets ?? []).some((t) => t.expr.includes('process_cpu_seconds_total'))).fieldConfig.defaults.unit = 'short';
+  }],
+  ['panels on conversations collector data', 'cirrus-slo', (d) => { delete find(d, (p) => p.type === 'bargauge').fieldConfig.defaults.noValue; }],
+  ['panels on conversations collector data', 'cirrus-stream', (d) => {
+    find(d, (p) => p.type === 'timeseries').targets[0].expr = 'sum(rate(cirrus_stream_conversations_closed_total[$__rate_interval]))';
+  }],
+  ['SLO dashboard shows', 'cirrus-slo', (d) => {
+    // A target line drawn at a fixed 60 s instead of the exporter's target.
+    firstTarget(d, (x) => x.expr.startsWith('max by (module) (cirrus_stream_first_response_slo_target_seconds')).expr += ' * 0 + 60';
+  }],
+  ['SLO dashboard shows', 'cirrus-slo', (d) => {
+    const p = find(d, (x) => (x.targets ?? []).some((t) => t.expr.includes('burn_rate:1h{')) && x.type === 'timeseries');
+    p.fieldConfig.defaults.thresholds.steps.at(-1).value = 14.4;
+  }],
+  ['SLO dashboard shows', 'cirrus-slo', (d) => {
+    const p = find(d, (x) => (x.targets ?? []).some((t) => t.expr.includes('burn_rate:3d{')));
+    p.targets = p.targets.filter((t) => !t.expr.includes('burn_rate:3d{'));
+  }],
+  ['SLO dashboard shows', 'cirrus-slo', (d) => {
+    find(d, (p) => (p.targets ?? []).some((t) => t.expr.includes('cirrus_stream_resolution_seconds_bucket'))).fieldConfig.defaults.unit = 'ms';
   }],
 ];
 for (const [prefix, uid, plant] of plants) {
