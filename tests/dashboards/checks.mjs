@@ -8,6 +8,7 @@ import {
   metricNames,
   parseGrafanaRegex,
   rangeFunctionCalls,
+  readsConversations,
   seriesText,
   here,
   variableRefs,
@@ -67,8 +68,6 @@ const RECORDED = new Set(
     .filter((f) => f.endsWith('.yml'))
     .flatMap((f) => [...readFileSync(join(here, '..', '..', 'rules', f), 'utf8').matchAll(/^\s*- record:\s*(\S+)\s*$/gm)].map((m) => m[1])),
 );
-// Series of the conversations collector (off by default) and the SLO rules over them.
-const CONVERSATIONS_SERIES = /^(cirrus_stream_(first_response|resolution|conversations)_|stream:cirrus_first_response_slo_)/;
 // Each burn-rate window of the SLO alerts with its factor, e.g. [['1h', 5], ['5m', 5], ...] (6h is in both alerts).
 const ALERT_BURN_WINDOWS = [...readFileSync(join(here, '..', '..', 'rules', 'cirrus-alerts.yml'), 'utf8')
   .matchAll(/stream:cirrus_first_response_slo_burn_rate:(\w+) > ([\d.]+)/g)].map((m) => [m[1], Number(m[2])]);
@@ -367,8 +366,7 @@ export const checks = [
     run(d) {
       const problems = [];
       for (const p of contentPanels(d)) {
-        const reads = (p.targets ?? []).some((t) => metricNames(t.expr ?? '').some((n) => CONVERSATIONS_SERIES.test(n)));
-        if (reads && !/conversations collector/.test(p.fieldConfig?.defaults?.noValue ?? '')) {
+        if (readsConversations(p) && !/conversations collector/.test(p.fieldConfig?.defaults?.noValue ?? '')) {
           problems.push(`${label(p)} reads conversations collector data, its noValue is ${JSON.stringify(p.fieldConfig?.defaults?.noValue)}`);
         }
       }

@@ -106,3 +106,11 @@ export function seriesText(metric, labels) {
     .map((k) => `${k}="${labels[k]}"`);
   return `${metric}{${parts.join(',')}}`;
 }
+
+// Series of the conversations collector (off by default) and of the SLO rules over them.
+const CONVERSATIONS_SERIES = /^(cirrus_stream_(first_response|resolution|conversations)_|stream:cirrus_first_response_slo_)/;
+
+/** True when a panel queries conversations collector data (which is absent while the collector is off). */
+export function readsConversations(panel) {
+  return (panel.targets ?? []).some((t) => metricNames(t.expr ?? '').some((n) => CONVERSATIONS_SERIES.test(n)));
+}

@@ -1,5 +1,6 @@
 // Prints one JSON line per panel query of every dashboard (panels inside rows included):
-// {"dashboard": uid, "panel": title, "refId": ..., "instant": bool, "expr": PromQL with Grafana variables unresolved}
+// {"dashboard": uid, "panel": title, "refId": ..., "instant": bool, "expr": PromQL with Grafana variables unresolved,
+//  "interval": the panel's min interval or null}
 import { allTargets, loadDashboards } from './lib.mjs';
 
 for (const { json } of loadDashboards()) {
@@ -10,6 +11,7 @@ for (const { json } of loadDashboards()) {
       refId: target.refId,
       instant: Boolean(target.instant),
       expr: target.expr,
+      interval: panel.interval ?? null,
     }));
   }
 }

@@ -3,14 +3,15 @@
 // with the dashboards' default selection (All), puts every panel's answers through Grafana's data
 // pipeline (../../dashboards/grafana-pipeline.mjs) and checks what the panel would show; stops the
 // exporter and checks the health panels turn red.
-// Environment: PROM_URL, JOB, INSTANCE, STREAMS (comma-separated stream ids to select),
+// Environment: PROM_URL, JOB, INSTANCE, STREAMS (comma-separated stream ids to select), PROM_OFF_URL
+// (a Prometheus scraping an exporter of the same tenant with the conversations collector off),
 // EXPORTER_PID (the exporter this test started; stopped at the end), FRAMES_OUT (optional: a file
 // to write what each panel shows, for docs/images).
 // Prints "ok"/"FAIL" per check and, last, "N passed, N failed"; exits 1 when any check failed.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { here as dashboardsTestDir, contentPanels, loadDashboards, parseGrafanaRegex, seriesText } from '../../dashboards/lib.mjs';
+import { here as dashboardsTestDir, contentPanels, loadDashboards, parseGrafanaRegex, readsConversations, seriesText } from '../../dashboards/lib.mjs';
 import { panelFrames, processPanel, themeColor } from '../../dashboards/grafana-pipeline.mjs';
 import { panelChecks, pipelinePlants } from './panel-expectations.mjs';
 import { finish, report } from '../../lib/report.mjs';
@@ -23,11 +24,25 @@ const streams = (process.env.STREAMS ?? '').split(',').filter(Boolean);
 // What a user would have picked: the time range is the last 5 minutes (all the data there is),
 // refreshed every 2 s, so $__interval is one scrape and $__rate_interval spans many.
 const RANGE_SECONDS = 300;
-const builtins = { __rate_interval: '30s', __interval: '2s', __range: '5m' };
+const SCRAPE_SECONDS = 2;
+const builtins = { __rate_interval: '30s', __interval: `${SCRAPE_SECONDS}s`, __range: '5m' };
+
+/**
+ * $__interval, $__rate_interval and the query step of a panel. A panel's min interval ("5m") raises
+ * $__interval to it, and $__rate_interval to $__interval plus one scrape, as Grafana does; the step is
+ * $__interval.
+ */
+function timing(minInterval) {
+  const m = /^(\d+)([smh])$/.exec(minInterval ?? '');
+  if (!m) return { vars: builtins, step: SCRAPE_SECONDS };
+  const seconds = Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2]];
+  if (seconds <= SCRAPE_SECONDS) return { vars: builtins, step: SCRAPE_SECONDS };
+  return { vars: { ...builtins, __interval: `${seconds}s`, __rate_interval: `${seconds + SCRAPE_SECONDS}s` }, step: seconds };
+}
 
 
-async function api(path, params) {
-  const res = await fetch(`${prom}${path}?${new URLSearchParams(params)}`);
+async function api(path, params, base = prom) {
+  const res = await fetch(`${base}${path}?${new URLSearchParams(params)}`);
   const text = await res.text();
   let body;
   try {
@@ -108,7 +123,7 @@ const targets = execFileSync(process.execPath, [join(dashboardsTestDir, 'list-qu
 
 for (const { json } of loadDashboards()) {
   const uid = json.uid;
-  const rendered = { ...builtins };
+  const rendered = {};
   const end = now();
 
   for (const variable of json.templating?.list ?? []) {
@@ -136,12 +151,13 @@ for (const { json } of loadDashboards()) {
 
   for (const t of targets.filter((t) => t.dashboard === uid)) {
     const name = `${uid} / ${t.panel} / ${t.refId}${t.instant ? ' (instant)' : ''}`;
-    const expr = interpolate(t.expr, rendered);
+    const { vars, step } = timing(t.interval);
+    const expr = interpolate(t.expr, { ...vars, ...rendered });
     try {
       const t1 = now();
       const data = t.instant
         ? await api('/api/v1/query', { query: expr, time: t1 })
-        : await api('/api/v1/query_range', { query: expr, start: t1 - RANGE_SECONDS, end: t1, step: 2 });
+        : await api('/api/v1/query_range', { query: expr, start: t1 - RANGE_SECONDS, end: t1, step });
       const ok = data.result.length > 0 && hasNumber(data);
       report(ok, name, ok ? [] : [data.result.length === 0 ? 'no series' : 'only NaN values', `query: ${expr}`]);
     } catch (e) {
@@ -154,15 +170,16 @@ for (const { json } of loadDashboards()) {
 const ALL = { job: '.*', instance: '.*', module: '.*', stream: '.*' };
 
 /** Runs a panel's targets as Grafana would (range or instant) and returns what the panel shows. */
-async function showPanel(panel, t1 = now()) {
+async function showPanel(panel, t1 = now(), base = prom) {
   const answers = {};
+  const { vars, step } = timing(panel.interval);
   for (const t of panel.targets ?? []) {
-    const expr = interpolate(t.expr, { ...builtins, ...ALL });
+    const expr = interpolate(t.expr, { ...vars, ...ALL });
     answers[t.refId] = t.instant
-      ? await api('/api/v1/query', { query: expr, time: t1 })
-      : await api('/api/v1/query_range', { query: expr, start: t1 - RANGE_SECONDS, end: t1, step: 2 });
+      ? await api('/api/v1/query', { query: expr, time: t1 }, base)
+      : await api('/api/v1/query_range', { query: expr, start: t1 - RANGE_SECONDS, end: t1, step }, base);
   }
-  return processPanel(panel, panelFrames(panel, answers, 2));
+  return processPanel(panel, panelFrames(panel, answers, step));
 }
 
 // The demo as Prometheus holds it: every stream and sub-stream with availability, and its name.
@@ -171,7 +188,20 @@ const demo = {
   streams: (await api('/api/v1/query', {
     query: `cirrus_stream_availability_state_code * on(job, instance, stream_id, sub_stream_id) group_left(name) cirrus_stream_info`,
   })).result.map((r) => ({ stream_id: r.metric.stream_id, sub_stream_id: r.metric.sub_stream_id, name: r.metric.name, state: Number(r.value[1]) })),
+  // Streams with a first-response SLO, as the exporter states it: name, target and objective.
+  slo: (await api('/api/v1/query', {
+    query: `cirrus_stream_first_response_slo_target_seconds * on(job, instance, stream_id, sub_stream_id) group_left(name) stream:cirrus_stream_info:names`,
+  })).result.map((r) => ({ stream_id: r.metric.stream_id, name: r.metric.name, module: r.metric.module, target: Number(r.value[1]) })),
 };
+for (const s of demo.slo) {
+  const objective = await api('/api/v1/query', { query: `cirrus_stream_first_response_slo_objective_ratio{stream_id="${s.stream_id}"}` });
+  s.objective = Number(objective.result[0]?.value[1]);
+}
+// The SLO checks need streams with a target and the default targets of chat (60 s, 90 %) and WhatsApp (5 min, 90 %).
+{
+  const got = demo.slo.map((s) => `${s.module} ${s.target} s ${s.objective}`).sort().join('; ');
+  report(got === 'chat 60 s 0.9; whatsapp 300 s 0.9', `the demo has streams with first-response SLOs: ${got}`);
+}
 
 // The state colour checks need both kinds of stream in the demo, or they would check nothing.
 for (const [state, what] of [[0, 'an inactive stream'], [3, 'a stream closed outside business hours']]) {
@@ -232,6 +262,36 @@ if (process.env.FRAMES_OUT) {
     };
   }
   writeFileSync(process.env.FRAMES_OUT, JSON.stringify({ takenAt: new Date().toISOString(), dashboards: out }));
+}
+
+// --- the conversations collector off (its default): its panels say so, they do not error --------------
+const promOff = process.env.PROM_OFF_URL;
+if (!promOff) {
+  report(false, 'PROM_OFF_URL is set, for the panels with the conversations collector off');
+} else {
+  const streamsOff = await api('/api/v1/query', { query: 'count(cirrus_stream_info) and on() cirrus_up == 1' }, promOff);
+  const leaked = await api('/api/v1/query', {
+    query: 'count({__name__=~"cirrus_stream_(first_response|resolution|conversations)_.+|stream:cirrus_first_response_slo_.+"})',
+  }, promOff);
+  const offOk = streamsOff.result.length > 0 && leaked.result.length === 0;
+  report(offOk, 'with the conversations collector off, Prometheus has the streams and no conversations series',
+    offOk ? [] : [`streams: ${JSON.stringify(streamsOff.result)}, conversations series: ${JSON.stringify(leaked.result)}`]);
+  for (const { json } of dashboards) {
+    for (const panel of contentPanels(json).filter(readsConversations)) {
+      const name = `${json.uid} / ${panel.title}: with the conversations collector off`;
+      try {
+        const shown = await showPanel(panel, now(), promOff);
+        const rows = shown.frames.reduce((a, f) => a + f.length, 0);
+        const noValue = panel.fieldConfig?.defaults?.noValue ?? '';
+        // Stat and bar gauge: the text of their one empty value; the other panels draw the no-value text.
+        const text = shown.values ? shown.values.map((v) => v.text).join(', ') : noValue;
+        const ok = rows === 0 && text === noValue && /conversations collector is off/.test(text);
+        report(ok, `${name}, its queries succeed and it shows "${text}"`, ok ? [] : [`${rows} rows of data; shows "${text}"`]);
+      } catch (e) {
+        report(false, `${name}, its queries succeed`, [e.message]);
+      }
+    }
+  }
 }
 
 // The exporter goes down: the health panels read Prometheus's `up` and must turn red, not "No data".

@@ -33,6 +33,17 @@ const INTENDED_UNITS = [
   ['cirrus-stream', 'Oldest open conversation', null, 'dtdurations'],
   ['cirrus-stream', 'Oldest open conversation age', null, 's'],
   ['cirrus-stream', 'Time in each state', null, 'percentunit'],
+  ['cirrus-slo', 'First-response SLO per stream', 'Target', 'dtdurations'],
+  ['cirrus-slo', 'First-response SLO per stream', 'Objective', 'percentunit'],
+  ['cirrus-slo', 'First-response SLO per stream', 'Within target (7d)', 'percentunit'],
+  ['cirrus-slo', 'First-response SLO per stream', 'Budget left (7d)', 'percentunit'],
+  ['cirrus-slo', 'First-response SLO per stream', 'Burn rate (1h)', 'none'],
+  ['cirrus-slo', 'Error budget remaining (7 days)', null, 'percentunit'],
+  ['cirrus-slo', 'First responses within target (7-day window)', null, 'percentunit'],
+  ['cirrus-slo', 'Burn rate: fast-burn windows (pages)', null, 'none'],
+  ['cirrus-slo', 'Burn rate: slow-burn windows (warns)', null, 'none'],
+  ['cirrus-slo', 'First-response time per module', null, 's'],
+  ['cirrus-slo', 'Resolution time per module', null, 's'],
   ['cirrus-exporter-health', 'Uptime', null, 'dtdurations'],
   ['cirrus-exporter-health', 'API error ratio', null, 'percentunit'],
   ['cirrus-exporter-health', 'Collector success ratio', null, 'percentunit'],
@@ -145,6 +156,17 @@ export const panelChecks = [
     },
   },
   {
+    name: 'one row per stream with an SLO, with the target and objective the exporter states',
+    applies: (d, p) => d.uid === 'cirrus-slo' && p.title === 'First-response SLO per stream',
+    run(panel, shown, { demo }) {
+      const [n, t, o] = ['Stream', 'Target', 'Objective'].map((c) => column(shown, c));
+      if ([n, t, o].includes(-1)) return [`columns are ${shown.columns.join(', ')}`];
+      const rows = shown.rows.map((r) => `${r[n].text}: ${r[t].raw} s, ${r[o].raw}`).sort();
+      const want = demo.slo.map((s) => `${s.name}: ${s.target} s, ${s.objective}`).sort();
+      return want.length && rows.join('; ') === want.join('; ') ? [] : [`rows ${rows.join('; ')}; want ${want.join('; ')}`];
+    },
+  },
+  {
     name: 'the running exporter shows "Up" in green',
     applies: (d, p) => p.title === 'Exporter up',
     run(panel, shown, { demo }) {
@@ -156,6 +178,23 @@ export const panelChecks = [
 
 /** Defects planted in a copy of a dashboard; each must make some check above fail. */
 export const pipelinePlants = [
+  {
+    name: 'SLO table shows the objective column as a plain number',
+    uid: 'cirrus-slo',
+    apply(d) {
+      const table = d.panels.find((p) => p.title === 'First-response SLO per stream');
+      table.fieldConfig.overrides.push({ matcher: { id: 'byName', options: 'Objective' }, properties: [{ id: 'unit', value: 'none' }] });
+    },
+  },
+  {
+    name: 'SLO table takes the target from the wrong query',
+    uid: 'cirrus-slo',
+    apply(d) {
+      const organize = d.panels.find((p) => p.title === 'First-response SLO per stream').transformations.find((t) => t.id === 'organize');
+      organize.options.renameByName['Value #B'] = 'Burn rate (1d)';
+      organize.options.renameByName['Value #F'] = 'Target';
+    },
+  },
   {
     name: 'Streams table renames a field the merge does not produce',
     uid: 'cirrus-overview',

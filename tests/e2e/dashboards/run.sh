@@ -61,20 +61,25 @@ start_simulator simulator --Simulator:Seed=7 \
   --Simulator:Streams:3:Id=31004 --Simulator:Streams:3:ModuleId=15 "--Simulator:Streams:3:BusinessHours=Mon-Sun 18:00-22:00" \
   >/dev/null || broken "simulator did not start" "$work/simulator.log"
 
-# Every collector every 2 s; short retry back-off so that retries fit in a refresh.
-start_exporter exporter \
-  --Cirrus:Streams:0:Id=31001 "--Cirrus:Streams:0:Name=Chat desk" \
-  --Cirrus:Streams:1:Id=31002 --Cirrus:Streams:1:Name=WhatsApp \
-  --Cirrus:Streams:1:SubStreams:0=5 --Cirrus:Streams:1:SubStreams:1=6 \
-  --Cirrus:Streams:2:Id=31003 "--Cirrus:Streams:2:Name=Legacy SMS" \
-  --Cirrus:Streams:3:Id=31004 "--Cirrus:Streams:3:Name=Evening voice" \
-  --Cirrus:Collectors:Availability:Interval=00:00:02 --Cirrus:Collectors:StreamStats:Interval=00:00:02 \
-  --Cirrus:Collectors:SlaExceptions:Interval=00:00:02 --Cirrus:Collectors:Objects:Interval=00:00:02 \
+# The tenant's streams as exporter configuration; every collector every 2 s; short retry back-off so that
+# retries fit in a refresh.
+exporter_args=(
+  --Cirrus:Streams:0:Id=31001 "--Cirrus:Streams:0:Name=Chat desk"
+  --Cirrus:Streams:1:Id=31002 --Cirrus:Streams:1:Name=WhatsApp
+  --Cirrus:Streams:1:SubStreams:0=5 --Cirrus:Streams:1:SubStreams:1=6
+  --Cirrus:Streams:2:Id=31003 "--Cirrus:Streams:2:Name=Legacy SMS"
+  --Cirrus:Streams:3:Id=31004 "--Cirrus:Streams:3:Name=Evening voice"
+  --Cirrus:Collectors:Availability:Interval=00:00:02 --Cirrus:Collectors:StreamStats:Interval=00:00:02
+  --Cirrus:Collectors:SlaExceptions:Interval=00:00:02 --Cirrus:Collectors:Objects:Interval=00:00:02
+  --Cirrus:Collectors:Conversations:Interval=00:00:02
   --Cirrus:Http:RetryBaseDelay=00:00:00.100
-wait_ready "$exp_url" 30 || broken "exporter not ready" "$work/exporter.log"
+)
 
-mkdir -p "$work/prometheus"
-cat >"$work/prometheus/prometheus.yml" <<EOF
+# prometheus_config NAME EXPORTER_PORT: a config scraping the exporter as job "cirrus" every 2 s, rules/
+# loaded; prints its path.
+prometheus_config() {
+  mkdir -p "$work/$1"
+  cat >"$work/$1/prometheus.yml" <<EOF
 global:
   scrape_interval: 2s
   evaluation_interval: 2s
@@ -83,9 +88,25 @@ $(for f in "$root"/rules/*.yml; do echo "  - $f"; done)
 scrape_configs:
   - job_name: cirrus
     static_configs:
-      - targets: ['127.0.0.1:$exp_port']
+      - targets: ['127.0.0.1:$2']
 EOF
-start_prometheus prometheus "$work/prometheus/prometheus.yml" --log.level=warn
+  echo "$work/$1/prometheus.yml"
+}
+
+# A second exporter of the same tenant with the conversations collector off (its default), scraped by a
+# second Prometheus: the panels on conversations data must say why they are empty, not fail.
+start_exporter exporter-off "${exporter_args[@]}"
+wait_ready "$exp_url" 30 || broken "exporter (conversations off) not ready" "$work/exporter-off.log"
+start_prometheus prometheus-off "$(prometheus_config prometheus-off "$exp_port")" --log.level=warn
+off_prom_url=$prom_url
+off_prom_true() { prom_url=$off_prom_url prom_true "$1"; }
+
+# The exporter the dashboards are checked on, the conversations collector on (its SLO targets are the
+# defaults: chat and WhatsApp have one).
+start_exporter exporter "${exporter_args[@]}" --Cirrus:Collectors:Conversations:Enabled=true
+wait_ready "$exp_url" 30 || broken "exporter not ready" "$work/exporter.log"
+
+start_prometheus prometheus "$(prometheus_config prometheus "$exp_port")" --log.level=warn
 wait_for 30 http_ok "$prom_url/-/ready" || broken "prometheus not ready" "$work/prometheus.log"
 wait_for 30 prom_true 'up{job="cirrus"} == 1 and on() cirrus_up == 1' \
   || broken "prometheus does not scrape a ready exporter" "$work/prometheus.log" "$work/exporter.log"
@@ -101,5 +122,13 @@ curl -sf -X POST "$sim_url/admin/faults/reset" >/dev/null || broken "could not e
 wait_for 60 prom_true 'count_over_time(cirrus_api_requests_total{code="429"}[30s]) >= 10 and on() count_over_time(cirrus_up[30s]) >= 10' \
   || broken "too few samples in prometheus" "$work/prometheus.log"
 
-PROM_URL="$prom_url" JOB=cirrus INSTANCE="127.0.0.1:$exp_port" STREAMS=31001,31002 \
+# The SLO and response-time panels need conversations answered and closed while Prometheus watched:
+# counters that grew inside the shortest window the panels draw (5m).
+wait_for 240 prom_true 'stream:cirrus_first_response_slo_burn_rate:5m >= 0 and on() rate(cirrus_stream_resolution_seconds_count[5m]) > 0' \
+  || broken "no conversation answered and closed within 4 minutes" "$work/exporter.log" "$work/simulator.log"
+
+wait_for 30 off_prom_true 'up{job="cirrus"} == 1 and on() cirrus_up == 1 and on() stream:cirrus_stream_info:names' \
+  || broken "the second prometheus does not scrape a ready exporter" "$work/prometheus-off.log" "$work/exporter-off.log"
+
+PROM_URL="$prom_url" PROM_OFF_URL="$off_prom_url" JOB=cirrus INSTANCE="127.0.0.1:$exp_port" STREAMS=31001,31002 \
   EXPORTER_PID="$exp_pid" node "$here/check.mjs"
