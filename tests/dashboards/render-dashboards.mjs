@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { themeColor } from './grafana-pipeline.mjs';
 import { here, loadDashboards } from './lib.mjs';
 
 const [framesFile, outArg] = process.argv.slice(2);
@@ -105,17 +106,37 @@ function graph(p, w, h) {
   const series = (p.series ?? []).filter((s) => s.points.some((pt) => Number.isFinite(pt.raw)));
   const legendH = Math.min(16 * Math.ceil(series.length / 3), h * 0.45);
   const gh = h - legendH - 4;
-  const [t0, t1] = span(series);
-  const vals = series.flatMap((s) => s.points.map((pt) => pt.raw).filter(Number.isFinite));
-  const lo = Math.min(0, ...vals);
-  const hi = Math.max(...vals, lo + 1e-9);
+  // At least the 5 minutes the suite queries, so that a series with a point only at the end is drawn at the end.
+  const [first, t1] = span(series);
+  const t0 = Math.min(first, t1 - 300_000);
+  const defaults = p.fieldConfig?.defaults ?? {};
+  const log = defaults.custom?.scaleDistribution?.type === 'log';
+  // Threshold lines (thresholdsStyle dashed or line) at their steps, in their colours.
+  const thresholds = defaults.custom?.thresholdsStyle?.mode && defaults.custom.thresholdsStyle.mode !== 'off'
+    ? (defaults.thresholds?.steps ?? []).filter((st) => Number.isFinite(st.value)) : [];
+  const vals = series.flatMap((s) => s.points.map((pt) => pt.raw).filter((v) => Number.isFinite(v) && (!log || v > 0)));
+  const scale = (v) => (log ? Math.log10(v) : v);
+  const lo = log ? Math.min(...vals.map(scale)) : Math.min(0, ...vals);
+  const hi = Math.max(...vals.map(scale), ...thresholds.map((st) => scale(st.value)), lo + 1e-9);
   const x = (t) => 40 + ((t - t0) / Math.max(t1 - t0, 1)) * (w - 44);
-  const y = (v) => gh - ((v - lo) / (hi - lo)) * (gh - 6) - 2;
+  const y = (v) => gh - ((scale(v) - lo) / (hi - lo)) * (gh - 6) - 2;
+  // Series an override draws dashed (custom.lineStyle by name regex, anchored as Grafana anchors it).
+  const dashedRes = (p.fieldConfig?.overrides ?? [])
+    .filter((o) => o.matcher.id === 'byRegexp' && o.properties.some((pr) => pr.id === 'custom.lineStyle' && pr.value.fill === 'dash'))
+    .map((o) => new RegExp(`^${o.matcher.options}$`));
   let out = `<line x1="40" x2="${w}" y1="${gh}" y2="${gh}" stroke="#2c3037"/>`;
-  out += `<text x="0" y="10" font-size="10" fill="#8e95a3">${esc(series.flatMap((s) => s.points).find((pt) => pt.raw === hi)?.text ?? '')}</text>`;
+  const top = series.flatMap((s) => s.points).find((pt) => Number.isFinite(pt.raw) && scale(pt.raw) === hi)?.text ?? '';
+  out += `<text x="0" y="10" font-size="10" fill="#8e95a3">${esc(top)}${log ? ' (log)' : ''}</text>`;
+  for (const st of thresholds) {
+    out += `<line x1="40" x2="${w}" y1="${y(st.value).toFixed(1)}" y2="${y(st.value).toFixed(1)}" stroke="${themeColor(st.color)}" stroke-dasharray="6 4"/>`;
+  }
   for (const s of series) {
-    const pts = s.points.map((pt, i) => (Number.isFinite(pt.raw) ? `${x(s.times[i]).toFixed(1)},${y(pt.raw).toFixed(1)}` : null)).filter(Boolean);
-    out += `<polyline points="${pts.join(' ')}" fill="none" stroke="${s.points.at(-1).color}" stroke-width="1.6"/>`;
+    const pts = s.points.map((pt, i) => (Number.isFinite(pt.raw) && (!log || pt.raw > 0) ? `${x(s.times[i]).toFixed(1)},${y(pt.raw).toFixed(1)}` : null)).filter(Boolean);
+    const dash = dashedRes.some((re) => re.test(s.name)) ? ' stroke-dasharray="8 5"' : '';
+    const color = [...s.points].reverse().find((pt) => Number.isFinite(pt.raw))?.color ?? TEXT;
+    out += `<polyline points="${pts.join(' ')}" fill="none" stroke="${color}" stroke-width="1.6"${dash}/>`;
+    // A series of one or two points (a wide min interval over a short range) is drawn as dots too.
+    if (pts.length < 3) out += pts.map((pt) => `<circle cx="${pt.split(',')[0]}" cy="${pt.split(',')[1]}" r="3" fill="${color}"/>`).join('');
   }
   const legend = series.map((s) => {
     const last = [...s.points].reverse().find((pt) => Number.isFinite(pt.raw));
