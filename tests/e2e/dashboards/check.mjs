@@ -276,21 +276,39 @@ if (!promOff) {
   const offOk = streamsOff.result.length > 0 && leaked.result.length === 0;
   report(offOk, 'with the conversations collector off, Prometheus has the streams and no conversations series',
     offOk ? [] : [`streams: ${JSON.stringify(streamsOff.result)}, conversations series: ${JSON.stringify(leaked.result)}`]);
+  /** What a panel on conversations data shows with the collector off: problems, and the text shown. */
+  const showOff = async (panel) => {
+    try {
+      const shown = await showPanel(panel, now(), promOff);
+      const rows = shown.frames.reduce((a, f) => a + f.length, 0);
+      const noValue = panel.fieldConfig?.defaults?.noValue ?? '';
+      // Stat and bar gauge: the text of their one empty value; the other panels draw the no-value text.
+      const text = shown.values ? shown.values.map((v) => v.text).join(', ') : noValue;
+      const problems = [];
+      if (rows) problems.push(`${rows} rows of data`);
+      if (text !== noValue || !/conversations collector is off/.test(text)) problems.push(`shows "${text}"`);
+      return { problems, text };
+    } catch (e) {
+      return { problems: [`a query fails: ${e.message}`], text: '' };
+    }
+  };
   for (const { json } of dashboards) {
     for (const panel of contentPanels(json).filter(readsConversations)) {
-      const name = `${json.uid} / ${panel.title}: with the conversations collector off`;
-      try {
-        const shown = await showPanel(panel, now(), promOff);
-        const rows = shown.frames.reduce((a, f) => a + f.length, 0);
-        const noValue = panel.fieldConfig?.defaults?.noValue ?? '';
-        // Stat and bar gauge: the text of their one empty value; the other panels draw the no-value text.
-        const text = shown.values ? shown.values.map((v) => v.text).join(', ') : noValue;
-        const ok = rows === 0 && text === noValue && /conversations collector is off/.test(text);
-        report(ok, `${name}, its queries succeed and it shows "${text}"`, ok ? [] : [`${rows} rows of data; shows "${text}"`]);
-      } catch (e) {
-        report(false, `${name}, its queries succeed`, [e.message]);
-      }
+      const { problems, text } = await showOff(panel);
+      report(!problems.length, `${json.uid} / ${panel.title}: with the conversations collector off, its queries succeed and it shows "${text}"`, problems);
     }
+  }
+  // The check proves itself: a panel that makes up a value, or says only "No data", is caught.
+  const budget = structuredClone(contentPanels(dashboards.find((d) => d.expectedUid === 'cirrus-slo').json).find((p) => p.type === 'bargauge'));
+  const offPlants = [
+    ['a bar gauge that falls back to 0', (p) => { p.targets[0].expr = `(${p.targets[0].expr}) or vector(0)`; }],
+    ['a bar gauge that says only "No data"', (p) => { p.fieldConfig.defaults.noValue = 'No data'; }],
+  ];
+  for (const [what, plant] of offPlants) {
+    const copy = structuredClone(budget);
+    plant(copy);
+    const { problems } = await showOff(copy);
+    report(problems.length > 0, `planted defect (${what}) with the conversations collector off is caught${problems.length ? `: ${problems[0]}` : ''}`);
   }
 }
 
