@@ -1,6 +1,4 @@
-using CirrusExporter.Collectors.Availability;
-using CirrusExporter.Collectors.Conversations;
-using CirrusExporter.Collectors.Objects;
+using CirrusExporter.Collectors;
 
 namespace CirrusExporter.Configuration;
 
@@ -41,6 +39,7 @@ public sealed class CirrusOptions
     [KeyDoc("Replaces the `status` label value of ObjectStatusType `<id>`, e.g. `Cirrus:StatusNames:1` = `new`. Same rules.", WhenUnset = "built-in names")]
     public Dictionary<string, string> StatusNames { get; set; } = [];
 
+    /// <summary>No keys of its own for the binder: each collector's descriptor binds its own section (see <see cref="CollectorsOptions"/>).</summary>
     public CollectorsOptions Collectors { get; set; } = new();
 
     public HttpOptions Http { get; set; } = new();
@@ -64,14 +63,26 @@ public sealed class StreamOptions
     public List<long> SubStreams { get; set; } = [];
 }
 
-/// <summary>One property per collector: its section name is its descriptor's <see cref="Collectors.CollectorDescriptor.Section"/>.</summary>
+/// <summary>
+/// Every registered collector's options, by its descriptor. Each is bound from its own section,
+/// <c>Cirrus:Collectors:&lt;Section&gt;</c>, by its descriptor's <see cref="CollectorOptionsBinding"/>: a new collector
+/// needs no property here.
+/// </summary>
 public sealed class CollectorsOptions
 {
-    public AvailabilityCollectorOptions Availability { get; set; } = new();
-    public CollectorOptions StreamStats { get; set; } = new();
-    public CollectorOptions SlaExceptions { get; set; } = new();
-    public ObjectsCollectorOptions Objects { get; set; } = new();
-    public ConversationsCollectorOptions Conversations { get; set; } = new();
+    private readonly Dictionary<string, CollectorOptions> _bySection =
+        CollectorRegistry.All.ToDictionary(d => d.Section, d => d.OptionsBinding.Create());
+
+    public CollectorOptions For(CollectorDescriptor collector) => _bySection[collector.Section];
+
+    /// <summary>A collector's own options type, for the collector itself.</summary>
+    public TOptions Of<TOptions>(CollectorDescriptor collector) where TOptions : CollectorOptions => (TOptions)For(collector);
+
+    /// <summary>Binds each collector's section of <paramref name="collectors"/> (<c>Cirrus:Collectors</c>).</summary>
+    public void Bind(IConfiguration collectors)
+    {
+        foreach (var d in CollectorRegistry.All) _bySection[d.Section] = d.OptionsBinding.Bind(collectors.GetSection(d.Section));
+    }
 }
 
 /// <summary>What every collector's section holds.</summary>
@@ -87,6 +98,9 @@ public class CollectorOptions
     public TimeSpan? Timeout { get; set; }
 
     public TimeSpan Deadline => Timeout ?? Interval;
+
+    /// <summary>Checks the collector's own keys beyond these three; reports (key under its section, message).</summary>
+    public virtual IEnumerable<(string Key, string Message)> Validate() => [];
 }
 
 public sealed class HttpOptions
