@@ -108,6 +108,17 @@ public sealed class GeneratedDocsTests
     }
 
     [Fact]
+    public void The_readme_key_table_lists_the_keys_marked_for_it_and_every_collector()
+    {
+        var rows = Markdown.Table(Markdown.ReadDoc("README.md"), "key", "default", "meaning");
+        var marked = ConfigurationKeys.All.Where(k => k.Doc?.Readme is not null).Select(k => $"`{k.Path}`").ToList();
+        Assert.Contains("`Cirrus:ApiToken`", marked);
+        Assert.Equal(marked, rows.Select(r => r[0]).Where(k => !k.StartsWith("`Cirrus:Collectors:", StringComparison.Ordinal)));
+        var collectors = Assert.Single(rows, r => r[0].StartsWith("`Cirrus:Collectors:<Name>:Enabled`", StringComparison.Ordinal));
+        Assert.All(CollectorRegistry.All, d => Assert.Contains($"`{d.Section}` {(d.Options(new CollectorsOptions()).Enabled ? "on" : "off")}", collectors[1]));
+    }
+
+    [Fact]
     public void Every_configuration_key_has_a_meaning()
     {
         Assert.All(ConfigurationKeys.All, key => Assert.False(string.IsNullOrWhiteSpace(key.Doc?.Meaning), $"{key.Path} lacks [KeyDoc]"));

@@ -7,18 +7,18 @@ public sealed class CirrusOptions
 {
     public const string Section = "Cirrus";
 
-    [KeyDoc("Base URL of the Cirrus (CommBox) REST API. Change it only for a brand on another host, or to point the exporter at a test double.")]
+    [KeyDoc("Base URL of the Cirrus (CommBox) REST API. Change it only for a brand on another host, or to point the exporter at a test double.", Readme = "API base URL")]
     public Uri BaseUrl { get; set; } = new("https://api.commbox.io");
 
-    [KeyDoc("The API key, sent as `Authorization: Bearer ...`. Required unless `ApiTokenFile` is set; blank, or with whitespace inside (`Bearer ...` pasted in), is a configuration error. Prefer the environment or a file to the command line, where other users can read it. See [The API token](#the-api-token).")]
+    [KeyDoc("The API key, sent as `Authorization: Bearer ...`. Required unless `ApiTokenFile` is set; blank, or with whitespace inside (`Bearer ...` pasted in), is a configuration error. Prefer the environment or a file to the command line, where other users can read it. See [The API token](#the-api-token).", Readme = "the API key")]
     public string? ApiToken { get; set; }
 
-    [KeyDoc("Path of a file holding the API key (surrounding whitespace and newlines are ignored; an empty or blank file is a configuration error). Takes precedence over `ApiToken`. Re-read every 5 seconds, so a rotated key needs no restart.")]
+    [KeyDoc("Path of a file holding the API key (surrounding whitespace and newlines are ignored; an empty or blank file is a configuration error). Takes precedence over `ApiToken`. Re-read every 5 seconds, so a rotated key needs no restart.", Readme = "a file holding the API key, re-read every 5 seconds, so a rotated secret needs no restart")]
     public string? ApiTokenFile { get; set; }
 
     public List<StreamOptions> Streams { get; set; } = [];
 
-    [KeyDoc("Also watch every stream that `/stats/streams` reports. Needs the `StreamStats` collector. Turn it off to watch only the listed streams.")]
+    [KeyDoc("Also watch every stream that `/stats/streams` reports. Needs the `StreamStats` collector. Turn it off to watch only the listed streams.", Readme = "also watch every stream `/stats/streams` reports")]
     public bool DiscoverStreams { get; set; } = true;
 
     [KeyDoc("Most streams and sub-streams watched. Configured streams always count and are never dropped; discovered ones fill the rest, lowest ids first, and those beyond are dropped (`cirrus_streams_dropped`, one log line when the number changes). Each watched stream costs one availability and one objects call per interval: at the default 25 requests/s and 30 s intervals about 375 streams fit, so 300 leaves room for retries. Raise it together with the intervals or `Http:RateLimitPerSecond`. At least 1.")]
@@ -27,10 +27,10 @@ public sealed class CirrusOptions
     [KeyDoc("Most distinct `unknown_N` values per label (`module`, `status`) exported. Ids the API sends beyond them are left out of every series and counted in `cirrus_label_values_folded_total`, so a broken upstream cannot create thousands of series. Known and configured names are not limited. 0 exports no unknown id.")]
     public int MaxUnknownLabelValues { get; set; } = 50;
 
-    [KeyDoc("Data older than this is withdrawn from `/metrics`, `cirrus_up` turns 0 and `/readyz` answers 503. Must be at least every enabled collector's interval; two to three times the longest interval rides out a failed refresh or two.")]
+    [KeyDoc("Data older than this is withdrawn from `/metrics`, `cirrus_up` turns 0 and `/readyz` answers 503. Must be at least every enabled collector's interval; two to three times the longest interval rides out a failed refresh or two.", Readme = "data older than this is withdrawn and `/readyz` turns 503")]
     public TimeSpan MaxDataAge { get; set; } = TimeSpan.FromMinutes(5);
 
-    [KeyDoc("What the `Item1` list of `/stats/streamsSLAExceptions` holds: `Breaches` (then `Item2` is the SLA-critical list) or `Critical` (the reverse). The vendor does not document it; compare with the console's SLA colours.")]
+    [KeyDoc("What the `Item1` list of `/stats/streamsSLAExceptions` holds: `Breaches` (then `Item2` is the SLA-critical list) or `Critical` (the reverse). The vendor does not document it; compare with the console's SLA colours.", Readme = "which SLA list the API's `Item1` holds")]
     public SlaItem1 SlaItem1 { get; set; } = SlaItem1.Breaches;
 
     [KeyDoc("Replaces the `module` label value of ModuleType `<id>`, e.g. `Cirrus:ModuleNames:9` = `webchat`. Lower-case letters, digits and `_`. Built-in names: [metrics.md](metrics.md#module-and-status-names).", WhenUnset = "built-in names")]
@@ -53,13 +53,13 @@ public enum SlaItem1
 
 public sealed class StreamOptions
 {
-    [KeyDoc("Numeric id of a stream to watch (Console → Settings → the channel; the id is under its name). Each stream once.", WhenUnset = "required")]
+    [KeyDoc("Numeric id of a stream to watch (Console → Settings → the channel; the id is under its name). Each stream once.", WhenUnset = "required", Readme = "a stream to watch")]
     public long Id { get; set; }
 
-    [KeyDoc("Name shown in the `name` label of `cirrus_stream_info`.", WhenUnset = "the id")]
+    [KeyDoc("Name shown in the `name` label of `cirrus_stream_info`.", WhenUnset = "the id", Readme = "its name in `cirrus_stream_info`")]
     public string? Name { get; set; }
 
-    [KeyDoc("Sub-stream ids of the stream. When listed, availability is polled per sub-stream (`/streams/{id}/substreams/{sub}/streamavailability`) instead of for the whole stream.", WhenUnset = "none")]
+    [KeyDoc("Sub-stream ids of the stream. When listed, availability is polled per sub-stream (`/streams/{id}/substreams/{sub}/streamavailability`) instead of for the whole stream.", WhenUnset = "none", Readme = "its sub-streams, polled for availability one by one")]
     public List<long> SubStreams { get; set; } = [];
 }
 
@@ -117,10 +117,10 @@ public sealed class HttpOptions
     [KeyDoc("Longest `Retry-After` (seconds or HTTP date, on 429 and 503) that is honoured; a longer one is cut to this. Without the header the exponential back-off applies. Not negative.")]
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
 
-    [KeyDoc("Requests per second across all collectors, retries included; requests beyond it wait. `0` turns the limit off.")]
+    [KeyDoc("Requests per second across all collectors, retries included; requests beyond it wait. `0` turns the limit off.", Readme = "global request rate, retries included")]
     public int RateLimitPerSecond { get; set; } = 25;
 
-    [KeyDoc("Requests in flight at once across all collectors (1 to 256); also the parallelism of each per-stream fan-out.")]
+    [KeyDoc("Requests in flight at once across all collectors (1 to 256); also the parallelism of each per-stream fan-out.", Readme = "requests in flight at once, across collectors")]
     public int MaxConcurrency { get; set; } = 8;
 
     [KeyDoc("Share of failed attempts (the retryable kinds) within `CircuitSamplingDuration` that opens the circuit. While open, calls fail at once instead of hitting a failing API. Above 0, at most 1.")]
