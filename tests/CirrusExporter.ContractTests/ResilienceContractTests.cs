@@ -172,6 +172,22 @@ public sealed class ResilienceContractTests : IDisposable
         AssertLogged(exporter, l => l.Contains("circuit open"));
     }
 
+    [Fact]
+    public async Task Every_collectors_calls_share_one_circuit()
+    {
+        const string sla = "/stats/streamsSLAExceptions";
+        _api.Respond(Path, r => r.WithStatusCode(500));
+        _api.Json(sla, Upstream.Envelope("""{"Item1":[],"Item2":[]}"""));
+        await using var exporter = TestExporter.Start(_api.Url, StatsOnly(("Cirrus:Collectors:SlaExceptions:Enabled", "true"),
+            ("Cirrus:Http:MaxRetries", "0"), ("Cirrus:Http:CircuitMinimumThroughput", "3"), ("Cirrus:Http:CircuitBreakDuration", "00:01:00")));
+
+        for (var i = 0; i < 3; i++) Assert.False(await exporter.RefreshAsync("stream_stats"));
+        // Opened by another collector's endpoint, the circuit stops this one's calls too: one pipeline for all.
+        Assert.False(await exporter.RefreshAsync("sla_exceptions"));
+
+        Assert.Equal(0, _api.Calls(sla));
+    }
+
     [Theory]
     [InlineData("""{"status":200,"data":[{"moduleId":9,""", "malformed JSON")]
     [InlineData("""{"status":200,"data":[{"moduleId":9,"streamId":1,"statusId":1,"c":3}""", "malformed JSON")]

@@ -13,7 +13,7 @@ public sealed class PromtoolLintTests
         await exporter.WaitReadyAsync(TimeSpan.FromSeconds(60));
         var (_, body) = await exporter.GetAsync("/metrics");
 
-        // prometheus-net's runtime families are linted by their own project; ours are cirrus_* and the RSS gauge.
+        // The runtime families keep prometheus-net DotNetStats' names and help, lint findings included; ours are cirrus_* and the RSS gauge.
         var own = new StringBuilder();
         foreach (var line in body.Split('\n'))
         {

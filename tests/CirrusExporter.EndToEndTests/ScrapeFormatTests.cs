@@ -79,7 +79,7 @@ public sealed class ScrapeFormatTests
 
         var (promtool, output) = await RunAsync("promtool", "check metrics", gzipped);
         Assert.DoesNotContain("parsing error", output);
-        Assert.True(promtool is 0 or 1, output); // 1 = lint findings in prometheus-net's runtime families; PromtoolLintTests lints ours
+        Assert.True(promtool is 0 or 1, output); // 1 = lint findings in the DotNetStats-named runtime families; PromtoolLintTests lints ours
         Assert.Equal(SampleLines(gzipped), await PythonSampleCountAsync("prometheus_client.parser", gzipped));
     }
 

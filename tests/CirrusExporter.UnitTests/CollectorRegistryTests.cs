@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
 using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Hosting;
@@ -27,20 +28,19 @@ public sealed class CollectorRegistryTests
         Assert.Single(CollectorRegistry.All, d => d.Role == CollectorRole.StreamSource);
     }
 
-    [Fact]
-    public void Every_collectors_section_is_a_descriptor_and_every_descriptor_a_section()
-    {
-        var sections = typeof(CollectorsOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name).Order(StringComparer.Ordinal);
-        Assert.Equal(sections, CollectorRegistry.All.Select(d => d.Section).Order(StringComparer.Ordinal));
-    }
-
     [Theory]
     [MemberData(nameof(Labels))]
-    public void Options_select_the_section_the_descriptor_names(string label)
+    public void Its_options_are_bound_from_its_own_section(string label)
     {
         var d = Get(label);
         var collectors = new CollectorsOptions();
-        Assert.Same(typeof(CollectorsOptions).GetProperty(d.Section)!.GetValue(collectors), d.Options(collectors));
+        Assert.IsType(d.OptionsBinding.Type, d.Options(collectors));
+        collectors.Bind(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"{d.Section}:Interval"] = "00:00:42",
+        }).Build());
+        Assert.Equal(TimeSpan.FromSeconds(42), d.Options(collectors).Interval);
+        Assert.All(CollectorRegistry.All.Where(o => o != d), o => Assert.NotEqual(TimeSpan.FromSeconds(42), o.Options(collectors).Interval));
     }
 
     [Theory]
@@ -61,7 +61,7 @@ public sealed class CollectorRegistryTests
         var d = Get(label);
         var options = new CirrusOptions { ApiToken = "t" };
         d.Options(options.Collectors).Enabled = true; // some are off by default
-        Assert.Empty(d.Validate(options));
+        Assert.Empty(d.Options(options.Collectors).Validate());
         Assert.True(new CirrusOptionsValidator().Validate(null, options).Succeeded);
 
         d.Options(options.Collectors).Interval = TimeSpan.FromMilliseconds(10);
@@ -92,6 +92,59 @@ public sealed class CollectorRegistryTests
         var registered = app.Services.GetServices<ICollector>().Select(c => c.Descriptor).ToList();
         Assert.Equal(CollectorRegistry.All, registered);
         Assert.All(registered, d => Assert.Same(d, registered.Single(r => r.Label == d.Label)));
+    }
+
+    private static readonly Type[] ExporterTypes = typeof(ICollector).Assembly.GetTypes();
+
+    [Fact]
+    public void Every_collector_in_the_assembly_is_in_the_registry_and_registered_by_its_descriptor_alone()
+    {
+        var collectorTypes = ExporterTypes.Where(t => t.IsClass && !t.IsAbstract && typeof(ICollector).IsAssignableFrom(t)).ToList();
+        Assert.NotEmpty(collectorTypes);
+        foreach (var t in collectorTypes)
+        {
+            var descriptor = t.GetProperty("Descriptor", BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
+            Assert.True(descriptor is CollectorDescriptor, $"{t.Name} declares no static Descriptor");
+            Assert.True(CollectorRegistry.All.Contains((CollectorDescriptor)descriptor), $"{t.Name} is not listed in CollectorRegistry.All");
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Cirrus:ApiToken"] = "t" });
+        builder.AddCirrusExporter();
+        using var app = builder.Build();
+        // Resolving them resolves their call interfaces too; every Refit interface in the assembly is a registered client.
+        Assert.Equal(collectorTypes.Select(t => t.Name).Order(StringComparer.Ordinal),
+            app.Services.GetServices<ICollector>().Select(c => c.GetType().Name).Order(StringComparer.Ordinal));
+        var callInterfaces = ExporterTypes.Where(t => t.IsInterface && t.GetMethods().Any(m => m.GetCustomAttribute<Refit.HttpMethodAttribute>() is not null)).ToList();
+        Assert.Equal(collectorTypes.Count, callInterfaces.Count);
+        Assert.All(callInterfaces, api => Assert.NotNull(app.Services.GetService(api)));
+        // Every collector options class is some descriptor's, so it is bound, validated, walked for docs and kept for Native AOT.
+        Assert.All(ExporterTypes.Where(t => t.IsSubclassOf(typeof(CollectorOptions))),
+            t => Assert.Contains(t, CollectorRegistry.All.Select(d => d.OptionsBinding.Type)));
+    }
+
+    [Fact]
+    public void Outside_the_collectors_folders_only_the_registry_names_a_collector_or_its_types()
+    {
+        // Anything else naming a collector would be one more place to edit when adding one. Slices may name each other.
+        const string prefix = "CirrusExporter.Collectors.";
+        var slices = ExporterTypes.Where(t => t.Namespace?.StartsWith(prefix, StringComparison.Ordinal) == true && !t.Name.Contains('<'))
+            .GroupBy(t => t.Namespace![prefix.Length..])
+            .ToDictionary(g => g.Key, g => new Regex($@"\b(Collectors\.{g.Key}|{string.Join('|', g.Select(t => t.Name.Split('`')[0]))})\b"));
+        Assert.Equal(CollectorRegistry.All.Count, slices.Count);
+
+        var root = Path.Combine(Markdown.RepoRoot, "src", "CirrusExporter");
+        var collectors = Path.Combine(root, "Collectors");
+        var sep = Path.DirectorySeparatorChar;
+        var offenders =
+            from file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
+            where !file.Contains($"{sep}obj{sep}") && !file.Contains($"{sep}bin{sep}")
+            where file != Path.Combine(collectors, "CollectorRegistry.cs") && !slices.ContainsKey(Path.GetRelativePath(collectors, Path.GetDirectoryName(file)!))
+            let text = File.ReadAllText(file)
+            from slice in slices
+            where slice.Value.IsMatch(text)
+            select $"{Path.GetRelativePath(root, file)} names {slice.Key}: {slice.Value.Match(text).Value}";
+        Assert.Empty(offenders);
     }
 
     [Theory]

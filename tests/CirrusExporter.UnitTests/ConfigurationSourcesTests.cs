@@ -42,7 +42,7 @@ public sealed class ConfigurationSourcesTests : IDisposable
             s => Assert.Equal((11346L, "WhatsApp support", "12,13"), (s.Id, s.Name, string.Join(",", s.SubStreams))));
         Assert.True(o.DiscoverStreams);
         Assert.Equal("pending", o.StatusNames["8"]);
-        Assert.Equal(TimeSpan.FromMinutes(2), o.Collectors.Objects.Interval);
+        Assert.Equal(TimeSpan.FromMinutes(2), o.Collectors.Objects().Interval);
         Assert.Equal(LogFormat.Json, log.Format);
     }
 
@@ -94,8 +94,8 @@ public sealed class ConfigurationSourcesTests : IDisposable
 
         Assert.Null(error);
         Assert.Equal(16, o!.Http.MaxConcurrency);
-        Assert.Equal(TimeSpan.FromMinutes(1), o.Collectors.Availability.Interval);
-        Assert.Equal(TimeSpan.FromSeconds(30), o.Collectors.StreamStats.Interval);
+        Assert.Equal(TimeSpan.FromMinutes(1), o.Collectors.Availability().Interval);
+        Assert.Equal(TimeSpan.FromSeconds(30), o.Collectors.StreamStats().Interval);
         Assert.Equal(25, o.Http.RateLimitPerSecond);
     }
 

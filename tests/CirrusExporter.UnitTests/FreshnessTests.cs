@@ -23,13 +23,11 @@ public sealed partial class FreshnessTests
     private static readonly DateTimeOffset Start = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
 
     /// <summary>A collector that returns (or throws) whatever the test queued next.</summary>
-    private sealed class ScriptedCollector(CollectorDescriptor descriptor, CollectorOptions options) : ICollector
+    private sealed class ScriptedCollector(CollectorDescriptor descriptor) : ICollector
     {
         public Func<RefreshResult> Next { get; set; } = () => throw new InvalidOperationException("nothing scripted");
 
         public CollectorDescriptor Descriptor => descriptor;
-
-        public CollectorOptions Options => options;
 
         public Task<RefreshResult> CollectAsync(MetricsSnapshot current, CancellationToken cancellationToken) => Task.FromResult(Next());
     }
@@ -40,9 +38,9 @@ public sealed partial class FreshnessTests
         {
             Time = new FakeTimeProvider(Start);
             Store = new SnapshotStore(Options.Create(options), new LabelNames(options), Time);
-            Collectors = CollectorRegistry.All.ToDictionary(d => d.Label, d => new ScriptedCollector(d, d.Options(options.Collectors)));
+            Collectors = CollectorRegistry.All.ToDictionary(d => d.Label, d => new ScriptedCollector(d));
             var metrics = new SelfMetrics();
-            Runner = new CollectorRunner(Collectors.Values, Store, metrics, Time, NullLogger<CollectorRunner>.Instance);
+            Runner = new CollectorRunner(Collectors.Values, Options.Create(options), Store, metrics, Time, NullLogger<CollectorRunner>.Instance);
             Writer = new MetricsWriter(Store, metrics, Time);
         }
 
@@ -91,7 +89,7 @@ public sealed partial class FreshnessTests
     private static CirrusOptions AvailabilityOnly(params long[] streams)
     {
         var o = new CirrusOptions { ApiToken = "t", DiscoverStreams = false, Streams = [.. streams.Select(id => new StreamOptions { Id = id })] };
-        o.Collectors.StreamStats.Enabled = o.Collectors.SlaExceptions.Enabled = o.Collectors.Objects.Enabled = false;
+        o.Collectors.StreamStats().Enabled = o.Collectors.SlaExceptions().Enabled = o.Collectors.Objects().Enabled = false;
         return o;
     }
 
@@ -160,7 +158,9 @@ public sealed partial class FreshnessTests
     [Fact]
     public async Task Every_family_served_is_in_the_catalogue_with_its_type()
     {
-        var h = new Harness(new CirrusOptions { ApiToken = "t", Streams = [new StreamOptions { Id = 1 }], Collectors = { Conversations = { Enabled = true } } });
+        var options = new CirrusOptions { ApiToken = "t", Streams = [new StreamOptions { Id = 1 }] };
+        options.Collectors.Conversations().Enabled = true;
+        var h = new Harness(options);
         Assert.True(await h.RefreshAsync(StreamStatsCollector.Label, () => new RefreshResult(new StreamStatsData([new StatRow(9, 1, 0, 1, 4)]))));
         Assert.True(await h.RefreshAsync(SlaExceptionsCollector.Label, () => new RefreshResult(new SlaData(new SlaLists([new StatRow(9, 1, 0, 1, 1)], [])))));
         Assert.True(await h.RefreshAsync(AvailabilityCollector.Label, () => States((1, 1))));

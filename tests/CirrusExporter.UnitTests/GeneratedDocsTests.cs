@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Globalization;
+using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Docs;
 
@@ -74,11 +75,28 @@ public sealed class GeneratedDocsTests
     [Fact]
     public void Every_options_class_the_key_walk_reaches_is_kept_for_native_aot()
     {
+        // Kept: listed on Walk, carried by a collector's descriptor, or named by a DynamicDependency of a kept class;
+        // a kept class keeps the public properties it inherits.
         var walk = typeof(ConfigurationKeys).GetMethod("Walk", BindingFlags.NonPublic | BindingFlags.Static)!;
-        var kept = walk.GetCustomAttributes<DynamicDependencyAttribute>().Select(a => a.Type).ToHashSet();
+        var kept = new HashSet<Type>();
+        void Keep(Type t)
+        {
+            if (!kept.Add(t)) return;
+            if (t.BaseType is { } b && b != typeof(object)) Keep(b);
+            foreach (var ctor in t.GetConstructors())
+                foreach (var dependency in ctor.GetCustomAttributes<DynamicDependencyAttribute>()) Keep(dependency.Type!);
+        }
+        foreach (var a in walk.GetCustomAttributes<DynamicDependencyAttribute>()) Keep(a.Type!);
+        foreach (var d in CollectorRegistry.All) Keep(d.OptionsBinding.Type);
+
         var reached = new HashSet<Type>();
         void Visit(Type t)
         {
+            if (t == typeof(CollectorsOptions))
+            {
+                foreach (var d in CollectorRegistry.All) Visit(d.OptionsBinding.Type);
+                return;
+            }
             if (t.Namespace?.StartsWith("CirrusExporter", StringComparison.Ordinal) != true || !t.IsClass || !reached.Add(t)) return;
             if (t.BaseType is { } b) Visit(b);
             foreach (var p in t.GetProperties(BindingFlags.Public | BindingFlags.Instance))
@@ -86,7 +104,18 @@ public sealed class GeneratedDocsTests
                     Visit(type);
         }
         foreach (var root in new[] { typeof(CirrusOptions), typeof(WebOptions), typeof(LogOptions) }) Visit(root);
-        Assert.Equal(reached.Select(t => t.Name).Order(StringComparer.Ordinal), kept.Select(t => t!.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(reached.Select(t => t.Name).Order(StringComparer.Ordinal), kept.Select(t => t.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void The_readme_key_table_lists_the_keys_marked_for_it_and_every_collector()
+    {
+        var rows = Markdown.Table(Markdown.ReadDoc("README.md"), "key", "default", "meaning");
+        var marked = ConfigurationKeys.All.Where(k => k.Doc?.Readme is not null).Select(k => $"`{k.Path}`").ToList();
+        Assert.Contains("`Cirrus:ApiToken`", marked);
+        Assert.Equal(marked, rows.Select(r => r[0]).Where(k => !k.StartsWith("`Cirrus:Collectors:", StringComparison.Ordinal)));
+        var collectors = Assert.Single(rows, r => r[0].StartsWith("`Cirrus:Collectors:<Name>:Enabled`", StringComparison.Ordinal));
+        Assert.All(CollectorRegistry.All, d => Assert.Contains($"`{d.Section}` {(d.Options(new CollectorsOptions()).Enabled ? "on" : "off")}", collectors[1]));
     }
 
     [Fact]

@@ -57,8 +57,8 @@ public sealed partial class MetricCatalogueTests
     public void Help_of_cached_families_mentions_the_source_and_the_configured_interval()
     {
         var collectors = new CollectorsOptions();
-        collectors.StreamStats.Interval = TimeSpan.FromSeconds(45);
-        collectors.Availability.Interval = TimeSpan.FromMilliseconds(1500);
+        collectors.StreamStats().Interval = TimeSpan.FromSeconds(45);
+        collectors.Availability().Interval = TimeSpan.FromMilliseconds(1500);
 
         Assert.Equal("Conversations (objects) in the stream, by status. Source: GET /stats/streams field c. Refreshed every 45 s.",
             MetricCatalogue.Help(StreamStatsMetrics.Objects, collectors));

@@ -48,19 +48,19 @@ public sealed class OptionsValidationTests
             {
                 o.DiscoverStreams = false;
                 o.Streams.Add(new StreamOptions { Id = 5 });
-                o.Collectors.Availability.Enabled = o.Collectors.StreamStats.Enabled = o.Collectors.SlaExceptions.Enabled = o.Collectors.Objects.Enabled = false;
+                o.Collectors.Availability().Enabled = o.Collectors.StreamStats().Enabled = o.Collectors.SlaExceptions().Enabled = o.Collectors.Objects().Enabled = false;
             }
         },
-        { "Cirrus:Collectors:Availability:Interval", o => o.Collectors.Availability.Interval = TimeSpan.FromMilliseconds(500) },
-        { "Cirrus:Collectors:SlaExceptions:Timeout", o => o.Collectors.SlaExceptions.Timeout = TimeSpan.Zero },
-        { "Cirrus:Collectors:StreamStats:Timeout", o => o.Collectors.StreamStats.Timeout = TimeSpan.FromSeconds(-1) },
+        { "Cirrus:Collectors:Availability:Interval", o => o.Collectors.Availability().Interval = TimeSpan.FromMilliseconds(500) },
+        { "Cirrus:Collectors:SlaExceptions:Timeout", o => o.Collectors.SlaExceptions().Timeout = TimeSpan.Zero },
+        { "Cirrus:Collectors:StreamStats:Timeout", o => o.Collectors.StreamStats().Timeout = TimeSpan.FromSeconds(-1) },
         { "Cirrus:MaxDataAge", o => o.MaxDataAge = TimeSpan.FromSeconds(45) },
-        { "Cirrus:DiscoverStreams", o => o.Collectors.StreamStats.Enabled = false },
-        { "Cirrus:Collectors:Objects:OpenStatuses", o => o.Collectors.Objects.OpenStatuses.Add(0) },
-        { "Cirrus:Collectors:Objects:PageSize", o => o.Collectors.Objects.PageSize = 0 },
-        { "Cirrus:Collectors:Objects:PageSize", o => o.Collectors.Objects.PageSize = 101 },
-        { "Cirrus:Collectors:Objects:MaxPages", o => o.Collectors.Objects.MaxPages = 0 },
-        { "Cirrus:Collectors:Objects:LookBack", o => o.Collectors.Objects.LookBack = TimeSpan.Zero },
+        { "Cirrus:DiscoverStreams", o => o.Collectors.StreamStats().Enabled = false },
+        { "Cirrus:Collectors:Objects:OpenStatuses", o => o.Collectors.Objects().OpenStatuses.Add(0) },
+        { "Cirrus:Collectors:Objects:PageSize", o => o.Collectors.Objects().PageSize = 0 },
+        { "Cirrus:Collectors:Objects:PageSize", o => o.Collectors.Objects().PageSize = 101 },
+        { "Cirrus:Collectors:Objects:MaxPages", o => o.Collectors.Objects().MaxPages = 0 },
+        { "Cirrus:Collectors:Objects:LookBack", o => o.Collectors.Objects().LookBack = TimeSpan.Zero },
         { "Cirrus:Http:AttemptTimeout", o => o.Http.AttemptTimeout = TimeSpan.FromMilliseconds(5) },
         { "Cirrus:Http:MaxRetries", o => o.Http.MaxRetries = -1 },
         { "Cirrus:Http:MaxRetries", o => o.Http.MaxRetries = 11 },
@@ -121,8 +121,8 @@ public sealed class OptionsValidationTests
         o.BaseUrl = new Uri("http://127.0.0.1:8080");
         o.Streams.Add(new StreamOptions { Id = 1, SubStreams = [1] });
         o.MaxDataAge = TimeSpan.FromSeconds(60);
-        o.Collectors.Availability.Interval = TimeSpan.FromSeconds(1);
-        o.Collectors.Objects.PageSize = 100;
+        o.Collectors.Availability().Interval = TimeSpan.FromSeconds(1);
+        o.Collectors.Objects().PageSize = 100;
         o.Http.AttemptTimeout = TimeSpan.FromMilliseconds(10);
         o.Http.MaxRetries = 0;
         o.Http.RetryBaseDelay = TimeSpan.Zero;
@@ -142,8 +142,8 @@ public sealed class OptionsValidationTests
     public void A_disabled_collector_is_not_checked_against_max_data_age()
     {
         var o = Valid();
-        o.Collectors.Objects.Enabled = false;
-        o.Collectors.Objects.Interval = TimeSpan.FromHours(1);
+        o.Collectors.Objects().Enabled = false;
+        o.Collectors.Objects().Interval = TimeSpan.FromHours(1);
 
         Assert.Empty(Failures(o));
     }
@@ -153,7 +153,7 @@ public sealed class OptionsValidationTests
     {
         var o = Valid();
         o.Http.MaxConcurrency = 0;
-        o.Collectors.Objects.PageSize = 0;
+        o.Collectors.Objects().PageSize = 0;
         o.MaxDataAge = TimeSpan.FromSeconds(45);
 
         Assert.Equal(

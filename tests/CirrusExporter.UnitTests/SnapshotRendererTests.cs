@@ -109,7 +109,7 @@ public sealed class SnapshotRendererTests
     public void Open_statuses_for_sla_zero_fill_follow_the_configuration()
     {
         var options = Options();
-        options.Collectors.Objects.OpenStatuses = [Pending];
+        options.Collectors.Objects().OpenStatuses = [Pending];
         StatRow[] stats = [Row(Chat, 1, 0, Open, 5), Row(Chat, 1, 0, Pending, 2)];
         var catalogue = StreamCatalogue.Build(options, StreamCatalogue.Empty, stats, null);
         var part = Render(options, catalogue, new SlaData(new SlaLists([], [])))["c0"];

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
-using CirrusExporter.Api;
 using CirrusExporter.Configuration;
+using CirrusExporter.Http;
 using CirrusExporter.Metrics;
 
 namespace CirrusExporter.Collectors;
@@ -23,13 +23,12 @@ public enum CollectorRole
 /// errors, HELP text, self-metric labels and the generated docs all iterate these.
 /// </summary>
 /// <param name="Label">The <c>collector</c> and <c>endpoint</c> label value.</param>
-/// <param name="Section">Its key under <c>Cirrus:Collectors</c>, the name of its <see cref="CollectorsOptions"/> property.</param>
+/// <param name="Section">Its key under <c>Cirrus:Collectors</c>.</param>
 /// <param name="Endpoint">The API call, as the docs show it.</param>
 /// <param name="PathSuffix">How a request path ends for this endpoint, to label per-attempt self-metrics.</param>
 /// <param name="Purpose">What enabling it costs and gives (the meaning of its Enabled key in the docs).</param>
 /// <param name="Metrics">The families its data renders.</param>
-/// <param name="Options">Its options within the collectors section.</param>
-/// <param name="Validate">Checks its own keys beyond Enabled/Interval/Timeout; reports (key under its section, message).</param>
+/// <param name="OptionsBinding">Its options type, bound from its own section (its own keys validated by <see cref="CollectorOptions.Validate"/>).</param>
 /// <param name="Register">Adds the collector and its call interface to the container.</param>
 public sealed record CollectorDescriptor(
     string Label,
@@ -39,21 +38,21 @@ public sealed record CollectorDescriptor(
     string Purpose,
     CollectorRole Role,
     IReadOnlyList<MetricDefinition> Metrics,
-    Func<CollectorsOptions, CollectorOptions> Options,
-    Func<CirrusOptions, IEnumerable<(string Key, string Message)>> Validate,
+    CollectorOptionsBinding OptionsBinding,
     Action<IServiceCollection> Register)
 {
     /// <summary>Full configuration path of one of its keys.</summary>
     public string Key(string name) => $"{CirrusOptions.Section}:Collectors:{Section}:{name}";
 
-    /// <summary>Registers <typeparamref name="TCollector"/> and resolves its call interface from the one typed client.</summary>
+    /// <summary>Its options within the collectors' options.</summary>
+    public CollectorOptions Options(CollectorsOptions collectors) => collectors.For(this);
+
+    /// <summary>
+    /// Registers <typeparamref name="TCollector"/> and its call interface as a generated Refit client on the one named
+    /// Cirrus HTTP client, so its calls share the resilience pipeline (rate limit, concurrency cap, circuit) with all others.
+    /// </summary>
     public static Action<IServiceCollection> Registers<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TCollector, TApi>()
         where TCollector : class, ICollector
         where TApi : class =>
-        services => services
-            .AddSingleton<ICollector, TCollector>()
-            .AddTransient(sp => (TApi)sp.GetRequiredService<ICirrusApi>());
-
-    /// <summary>For collectors without keys of their own.</summary>
-    public static IEnumerable<(string Key, string Message)> NoOwnKeys(CirrusOptions options) => [];
+        services => services.AddSingleton<ICollector, TCollector>().AddCirrusApi<TApi>();
 }

@@ -1,7 +1,9 @@
 using CirrusExporter.Api;
+using CirrusExporter.Configuration;
 using CirrusExporter.Http;
 using CirrusExporter.Metrics;
 using CirrusExporter.Snapshot;
+using Microsoft.Extensions.Options;
 
 namespace CirrusExporter.Collectors;
 
@@ -9,11 +11,14 @@ namespace CirrusExporter.Collectors;
 /// Runs one refresh of a collector within its deadline, logs the outcome and publishes it. Never throws:
 /// whatever the API does, the failure stays inside this collector's state.
 /// </summary>
-public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, SnapshotStore store, SelfMetrics metrics, TimeProvider time, ILogger<CollectorRunner> logger)
+public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, IOptions<CirrusOptions> options, SnapshotStore store, SelfMetrics metrics, TimeProvider time, ILogger<CollectorRunner> logger)
 {
     /// <summary>Enabled collectors, the stream source first: it decides which streams the others call.</summary>
     public IReadOnlyList<ICollector> Enabled { get; } =
-        collectors.Where(c => c.Options.Enabled).OrderBy(c => c.Descriptor.Role == CollectorRole.StreamSource ? 0 : 1).ToList();
+        collectors.Where(c => c.Descriptor.Options(options.Value.Collectors).Enabled).OrderBy(c => c.Descriptor.Role == CollectorRole.StreamSource ? 0 : 1).ToList();
+
+    /// <summary>The collector's options, through its descriptor.</summary>
+    public CollectorOptions OptionsOf(ICollector collector) => collector.Descriptor.Options(options.Value.Collectors);
 
     /// <summary>One refresh of every enabled collector, in order (used by --once); true when all succeeded.</summary>
     public async Task<bool> RefreshAllOnceAsync(CancellationToken cancellationToken)
@@ -30,10 +35,11 @@ public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, 
     /// <returns>true when the refresh succeeded completely.</returns>
     public async Task<bool> RefreshAsync(ICollector collector, CancellationToken stopping)
     {
+        var deadlineAfter = OptionsOf(collector).Deadline;
         var started = time.GetUtcNow();
         var startTicks = time.GetTimestamp();
         var context = RefreshContext.Begin();
-        using var deadline = new CancellationTokenSource(collector.Options.Deadline, time);
+        using var deadline = new CancellationTokenSource(deadlineAfter, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, deadline.Token);
         RefreshResult? result = null;
         string? error = null;
@@ -47,7 +53,7 @@ public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, 
         }
         catch (Exception e)
         {
-            error = FailureDescription.Of(e, collector.Name, collector.Options.Deadline);
+            error = FailureDescription.Of(e, collector.Name, deadlineAfter);
         }
         finally
         {

@@ -19,7 +19,7 @@ public sealed class CollectorScheduler(CollectorRunner runner, TimeProvider time
 
     private async Task LoopAsync(ICollector collector, bool skipFirst, CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(collector.Options.Interval, time);
+        using var timer = new PeriodicTimer(runner.OptionsOf(collector).Interval, time);
         try
         {
             if (!skipFirst) await runner.RefreshAsync(collector, stoppingToken);

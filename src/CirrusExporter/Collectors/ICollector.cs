@@ -1,4 +1,3 @@
-using CirrusExporter.Configuration;
 using CirrusExporter.Snapshot;
 
 namespace CirrusExporter.Collectors;
@@ -10,8 +9,6 @@ public interface ICollector
 
     /// <summary>The collector label value.</summary>
     string Name => Descriptor.Label;
-
-    CollectorOptions Options { get; }
 
     /// <summary>Fetches and parses; throws when nothing usable came back.</summary>
     Task<RefreshResult> CollectAsync(MetricsSnapshot current, CancellationToken cancellationToken);

@@ -1,6 +1,4 @@
-using CirrusExporter.Collectors.Availability;
-using CirrusExporter.Collectors.Conversations;
-using CirrusExporter.Collectors.Objects;
+using CirrusExporter.Collectors;
 
 namespace CirrusExporter.Configuration;
 
@@ -9,18 +7,18 @@ public sealed class CirrusOptions
 {
     public const string Section = "Cirrus";
 
-    [KeyDoc("Base URL of the Cirrus (CommBox) REST API. Change it only for a brand on another host, or to point the exporter at a test double.")]
+    [KeyDoc("Base URL of the Cirrus (CommBox) REST API. Change it only for a brand on another host, or to point the exporter at a test double.", Readme = "API base URL")]
     public Uri BaseUrl { get; set; } = new("https://api.commbox.io");
 
-    [KeyDoc("The API key, sent as `Authorization: Bearer ...`. Required unless `ApiTokenFile` is set; blank, or with whitespace inside (`Bearer ...` pasted in), is a configuration error. Prefer the environment or a file to the command line, where other users can read it. See [The API token](#the-api-token).")]
+    [KeyDoc("The API key, sent as `Authorization: Bearer ...`. Required unless `ApiTokenFile` is set; blank, or with whitespace inside (`Bearer ...` pasted in), is a configuration error. Prefer the environment or a file to the command line, where other users can read it. See [The API token](#the-api-token).", Readme = "the API key")]
     public string? ApiToken { get; set; }
 
-    [KeyDoc("Path of a file holding the API key (surrounding whitespace and newlines are ignored; an empty or blank file is a configuration error). Takes precedence over `ApiToken`. Re-read every 5 seconds, so a rotated key needs no restart.")]
+    [KeyDoc("Path of a file holding the API key (surrounding whitespace and newlines are ignored; an empty or blank file is a configuration error). Takes precedence over `ApiToken`. Re-read every 5 seconds, so a rotated key needs no restart.", Readme = "a file holding the API key, re-read every 5 seconds, so a rotated secret needs no restart")]
     public string? ApiTokenFile { get; set; }
 
     public List<StreamOptions> Streams { get; set; } = [];
 
-    [KeyDoc("Also watch every stream that `/stats/streams` reports. Needs the `StreamStats` collector. Turn it off to watch only the listed streams.")]
+    [KeyDoc("Also watch every stream that `/stats/streams` reports. Needs the `StreamStats` collector. Turn it off to watch only the listed streams.", Readme = "also watch every stream `/stats/streams` reports")]
     public bool DiscoverStreams { get; set; } = true;
 
     [KeyDoc("Most streams and sub-streams watched. Configured streams always count and are never dropped; discovered ones fill the rest, lowest ids first, and those beyond are dropped (`cirrus_streams_dropped`, one log line when the number changes). Each watched stream costs one availability and one objects call per interval: at the default 25 requests/s and 30 s intervals about 375 streams fit, so 300 leaves room for retries. Raise it together with the intervals or `Http:RateLimitPerSecond`. At least 1.")]
@@ -29,10 +27,10 @@ public sealed class CirrusOptions
     [KeyDoc("Most distinct `unknown_N` values per label (`module`, `status`) exported. Ids the API sends beyond them are left out of every series and counted in `cirrus_label_values_folded_total`, so a broken upstream cannot create thousands of series. Known and configured names are not limited. 0 exports no unknown id.")]
     public int MaxUnknownLabelValues { get; set; } = 50;
 
-    [KeyDoc("Data older than this is withdrawn from `/metrics`, `cirrus_up` turns 0 and `/readyz` answers 503. Must be at least every enabled collector's interval; two to three times the longest interval rides out a failed refresh or two.")]
+    [KeyDoc("Data older than this is withdrawn from `/metrics`, `cirrus_up` turns 0 and `/readyz` answers 503. Must be at least every enabled collector's interval; two to three times the longest interval rides out a failed refresh or two.", Readme = "data older than this is withdrawn and `/readyz` turns 503")]
     public TimeSpan MaxDataAge { get; set; } = TimeSpan.FromMinutes(5);
 
-    [KeyDoc("What the `Item1` list of `/stats/streamsSLAExceptions` holds: `Breaches` (then `Item2` is the SLA-critical list) or `Critical` (the reverse). The vendor does not document it; compare with the console's SLA colours.")]
+    [KeyDoc("What the `Item1` list of `/stats/streamsSLAExceptions` holds: `Breaches` (then `Item2` is the SLA-critical list) or `Critical` (the reverse). The vendor does not document it; compare with the console's SLA colours.", Readme = "which SLA list the API's `Item1` holds")]
     public SlaItem1 SlaItem1 { get; set; } = SlaItem1.Breaches;
 
     [KeyDoc("Replaces the `module` label value of ModuleType `<id>`, e.g. `Cirrus:ModuleNames:9` = `webchat`. Lower-case letters, digits and `_`. Built-in names: [metrics.md](metrics.md#module-and-status-names).", WhenUnset = "built-in names")]
@@ -41,6 +39,7 @@ public sealed class CirrusOptions
     [KeyDoc("Replaces the `status` label value of ObjectStatusType `<id>`, e.g. `Cirrus:StatusNames:1` = `new`. Same rules.", WhenUnset = "built-in names")]
     public Dictionary<string, string> StatusNames { get; set; } = [];
 
+    /// <summary>No keys of its own for the binder: each collector's descriptor binds its own section (see <see cref="CollectorsOptions"/>).</summary>
     public CollectorsOptions Collectors { get; set; } = new();
 
     public HttpOptions Http { get; set; } = new();
@@ -54,24 +53,36 @@ public enum SlaItem1
 
 public sealed class StreamOptions
 {
-    [KeyDoc("Numeric id of a stream to watch (Console → Settings → the channel; the id is under its name). Each stream once.", WhenUnset = "required")]
+    [KeyDoc("Numeric id of a stream to watch (Console → Settings → the channel; the id is under its name). Each stream once.", WhenUnset = "required", Readme = "a stream to watch")]
     public long Id { get; set; }
 
-    [KeyDoc("Name shown in the `name` label of `cirrus_stream_info`.", WhenUnset = "the id")]
+    [KeyDoc("Name shown in the `name` label of `cirrus_stream_info`.", WhenUnset = "the id", Readme = "its name in `cirrus_stream_info`")]
     public string? Name { get; set; }
 
-    [KeyDoc("Sub-stream ids of the stream. When listed, availability is polled per sub-stream (`/streams/{id}/substreams/{sub}/streamavailability`) instead of for the whole stream.", WhenUnset = "none")]
+    [KeyDoc("Sub-stream ids of the stream. When listed, availability is polled per sub-stream (`/streams/{id}/substreams/{sub}/streamavailability`) instead of for the whole stream.", WhenUnset = "none", Readme = "its sub-streams, polled for availability one by one")]
     public List<long> SubStreams { get; set; } = [];
 }
 
-/// <summary>One property per collector: its section name is its descriptor's <see cref="Collectors.CollectorDescriptor.Section"/>.</summary>
+/// <summary>
+/// Every registered collector's options, by its descriptor. Each is bound from its own section,
+/// <c>Cirrus:Collectors:&lt;Section&gt;</c>, by its descriptor's <see cref="CollectorOptionsBinding"/>: a new collector
+/// needs no property here.
+/// </summary>
 public sealed class CollectorsOptions
 {
-    public AvailabilityCollectorOptions Availability { get; set; } = new();
-    public CollectorOptions StreamStats { get; set; } = new();
-    public CollectorOptions SlaExceptions { get; set; } = new();
-    public ObjectsCollectorOptions Objects { get; set; } = new();
-    public ConversationsCollectorOptions Conversations { get; set; } = new();
+    private readonly Dictionary<string, CollectorOptions> _bySection =
+        CollectorRegistry.All.ToDictionary(d => d.Section, d => d.OptionsBinding.Create());
+
+    public CollectorOptions For(CollectorDescriptor collector) => _bySection[collector.Section];
+
+    /// <summary>A collector's own options type, for the collector itself.</summary>
+    public TOptions Of<TOptions>(CollectorDescriptor collector) where TOptions : CollectorOptions => (TOptions)For(collector);
+
+    /// <summary>Binds each collector's section of <paramref name="collectors"/> (<c>Cirrus:Collectors</c>).</summary>
+    public void Bind(IConfiguration collectors)
+    {
+        foreach (var d in CollectorRegistry.All) _bySection[d.Section] = d.OptionsBinding.Bind(collectors.GetSection(d.Section));
+    }
 }
 
 /// <summary>What every collector's section holds.</summary>
@@ -87,6 +98,9 @@ public class CollectorOptions
     public TimeSpan? Timeout { get; set; }
 
     public TimeSpan Deadline => Timeout ?? Interval;
+
+    /// <summary>Checks the collector's own keys beyond these three; reports (key under its section, message).</summary>
+    public virtual IEnumerable<(string Key, string Message)> Validate() => [];
 }
 
 public sealed class HttpOptions
@@ -103,10 +117,10 @@ public sealed class HttpOptions
     [KeyDoc("Longest `Retry-After` (seconds or HTTP date, on 429 and 503) that is honoured; a longer one is cut to this. Without the header the exponential back-off applies. Not negative.")]
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
 
-    [KeyDoc("Requests per second across all collectors, retries included; requests beyond it wait. `0` turns the limit off.")]
+    [KeyDoc("Requests per second across all collectors, retries included; requests beyond it wait. `0` turns the limit off.", Readme = "global request rate, retries included")]
     public int RateLimitPerSecond { get; set; } = 25;
 
-    [KeyDoc("Requests in flight at once across all collectors (1 to 256); also the parallelism of each per-stream fan-out.")]
+    [KeyDoc("Requests in flight at once across all collectors (1 to 256); also the parallelism of each per-stream fan-out.", Readme = "requests in flight at once, across collectors")]
     public int MaxConcurrency { get; set; } = 8;
 
     [KeyDoc("Share of failed attempts (the retryable kinds) within `CircuitSamplingDuration` that opens the circuit. While open, calls fail at once instead of hitting a failing API. Above 0, at most 1.")]

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using CirrusExporter.Collectors;
 
 namespace CirrusExporter.Configuration;
 
@@ -23,27 +24,22 @@ public static class ConfigurationKeys
     ];
 
     /// <summary>
-    /// Every options class the walk reaches. The binder's generated code sets properties without reflection, so
-    /// a Native AOT build keeps their metadata only when listed here (a unit test checks the list is complete).
+    /// What the walk reads of an options class. The binder's generated code sets properties without reflection, so
+    /// a Native AOT build keeps this metadata only for classes listed on <see cref="Walk"/>, carried by a collector's
+    /// <see cref="CollectorOptionsBinding.Type"/>, or named by a DynamicDependency of a kept class (a unit test checks).
     /// </summary>
     public const DynamicallyAccessedMemberTypes Walked = DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor;
 
     [DynamicDependency(Walked, typeof(CirrusOptions))]
     [DynamicDependency(Walked, typeof(StreamOptions))]
-    [DynamicDependency(Walked, typeof(CollectorsOptions))]
-    [DynamicDependency(Walked, typeof(CollectorOptions))]
-    [DynamicDependency(Walked, typeof(Collectors.Availability.AvailabilityCollectorOptions))]
-    [DynamicDependency(Walked, typeof(Collectors.Objects.ObjectsCollectorOptions))]
-    [DynamicDependency(Walked, typeof(Collectors.Conversations.ConversationsCollectorOptions))]
-    [DynamicDependency(Walked, typeof(Collectors.Conversations.SloTargetOptions))]
     [DynamicDependency(Walked, typeof(HttpOptions))]
     [DynamicDependency(Walked, typeof(WebOptions))]
     [DynamicDependency(Walked, typeof(LogOptions))]
-    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Every options type is kept by a DynamicDependency above.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Every options type is kept by a DynamicDependency above.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Every options type is kept by a DynamicDependency above.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2062", Justification = "Every options type is kept by a DynamicDependency above.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "Every options type is kept by a DynamicDependency above.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Every options type is kept: see Walked.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Every options type is kept: see Walked.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Every options type is kept: see Walked.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2062", Justification = "Every options type is kept: see Walked.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "Every options type is kept: see Walked.")]
     private static IEnumerable<ConfigKey> Walk(Type type, object instance, string prefix, bool inListItem)
     {
         // The binder sets public writable properties only, so computed ones such as Deadline are not keys.
@@ -57,7 +53,13 @@ public static class ConfigurationKeys
             var value = property.GetValue(instance);
             var t = property.PropertyType;
             var doc = property.GetCustomAttribute<KeyDocAttribute>();
-            if (IsSimple(t))
+            if (value is CollectorsOptions collectors)
+            {
+                // One section per registered collector, in registry order, with its own options type.
+                foreach (var d in CollectorRegistry.All)
+                    foreach (var key in Walk(d.OptionsBinding.Type, collectors.For(d), $"{path}:{d.Section}", inListItem)) yield return key;
+            }
+            else if (IsSimple(t))
             {
                 yield return new ConfigKey(path, Nullable.GetUnderlyingType(t) ?? t, KeyShape.Value, value, inListItem, doc);
             }

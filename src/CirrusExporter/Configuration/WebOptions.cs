@@ -7,7 +7,7 @@ public sealed class WebOptions
 
     public const int DefaultPort = 9878;
 
-    [KeyDoc("`host:port` to serve `/metrics`, `/healthz`, `/readyz` and `/` on. The host is an IP address (`127.0.0.1`, `[::1]`, `0.0.0.0`, `[::]`), `localhost` or `*` (every address). Every address by default, as other exporters, because Prometheus usually scrapes from another host; use `127.0.0.1` when it runs on the same host, and `Web:ConfigFile` for TLS and basic auth elsewhere.")]
+    [KeyDoc("`host:port` to serve `/metrics`, `/healthz`, `/readyz` and `/` on. The host is an IP address (`127.0.0.1`, `[::1]`, `0.0.0.0`, `[::]`), `localhost` or `*` (every address). Every address by default, as other exporters, because Prometheus usually scrapes from another host; use `127.0.0.1` when it runs on the same host, and `Web:ConfigFile` for TLS and basic auth elsewhere.", Readme = "where the exporter listens")]
     public string ListenAddress { get; set; } = $"0.0.0.0:{DefaultPort}";
 
     [KeyDoc("Path of a Prometheus exporter-toolkit web configuration file: `tls_server_config` (`cert_file`, `key_file`, optional `client_ca_file`, `client_auth_type`, `min_version`) for HTTPS, `basic_auth_users` (user: bcrypt hash) for basic auth on every path. Empty: plain HTTP, no auth.")]

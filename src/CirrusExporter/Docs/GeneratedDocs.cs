@@ -33,6 +33,7 @@ public static class GeneratedDocs
             },
             ["README.md"] = new Dictionary<string, Func<string>>
             {
+                ["configuration"] = DocTables.ConfigurationSummary,
                 ["metrics"] = DocTables.MetricsSummary,
             },
         };
@@ -148,6 +149,31 @@ internal static class DocTables
             var meaning = enabledKeys.GetValueOrDefault(key.Path) ?? key.Doc?.Meaning
                 ?? throw new InvalidOperationException($"{key.Path} has no [KeyDoc]");
             sb.Append($"| `{key.Path}` | {Configuration.ConfigurationKeys.TypeWord(key.ValueType)} | {Default(key)} | {meaning} |\n");
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The README's short key table: the keys whose [KeyDoc] has a README text, and one row for the collectors' common keys.</summary>
+    public static string ConfigurationSummary()
+    {
+        var collectors = $"{CirrusOptions.Section}:{nameof(CirrusOptions.Collectors)}:";
+        var defaults = new CollectorsOptions();
+        var sb = new StringBuilder();
+        sb.Append("| key | default | meaning |\n|---|---|---|\n");
+        var collectorsListed = false;
+        foreach (var key in Configuration.ConfigurationKeys.All)
+        {
+            if (key.Path.StartsWith(collectors, StringComparison.Ordinal))
+            {
+                if (collectorsListed) continue;
+                collectorsListed = true;
+                var each = CollectorRegistry.All.Select(d => $"`{d.Section}` {(d.Options(defaults).Enabled ? "on" : "off")}, {Seconds(d.Options(defaults).Interval)}");
+                sb.Append($"| `{collectors}<Name>:Enabled`, `:Interval`, `:Timeout` | {string.Join("; ", each)} | per collector (see the table in [docs/metrics.md](docs/metrics.md#collectors)); the timeout defaults to the interval |\n");
+            }
+            else if (key.Doc?.Readme is { } meaning)
+            {
+                sb.Append($"| `{key.Path}` | {Default(key)} | {meaning} |\n");
+            }
         }
         return sb.ToString();
     }

@@ -22,7 +22,12 @@ public static class ExporterServices
         var services = builder.Services;
         var config = builder.Configuration;
 
-        services.AddOptions<CirrusOptions>().Bind(config.GetSection(CirrusOptions.Section), o => o.ErrorOnUnknownConfiguration = true).ValidateOnStart();
+        // Unknown keys of the Cirrus section are reported by ConfigurationErrors from the key walk, which knows every
+        // collector's section; the binder cannot, since each collector binds its own.
+        services.AddOptions<CirrusOptions>()
+            .Bind(config.GetSection(CirrusOptions.Section))
+            .Configure(o => o.Collectors.Bind(config.GetSection($"{CirrusOptions.Section}:{nameof(CirrusOptions.Collectors)}")))
+            .ValidateOnStart();
         services.AddSingleton<IValidateOptions<CirrusOptions>, CirrusOptionsValidator>();
         services.AddOptions<WebOptions>().Bind(config.GetSection(WebOptions.Section), o => o.ErrorOnUnknownConfiguration = true).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();

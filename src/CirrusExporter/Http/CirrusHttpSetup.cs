@@ -1,6 +1,5 @@
 using System.Net;
 using System.Threading.RateLimiting;
-using CirrusExporter.Api;
 using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
@@ -13,7 +12,8 @@ using Refit;
 namespace CirrusExporter.Http;
 
 /// <summary>
-/// The typed Cirrus client and its resilience pipeline, outermost first: retry (jittered exponential
+/// The one named Cirrus HTTP client, on which every collector registers its own generated Refit interface
+/// (<see cref="CollectorDescriptor.Registers"/>), and its resilience pipeline, outermost first: retry (jittered exponential
 /// back-off, Retry-After on 429), circuit breaker, global concurrency cap, global rate limit, and the
 /// per-attempt timeout. The collector's deadline bounds the whole through its cancellation token.
 /// </summary>
@@ -29,15 +29,14 @@ public static class CirrusHttpSetup
         services.AddSingleton<ResponseBodyBudget>();
         services.AddTransient<ResponseBodyHandler>();
 
-        var client = services.AddRefitGeneratedClient<ICirrusApi>(new RefitSettings(), ClientName)
+        // One name, so one handler chain: every collector's calls share one rate limit, concurrency cap and circuit.
+        var client = services.AddHttpClient(ClientName)
             .ConfigureHttpClient((sp, client) =>
             {
                 client.BaseAddress = sp.GetRequiredService<IOptions<CirrusOptions>>().Value.BaseUrl;
                 client.Timeout = Timeout.InfiniteTimeSpan;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd($"cirrus-exporter/{BuildInfo.Version}");
-            })
-            // A redirect is answered as an error (ResponseBodyHandler), never followed to another origin.
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+            });
         // Handlers added first wrap the later ones: the pipeline runs once per call, the rest once per attempt.
         client.AddResilienceHandler("cirrus-pipeline", (pipeline, context) =>
             {
@@ -49,6 +48,18 @@ public static class CirrusHttpSetup
         client.AddHttpMessageHandler<BearerTokenHandler>();
         client.AddHttpMessageHandler<ApiMetricsHandler>();
         client.AddHttpMessageHandler<ResponseBodyHandler>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers a collector's Refit interface (source-generated) on the one named client. Each registration sets the
+    /// client's primary handler from these settings: a redirect is answered as an error (ResponseBodyHandler), never
+    /// followed to another origin.
+    /// </summary>
+    public static IServiceCollection AddCirrusApi<TApi>(this IServiceCollection services) where TApi : class
+    {
+        services.AddRefitGeneratedClient<TApi>(
+            new RefitSettings { HttpMessageHandlerFactory = () => new SocketsHttpHandler { AllowAutoRedirect = false } }, ClientName);
         return services;
     }
 

@@ -65,6 +65,31 @@ public sealed class ExpositionWriter(IBufferWriter<byte> output, bool openMetric
         Raw("\n");
     }
 
+    /// <summary>
+    /// One histogram series: <paramref name="cumulative"/> counts pair with <see cref="MetricDefinition.Buckets"/>,
+    /// then the +Inf bucket (the count), the sum and the count.
+    /// </summary>
+    public void Histogram(MetricDefinition metric, IReadOnlyList<long> cumulative, double sum, long count, params ReadOnlySpan<string> labelValues)
+    {
+        var bucket = metric with { Name = metric.Name + "_bucket", Labels = [.. metric.Labels, "le"] };
+        string[] values = [.. labelValues, ""];
+        for (var i = 0; i < metric.Buckets!.Length; i++)
+        {
+            values[^1] = metric.Buckets[i].ToString(CultureInfo.InvariantCulture);
+            Sample(bucket, cumulative[i], values);
+        }
+        values[^1] = "+Inf";
+        Sample(bucket, count, values);
+        Sample(metric with { Name = metric.Name + "_sum" }, sum, labelValues);
+        Sample(metric with { Name = metric.Name + "_count" }, count, labelValues);
+    }
+
+    /// <summary>Ends the exposition: OpenMetrics requires <c># EOF</c>, exactly once, last; text 0.0.4 has no end marker.</summary>
+    public void End()
+    {
+        if (openMetrics) Raw("# EOF\n");
+    }
+
     private void Raw(string text) => Raw(text.AsSpan());
 
     /// <summary>Escapes backslash and newline (and double quote in label values), copying runs without escapes whole.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CirrusExporter.Api;
+using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
 
@@ -12,11 +13,8 @@ public sealed class RenderContext(CirrusOptions options, LabelNames labels, Stre
 
     public LabelNames Labels => labels;
 
-    /// <summary>
-    /// The statuses that count as open. Configured under Collectors:Objects (it drives the oldest-open
-    /// search) and shared with the SLA zero-fill.
-    /// </summary>
-    public IReadOnlyList<int> OpenStatuses => options.Collectors.Objects.EffectiveOpenStatuses;
+    /// <summary>A collector's options, for data whose rendering depends on them (its own, or another collector's it names).</summary>
+    public TOptions OptionsOf<TOptions>(CollectorDescriptor collector) where TOptions : CollectorOptions => options.Collectors.Of<TOptions>(collector);
 
     public string Help(MetricDefinition metric) => MetricCatalogue.Help(metric, options.Collectors);
 

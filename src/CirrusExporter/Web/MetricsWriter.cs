@@ -21,7 +21,7 @@ public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimePro
     /// <summary>One scrape's body as a list of immutable buffers, and its length on the wire.</summary>
     public sealed record Body(IReadOnlyList<ReadOnlyMemory<byte>> Segments, long Length);
 
-    public async Task<Body> PrepareAsync(bool openMetrics, bool gzip, CancellationToken cancellationToken)
+    public Task<Body> PrepareAsync(bool openMetrics, bool gzip, CancellationToken cancellationToken)
     {
         var snapshot = store.Current;
         var now = time.GetUtcNow();
@@ -43,13 +43,8 @@ public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimePro
         foreach (var c in enabled)
             if (c.LastDuration is { } d) w.Sample(MetricCatalogue.CollectorDuration, d.TotalSeconds, c.Name);
 
-        // prometheus-net ends its OpenMetrics output with "# EOF", so the self-metrics come last.
-        using (var selfText = new MemoryStream())
-        {
-            await self.Registry.CollectAndExportAsTextAsync(selfText,
-                openMetrics ? Prometheus.ExpositionFormat.OpenMetricsText : Prometheus.ExpositionFormat.PrometheusText, cancellationToken);
-            tail.Write(selfText.GetBuffer().AsSpan(0, (int)selfText.Length));
-        }
+        self.Write(w);
+        w.End();
         var segments = new List<ReadOnlyMemory<byte>>(parts.Count + 3);
         if (!gzip)
         {
@@ -70,7 +65,7 @@ public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimePro
             segments.Add(GzipSegments.Close(tail.WrittenSpan));
             segments.Add(GzipSegments.Trailer(GzipSegments.Combine(crc, GzipSegments.Crc(tail.WrittenSpan), tail.WrittenCount), length + tail.WrittenCount));
         }
-        return new Body(segments, segments.Sum(s => (long)s.Length));
+        return Task.FromResult(new Body(segments, segments.Sum(s => (long)s.Length)));
     }
 
     /// <summary>Writes an uncompressed text 0.0.4 scrape (for --once and tests).</summary>

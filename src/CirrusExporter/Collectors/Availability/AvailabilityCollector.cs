@@ -12,22 +12,19 @@ public sealed class AvailabilityCollector(IAvailabilityApi api, ApiResponseReade
     public const string Label = "availability";
 
     public static CollectorDescriptor Descriptor { get; } = new(
-        Label, nameof(CollectorsOptions.Availability),
+        Label, "Availability",
         "GET /streams/{id}/streamavailability", "/streamavailability",
         "Poll `GET /streams/{id}/streamavailability`: one call per watched stream or sub-stream per interval.",
         CollectorRole.Reader,
         [AvailabilityMetrics.State, AvailabilityMetrics.StateCode],
-        c => c.Availability,
-        CollectorDescriptor.NoOwnKeys,
+        CollectorOptionsBinding.Of(section => section.Get<AvailabilityCollectorOptions>()),
         CollectorDescriptor.Registers<AvailabilityCollector, IAvailabilityApi>());
 
     CollectorDescriptor ICollector.Descriptor => Descriptor;
 
-    public CollectorOptions Options => options.Value.Collectors.Availability;
-
     public async Task<RefreshResult> CollectAsync(MetricsSnapshot current, CancellationToken cancellationToken)
     {
-        var o = options.Value.Collectors.Availability;
+        var o = options.Value.Collectors.Of<AvailabilityCollectorOptions>(Descriptor);
         var (ignoreAutomation, autoAssign) = (o.IgnoreAutomation ? "true" : "false", o.AutoAssign ? "true" : "false");
         var targets = current.Catalogue.Streams.Select(s => s.Key).ToList();
         var (states, failed, first) = await FanOut.RunAsync(targets, options.Value.Http.MaxConcurrency, async (key, ct) =>
@@ -37,6 +34,6 @@ public sealed class AvailabilityCollector(IAvailabilityApi api, ApiResponseReade
                 : await api.GetSubStreamAvailability(key.StreamId, key.SubStreamId, ignoreAutomation, autoAssign, ct);
             return await reader.ReadDataAsync(response, Label, AvailabilityData.ParseState, ct);
         }, cancellationToken);
-        return RefreshResult.ForStreams(new AvailabilityData(states), current.Catalogue, failed, first, Label, Options.Deadline);
+        return RefreshResult.ForStreams(new AvailabilityData(states), current.Catalogue, failed, first, Label, o.Deadline);
     }
 }

@@ -16,24 +16,21 @@ public sealed class ConversationsCollector(IConversationsApi api, ApiResponseRea
     public const string Label = "conversations";
 
     public static CollectorDescriptor Descriptor { get; } = new(
-        Label, nameof(CollectorsOptions.Conversations),
+        Label, "Conversations",
         "GET /streams/{id}/objects (order=updatedtime)", "/objects",
         "Poll `GET /streams/{id}/objects` for what changed since the last refresh: per watched stream one call per interval, plus one per further 100 changed conversations. Off by default for its cost; turn it on for first-response and resolution times and SLOs.",
         CollectorRole.Reader,
         ConversationsMetrics.All,
-        c => c.Conversations,
-        o => o.Collectors.Conversations.Validate(),
+        CollectorOptionsBinding.Of(section => section.Get<ConversationsCollectorOptions>()),
         CollectorDescriptor.Registers<ConversationsCollector, IConversationsApi>());
 
     private readonly Dictionary<long, StreamTally> _tallies = [];
 
     CollectorDescriptor ICollector.Descriptor => Descriptor;
 
-    public CollectorOptions Options => options.Value.Collectors.Conversations;
-
     public async Task<RefreshResult> CollectAsync(MetricsSnapshot current, CancellationToken cancellationToken)
     {
-        var o = options.Value.Collectors.Conversations;
+        var o = options.Value.Collectors.Of<ConversationsCollectorOptions>(Descriptor);
         var now = time.GetUtcNow();
         var modules = current.Catalogue.Streams
             .Where(s => s.ModuleId is not null)
@@ -52,7 +49,7 @@ public sealed class ConversationsCollector(IConversationsApi api, ApiResponseRea
 
         var streams = _tallies.Select(kv => new StreamTimings(kv.Key, kv.Value.Module, kv.Value.Target, kv.Value.Created, kv.Value.WithinTarget,
             kv.Value.FirstResponse.Snapshot(), kv.Value.Resolution.Snapshot())).ToList();
-        return RefreshResult.ForStreams(new ConversationsData(streams), current.Catalogue, failed, first, Label, Options.Deadline);
+        return RefreshResult.ForStreams(new ConversationsData(streams), current.Catalogue, failed, first, Label, o.Deadline);
     }
 
     private async Task<bool> ReadChangesAsync(long stream, StreamTally tally, ConversationsCollectorOptions o, DateTimeOffset now, CancellationToken ct)

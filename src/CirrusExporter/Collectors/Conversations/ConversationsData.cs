@@ -34,18 +34,10 @@ public sealed record ConversationsData(IReadOnlyList<StreamTimings> Streams) : C
     private static void Histogram(ExpositionWriter w, RenderContext context, MetricDefinition metric, List<StreamTimings> streams, Func<StreamTimings, HistogramSnapshot> select)
     {
         w.Family(metric, context.Help(metric));
-        var bucket = metric with { Name = metric.Name + "_bucket", Labels = [.. metric.Labels, "le"] };
-        var sum = metric with { Name = metric.Name + "_sum" };
-        var count = metric with { Name = metric.Name + "_count" };
         foreach (var s in streams)
         {
             var h = select(s);
-            var id = RenderContext.Id(s.StreamId);
-            for (var i = 0; i < metric.Buckets!.Length; i++)
-                w.Sample(bucket, h.Cumulative[i], id, "0", s.Module, metric.Buckets[i].ToString(CultureInfo.InvariantCulture));
-            w.Sample(bucket, h.Count, id, "0", s.Module, "+Inf");
-            w.Sample(sum, h.Sum, id, "0", s.Module);
-            w.Sample(count, h.Count, id, "0", s.Module);
+            w.Histogram(metric, h.Cumulative, h.Sum, h.Count, RenderContext.Id(s.StreamId), "0", s.Module);
         }
     }
 }

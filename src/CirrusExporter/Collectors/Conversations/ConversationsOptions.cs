@@ -1,9 +1,12 @@
+using System.Diagnostics.CodeAnalysis;
 using CirrusExporter.Configuration;
 
 namespace CirrusExporter.Collectors.Conversations;
 
 public sealed class ConversationsCollectorOptions : CollectorOptions
 {
+    // The key walk (docs, unknown-key check) reads the nested targets' properties too: kept for Native AOT with this class.
+    [DynamicDependency(ConfigurationKeys.Walked, typeof(SloTargetOptions))]
     public ConversationsCollectorOptions()
     {
         // Off by default: at least one call per watched stream per interval (see docs/performance.md).
@@ -32,7 +35,7 @@ public sealed class ConversationsCollectorOptions : CollectorOptions
     public SloTargetOptions? TargetOf(long streamId, string module) =>
         Slo.GetValueOrDefault(streamId.ToString(System.Globalization.CultureInfo.InvariantCulture)) ?? Slo.GetValueOrDefault(module);
 
-    public IEnumerable<(string Key, string Message)> Validate()
+    public override IEnumerable<(string Key, string Message)> Validate()
     {
         if (Overlap < TimeSpan.Zero) yield return ("Overlap", "must not be negative, e.g. 00:02:00");
         if (PageSize is < 1 or > 100) yield return ("PageSize", "must be between 1 and 100");

@@ -19,22 +19,19 @@ public sealed class ObjectsCollector(IObjectsApi api, ApiResponseReader reader, 
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
 
     public static CollectorDescriptor Descriptor { get; } = new(
-        Label, nameof(CollectorsOptions.Objects),
+        Label, "Objects",
         "GET /streams/{id}/objects", "/objects",
         "Poll `GET /streams/{id}/objects` for the oldest open conversation: one call (or `MaxPages` calls) per watched stream id per interval. The most expensive collector; turn it off if you do not use `cirrus_stream_oldest_open_object_age_seconds`.",
         CollectorRole.Reader,
         [ObjectsMetrics.OldestOpenAge],
-        c => c.Objects,
-        o => o.Collectors.Objects.Validate(),
+        CollectorOptionsBinding.Of(section => section.Get<ObjectsCollectorOptions>()),
         CollectorDescriptor.Registers<ObjectsCollector, IObjectsApi>());
 
     CollectorDescriptor ICollector.Descriptor => Descriptor;
 
-    public CollectorOptions Options => options.Value.Collectors.Objects;
-
     public async Task<RefreshResult> CollectAsync(MetricsSnapshot current, CancellationToken cancellationToken)
     {
-        var o = options.Value.Collectors.Objects;
+        var o = options.Value.Collectors.Of<ObjectsCollectorOptions>(Descriptor);
         var open = o.EffectiveOpenStatuses;
         var statuses = string.Join(",", open.Select(s => s.ToString(CultureInfo.InvariantCulture)));
         var now = time.GetUtcNow();
@@ -64,6 +61,6 @@ public sealed class ObjectsCollector(IObjectsApi api, ApiResponseReader reader, 
             }
             return oldest is { } t ? Math.Max(0, (now - t).TotalSeconds) : 0;
         }, cancellationToken);
-        return RefreshResult.ForStreams(new ObjectsData(ages), current.Catalogue, failed, first, Label, Options.Deadline);
+        return RefreshResult.ForStreams(new ObjectsData(ages), current.Catalogue, failed, first, Label, o.Deadline);
     }
 }

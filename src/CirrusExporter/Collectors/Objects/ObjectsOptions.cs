@@ -22,7 +22,7 @@ public sealed class ObjectsCollectorOptions : CollectorOptions
     [KeyDoc("Pages read per stream; raise it with `PageSize` only if the API's sort cannot be trusted. Paging stops at the first short page.")]
     public int MaxPages { get; set; } = 1;
 
-    public IEnumerable<(string Key, string Message)> Validate()
+    public override IEnumerable<(string Key, string Message)> Validate()
     {
         if (OpenStatuses.Any(s => s <= 0)) yield return ("OpenStatuses", "must list ObjectStatusType ids, e.g. [1, 8]");
         if (PageSize is < 1 or > 100) yield return ("PageSize", "must be between 1 and 100");

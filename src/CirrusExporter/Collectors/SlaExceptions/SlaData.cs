@@ -1,4 +1,5 @@
 using CirrusExporter.Api;
+using CirrusExporter.Collectors.Objects;
 using CirrusExporter.Metrics;
 using CirrusExporter.Snapshot;
 
@@ -20,7 +21,9 @@ public sealed record SlaData(SlaLists Lists) : CollectorData, IReportsStreamRows
     /// </summary>
     public override void Render(ExpositionWriter w, RenderContext context)
     {
-        var open = context.OpenStatuses;
+        // Declared dependency: the open statuses are the objects collector's (Cirrus:Collectors:Objects:OpenStatuses),
+        // which drive its oldest-open search; they apply here whether or not that collector is enabled.
+        var open = context.OptionsOf<ObjectsCollectorOptions>(ObjectsCollector.Descriptor).EffectiveOpenStatuses;
         var zeroFill = context.Catalogue.KnownReportedCombos.Concat(context.Catalogue.KnownSourceCombos.Where(c => open.Contains(c.Status))).ToHashSet();
         context.StatFamily(w, SlaExceptionsMetrics.Breaches, Lists.Breaches, zeroFill);
         context.StatFamily(w, SlaExceptionsMetrics.Critical, Lists.Critical, zeroFill);

@@ -11,18 +11,15 @@ public sealed class SlaExceptionsCollector(ISlaExceptionsApi api, ApiResponseRea
     public const string Label = "sla_exceptions";
 
     public static CollectorDescriptor Descriptor { get; } = new(
-        Label, nameof(CollectorsOptions.SlaExceptions),
+        Label, "SlaExceptions",
         "GET /stats/streamsSLAExceptions", "/stats/streamsSLAExceptions",
         "Poll `GET /stats/streamsSLAExceptions` (one call per interval): SLA breaches and SLA-critical warnings.",
         CollectorRole.Reader,
         [SlaExceptionsMetrics.Breaches, SlaExceptionsMetrics.Critical],
-        c => c.SlaExceptions,
-        CollectorDescriptor.NoOwnKeys,
+        CollectorOptionsBinding.Of(section => section.Get<CollectorOptions>()),
         CollectorDescriptor.Registers<SlaExceptionsCollector, ISlaExceptionsApi>());
 
     CollectorDescriptor ICollector.Descriptor => Descriptor;
-
-    public CollectorOptions Options => options.Value.Collectors.SlaExceptions;
 
     public async Task<RefreshResult> CollectAsync(MetricsSnapshot current, CancellationToken cancellationToken)
     {

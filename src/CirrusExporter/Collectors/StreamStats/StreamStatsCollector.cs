@@ -1,28 +1,24 @@
 using CirrusExporter.Api;
 using CirrusExporter.Configuration;
 using CirrusExporter.Snapshot;
-using Microsoft.Extensions.Options;
 
 namespace CirrusExporter.Collectors.StreamStats;
 
 /// <summary>GET /stats/streams: conversation counts per stream and status; also the stream source for discovery.</summary>
-public sealed class StreamStatsCollector(IStreamStatsApi api, ApiResponseReader reader, IOptions<CirrusOptions> options) : ICollector
+public sealed class StreamStatsCollector(IStreamStatsApi api, ApiResponseReader reader) : ICollector
 {
     public const string Label = "stream_stats";
 
     public static CollectorDescriptor Descriptor { get; } = new(
-        Label, nameof(CollectorsOptions.StreamStats),
+        Label, "StreamStats",
         "GET /stats/streams", "/stats/streams",
         "Poll `GET /stats/streams` (one call per interval): conversation counts, and the source of stream discovery and of `module` labels.",
         CollectorRole.StreamSource,
         [StreamStatsMetrics.Objects],
-        c => c.StreamStats,
-        CollectorDescriptor.NoOwnKeys,
+        CollectorOptionsBinding.Of(section => section.Get<CollectorOptions>()),
         CollectorDescriptor.Registers<StreamStatsCollector, IStreamStatsApi>());
 
     CollectorDescriptor ICollector.Descriptor => Descriptor;
-
-    public CollectorOptions Options => options.Value.Collectors.StreamStats;
 
     public async Task<RefreshResult> CollectAsync(MetricsSnapshot current, CancellationToken cancellationToken)
     {
