@@ -19,6 +19,6 @@ public sealed class WebOptions
     [KeyDoc("A scrape not completely read within this time is cut off, so a stalled reader frees its slot (`hh:mm:ss`).")]
     public TimeSpan ScrapeTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
-    [KeyDoc("A connection whose client reads a response slower than this many bytes per second (after a 5 s grace) is closed.")]
+    [KeyDoc("A scrape whose client takes any 64 KiB of `/metrics` slower than this many bytes per second (each 64 KiB gets at least 5 s) is cut off, as is any other response read slower than this on average after a 5 s grace. 0: no limit.")]
     public int MinResponseBytesPerSecond { get; set; } = 4096;
 }
