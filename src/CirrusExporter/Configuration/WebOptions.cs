@@ -7,18 +7,18 @@ public sealed class WebOptions
 
     public const int DefaultPort = 9878;
 
-    [KeyDoc("`host:port` to serve `/metrics`, `/healthz`, `/readyz` and `/` on. The host is an IP address (`127.0.0.1`, `[::1]`, `0.0.0.0`, `[::]`), `localhost` or `*` (every address). Every address by default, as other exporters, because Prometheus usually scrapes from another host; use `127.0.0.1` when it runs on the same host, and `Web:ConfigFile` for TLS and basic auth elsewhere.", Readme = "where the exporter listens")]
+    [KeyDoc("`host:port` to serve `/metrics`, `/healthz`, `/readyz` and `/` on. The host is an IP address (`127.0.0.1`, `[::1]`, `0.0.0.0`, `[::]`), `localhost` or `*` (every address). Every address by default, as other exporters, because Prometheus usually scrapes from another host; use `127.0.0.1` when it runs on the same host, and `Web:ConfigFile` for TLS and basic auth elsewhere.", Readme = "where the exporter listens: **every interface** by default, as node_exporter (`:9100`); `127.0.0.1:9878` for this host only")]
     public string ListenAddress { get; set; } = $"0.0.0.0:{DefaultPort}";
 
-    [KeyDoc("Path of a Prometheus exporter-toolkit web configuration file: `tls_server_config` (`cert_file`, `key_file`, optional `client_ca_file`, `client_auth_type`, `min_version`) for HTTPS, `basic_auth_users` (user: bcrypt hash) for basic auth on every path. Empty: plain HTTP, no auth.")]
+    [KeyDoc("Path of a Prometheus exporter-toolkit web configuration file: `tls_server_config` (`cert_file`, `key_file`, optional `client_ca_file`, `client_auth_type`, `min_version`) for HTTPS, `basic_auth_users` (user: bcrypt hash) for basic auth on every path. Empty: plain HTTP, no auth.", Readme = "exporter-toolkit web configuration file: TLS and bcrypt basic auth, the file other exporters already use")]
     public string ConfigFile { get; set; } = "";
 
-    [KeyDoc("Scrapes of `/metrics` served at once; more get 503 at once. Bounds the memory and CPU that many or stalled clients can take.")]
+    [KeyDoc("Scrapes of `/metrics` served at once; more get 503 at once. Bounds the memory and CPU that many or stalled clients can take.", Readme = "scrapes served at once; more get 503")]
     public int MaxConcurrentScrapes { get; set; } = 16;
 
-    [KeyDoc("A scrape not completely read within this time is cut off, so a stalled reader frees its slot (`hh:mm:ss`).")]
+    [KeyDoc("A scrape not completely read within this time is cut off, so a stalled reader frees its slot (`hh:mm:ss`).", Readme = "a scrape not read within this time is cut off")]
     public TimeSpan ScrapeTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
-    [KeyDoc("A connection whose client reads a response slower than this many bytes per second (after a 5 s grace) is closed.")]
+    [KeyDoc("A scrape whose client takes any 64 KiB of `/metrics` slower than this many bytes per second (each 64 KiB gets at least 5 s) is cut off, as is any other response read slower than this on average after a 5 s grace. 0: no limit.", Readme = "a client reading slower than this is cut off")]
     public int MinResponseBytesPerSecond { get; set; } = 4096;
 }

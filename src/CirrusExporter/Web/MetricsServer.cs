@@ -7,10 +7,20 @@ namespace CirrusExporter.Web;
 /// Serves /metrics within bounds: at most Web:MaxConcurrentScrapes at once (others get 503 at once, as
 /// promhttp's MaxRequestsInFlight does), each within Web:ScrapeTimeout, written in slices so that a slow
 /// reader holds back only one slice of Kestrel's buffer while the body stays the snapshot's shared buffers.
+/// Each slice must be taken at Web:MinResponseBytesPerSecond or faster (after a grace): Kestrel's own
+/// minimum rate is averaged over the whole response, so the megabytes the kernel's socket buffers take at
+/// once would let a stalled reader keep its slot for minutes.
 /// </summary>
 public sealed class MetricsServer(MetricsWriter writer, IOptions<WebOptions> options, ILogger<MetricsServer> logger)
 {
     private const int SliceBytes = 64 * 1024;
+
+    /// <summary>The shortest time a slice may take, as Kestrel's grace period for its minimum data rate.</summary>
+    private static readonly TimeSpan SliceGrace = TimeSpan.FromSeconds(5);
+
+    private readonly TimeSpan _sliceLimit = options.Value.MinResponseBytesPerSecond > 0
+        ? TimeSpan.FromSeconds(Math.Max(SliceGrace.TotalSeconds, (double)SliceBytes / options.Value.MinResponseBytesPerSecond))
+        : Timeout.InfiniteTimeSpan;
 
     private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentScrapes);
 
@@ -38,15 +48,22 @@ public sealed class MetricsServer(MetricsWriter writer, IOptions<WebOptions> opt
             response.ContentLength = body.Length;
             if (HttpMethods.IsHead(http.Request.Method)) return;
 
+            using var slice = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
             try
             {
                 foreach (var segment in body.Segments)
                     for (var offset = 0; offset < segment.Length; offset += SliceBytes)
-                        await response.Body.WriteAsync(segment.Slice(offset, Math.Min(SliceBytes, segment.Length - offset)), timeout.Token);
+                    {
+                        slice.CancelAfter(_sliceLimit);
+                        await response.Body.WriteAsync(segment.Slice(offset, Math.Min(SliceBytes, segment.Length - offset)), slice.Token);
+                    }
             }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
+            catch (OperationCanceledException) when (slice.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
             {
-                logger.LogWarning("Scrape from {Client} not read within Web:ScrapeTimeout ({Timeout}); connection closed", http.Connection.RemoteIpAddress, options.Value.ScrapeTimeout);
+                if (timeout.IsCancellationRequested)
+                    logger.LogWarning("Scrape from {Client} not read within Web:ScrapeTimeout ({Timeout}); connection closed", http.Connection.RemoteIpAddress, options.Value.ScrapeTimeout);
+                else
+                    logger.LogWarning("Scrape from {Client} read slower than Web:MinResponseBytesPerSecond ({Rate}); connection closed", http.Connection.RemoteIpAddress, options.Value.MinResponseBytesPerSecond);
                 http.Abort();
             }
         }
