@@ -36,11 +36,14 @@ public sealed class MetricsServer(MetricsWriter writer, IOptions<WebOptions> opt
         }
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-            timeout.CancelAfter(options.Value.ScrapeTimeout);
+            // Two timers of our own beside the client's abort: when a write is cancelled Kestrel aborts the
+            // connection at once, so only the timers' own state says which limit cut the scrape off.
+            using var timeout = new CancellationTokenSource(options.Value.ScrapeTimeout);
+            using var slow = new CancellationTokenSource();
+            using var any = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, slow.Token, http.RequestAborted);
             var openMetrics = ContentNegotiation.WantsOpenMetrics(http.Request.Headers.Accept);
             var gzip = ContentNegotiation.AcceptsGzip(http.Request.Headers.AcceptEncoding);
-            var body = await writer.PrepareAsync(openMetrics, gzip, timeout.Token);
+            var body = await writer.PrepareAsync(openMetrics, gzip, any.Token);
 
             response.ContentType = openMetrics ? MetricsWriter.OpenMetricsContentType : MetricsWriter.ContentType;
             if (gzip) response.Headers.ContentEncoding = "gzip";
@@ -48,17 +51,16 @@ public sealed class MetricsServer(MetricsWriter writer, IOptions<WebOptions> opt
             response.ContentLength = body.Length;
             if (HttpMethods.IsHead(http.Request.Method)) return;
 
-            using var slice = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
             try
             {
                 foreach (var segment in body.Segments)
                     for (var offset = 0; offset < segment.Length; offset += SliceBytes)
                     {
-                        slice.CancelAfter(_sliceLimit);
-                        await response.Body.WriteAsync(segment.Slice(offset, Math.Min(SliceBytes, segment.Length - offset)), slice.Token);
+                        slow.CancelAfter(_sliceLimit);
+                        await response.Body.WriteAsync(segment.Slice(offset, Math.Min(SliceBytes, segment.Length - offset)), any.Token);
                     }
             }
-            catch (OperationCanceledException) when (slice.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested || slow.IsCancellationRequested)
             {
                 if (timeout.IsCancellationRequested)
                     logger.LogWarning("Scrape from {Client} not read within Web:ScrapeTimeout ({Timeout}); connection closed", http.Connection.RemoteIpAddress, options.Value.ScrapeTimeout);
