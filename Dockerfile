@@ -2,7 +2,9 @@
 #   docker build --build-arg REVISION="$(git rev-parse --short HEAD)" -t cirrus-exporter .
 #   docker run --read-only -p 9878:9878 cirrus-exporter --demo
 
-FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# A Native AOT build: one self-contained binary, under half the JIT build's memory and a fifth of its
+# start-up time (docs/performance.md). The -aot SDK image carries the native toolchain (clang, zlib).
+FROM mcr.microsoft.com/dotnet/sdk:10.0-noble-aot AS build
 WORKDIR /src
 
 # Restore from the project files alone, so that source changes reuse the cached packages.
@@ -10,15 +12,16 @@ WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props ./
 COPY src/CirrusExporter/CirrusExporter.csproj src/CirrusExporter/
 COPY src/CirrusSimulator/CirrusSimulator.csproj src/CirrusSimulator/
-RUN dotnet restore src/CirrusExporter/CirrusExporter.csproj
+RUN dotnet restore src/CirrusExporter/CirrusExporter.csproj --use-current-runtime -p:PublishAot=true
 
 COPY src/ src/
 # The git revision for cirrus_exporter_build_info{revision}; the build context has no .git to read it from.
 ARG REVISION=unknown
-RUN dotnet publish src/CirrusExporter/CirrusExporter.csproj -c Release -o /app --no-restore -p:SourceRevisionId="$REVISION"
+RUN dotnet publish src/CirrusExporter/CirrusExporter.csproj -c Release -o /app --no-restore --use-current-runtime -p:PublishAot=true -p:SourceRevisionId="$REVISION"
 
-# Chiseled: no shell, no package manager, runs as the non-root "app" user.
-FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled
+# Chiseled runtime-deps: no shell, no package manager, no .NET runtime (the binary carries its own),
+# runs as the non-root "app" user.
+FROM mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled
 WORKDIR /app
 COPY --from=build /app ./
 

@@ -2,9 +2,9 @@
 # Functional performance checks (no timing asserts):
 #  - API cost: one refresh cycle costs exactly the minimum number of calls to the simulator
 #    (counted by its /admin/calls), and scrapes, however many, add none;
-#  - Native AOT: the exporter publishes with PublishAot=true and the native binary serves the whole
-#    metric contract in --demo mode.
-# Needs the Release build (built when missing), curl and jq. Everything runs on 127.0.0.1.
+#  - Native AOT (what the container image ships): the exporter publishes with PublishAot=true and the
+#    native binary serves the whole metric contract in --demo mode, over TLS with basic auth too.
+# Needs the Release build (built when missing), curl, jq, openssl and htpasswd. Everything runs on 127.0.0.1.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../lib/check.sh"
@@ -18,7 +18,7 @@ expect_calls() {
 }
 
 build_if_missing || { fail "dotnet build -c Release"; give_up; }
-for tool in curl jq; do
+for tool in curl jq openssl htpasswd; do
   command -v "$tool" >/dev/null || { fail "$tool is installed"; give_up; }
 done
 
@@ -193,6 +193,31 @@ if [ -x "$aot_dir/cirrus-exporter" ]; then
       || { echo "exit $rc: $out"; return 1; }
   }
   check_here "native binary --check-config names a misspelt key (source-generated binding)" aot_config_errors
+
+  # The container image ships this binary: TLS and basic auth from a web configuration file (its YAML read
+  # without reflection), and a gzip scrape that decodes to the plain one.
+  aot_tls_auth() {
+    local code body plain
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=cirrus-exporter \
+      -addext subjectAltName=IP:127.0.0.1 -keyout "$work/tls.key" -out "$work/tls.crt" 2>/dev/null || { echo "openssl failed"; return 1; }
+    printf 'tls_server_config:\n  cert_file: tls.crt\n  key_file: tls.key\nbasic_auth_users:\n  prometheus: %s\n' \
+      "'$(htpasswd -nbBC 10 prometheus 's3cret pass' | cut -d: -f2-)'" >"$work/web.yml"
+    start_exporter aot-tls --demo --Web:ConfigFile="$work/web.yml"
+    local url=https://127.0.0.1:$exp_port
+    wait_for 30 curl -sf --cacert "$work/tls.crt" -u 'prometheus:s3cret pass' -o /dev/null "$url/readyz" \
+      || { echo "not ready over TLS within 30 s"; cat "$work/aot-tls.log"; return 1; }
+    code=$(curl -s --cacert "$work/tls.crt" -o /dev/null -w '%{http_code}' "$url/metrics")
+    [ "$code" = 401 ] || { echo "without credentials: $code, not 401"; return 1; }
+    code=$(curl -s --cacert "$work/tls.crt" -u 'prometheus:wrong' -o /dev/null -w '%{http_code}' "$url/metrics")
+    [ "$code" = 401 ] || { echo "with a wrong password: $code, not 401"; return 1; }
+    body=$(curl -sf --cacert "$work/tls.crt" -u 'prometheus:s3cret pass' --compressed "$url/metrics") || { echo "authorised gzip scrape failed"; return 1; }
+    grep -qx 'cirrus_up 1' <<<"$body" || { echo "cirrus_up is not 1 over TLS"; return 1; }
+    plain=$(curl -sf --cacert "$work/tls.crt" -u 'prometheus:s3cret pass' "$url/metrics") || { echo "authorised scrape failed"; return 1; }
+    # Same families either way (values such as durations may move between the two scrapes).
+    diff <(grep '^# TYPE' <<<"$body") <(grep '^# TYPE' <<<"$plain") >/dev/null || { echo "gzip and plain scrapes list different families"; return 1; }
+  }
+  check_here "native binary: TLS and bcrypt basic auth from Web:ConfigFile (401 without, 200 with), gzip scrape" aot_tls_auth
+  stop_all
 fi
 
 finish

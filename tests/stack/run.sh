@@ -108,8 +108,8 @@ check "Dockerfile copies every referenced project before restore" dockerfile_pro
 
 dockerfile_contract() {
   local status=0
-  grep -qx 'FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build' Dockerfile || { echo "build stage is not dotnet/sdk:10.0"; status=1; }
-  grep -qx 'FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled' Dockerfile || { echo "runtime is not aspnet:10.0-noble-chiseled"; status=1; }
+  grep -qx 'FROM mcr.microsoft.com/dotnet/sdk:10.0-noble-aot AS build' Dockerfile || { echo "build stage is not dotnet/sdk:10.0-noble-aot"; status=1; }
+  grep -qx 'FROM mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled' Dockerfile || { echo "runtime is not runtime-deps:10.0-noble-chiseled"; status=1; }
   grep -qx 'ENTRYPOINT \["/app/cirrus-exporter"\]' Dockerfile || { echo "entrypoint is not /app/cirrus-exporter"; status=1; }
   grep -q 'CMD \["/app/cirrus-exporter", "healthcheck"\]' Dockerfile || { echo "no exec-form healthcheck"; status=1; }
   grep -qx 'EXPOSE 9878' Dockerfile || { echo "port 9878 not exposed"; status=1; }
@@ -145,6 +145,8 @@ dockerfile_publish() {
   (cd "$ctx/src-root" && $restore >"$ctx/restore.log" 2>&1) || { tail -20 "$ctx/restore.log"; return 1; }
   (cd "$ctx/src-root" && $publish >"$ctx/publish.log" 2>&1) || { tail -20 "$ctx/publish.log"; return 1; }
   [[ -x $ctx/app/cirrus-exporter ]] || { echo "publish produced no cirrus-exporter"; return 1; }
+  # runtime-deps carries no .NET runtime: the binary must be native and self-contained.
+  [[ ! -e $ctx/app/cirrus-exporter.dll ]] || { echo "the publish output holds cirrus-exporter.dll: not a native build"; return 1; }
   Cirrus__ApiToken=t "$ctx/app/cirrus-exporter" --check-config | grep -q "configuration OK" || { echo "published binary fails --check-config"; status=1; }
   if "$ctx/app/cirrus-exporter" healthcheck --Web:ListenAddress=127.0.0.1:1; then echo "healthcheck passed with no server"; status=1; fi
   return $status
