@@ -9,39 +9,23 @@ namespace CirrusExporter.Metrics;
 /// </summary>
 public sealed class ValueFamily
 {
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, Value> _byKey = [];
-    private readonly List<Value> _children = [];
+    private readonly LabelledChildren<Value> _children;
 
     public ValueFamily(MetricDefinition metric)
     {
         Metric = metric;
+        _children = new(metric, labelValues => new Value(labelValues));
         if (metric.Labels.Length == 0) WithLabels();
     }
 
     public MetricDefinition Metric { get; }
 
-    public Value WithLabels(params string[] labelValues)
-    {
-        if (labelValues.Length != Metric.Labels.Length)
-            throw new ArgumentException($"{Metric.Name} has {Metric.Labels.Length} label(s), given {labelValues.Length}");
-        var key = string.Join('\u0001', labelValues);
-        lock (_lock)
-        {
-            if (_byKey.TryGetValue(key, out var child)) return child;
-            child = new Value(labelValues);
-            _byKey.Add(key, child);
-            _children.Add(child);
-            return child;
-        }
-    }
+    public Value WithLabels(params string[] labelValues) => _children.Get(labelValues);
 
     public void Write(ExpositionWriter w)
     {
-        Value[] children;
-        lock (_lock) children = [.. _children];
         w.Family(Metric, Metric.Description);
-        foreach (var child in children) w.Sample(Metric, child.Current, child.LabelValues);
+        foreach (var child in _children.All()) w.Sample(Metric, child.Current, child.LabelValues);
     }
 
     /// <summary>One series: a double read and changed atomically.</summary>
@@ -71,26 +55,14 @@ public sealed class ValueFamily
 /// <summary>A histogram family of the exporter's own: buckets from its <see cref="MetricDefinition.Buckets"/>.</summary>
 public sealed class HistogramFamily(MetricDefinition metric)
 {
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, Series> _byKey = [];
-    private readonly List<Series> _children = [];
     private readonly double[] _bounds = metric.Buckets ?? throw new ArgumentException($"{metric.Name} has no buckets");
+    private readonly LabelledChildren<Series> _children = new(metric, labelValues => new Series(labelValues, metric.Buckets!.Length));
 
     public MetricDefinition Metric => metric;
 
     public void Observe(double value, params string[] labelValues)
     {
-        var key = string.Join('\u0001', labelValues);
-        Series series;
-        lock (_lock)
-        {
-            if (!_byKey.TryGetValue(key, out series!))
-            {
-                series = new Series(labelValues, _bounds.Length);
-                _byKey.Add(key, series);
-                _children.Add(series);
-            }
-        }
+        var series = _children.Get(labelValues);
         var bucket = Array.FindIndex(_bounds, b => value <= b);
         // One lock per series: a scrape reads its buckets, sum and count as one observation set.
         lock (series)
@@ -103,10 +75,8 @@ public sealed class HistogramFamily(MetricDefinition metric)
 
     public void Write(ExpositionWriter w)
     {
-        Series[] children;
-        lock (_lock) children = [.. _children];
         w.Family(metric, metric.Description);
-        foreach (var s in children)
+        foreach (var s in _children.All())
         {
             long[] cumulative;
             double sum;
@@ -128,5 +98,37 @@ public sealed class HistogramFamily(MetricDefinition metric)
         public long[] Counts { get; } = new long[buckets];
         public double Sum { get; set; }
         public long Count { get; set; }
+    }
+}
+
+/// <summary>
+/// A family's children, one per label-value combination, made on first use and listed in that order.
+/// Shared by the value and histogram families, so both check label counts and snapshot their children alike.
+/// </summary>
+internal sealed class LabelledChildren<T>(MetricDefinition metric, Func<string[], T> create)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, T> _byKey = [];
+    private readonly List<T> _inOrder = [];
+
+    public T Get(string[] labelValues)
+    {
+        if (labelValues.Length != metric.Labels.Length)
+            throw new ArgumentException($"{metric.Name} has {metric.Labels.Length} label(s), given {labelValues.Length}");
+        var key = string.Join('\u0001', labelValues);
+        lock (_lock)
+        {
+            if (_byKey.TryGetValue(key, out var child)) return child;
+            child = create(labelValues);
+            _byKey.Add(key, child);
+            _inOrder.Add(child);
+            return child;
+        }
+    }
+
+    /// <summary>The children now, safe to enumerate while others are added.</summary>
+    public T[] All()
+    {
+        lock (_lock) return [.. _inOrder];
     }
 }
