@@ -39,6 +39,8 @@ internal sealed class ProcessMetrics
         var (virtualBytes, workingSet, privateBytes, handles, threads) = _procfs ? FromProcfs() : FromProcess();
         Gauge(w, MetricCatalogue.Runtime.VirtualMemory, virtualBytes);
         Gauge(w, MetricCatalogue.Runtime.WorkingSet, workingSet);
+        // The name every dashboard expects for resident memory: the same reading (VmRSS) under its standard name.
+        Gauge(w, MetricCatalogue.ProcessResidentMemory, workingSet);
         Gauge(w, MetricCatalogue.Runtime.PrivateMemory, privateBytes);
         Gauge(w, MetricCatalogue.Runtime.OpenHandles, handles);
         Gauge(w, MetricCatalogue.Runtime.Threads, threads);

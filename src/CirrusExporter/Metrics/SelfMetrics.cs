@@ -60,8 +60,5 @@ public sealed class SelfMetrics
         _folded.Write(w);
         _ignored.Write(w);
         _buildInfo.Write(w);
-        // The name every dashboard expects for resident memory (the runtime families call it the working set).
-        w.Family(MetricCatalogue.ProcessResidentMemory, MetricCatalogue.ProcessResidentMemory.Description);
-        w.Sample(MetricCatalogue.ProcessResidentMemory, Environment.WorkingSet);
     }
 }
