@@ -130,7 +130,7 @@ public sealed class GeneratedDocsTests
         var rows = Markdown.Table(Markdown.ReadDoc("docs/configuration.md"), "key", "type", "default", "meaning")
             .ToDictionary(r => Assert.Single(Markdown.CodeSpans(r[0])), r => r);
         Assert.Equal(ConfigurationKeys.All.Select(k => k.Path).Order(StringComparer.Ordinal), rows.Keys.Order(StringComparer.Ordinal));
-        foreach (var key in ConfigurationKeys.All.Where(k => !k.InListItem && k.Shape == KeyShape.Value && k.Default is not (null or "")))
+        foreach (var key in ConfigurationKeys.All.Where(k => !k.Unset && k.Shape == KeyShape.Value))
         {
             var documented = Assert.Single(Markdown.CodeSpans(rows[key.Path][2]));
             // Converted the way the configuration binder converts it, so the doc's text is also a valid setting.

@@ -11,7 +11,11 @@ public enum KeyShape { Value, List, Map }
 /// <param name="Default">The code's default: the property's value on a freshly constructed options object.</param>
 /// <param name="InListItem">True under a list of objects, where items have no default of their own.</param>
 /// <param name="Doc">What the key means, from its <see cref="KeyDocAttribute"/> (null when it has none).</param>
-public sealed record ConfigKey(string Path, Type ValueType, KeyShape Shape, object? Default, bool InListItem, KeyDocAttribute? Doc);
+public sealed record ConfigKey(string Path, Type ValueType, KeyShape Shape, object? Default, bool InListItem, KeyDocAttribute? Doc)
+{
+    /// <summary>No default to show: a list item's key, no value, an empty string or an empty list or map.</summary>
+    public bool Unset => InListItem || Default is null or "" || Default is System.Collections.ICollection { Count: 0 };
+}
 
 /// <summary>Every configuration key the exporter binds, found by walking the options classes.</summary>
 public static class ConfigurationKeys

@@ -193,8 +193,7 @@ internal static class DocTables
 
     private static string Default(ConfigKey key)
     {
-        var unset = key.InListItem || key.Default is null or "" || key.Default is System.Collections.ICollection { Count: 0 };
-        if (unset) return key.Doc?.WhenUnset is { } text ? $"— ({text})" : "—";
+        if (key.Unset) return key.Doc?.WhenUnset is { } text ? $"— ({text})" : "—";
         return $"`{key.Default switch
         {
             bool v => v ? "true" : "false",
