@@ -72,6 +72,21 @@ wait_for() {
   done
 }
 
+# web_config DIR USER PASSWORD: a self-signed certificate for 127.0.0.1 (DIR/tls.crt, DIR/tls.key) and an
+# exporter-toolkit web configuration file, DIR/web.yml: TLS with it, and basic auth for USER (bcrypt hash).
+web_config() {
+  local dir=$1 user=$2 password=$3
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=cirrus-exporter \
+    -addext subjectAltName=IP:127.0.0.1 -keyout "$dir/tls.key" -out "$dir/tls.crt" 2>/dev/null || return 1
+  cat >"$dir/web.yml" <<EOF
+tls_server_config:
+  cert_file: tls.crt
+  key_file: tls.key
+basic_auth_users:
+  $user: '$(htpasswd -nbBC 10 "$user" "$password" | cut -d: -f2-)'
+EOF
+}
+
 # http_ok URL: URL answers 2xx.
 http_ok() { curl -fsS --max-time 2 -o /dev/null "$1"; }
 

@@ -198,10 +198,7 @@ if [ -x "$aot_dir/cirrus-exporter" ]; then
   # without reflection), and a gzip scrape that decodes to the plain one.
   aot_tls_auth() {
     local code body plain
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=cirrus-exporter \
-      -addext subjectAltName=IP:127.0.0.1 -keyout "$work/tls.key" -out "$work/tls.crt" 2>/dev/null || { echo "openssl failed"; return 1; }
-    printf 'tls_server_config:\n  cert_file: tls.crt\n  key_file: tls.key\nbasic_auth_users:\n  prometheus: %s\n' \
-      "'$(htpasswd -nbBC 10 prometheus 's3cret pass' | cut -d: -f2-)'" >"$work/web.yml"
+    web_config "$work" prometheus 's3cret pass' || { echo "certificate or web configuration failed (openssl, htpasswd)"; return 1; }
     start_exporter aot-tls --demo --Web:ConfigFile="$work/web.yml"
     local url=https://127.0.0.1:$exp_port
     wait_for 30 curl -sf --cacert "$work/tls.crt" -u 'prometheus:s3cret pass' -o /dev/null "$url/readyz" \

@@ -29,17 +29,9 @@ check "prerequisites: Release build, prometheus, curl, jq, openssl, htpasswd" pr
 hour=(--Cirrus:MaxDataAge=02:00:00 --Cirrus:Collectors:Availability:Interval=01:00:00 --Cirrus:Collectors:StreamStats:Interval=01:00:00
   --Cirrus:Collectors:SlaExceptions:Interval=01:00:00 --Cirrus:Collectors:Objects:Interval=01:00:00)
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=cirrus-exporter \
-  -addext subjectAltName=IP:127.0.0.1 -keyout "$work/tls.key" -out "$work/tls.crt" 2>/dev/null
+web_config "$work" prometheus 's3cret pass' || { fail "certificate and web configuration (openssl, htpasswd)"; give_up; }
 printf 's3cret pass' >"$work/password"
 printf 'wrong' >"$work/wrong-password"
-cat >"$work/web.yml" <<EOF
-tls_server_config:
-  cert_file: tls.crt
-  key_file: tls.key
-basic_auth_users:
-  prometheus: '$(htpasswd -nbBC 10 prometheus 's3cret pass' | cut -d: -f2-)'
-EOF
 
 start_both() {
   start_simulator sim || return 1
