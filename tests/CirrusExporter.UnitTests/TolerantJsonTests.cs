@@ -86,4 +86,27 @@ public sealed class TolerantJsonTests
         Assert.Null(TolerantJson.Property(row, "moduleId"));
         Assert.Null(TolerantJson.Property(Json("[1]"), "streamId"));
     }
+
+    /// <summary>Names are compared in their raw UTF-8 where that is plain ASCII; escaped or non-ASCII names must still compare as OrdinalIgnoreCase does.</summary>
+    [Theory]
+    [InlineData("""{"stre\u0061mId":5}""", "stre\u0061mId")]
+    [InlineData("""{"STRE\u0041MID":5}""", "STRE\u0041MID")]
+    [InlineData("""{"stream\u0131d":5}""", "stream\u0131d")]
+    [InlineData("""{"streamıd":5}""", "streamıd")]
+    [InlineData("""{"streamİd":5}""", "streamİd")]
+    [InlineData("""{"streamKd":5}""", "streamKd")]
+    [InlineData("""{"streamid ":5}""", "streamid ")]
+    public void Escaped_and_non_ascii_names_match_exactly_as_ordinal_ignore_case_says(string json, string rawName)
+    {
+        var name = JsonDocument.Parse($"\"{rawName}\"").RootElement.GetString()!;
+        var expected = name.Equals("streamId", StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(expected, TolerantJson.Property(Json(json), "streamId") is not null);
+    }
+
+    [Fact]
+    public void An_escaped_name_is_found_and_counts_as_the_same_key_as_its_plain_spelling()
+    {
+        Assert.Equal(5, TolerantJson.Property(Json("""{"stre\u0061mId":5}"""), "streamId")!.Value.GetInt32());
+        Assert.Throws<AmbiguousJsonException>(() => TolerantJson.Property(Json("""{"stre\u0061mId":5,"STREAMID":6}"""), "streamId"));
+    }
 }

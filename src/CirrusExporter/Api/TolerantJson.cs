@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace CirrusExporter.Api;
@@ -53,11 +55,25 @@ public static class TolerantJson
         JsonElement? found = null;
         foreach (var p in obj.EnumerateObject())
         {
-            if (!p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) continue;
+            if (!NameIs(p, name)) continue;
             if (found is not null) throw new AmbiguousJsonException($"ambiguous JSON: key '{name}' appears more than once (keys differing only in case)");
             found = p.Value;
         }
         return found;
+    }
+
+    /// <summary>
+    /// Whether the property is called <paramref name="name"/> in any casing. Compares the raw UTF-8 name in
+    /// place: reading <see cref="JsonProperty.Name"/> allocates a string per property per lookup, which at
+    /// tens of thousands of rows a refresh was most of what a refresh allocated. A name with an escape or a
+    /// non-ASCII byte takes the string path, so the comparison stays exactly OrdinalIgnoreCase.
+    /// </summary>
+    private static bool NameIs(JsonProperty p, string name)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(p);
+        return Ascii.IsValid(raw) && raw.IndexOf((byte)'\\') < 0
+            ? Ascii.EqualsIgnoreCase(raw, name)
+            : p.Name.Equals(name, StringComparison.OrdinalIgnoreCase);
     }
 
     public static CirrusApiException Shape(string endpoint, string what, JsonElement value) =>
