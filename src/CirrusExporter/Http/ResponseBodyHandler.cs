@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using CirrusExporter.Api;
 using CirrusExporter.Configuration;
@@ -58,21 +59,27 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
             retryable: false);
     }
 
-    /// <summary>Reads the body into one buffer grown by doubling, reserving each growth from the budget before allocating it.</summary>
+    /// <summary>
+    /// Reads the body into one buffer from the shared pool, grown by doubling, reserving each growth from the
+    /// budget before renting it. Pooled because a large tenant's bodies are megabytes read every refresh: fresh
+    /// arrays of that size live on the large-object heap, which only a full collection reclaims. The budget
+    /// counts the bytes asked for; the pool may hand out up to twice that, and keeps arrays for reuse.
+    /// </summary>
     private async Task<HttpContent> BufferAsync(HttpContent content, string endpoint, Uri? requestUri, HttpStatusCode status, CancellationToken ct)
     {
         var max = options.Value.Http.MaxResponseBytes;
         var declared = content.Headers.ContentLength;
         if (declared > max) throw TooLarge(endpoint, status, max, $"declared {declared} bytes");
 
-        var buffer = new byte[Reserve(declared is { } d ? (int)d : (int)Math.Min(FirstBufferBytes, max), endpoint, status)];
+        var capacity = Reserve(declared is { } d ? (int)d : (int)Math.Min(FirstBufferBytes, max), endpoint, status);
+        var buffer = ArrayPool<byte>.Shared.Rent(capacity);
         var length = 0;
         try
         {
             await using var body = await content.ReadAsStreamAsync(ct);
             while (true)
             {
-                if (length == buffer.Length)
+                if (length == capacity)
                 {
                     if (length == max)
                     {
@@ -80,35 +87,43 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
                         if (await body.ReadAsync(new byte[1], ct) > 0) throw TooLarge(endpoint, status, max, "more arrived");
                         break;
                     }
-                    // Only the growth is reserved: the old buffer is garbage once copied, so a body of the full
-                    // MaxResponseBytes fits a budget of the same size.
-                    var size = (int)Math.Min(max, Math.Max(FirstBufferBytes, 2L * buffer.Length));
-                    var larger = new byte[buffer.Length + Reserve(size - buffer.Length, endpoint, status)];
+                    // Only the growth is reserved: the old buffer goes back to the pool once copied, so a body of
+                    // the full MaxResponseBytes fits a budget of the same size.
+                    var size = (int)Math.Min(max, Math.Max(FirstBufferBytes, 2L * capacity));
+                    Reserve(size - capacity, endpoint, status);
+                    var larger = ArrayPool<byte>.Shared.Rent(size);
                     buffer.AsSpan(0, length).CopyTo(larger);
-                    buffer = larger;
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    (buffer, capacity) = (larger, size);
                 }
-                var read = await body.ReadAsync(buffer.AsMemory(length), ct);
+                var read = await body.ReadAsync(buffer.AsMemory(length, capacity - length), ct);
                 if (read == 0) break;
                 length += read;
             }
         }
         catch (Exception e) when (ct.IsCancellationRequested && e is OperationCanceledException or IOException or HttpRequestException)
         {
-            budget.Release(buffer.Length);
+            Return(buffer, capacity);
             throw new ResponseBodyTimeoutException(length, declared, e, ct);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
-            budget.Release(buffer.Length);
+            Return(buffer, capacity);
             throw new HttpRequestException(HttpRequestError.ResponseEnded,
                 $"{endpoint}: {TransportFailure.DescribeBodyFailure(e, requestUri, length, declared)}", e);
         }
         catch
         {
-            budget.Release(buffer.Length);
+            Return(buffer, capacity);
             throw;
         }
-        return new BufferedBody(buffer, length, budget, content.Headers);
+        return new BufferedBody(buffer, capacity, length, budget, content.Headers);
+    }
+
+    private void Return(byte[] buffer, int reserved)
+    {
+        ArrayPool<byte>.Shared.Return(buffer);
+        budget.Release(reserved);
     }
 
     private int Reserve(int bytes, string endpoint, HttpStatusCode status)
@@ -125,24 +140,27 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
     private static ResponseRejectedException TooLarge(string endpoint, HttpStatusCode status, long max, string detail) =>
         new(ResponseRejectedException.TooLarge, status, $"{endpoint}: response larger than Cirrus:Http:MaxResponseBytes ({max} bytes; {detail})", retryable: false);
 
-    /// <summary>The read body; its share of the budget is returned when the response is disposed.</summary>
+    /// <summary>The read body; its buffer goes back to the pool, and its share of the budget is returned, when the response is disposed.</summary>
     private sealed class BufferedBody : HttpContent
     {
-        private readonly byte[] _buffer;
+        private readonly int _reserved;
         private readonly int _length;
+        private byte[]? _buffer;
         private ResponseBodyBudget? _budget;
 
-        public BufferedBody(byte[] buffer, int length, ResponseBodyBudget budget, System.Net.Http.Headers.HttpContentHeaders headers)
+        public BufferedBody(byte[] buffer, int reserved, int length, ResponseBodyBudget budget, System.Net.Http.Headers.HttpContentHeaders headers)
         {
-            (_buffer, _length, _budget) = (buffer, length, budget);
+            (_buffer, _reserved, _length, _budget) = (buffer, reserved, length, budget);
             foreach (var header in headers) Headers.TryAddWithoutValidation(header.Key, header.Value);
             Headers.ContentLength = length;
         }
 
-        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(_buffer, 0, _length);
+        private byte[] Buffer => _buffer ?? throw new ObjectDisposedException(nameof(BufferedBody));
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(Buffer, 0, _length);
 
         protected override Stream CreateContentReadStream(CancellationToken cancellationToken) =>
-            new MemoryStream(_buffer, 0, _length, writable: false, publiclyVisible: true);
+            new MemoryStream(Buffer, 0, _length, writable: false, publiclyVisible: true);
 
         protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromResult(CreateContentReadStream(default));
 
@@ -154,7 +172,8 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
 
         protected override void Dispose(bool disposing)
         {
-            Interlocked.Exchange(ref _budget, null)?.Release(_buffer.Length);
+            if (Interlocked.Exchange(ref _buffer, null) is { } buffer) ArrayPool<byte>.Shared.Return(buffer);
+            Interlocked.Exchange(ref _budget, null)?.Release(_reserved);
             base.Dispose(disposing);
         }
     }
