@@ -146,4 +146,72 @@ public sealed class StreamCatalogueTests
         var options = new CirrusOptions { ApiToken = "t", Streams = [new StreamOptions { Id = 42, Name = "  " }] };
         Assert.Equal("42/0:42:-", Describe(StreamCatalogue.Build(options, StreamCatalogue.Empty, null, null)));
     }
+
+    /// <summary>The same catalogue up to stream order: what <see cref="StreamCatalogue.Unchanged"/> promises.</summary>
+    private static string Canonical(StreamCatalogue c) =>
+        string.Join(" ", c.Streams.OrderBy(s => s.Key.StreamId).ThenBy(s => s.Key.SubStreamId).Select(s => $"{s.Key.StreamId}/{s.Key.SubStreamId}:{s.Name}:{s.ModuleId?.ToString() ?? "-"}"))
+        + $" | ids {string.Join(",", c.StreamIds.Order())}"
+        + $" | source {string.Join(",", c.KnownSourceCombos.Select(k => $"{k.Key.StreamId}/{k.Key.SubStreamId}/{k.Module}/{k.Status}").Order())}"
+        + $" | reported {string.Join(",", c.KnownReportedCombos.Select(k => $"{k.Key.StreamId}/{k.Key.SubStreamId}/{k.Module}/{k.Status}").Order())}"
+        + $" | dropped {c.DroppedStreams} stale {c.SourceStale}";
+
+    [Fact]
+    public void The_unchanged_check_agrees_with_a_full_rebuild_on_random_refreshes()
+    {
+        var random = new Random(20261128);
+        int unchanged = 0, changed = 0;
+        for (var round = 0; round < 3000; round++)
+        {
+            var options = Options(discover: random.Next(4) > 0);
+            options.MaxStreams = random.Next(3) == 0 ? 6 : 100;
+            List<StatRow> Rows(int count) => [.. Enumerable.Range(0, count).Select(_ => Row(random.Next(2) == 0 ? Chat : WhatsApp, random.Next(1, 9), random.Next(3) == 0 ? random.Next(5, 8) : 0, random.Next(3) + 1, random.Next(5)))];
+            var stats = Rows(random.Next(0, 12));
+            var reported = Rows(random.Next(0, 4));
+            var previous = StreamCatalogue.Rebuild(options, StreamCatalogue.Rebuild(options, StreamCatalogue.Empty, Rows(6), null), stats, reported);
+
+            // The next refresh: mostly the same rows with other counts and order, sometimes one thing different.
+            var next = stats.Select(r => r with { Count = random.Next(5) }).OrderBy(_ => random.Next()).ToList();
+            var nextReported = reported.Select(r => r with { Count = random.Next(5) }).ToList();
+            switch (random.Next(9))
+            {
+                case 0 when next.Count > 0: next.RemoveAt(random.Next(next.Count)); break;
+                case 1: next.Add(Rows(1)[0]); break;
+                case 2 when next.Count > 0: next[0] = next[0] with { StatusId = random.Next(1, 5) }; break;
+                case 3 when next.Count > 0: next[^1] = next[^1] with { ModuleId = random.Next(2) == 0 ? Chat : WhatsApp }; break;
+                case 4: nextReported.Add(Rows(1)[0]); break;
+                // Configured sub-stream 2/6 often has no module yet: another collector's row gives it one.
+                case 5: nextReported.Add(Row(WhatsApp, 2, 6, Open, 1)); break;
+            }
+            IEnumerable<StatRow>? source = random.Next(10) == 0 ? null : next;
+
+            var rebuilt = StreamCatalogue.Rebuild(options, previous, source, nextReported);
+            if (StreamCatalogue.Unchanged(options, previous, source, nextReported))
+            {
+                unchanged++;
+                Assert.Equal(Canonical(rebuilt), Canonical(previous));
+                Assert.Same(previous, StreamCatalogue.Build(options, previous, source, nextReported));
+            }
+            else
+            {
+                changed++;
+                Assert.Equal(Canonical(rebuilt), Canonical(StreamCatalogue.Build(options, previous, source, nextReported)));
+            }
+        }
+        // Both branches must have been taken often for the comparison to mean anything.
+        Assert.InRange(unchanged, 300, 2700);
+        Assert.InRange(changed, 300, 2700);
+    }
+
+    [Fact]
+    public void A_steady_tenant_keeps_its_catalogue_object_from_one_refresh_to_the_next()
+    {
+        StatRow[] rows = [Row(Chat, 3, 0, Open, 4), Row(WhatsApp, 1, 0, Open, 2), Row(WhatsApp, 2, 5, Open, 1), Row(Chat, 3, 0, InProcess, 1)];
+        var first = StreamCatalogue.Build(Options(), StreamCatalogue.Empty, rows, [Row(Chat, 3, 0, Resolved, 1)]);
+        var again = StreamCatalogue.Build(Options(), first, rows.Select(r => r with { Count = r.Count + 7 }).Reverse(), [Row(Chat, 3, 0, Resolved, 5)]);
+        Assert.Same(first, again);
+
+        var newStatus = StreamCatalogue.Build(Options(), first, [.. rows, Row(Chat, 3, 0, Resolved, 1)], [Row(Chat, 3, 0, Resolved, 5)]);
+        Assert.NotSame(first, newStatus);
+        Assert.Contains((new StreamKey(3, 0), Chat, Resolved), newStatus.KnownSourceCombos);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using CirrusExporter.Api;
 using CirrusExporter.Configuration;
 
@@ -32,11 +33,20 @@ public sealed record StreamCatalogue(
             && Streams.SequenceEqual(other.Streams) && StreamIds.SetEquals(other.StreamIds)
             && KnownSourceCombos.SetEquals(other.KnownSourceCombos) && KnownReportedCombos.SetEquals(other.KnownReportedCombos));
 
+    /// <summary>Where each stream is in <see cref="Streams"/>; built on first use, under the store's publish lock.</summary>
+    private Dictionary<StreamKey, int>? _index;
+
+    private Dictionary<StreamKey, int> Index => _index ??= Streams.Select((s, i) => (s.Key, i)).ToDictionary(p => p.Key, p => p.i);
+
     public static readonly StreamCatalogue Empty = new([], new HashSet<long>(), new HashSet<(StreamKey, int, int)>(), new HashSet<(StreamKey, int, int)>());
 
     /// <param name="stats">The stream source's fresh rows, or null when it has none: then only configured streams are watched.</param>
     /// <param name="reported">Other collectors' fresh rows: modules the source has not given, and their zero-fill combinations.</param>
-    public static StreamCatalogue Build(CirrusOptions options, StreamCatalogue previous, IEnumerable<StatRow>? stats, IEnumerable<StatRow>? reported)
+    public static StreamCatalogue Build(CirrusOptions options, StreamCatalogue previous, IEnumerable<StatRow>? stats, IEnumerable<StatRow>? reported) =>
+        Unchanged(options, previous, stats, reported) ? previous : Rebuild(options, previous, stats, reported);
+
+    /// <summary>The catalogue built from the rows, without first checking whether <paramref name="previous"/> already is it.</summary>
+    internal static StreamCatalogue Rebuild(CirrusOptions options, StreamCatalogue previous, IEnumerable<StatRow>? stats, IEnumerable<StatRow>? reported)
     {
         var modules = new Dictionary<StreamKey, int>();
         foreach (var s in previous.Streams)
@@ -94,5 +104,53 @@ public sealed record StreamCatalogue(
             DroppedStreams = dropped,
             SourceStale = options.DiscoverStreams && stats is null,
         };
+    }
+
+    /// <summary>
+    /// Whether a build from these rows would watch the same streams with the same names, modules and
+    /// zero-fill combinations as <paramref name="previous"/> (it could differ only in the order of
+    /// configured streams' sub-streams). The usual refresh of a steady tenant: checked row by row against
+    /// the previous catalogue, without the sets a build allocates, which at thousands of streams are
+    /// megabytes on every publish.
+    /// </summary>
+    internal static bool Unchanged(CirrusOptions options, StreamCatalogue previous, IEnumerable<StatRow>? stats, IEnumerable<StatRow>? reported)
+    {
+        if (stats is null || previous.SourceStale || previous.DroppedStreams > 0 || previous.Streams.Count == 0) return false;
+        var index = previous.Index;
+        var seen = ArrayPool<bool>.Shared.Rent(previous.Streams.Count);
+        try
+        {
+            Array.Clear(seen, 0, previous.Streams.Count);
+            foreach (var row in stats)
+            {
+                var key = new StreamKey(row.StreamId, row.SubStreamId);
+                if (!index.TryGetValue(key, out var i))
+                {
+                    // A new sub-stream of a watched stream, or a new stream to discover; a stream neither
+                    // configured nor discovered is left out by a build too.
+                    if (options.DiscoverStreams || previous.StreamIds.Contains(row.StreamId)) return false;
+                    continue;
+                }
+                seen[i] = true;
+                if (previous.Streams[i].ModuleId != row.ModuleId || !previous.KnownSourceCombos.Contains((key, row.ModuleId, row.StatusId))) return false;
+            }
+            // A reported row that would give a stream its first module is a new combination too: a known one
+            // gave the stream its module when it was first seen.
+            foreach (var row in reported ?? [])
+                if (previous.StreamIds.Contains(row.StreamId) && !previous.KnownReportedCombos.Contains((new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId, row.StatusId))) return false;
+            // A stream the source no longer reports stays only if it is configured by its own key.
+            HashSet<StreamKey>? configured = null;
+            for (var i = 0; i < previous.Streams.Count; i++)
+            {
+                if (seen[i]) continue;
+                configured ??= options.Streams.SelectMany(s => s.SubStreams.Count == 0 ? [new StreamKey(s.Id, 0)] : s.SubStreams.Select(sub => new StreamKey(s.Id, sub))).ToHashSet();
+                if (!configured.Contains(previous.Streams[i].Key)) return false;
+            }
+            return true;
+        }
+        finally
+        {
+            ArrayPool<bool>.Shared.Return(seen);
+        }
     }
 }
