@@ -16,9 +16,13 @@ public sealed class SnapshotRenderer(CirrusOptions options, LabelNames labels)
 
     private readonly ArrayBufferWriter<byte> _buffer = new();
 
+    /// <summary>Ids as label values, reused across renders; emptied when it holds far more ids than are watched.</summary>
+    private readonly Dictionary<long, string> _ids = [];
+
     public Dictionary<string, RenderedPart> Render(IReadOnlyDictionary<string, CollectorState> states, StreamCatalogue catalogue, IReadOnlyDictionary<string, RenderedPart> previous)
     {
-        var context = new RenderContext(options, labels, catalogue);
+        if (_ids.Count > 4 * catalogue.Streams.Count + 1024) _ids.Clear();
+        var context = new RenderContext(options, labels, catalogue, _ids);
         var parts = new Dictionary<string, RenderedPart>();
         foreach (var state in states.Values)
         {
@@ -51,7 +55,7 @@ public sealed class SnapshotRenderer(CirrusOptions options, LabelNames labels)
         w.Family(MetricCatalogue.StreamInfo, context.Help(MetricCatalogue.StreamInfo));
         foreach (var s in context.Catalogue.Streams.OrderBy(s => s.Key.StreamId).ThenBy(s => s.Key.SubStreamId))
         {
-            var (id, sub) = RenderContext.Ids(s.Key);
+            var (id, sub) = context.Ids(s.Key);
             w.Sample(MetricCatalogue.StreamInfo, 1, id, sub, s.Name, s.ModuleId is { } m ? context.Labels.Module(m) ?? "" : "");
         }
     }

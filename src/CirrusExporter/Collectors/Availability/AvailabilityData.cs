@@ -27,14 +27,14 @@ public sealed record AvailabilityData(IReadOnlyDictionary<StreamKey, int> States
         w.Family(AvailabilityMetrics.State, context.Help(AvailabilityMetrics.State));
         foreach (var (key, state) in current)
         {
-            var (id, sub) = RenderContext.Ids(key);
+            var (id, sub) = context.Ids(key);
             for (var i = 0; i < StateNames.Length; i++)
                 w.Sample(AvailabilityMetrics.State, i == state ? 1 : 0, id, sub, StateNames[i]);
         }
         w.Family(AvailabilityMetrics.StateCode, context.Help(AvailabilityMetrics.StateCode));
         foreach (var (key, state) in current)
         {
-            var (id, sub) = RenderContext.Ids(key);
+            var (id, sub) = context.Ids(key);
             w.Sample(AvailabilityMetrics.StateCode, state, id, sub);
         }
     }

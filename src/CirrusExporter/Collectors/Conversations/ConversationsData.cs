@@ -28,7 +28,7 @@ public sealed record ConversationsData(IReadOnlyList<StreamTimings> Streams) : C
     private static void Family(ExpositionWriter w, RenderContext context, MetricDefinition metric, List<StreamTimings> streams, Func<StreamTimings, double> value)
     {
         w.Family(metric, context.Help(metric));
-        foreach (var s in streams) w.Sample(metric, value(s), RenderContext.Id(s.StreamId), "0", s.Module);
+        foreach (var s in streams) w.Sample(metric, value(s), context.Id(s.StreamId), "0", s.Module);
     }
 
     private static void Histogram(ExpositionWriter w, RenderContext context, MetricDefinition metric, List<StreamTimings> streams, Func<StreamTimings, HistogramSnapshot> select)
@@ -37,7 +37,7 @@ public sealed record ConversationsData(IReadOnlyList<StreamTimings> Streams) : C
         foreach (var s in streams)
         {
             var h = select(s);
-            w.Histogram(metric, h.Cumulative, h.Sum, h.Count, RenderContext.Id(s.StreamId), "0", s.Module);
+            w.Histogram(metric, h.Cumulative, h.Sum, h.Count, context.Id(s.StreamId), "0", s.Module);
         }
     }
 }

@@ -10,6 +10,6 @@ public sealed record ObjectsData(IReadOnlyDictionary<long, double> OldestOpenAge
     {
         w.Family(ObjectsMetrics.OldestOpenAge, context.Help(ObjectsMetrics.OldestOpenAge));
         foreach (var (stream, age) in OldestOpenAgeSeconds.Where(kv => context.Catalogue.StreamIds.Contains(kv.Key)).OrderBy(kv => kv.Key))
-            w.Sample(ObjectsMetrics.OldestOpenAge, age, RenderContext.Id(stream), "0");
+            w.Sample(ObjectsMetrics.OldestOpenAge, age, context.Id(stream), "0");
     }
 }
