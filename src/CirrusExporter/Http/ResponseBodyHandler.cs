@@ -18,6 +18,13 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
 {
     private const int FirstBufferBytes = 16 * 1024;
 
+    /// <summary>
+    /// The exporter's own pool, not the shared one: the shared pool keeps an array of each size per thread,
+    /// and a body read on one thread and returned on another made it keep a megabyte buffer on every thread
+    /// the calls ran on. This one keeps at most as many of each size as were in use at once, up to 16.
+    /// </summary>
+    private static readonly ArrayPool<byte> Bodies = ArrayPool<byte>.Create(maxArrayLength: 1 << 30, maxArraysPerBucket: 16);
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var endpoint = Collectors.CollectorRegistry.EndpointOf(request.RequestUri?.AbsolutePath ?? "");
@@ -60,7 +67,7 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
     }
 
     /// <summary>
-    /// Reads the body into one buffer from the shared pool, grown by doubling, reserving each growth from the
+    /// Reads the body into one pooled buffer, grown by doubling, reserving each growth from the
     /// budget before renting it. Pooled because a large tenant's bodies are megabytes read every refresh: fresh
     /// arrays of that size live on the large-object heap, which only a full collection reclaims. The budget
     /// counts the bytes asked for; the pool may hand out up to twice that, and keeps arrays for reuse.
@@ -72,7 +79,7 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
         if (declared > max) throw TooLarge(endpoint, status, max, $"declared {declared} bytes");
 
         var capacity = Reserve(declared is { } d ? (int)d : (int)Math.Min(FirstBufferBytes, max), endpoint, status);
-        var buffer = ArrayPool<byte>.Shared.Rent(capacity);
+        var buffer = Bodies.Rent(capacity);
         var length = 0;
         try
         {
@@ -91,9 +98,9 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
                     // the full MaxResponseBytes fits a budget of the same size.
                     var size = (int)Math.Min(max, Math.Max(FirstBufferBytes, 2L * capacity));
                     Reserve(size - capacity, endpoint, status);
-                    var larger = ArrayPool<byte>.Shared.Rent(size);
+                    var larger = Bodies.Rent(size);
                     buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    Bodies.Return(buffer);
                     (buffer, capacity) = (larger, size);
                 }
                 var read = await body.ReadAsync(buffer.AsMemory(length, capacity - length), ct);
@@ -122,7 +129,7 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
 
     private void Return(byte[] buffer, int reserved)
     {
-        ArrayPool<byte>.Shared.Return(buffer);
+        Bodies.Return(buffer);
         budget.Release(reserved);
     }
 
@@ -172,7 +179,7 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
 
         protected override void Dispose(bool disposing)
         {
-            if (Interlocked.Exchange(ref _buffer, null) is { } buffer) ArrayPool<byte>.Shared.Return(buffer);
+            if (Interlocked.Exchange(ref _buffer, null) is { } buffer) Bodies.Return(buffer);
             Interlocked.Exchange(ref _budget, null)?.Release(_reserved);
             base.Dispose(disposing);
         }

@@ -11,6 +11,9 @@ namespace CirrusExporter.Snapshot;
 /// <param name="ids">Label values of ids, kept by the renderer from one render to the next.</param>
 public sealed class RenderContext(CirrusOptions options, LabelNames labels, StreamCatalogue catalogue, Dictionary<long, string> ids)
 {
+    /// <summary>Renders run one at a time (under the store's publish lock): one array of each size is enough, and no per-thread copies.</summary>
+    private static readonly ArrayPool<StatSample> Samples = ArrayPool<StatSample>.Create(maxArrayLength: 1 << 26, maxArraysPerBucket: 1);
+
     public StreamCatalogue Catalogue => catalogue;
 
     public LabelNames Labels => labels;
@@ -27,27 +30,17 @@ public sealed class RenderContext(CirrusOptions options, LabelNames labels, Stre
     /// </summary>
     public void StatFamily(ExpositionWriter w, MetricDefinition metric, IEnumerable<StatRow> rows, IEnumerable<(StreamKey Key, int Module, int Status)> known)
     {
-        var samples = ArrayPool<StatSample>.Shared.Rent(1024);
+        // One array of the largest size it can need, rented once: growing it would leave one array of each size in the pool.
+        var samples = Samples.Rent(Count(known) + Count(rows));
         var n = 0;
-        void Add(StatSample sample)
-        {
-            if (n == samples.Length)
-            {
-                var larger = ArrayPool<StatSample>.Shared.Rent(2 * n);
-                samples.AsSpan(0, n).CopyTo(larger);
-                ArrayPool<StatSample>.Shared.Return(samples);
-                samples = larger;
-            }
-            samples[n++] = sample;
-        }
         try
         {
             foreach (var combo in known)
                 if (catalogue.StreamIds.Contains(combo.Key.StreamId))
-                    Add(new StatSample(combo.Key.StreamId, combo.Key.SubStreamId, combo.Module, combo.Status, 0));
+                    samples[n++] = new StatSample(combo.Key.StreamId, combo.Key.SubStreamId, combo.Module, combo.Status, 0);
             foreach (var row in rows)
                 if (catalogue.StreamIds.Contains(row.StreamId))
-                    Add(new StatSample(row.StreamId, row.SubStreamId, row.ModuleId, row.StatusId, row.Count));
+                    samples[n++] = new StatSample(row.StreamId, row.SubStreamId, row.ModuleId, row.StatusId, row.Count);
             var sorted = samples.AsSpan(0, n);
             sorted.Sort();
 
@@ -64,9 +57,11 @@ public sealed class RenderContext(CirrusOptions options, LabelNames labels, Stre
         }
         finally
         {
-            ArrayPool<StatSample>.Shared.Return(samples);
+            Samples.Return(samples);
         }
     }
+
+    private static int Count<T>(IEnumerable<T> items) => items.TryGetNonEnumeratedCount(out var count) ? count : items.Count();
 
     /// <summary>One value of a stat family, ordered by its labels.</summary>
     private readonly record struct StatSample(long Stream, long Sub, int Module, int Status, double Value) : IComparable<StatSample>
