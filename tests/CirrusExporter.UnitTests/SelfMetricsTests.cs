@@ -56,7 +56,7 @@ public sealed class SelfMetricsTests
         self.ObserveRetry("objects");
         var writer = new MetricsWriter(new SnapshotStore(Options.Create(options), new LabelNames(options), time), self, time);
 
-        var body = await writer.PrepareAsync(openMetrics, gzip: false, CancellationToken.None);
+        using var body = await writer.PrepareAsync(openMetrics, gzip: false, CancellationToken.None);
         var text = string.Concat(body.Segments.Select(s => Encoding.UTF8.GetString(s.Span)));
 
         var counter = openMetrics ? "cirrus_api_requests" : "cirrus_api_requests_total";

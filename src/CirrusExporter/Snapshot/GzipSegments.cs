@@ -16,11 +16,26 @@ public static class GzipSegments
     /// <summary>Magic, deflate, no flags, no time, no extra flags, unknown OS (RFC 1952).</summary>
     public static readonly byte[] Header = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
 
-    /// <summary>A deflate segment of <paramref name="text"/> that leaves the stream open for more.</summary>
-    public static byte[] Open(ReadOnlySpan<byte> text) => Deflate(text, close: false);
+    /// <summary>Writes a deflate segment of <paramref name="text"/> that leaves the stream open for more.</summary>
+    public static void Open(ReadOnlySpan<byte> text, IBufferWriter<byte> output)
+    {
+        // Flush is a zlib sync flush: all input out, ending on a byte boundary with the stream still open.
+        // The final block that disposing writes goes nowhere: the sink is detached first.
+        var sink = new BufferWriterStream(output);
+        using var deflate = new DeflateStream(sink, CompressionLevel.Optimal);
+        deflate.Write(text);
+        deflate.Flush();
+        sink.Detach();
+    }
 
     /// <summary>A deflate segment of <paramref name="text"/> that ends the stream.</summary>
-    public static byte[] Close(ReadOnlySpan<byte> text) => Deflate(text, close: true);
+    public static byte[] Close(ReadOnlySpan<byte> text)
+    {
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, text.Length / 8));
+        using (var deflate = new DeflateStream(new BufferWriterStream(buffer), CompressionLevel.Optimal)) deflate.Write(text);
+        // DeflateStream writes nothing at all when given nothing; a closing segment still needs its final block.
+        return buffer.WrittenCount > 0 ? buffer.WrittenSpan.ToArray() : [0x03, 0x00];
+    }
 
     public static uint Crc(ReadOnlySpan<byte> text) => Crc32.HashToUInt32(text);
 
@@ -80,27 +95,13 @@ public static class GzipSegments
         return p;
     }
 
-    private static byte[] Deflate(ReadOnlySpan<byte> text, bool close)
-    {
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, text.Length / 8));
-        var deflate = new DeflateStream(new BufferWriterStream(buffer), CompressionLevel.Optimal);
-        deflate.Write(text);
-        if (close)
-        {
-            deflate.Dispose();
-            // DeflateStream writes nothing at all when given nothing; a closing segment still needs its final block.
-            return buffer.WrittenCount > 0 ? buffer.WrittenSpan.ToArray() : [0x03, 0x00];
-        }
-        // Flush is a zlib sync flush: all input out, ending on a byte boundary with the stream still open.
-        deflate.Flush();
-        var open = buffer.WrittenSpan.ToArray();
-        deflate.Dispose();
-        return open;
-    }
-
-    /// <summary>A write-only stream over a buffer writer, so compression needs no MemoryStream copy.</summary>
+    /// <summary>A write-only stream over a buffer writer, so compression needs no MemoryStream copy; writes after <see cref="Detach"/> are dropped.</summary>
     private sealed class BufferWriterStream(IBufferWriter<byte> target) : Stream
     {
+        private IBufferWriter<byte>? _target = target;
+
+        public void Detach() => _target = null;
+
         public override bool CanRead => false;
         public override bool CanSeek => false;
         public override bool CanWrite => true;
@@ -111,6 +112,6 @@ public static class GzipSegments
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-        public override void Write(ReadOnlySpan<byte> buffer) => target.Write(buffer);
+        public override void Write(ReadOnlySpan<byte> buffer) => _target?.Write(buffer);
     }
 }

@@ -8,13 +8,15 @@ namespace CirrusExporter.Snapshot;
 /// Renders the cached families, so a scrape only copies bytes. Each collector's families form one part;
 /// a part is rendered (and compressed) again only when its own data or the stream catalogue changed, and
 /// a scrape serves the parts whose data is fresh. Called under the store's publish lock, which is what
-/// lets it reuse one render buffer.
+/// lets it reuse its render and compression buffers.
 /// </summary>
 public sealed class SnapshotRenderer(CirrusOptions options, LabelNames labels)
 {
     public const string InfoPart = "info";
 
     private readonly ArrayBufferWriter<byte> _buffer = new();
+
+    private readonly ArrayBufferWriter<byte> _deflated = new();
 
     /// <summary>Ids as label values, reused across renders; emptied when it holds far more ids than are watched.</summary>
     private readonly Dictionary<long, string> _ids = [];
@@ -43,11 +45,11 @@ public sealed class SnapshotRenderer(CirrusOptions options, LabelNames labels)
         var writer = new ExpositionWriter(_buffer, openMetrics: true);
         render(writer);
         // Only a part with counters reads differently in text 0.0.4: render it a second time for that.
-        var openMetrics = writer.WroteCounter ? RenderedPart.Create(source, catalogue, _buffer.WrittenSpan) : null;
-        if (openMetrics is null) return RenderedPart.Create(source, catalogue, _buffer.WrittenSpan);
+        var openMetrics = writer.WroteCounter ? RenderedPart.Create(source, catalogue, _buffer.WrittenSpan, _deflated) : null;
+        if (openMetrics is null) return RenderedPart.Create(source, catalogue, _buffer.WrittenSpan, _deflated);
         _buffer.ResetWrittenCount();
         render(new ExpositionWriter(_buffer));
-        return RenderedPart.Create(source, catalogue, _buffer.WrittenSpan, openMetrics);
+        return RenderedPart.Create(source, catalogue, _buffer.WrittenSpan, _deflated, openMetrics);
     }
 
     private static void Info(ExpositionWriter w, RenderContext context)

@@ -50,6 +50,9 @@ public sealed class SnapshotStore
 
             var next = new MetricsSnapshot(previous.Generation + 1, states, catalogue, _renderer.Render(states, catalogue, previous.Parts));
             Volatile.Write(ref _current, next);
+            // Parts the new snapshot no longer shows go back to the pool once the scrapes serving them finish.
+            foreach (var (name, part) in previous.Parts)
+                if (!ReferenceEquals(next.Parts.GetValueOrDefault(name), part)) part.Retire();
             return next;
         }
     }

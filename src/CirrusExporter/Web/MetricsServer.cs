@@ -43,7 +43,7 @@ public sealed class MetricsServer(MetricsWriter writer, IOptions<WebOptions> opt
             using var any = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, slow.Token, http.RequestAborted);
             var openMetrics = ContentNegotiation.WantsOpenMetrics(http.Request.Headers.Accept);
             var gzip = ContentNegotiation.AcceptsGzip(http.Request.Headers.AcceptEncoding);
-            var body = await writer.PrepareAsync(openMetrics, gzip, any.Token);
+            using var body = await writer.PrepareAsync(openMetrics, gzip, any.Token);
 
             response.ContentType = openMetrics ? MetricsWriter.OpenMetricsContentType : MetricsWriter.ContentType;
             if (gzip) response.Headers.ContentEncoding = "gzip";
