@@ -33,7 +33,7 @@ public sealed class PooledPartsTests
             LastSucceeded = true,
         });
 
-    private static string Text(MetricsWriter.Body body) => string.Concat(body.Segments.Select(s => Encoding.UTF8.GetString(s.Span)));
+    private static string Text(MetricsWriter.Body body) => body.Segments.Utf8();
 
     /// <summary>The values of cirrus_stream_objects in a scrape, one per stream.</summary>
     private static long[] Counts(string text) =>
@@ -48,7 +48,7 @@ public sealed class PooledPartsTests
 
         Assert.Throws<ObjectDisposedException>(() => first.Text);
         Assert.False(first.TryAcquire());
-        Assert.Contains("} 2\n", Encoding.UTF8.GetString(second.Text.Span));
+        Assert.Contains("} 2\n", second.Text.Utf8());
         // The info part did not change, so the new snapshot still shows (and holds) it.
         Assert.True(store.Current.Parts[SnapshotRenderer.InfoPart].TryAcquire());
     }
@@ -66,7 +66,7 @@ public sealed class PooledPartsTests
         // Many refreshes replace the part while the scrape is still being written: its bytes must not change.
         for (var i = 2; i < 40; i++) PublishCounts(store, time, i);
         Assert.Equal(before, body.Segments.Select(s => s.ToArray()));
-        Assert.Equal(part.Text.ToArray(), part.Text.ToArray());
+        Assert.Equal(part.Text.Joined(), part.Text.Joined());
 
         body.Dispose();
         Assert.Throws<ObjectDisposedException>(() => part.Text);

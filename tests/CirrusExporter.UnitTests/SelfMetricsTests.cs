@@ -57,7 +57,7 @@ public sealed class SelfMetricsTests
         var writer = new MetricsWriter(new SnapshotStore(Options.Create(options), new LabelNames(options), time), self, time);
 
         using var body = await writer.PrepareAsync(openMetrics, gzip: false, CancellationToken.None);
-        var text = string.Concat(body.Segments.Select(s => Encoding.UTF8.GetString(s.Span)));
+        var text = body.Segments.Utf8();
 
         var counter = openMetrics ? "cirrus_api_requests" : "cirrus_api_requests_total";
         Assert.Contains($"# TYPE {counter} counter\n", text);

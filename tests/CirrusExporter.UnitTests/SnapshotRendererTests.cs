@@ -23,7 +23,7 @@ public sealed class SnapshotRendererTests
         var states = data.Select((d, i) => new CollectorState($"c{i}", true, TimeSpan.FromSeconds(30)) { Data = d })
             .ToDictionary(s => s.Name);
         var renderer = new SnapshotRenderer(options, new LabelNames(options));
-        return renderer.Render(states, catalogue, new Dictionary<string, RenderedPart>()).ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetString(kv.Value.Text.Span));
+        return renderer.Render(states, catalogue, new Dictionary<string, RenderedPart>()).ToDictionary(kv => kv.Key, kv => kv.Value.Text.Utf8());
     }
 
     /// <summary>The sample lines of one family, in order.</summary>
@@ -160,7 +160,7 @@ public sealed class SnapshotRendererTests
 
         Assert.Equal(["info", "stream_stats"], parts.Keys.Order(StringComparer.Ordinal));
         Assert.Equal($"# HELP cirrus_stream_objects {MetricCatalogue.Help(StreamStatsMetrics.Objects, options.Collectors)}\n# TYPE cirrus_stream_objects gauge\n",
-            Encoding.UTF8.GetString(parts["stream_stats"].Text.Span));
+            parts["stream_stats"].Text.Utf8());
     }
 
     [Fact]
@@ -174,15 +174,15 @@ public sealed class SnapshotRendererTests
         };
         var parts = new SnapshotRenderer(options, new LabelNames(options)).Render(states, catalogue, new Dictionary<string, RenderedPart>());
 
-        var text = parts.Values.SelectMany(p => p.Text.ToArray()).ToArray();
-        var crc = parts.Values.Aggregate(0u, (crc, p) => GzipSegments.Combine(crc, p.Crc, p.Text.Length));
+        var text = parts.Values.SelectMany(p => p.Text.Joined()).ToArray();
+        var crc = parts.Values.Aggregate(0u, (crc, p) => GzipSegments.Combine(crc, p.Crc, p.TextLength));
         Assert.Equal(System.IO.Hashing.Crc32.HashToUInt32(text), crc);
-        var concatenated = GzipSegments.Header.Concat(parts.Values.SelectMany(p => p.Deflated.ToArray())).Concat(GzipSegments.Close([]))
+        var concatenated = GzipSegments.Header.Concat(parts.Values.SelectMany(p => p.Deflated.Joined())).Concat(GzipSegments.Close([]))
             .Concat(GzipSegments.Trailer(crc, text.Length)).ToArray();
         using var decoded = new MemoryStream();
         new System.IO.Compression.GZipStream(new MemoryStream(concatenated), System.IO.Compression.CompressionMode.Decompress).CopyTo(decoded);
         Assert.Equal(text, decoded.ToArray());
-        Assert.Contains("cirrus_stream_objects{stream_id=\"7\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 3\n", Encoding.UTF8.GetString(parts["stream_stats"].Text.Span));
+        Assert.Contains("cirrus_stream_objects{stream_id=\"7\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 3\n", parts["stream_stats"].Text.Utf8());
     }
 
     [Fact]
@@ -203,9 +203,9 @@ public sealed class SnapshotRendererTests
         Assert.Same(first["stream_stats"], same["stream_stats"]);
         Assert.Same(first["info"], same["info"]);
         Assert.NotSame(first["stream_stats"], newData["stream_stats"]);
-        Assert.Contains("status=\"open\"} 4\n", Encoding.UTF8.GetString(newData["stream_stats"].Text.Span));
+        Assert.Contains("status=\"open\"} 4\n", newData["stream_stats"].Text.Utf8());
         Assert.Same(first["info"], newData["info"]);
         Assert.NotSame(first["stream_stats"], moved["stream_stats"]);
-        Assert.Contains("status=\"resolved\"} 0\n", Encoding.UTF8.GetString(moved["stream_stats"].Text.Span));
+        Assert.Contains("status=\"resolved\"} 0\n", moved["stream_stats"].Text.Utf8());
     }
 }

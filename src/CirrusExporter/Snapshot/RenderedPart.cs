@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace CirrusExporter.Snapshot;
 
 /// <summary>
@@ -8,38 +6,34 @@ namespace CirrusExporter.Snapshot;
 /// (<see cref="GzipSegments"/>). Immutable and shared by every scrape that serves it, however slowly the
 /// client reads.
 /// <para>
-/// Its two buffers come from a pool and go back to it when the snapshots and the scrapes are done with the
-/// part: at a large tenant a part is megabytes re-rendered on every refresh, and fresh arrays of that size
-/// live on the large-object heap, which only a full collection reclaims. The store holds one reference
-/// while a snapshot shows the part (<see cref="Retire"/> lets it go); a scrape takes its own with
-/// <see cref="TryAcquire"/> and gives it back with <see cref="Release"/>.
+/// Both are kept in pooled chunks (<see cref="Chunks"/>) that go back to the pool when the snapshots and
+/// the scrapes are done with the part: at a large tenant a part is megabytes re-rendered on every refresh,
+/// and fresh arrays of that size live on the large-object heap, which only a full collection reclaims. The
+/// store holds one reference while a snapshot shows the part (<see cref="Retire"/> lets it go); a scrape
+/// takes its own with <see cref="TryAcquire"/> and gives it back with <see cref="Release"/>.
 /// </para>
 /// </summary>
 public sealed class RenderedPart
 {
-    /// <summary>Bounded: a few arrays of each size, so buffers freed after a burst of slow scrapes go back to the GC.</summary>
-    private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(maxArrayLength: int.MaxValue / 2, maxArraysPerBucket: 2);
-
-    private readonly int _textLength;
-    private readonly int _deflatedLength;
-    private byte[]? _text;
-    private byte[]? _deflated;
+    private readonly Chunks _text;
+    private readonly Chunks _deflated;
+    private IReadOnlyList<ReadOnlyMemory<byte>>? _textSegments;
+    private IReadOnlyList<ReadOnlyMemory<byte>>? _deflatedSegments;
     private int _references = 1;
 
-    private RenderedPart(object? source, StreamCatalogue catalogue, ReadOnlySpan<byte> text, ReadOnlySpan<byte> deflated, RenderedPart? openMetrics)
+    private RenderedPart(object? source, StreamCatalogue catalogue, ReadOnlySpan<byte> text, Chunks deflated, RenderedPart? openMetrics)
     {
         (Source, Catalogue, OpenMetrics) = (source, catalogue, openMetrics);
-        (_text, _textLength) = (Copy(text), text.Length);
-        (_deflated, _deflatedLength) = (Copy(deflated), deflated.Length);
+        (_text, _deflated) = (Chunks.Of(text), deflated);
+        (_textSegments, _deflatedSegments) = (_text.Segments(), _deflated.Segments());
         Crc = GzipSegments.Crc(text);
     }
 
-    /// <param name="deflate">A reusable writer for the compressed copy.</param>
-    public static RenderedPart Create(object? source, StreamCatalogue catalogue, ReadOnlySpan<byte> text, ArrayBufferWriter<byte> deflate, RenderedPart? openMetrics = null)
+    public static RenderedPart Create(object? source, StreamCatalogue catalogue, ReadOnlySpan<byte> text, RenderedPart? openMetrics = null)
     {
-        deflate.ResetWrittenCount();
-        GzipSegments.Open(text, deflate);
-        return new RenderedPart(source, catalogue, text, deflate.WrittenSpan, openMetrics);
+        var deflated = new Chunks();
+        GzipSegments.Open(text, deflated);
+        return new RenderedPart(source, catalogue, text, deflated, openMetrics);
     }
 
     /// <summary>The data it was rendered from (null for parts derived from the catalogue only).</summary>
@@ -53,11 +47,14 @@ public sealed class RenderedPart
 
     public uint Crc { get; }
 
-    /// <summary>The UTF-8 text; read it only while holding a reference.</summary>
-    public ReadOnlyMemory<byte> Text => (_text ?? throw Released()).AsMemory(0, _textLength);
+    /// <summary>Bytes of UTF-8 text.</summary>
+    public long TextLength => _text.Length;
 
-    /// <summary>The open deflate segment of <see cref="Text"/>; read it only while holding a reference.</summary>
-    public ReadOnlyMemory<byte> Deflated => (_deflated ?? throw Released()).AsMemory(0, _deflatedLength);
+    /// <summary>The UTF-8 text, in chunks; read it only while holding a reference.</summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> Text => _textSegments ?? throw Released();
+
+    /// <summary>The open deflate segment of <see cref="Text"/>, in chunks; read it only while holding a reference.</summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> Deflated => _deflatedSegments ?? throw Released();
 
     /// <summary>The variant to serve in the format asked for.</summary>
     public RenderedPart For(bool openMetrics) => openMetrics ? OpenMetrics ?? this : this;
@@ -76,12 +73,13 @@ public sealed class RenderedPart
         }
     }
 
-    /// <summary>Gives back a reference taken with <see cref="TryAcquire"/>; the last one returns the buffers to the pool.</summary>
+    /// <summary>Gives back a reference taken with <see cref="TryAcquire"/>; the last one returns the chunks to the pool.</summary>
     public void Release()
     {
         if (Interlocked.Decrement(ref _references) != 0) return;
-        Pool.Return(Interlocked.Exchange(ref _text, null)!);
-        Pool.Return(Interlocked.Exchange(ref _deflated, null)!);
+        (_textSegments, _deflatedSegments) = (null, null);
+        _text.Return();
+        _deflated.Return();
     }
 
     /// <summary>The store's reference, given back when no snapshot shows the part any more (with its OpenMetrics variant's).</summary>
@@ -89,13 +87,6 @@ public sealed class RenderedPart
     {
         OpenMetrics?.Release();
         Release();
-    }
-
-    private static byte[] Copy(ReadOnlySpan<byte> bytes)
-    {
-        var array = Pool.Rent(bytes.Length);
-        bytes.CopyTo(array);
-        return array;
     }
 
     private static ObjectDisposedException Released() => new(nameof(RenderedPart), "the part went back to the pool: a reader must hold a reference");

@@ -8,15 +8,13 @@ namespace CirrusExporter.Snapshot;
 /// Renders the cached families, so a scrape only copies bytes. Each collector's families form one part;
 /// a part is rendered (and compressed) again only when its own data or the stream catalogue changed, and
 /// a scrape serves the parts whose data is fresh. Called under the store's publish lock, which is what
-/// lets it reuse its render and compression buffers.
+/// lets it reuse one render buffer.
 /// </summary>
 public sealed class SnapshotRenderer(CirrusOptions options, LabelNames labels)
 {
     public const string InfoPart = "info";
 
     private readonly ArrayBufferWriter<byte> _buffer = new();
-
-    private readonly ArrayBufferWriter<byte> _deflated = new();
 
     /// <summary>Ids as label values, reused across renders; emptied when it holds far more ids than are watched.</summary>
     private readonly Dictionary<long, string> _ids = [];
@@ -45,11 +43,11 @@ public sealed class SnapshotRenderer(CirrusOptions options, LabelNames labels)
         var writer = new ExpositionWriter(_buffer, openMetrics: true);
         render(writer);
         // Only a part with counters reads differently in text 0.0.4: render it a second time for that.
-        var openMetrics = writer.WroteCounter ? RenderedPart.Create(source, catalogue, _buffer.WrittenSpan, _deflated) : null;
-        if (openMetrics is null) return RenderedPart.Create(source, catalogue, _buffer.WrittenSpan, _deflated);
+        var openMetrics = writer.WroteCounter ? RenderedPart.Create(source, catalogue, _buffer.WrittenSpan) : null;
+        if (openMetrics is null) return RenderedPart.Create(source, catalogue, _buffer.WrittenSpan);
         _buffer.ResetWrittenCount();
         render(new ExpositionWriter(_buffer));
-        return RenderedPart.Create(source, catalogue, _buffer.WrittenSpan, _deflated, openMetrics);
+        return RenderedPart.Create(source, catalogue, _buffer.WrittenSpan, openMetrics);
     }
 
     private static void Info(ExpositionWriter w, RenderContext context)

@@ -60,7 +60,7 @@ public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimePro
         var segments = new List<ReadOnlyMemory<byte>>(parts.Count + 3);
         if (!gzip)
         {
-            segments.AddRange(parts.Select(p => (ReadOnlyMemory<byte>)p.Text));
+            segments.AddRange(parts.SelectMany(p => p.Text));
             segments.Add(tail.WrittenMemory);
         }
         else
@@ -70,9 +70,9 @@ public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimePro
             long length = 0;
             foreach (var part in parts)
             {
-                segments.Add(part.Deflated);
-                crc = GzipSegments.Combine(crc, part.Crc, part.Text.Length);
-                length += part.Text.Length;
+                segments.AddRange(part.Deflated);
+                crc = GzipSegments.Combine(crc, part.Crc, part.TextLength);
+                length += part.TextLength;
             }
             segments.Add(GzipSegments.Close(tail.WrittenSpan));
             segments.Add(GzipSegments.Trailer(GzipSegments.Combine(crc, GzipSegments.Crc(tail.WrittenSpan), tail.WrittenCount), length + tail.WrittenCount));
