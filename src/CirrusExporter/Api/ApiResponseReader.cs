@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Text.Json;
 
@@ -15,9 +16,15 @@ public sealed class ApiResponseReader(long maxResponseBytes)
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, MaxDepth = 64, AllowDuplicateProperties = false };
 
     /// <summary>Reads the envelope and hands its <c>data</c> to <paramref name="parse"/> while the document is alive.</summary>
-    public async Task<T> ReadDataAsync<T>(HttpResponseMessage response, string endpoint, Func<JsonElement, string, T> parse, CancellationToken ct)
+    /// <param name="read">
+    /// Optional: reads the whole body without a document when it has the usual shape, giving null otherwise
+    /// (then the document path runs); it must give what the document path would.
+    /// </param>
+    public async Task<T> ReadDataAsync<T>(HttpResponseMessage response, string endpoint, Func<JsonElement, string, T> parse, CancellationToken ct, ReadBody<T>? read = null)
     {
-        using var doc = await ReadEnvelopeAsync(response, endpoint, ct);
+        var body = await ReadBodyAsync(response, endpoint, ct);
+        if (read is not null && read(body.Span, out var result)) return result;
+        using var doc = ParseEnvelope(body, endpoint, response.StatusCode);
         try
         {
             var data = TolerantJson.Property(doc.RootElement, "data")
@@ -30,8 +37,10 @@ public sealed class ApiResponseReader(long maxResponseBytes)
         }
     }
 
-    /// <summary>Checks the status code and the envelope, and parses the body within the size limit.</summary>
-    private async Task<JsonDocument> ReadEnvelopeAsync(HttpResponseMessage response, string endpoint, CancellationToken ct)
+    public delegate bool ReadBody<T>(ReadOnlySpan<byte> body, [MaybeNullWhen(false)] out T result);
+
+    /// <summary>Checks the status code and reads the body within the size limit.</summary>
+    private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpResponseMessage response, string endpoint, CancellationToken ct)
     {
         if (!response.IsSuccessStatusCode)
         {
@@ -57,7 +66,12 @@ public sealed class ApiResponseReader(long maxResponseBytes)
             : await CopyAsync(body, endpoint, ct);
         if (bytes.Length > maxResponseBytes) throw TooLarge(endpoint);
         if (bytes.Length == 0) throw new CirrusApiException(endpoint, $"{endpoint}: empty response body", response.StatusCode);
+        return bytes;
+    }
 
+    /// <summary>Parses the body and checks the envelope.</summary>
+    private static JsonDocument ParseEnvelope(ReadOnlyMemory<byte> bytes, string endpoint, HttpStatusCode statusCode)
+    {
         JsonDocument doc;
         try
         {
@@ -66,7 +80,7 @@ public sealed class ApiResponseReader(long maxResponseBytes)
         catch (JsonException e)
         {
             var what = e.Message.Contains("duplicate", StringComparison.OrdinalIgnoreCase) ? "ambiguous JSON (a key repeated in one object)" : "malformed JSON";
-            throw new CirrusApiException(endpoint, $"{endpoint}: {what} ({bytes.Length} bytes): {e.Message}", response.StatusCode);
+            throw new CirrusApiException(endpoint, $"{endpoint}: {what} ({bytes.Length} bytes): {e.Message}", statusCode);
         }
         try
         {
@@ -75,7 +89,7 @@ public sealed class ApiResponseReader(long maxResponseBytes)
         catch (AmbiguousJsonException e)
         {
             doc.Dispose();
-            throw new CirrusApiException(endpoint, $"{endpoint}: {e.Message}", response.StatusCode);
+            throw new CirrusApiException(endpoint, $"{endpoint}: {e.Message}", statusCode);
         }
 
         if (doc.RootElement.ValueKind != JsonValueKind.Object)
@@ -86,7 +100,7 @@ public sealed class ApiResponseReader(long maxResponseBytes)
         }
         if (TolerantJson.Property(doc.RootElement, "status") is { } status && (!TolerantJson.TryInteger(status, out var code2) || code2 is < 200 or > 299))
         {
-            var error = new CirrusApiException(endpoint, $"{endpoint}: envelope status {status.GetRawText()} is not a success", response.StatusCode);
+            var error = new CirrusApiException(endpoint, $"{endpoint}: envelope status {status.GetRawText()} is not a success", statusCode);
             doc.Dispose();
             throw error;
         }
