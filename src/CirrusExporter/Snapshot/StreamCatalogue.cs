@@ -62,8 +62,7 @@ public sealed record StreamCatalogue(
         foreach (var s in options.Streams)
         {
             if (!string.IsNullOrWhiteSpace(s.Name)) names[s.Id] = s.Name;
-            if (s.SubStreams.Count == 0) Add(new StreamKey(s.Id, 0));
-            foreach (var sub in s.SubStreams) Add(new StreamKey(s.Id, sub));
+            foreach (var key in KeysOf(s)) Add(key);
         }
         var configuredIds = options.Streams.Select(s => s.Id).ToHashSet();
 
@@ -106,6 +105,10 @@ public sealed record StreamCatalogue(
         };
     }
 
+    /// <summary>The keys a configured stream is watched by: its sub-streams, or the stream itself when it lists none.</summary>
+    private static IEnumerable<StreamKey> KeysOf(StreamOptions stream) =>
+        stream.SubStreams.Count == 0 ? [new StreamKey(stream.Id, 0)] : stream.SubStreams.Select(sub => new StreamKey(stream.Id, sub));
+
     /// <summary>
     /// Whether a build from these rows would watch the same streams with the same names, modules and
     /// zero-fill combinations as <paramref name="previous"/> (it could differ only in the order of
@@ -143,7 +146,7 @@ public sealed record StreamCatalogue(
             for (var i = 0; i < previous.Streams.Count; i++)
             {
                 if (seen[i]) continue;
-                configured ??= options.Streams.SelectMany(s => s.SubStreams.Count == 0 ? [new StreamKey(s.Id, 0)] : s.SubStreams.Select(sub => new StreamKey(s.Id, sub))).ToHashSet();
+                configured ??= options.Streams.SelectMany(KeysOf).ToHashSet();
                 if (!configured.Contains(previous.Streams[i].Key)) return false;
             }
             return true;
