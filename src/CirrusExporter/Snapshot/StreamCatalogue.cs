@@ -1,4 +1,3 @@
-using System.Buffers;
 using CirrusExporter.Api;
 using CirrusExporter.Configuration;
 
@@ -120,40 +119,33 @@ public sealed record StreamCatalogue(
     {
         if (stats is null || previous.SourceStale || previous.DroppedStreams > 0 || previous.Streams.Count == 0) return false;
         var index = previous.Index;
-        var seen = ArrayPool<bool>.Shared.Rent(previous.Streams.Count);
-        try
+        // One byte per stream, small-object heap: a pool would gain nothing, since each publish runs on a thread of its own.
+        var seen = new bool[previous.Streams.Count];
+        foreach (var row in stats)
         {
-            Array.Clear(seen, 0, previous.Streams.Count);
-            foreach (var row in stats)
+            var key = new StreamKey(row.StreamId, row.SubStreamId);
+            if (!index.TryGetValue(key, out var i))
             {
-                var key = new StreamKey(row.StreamId, row.SubStreamId);
-                if (!index.TryGetValue(key, out var i))
-                {
-                    // A new sub-stream of a watched stream, or a new stream to discover; a stream neither
-                    // configured nor discovered is left out by a build too.
-                    if (options.DiscoverStreams || previous.StreamIds.Contains(row.StreamId)) return false;
-                    continue;
-                }
-                seen[i] = true;
-                if (previous.Streams[i].ModuleId != row.ModuleId || !previous.KnownSourceCombos.Contains((key, row.ModuleId, row.StatusId))) return false;
+                // A new sub-stream of a watched stream, or a new stream to discover; a stream neither
+                // configured nor discovered is left out by a build too.
+                if (options.DiscoverStreams || previous.StreamIds.Contains(row.StreamId)) return false;
+                continue;
             }
-            // A reported row that would give a stream its first module is a new combination too: a known one
-            // gave the stream its module when it was first seen.
-            foreach (var row in reported ?? [])
-                if (previous.StreamIds.Contains(row.StreamId) && !previous.KnownReportedCombos.Contains((new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId, row.StatusId))) return false;
-            // A stream the source no longer reports stays only if it is configured by its own key.
-            HashSet<StreamKey>? configured = null;
-            for (var i = 0; i < previous.Streams.Count; i++)
-            {
-                if (seen[i]) continue;
-                configured ??= options.Streams.SelectMany(KeysOf).ToHashSet();
-                if (!configured.Contains(previous.Streams[i].Key)) return false;
-            }
-            return true;
+            seen[i] = true;
+            if (previous.Streams[i].ModuleId != row.ModuleId || !previous.KnownSourceCombos.Contains((key, row.ModuleId, row.StatusId))) return false;
         }
-        finally
+        // A reported row that would give a stream its first module is a new combination too: a known one
+        // gave the stream its module when it was first seen.
+        foreach (var row in reported ?? [])
+            if (previous.StreamIds.Contains(row.StreamId) && !previous.KnownReportedCombos.Contains((new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId, row.StatusId))) return false;
+        // A stream the source no longer reports stays only if it is configured by its own key.
+        HashSet<StreamKey>? configured = null;
+        for (var i = 0; i < previous.Streams.Count; i++)
         {
-            ArrayPool<bool>.Shared.Return(seen);
+            if (seen[i]) continue;
+            configured ??= options.Streams.SelectMany(KeysOf).ToHashSet();
+            if (!configured.Contains(previous.Streams[i].Key)) return false;
         }
+        return true;
     }
 }
