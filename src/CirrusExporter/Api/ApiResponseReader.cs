@@ -17,8 +17,8 @@ public sealed class ApiResponseReader(long maxResponseBytes)
 
     /// <summary>Reads the envelope and hands its <c>data</c> to <paramref name="parse"/> while the document is alive.</summary>
     /// <param name="read">
-    /// Optional: reads the whole body without a document when it has the usual shape, giving null otherwise
-    /// (then the document path runs); it must give what the document path would.
+    /// Optional: reads the whole body without a document when it has the usual shape, giving false otherwise
+    /// (then the document path runs); whatever it reads must be what the document path would give.
     /// </param>
     public async Task<T> ReadDataAsync<T>(HttpResponseMessage response, string endpoint, Func<JsonElement, string, T> parse, CancellationToken ct, ReadBody<T>? read = null)
     {

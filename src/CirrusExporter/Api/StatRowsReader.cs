@@ -11,7 +11,8 @@ namespace CirrusExporter.Api;
 /// tenant the document of /stats/streams is megabytes of metadata rented from the shared pool on every
 /// refresh, which keeps one such buffer on each thread a refresh ran on. Anything outside that shape
 /// (nesting, escapes, repeated or ambiguous keys, numbers that are not plain integers, rows the document path
-/// would refuse or leave out) gives null, and the body takes the document path, which reads or explains it.
+/// would refuse or leave out) makes <see cref="TryRead"/> give false, and the body takes the document path,
+/// which reads or explains it.
 /// So whenever this gives rows, they are the rows the document path gives.
 /// </summary>
 public static class StatRowsReader
