@@ -42,6 +42,7 @@ public static class ExporterServices
         foreach (var collector in CollectorRegistry.All) collector.Register(services);
         services.AddSingleton<CollectorRunner>();
         services.AddHostedService<CollectorScheduler>();
+        services.AddHostedService<QuietMemoryTrim>();
 
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<MetricsWriter>();
