@@ -7,6 +7,8 @@
 # A second exporter run refreshes every second during the load, to show scrapes do not wait for refreshes.
 #   STREAMS=7200 DURATION=30 CONNECTIONS=8 THREADS=2 bench/scrape.sh     (STREAMS=0: the 8-stream demo tenant)
 #   REFRESHING="StreamStats SlaExceptions" bench/scrape.sh                 (which collectors refresh every second)
+#   LATENCY_MS=50 bench/scrape.sh      (the simulator answers every API call after 50 ms, as a remote API does;
+#                                      default 0: it answers at once, from the same cores)
 # Needs wrk, prometheus-node-exporter and nginx (apt-get install wrk prometheus-node-exporter nginx-light).
 set -u
 source "$(dirname "$0")/lib.sh"
@@ -17,7 +19,7 @@ done
 
 build_release || exit 1
 echo "machine: $(machine)"
-echo "tenant: $([ "$streams" -gt 0 ] && echo "$streams generated" || echo "demo, 8") streams; wrk -t$threads -c$connections -d${duration}s; exporter: ${exporter_run[*]##*/}"
+echo "tenant: $([ "$streams" -gt 0 ] && echo "$streams generated" || echo "demo, 8") streams, API latency ${LATENCY_MS:-0} ms; wrk -t$threads -c$connections -d${duration}s; exporter: ${exporter_run[*]##*/}"
 
 # to_ms VALUE: wrk's latency ("850.12us", "12.3ms", "1.02s") in milliseconds.
 to_ms() {
@@ -49,7 +51,7 @@ header() {
   printf '%-28s %8s %10s %9s %9s %9s %8s %10s %9s\n' target series bytes p50_ms p99_ms scrapes/s scrapes cpu_ms/scr rss_kb
 }
 
-start_simulator sim --Simulator:LargeTenantStreams="$streams" || exit 1
+start_simulator sim --Simulator:LargeTenantStreams="$streams" --Simulator:Faults:LatencyMs="${LATENCY_MS:-0}" || exit 1
 # Every discovered stream is watched (Cirrus:MaxStreams lifted), as in the published runs.
 common=(--Cirrus:Http:RateLimitPerSecond=0 --Cirrus:Http:MaxConcurrency=16 --Cirrus:MaxStreams=100000)
 quiet=(--Cirrus:MaxDataAge=01:00:00 --Cirrus:Collectors:Availability:Interval=00:30:00 --Cirrus:Collectors:StreamStats:Interval=00:30:00
