@@ -27,7 +27,11 @@ public sealed class ServingLimitsTests(ServingLimitsTests.LargeTenant tenant) : 
         {
             var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
             await File.WriteAllTextAsync(_tokenFile, token);
-            _simulator = SimulatorHost.Create(new SimulatorOptions { Token = token, LargeTenantStreams = 5000 }, "http://127.0.0.1:0");
+            // A weekday morning on the simulated clock, whatever the hour the suite runs: the tenant's traffic, and so
+            // the size of a scrape, follows business hours and weekends, and at night it fell under MinimumBytes.
+            _simulator = SimulatorHost.Create(
+                new SimulatorOptions { Token = token, LargeTenantStreams = 5000, StartTime = new DateTimeOffset(2026, 11, 25, 11, 0, 0, TimeSpan.Zero) },
+                "http://127.0.0.1:0");
             await _simulator.StartAsync();
         }
 
