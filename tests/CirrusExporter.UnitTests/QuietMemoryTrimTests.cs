@@ -18,6 +18,7 @@ public sealed class QuietMemoryTrimTests
     /// <summary>What an aggressive collection leaves committed.</summary>
     private long _left = 50 * MiB;
     private int _trims;
+    private TaskCompletionSource _collected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly QuietMemoryTrim _trim;
 
     public QuietMemoryTrimTests()
@@ -31,6 +32,7 @@ public sealed class QuietMemoryTrimTests
                     _trims++;
                     _collections++;
                     _committed = _left;
+                    _collected.TrySetResult();
                 }),
         };
     }
@@ -57,6 +59,7 @@ public sealed class QuietMemoryTrimTests
         Assert.True(Step());
         Assert.Equal(50 * MiB, _committed);
         _trims = 0;
+        _collected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     [Fact]
@@ -75,6 +78,7 @@ public sealed class QuietMemoryTrimTests
     {
         Settle();
         Assert.False(Step(allocate: 40 * MiB));          // a burst, within the GC's budget: no collection of its own
+        Assert.False(Step());
         Assert.False(Step());                            // 20 s quiet
         Assert.True(Step());                             // 30 s quiet: collected
         for (var i = 0; i < 30; i++) Assert.False(Step(allocate: MiB / 4));   // five quiet minutes, little allocated
@@ -87,9 +91,9 @@ public sealed class QuietMemoryTrimTests
         Settle();
         Assert.False(Step(allocate: 10 * MiB));
         Assert.False(Step(collectedTo: 70 * MiB));       // the runtime collected at the peak: quiet starts again
-        Assert.False(Step());                            // 30 s since the burst, 10 s since that collection
         Assert.False(Step());
-        Assert.True(Step());                             // 30 s after the look that saw the collection
+        Assert.False(Step());                            // 30 s since the burst, 20 s since that collection
+        Assert.True(Step());                             // 30 s after it
         Assert.Equal(1, _trims);
     }
 
@@ -101,12 +105,24 @@ public sealed class QuietMemoryTrimTests
     }
 
     [Fact]
+    public void Leaves_a_process_alone_while_it_keeps_allocating_and_collects_once_it_stops()
+    {
+        Settle();
+        // 2 MiB every 10 s and no collection of its own for ten minutes: at work, not quiet.
+        for (var i = 0; i < 60; i++) Assert.False(Step(allocate: 2 * MiB));
+        Assert.False(Step());
+        Assert.False(Step());
+        Assert.True(Step());
+        Assert.Equal(1, _trims);
+    }
+
+    [Fact]
     public void Leaves_a_quiet_process_alone_until_it_holds_the_minimum_growth()
     {
         Settle();
-        for (var i = 0; i < 60; i++) Assert.False(Step(allocate: (QuietMemoryTrim.GrowthBytes - MiB) / 60));
+        for (var i = 0; i < 64; i++) Assert.False(Step(allocate: (QuietMemoryTrim.GrowthBytes - MiB / 2) / 64));
         Assert.Equal(0, _trims);
-        Assert.True(Step(allocate: MiB));
+        Assert.True(Step(allocate: MiB / 2));
     }
 
     [Fact]
@@ -116,12 +132,14 @@ public sealed class QuietMemoryTrimTests
         _left = 85 * MiB;                                // e.g. blocks a pool still holds
         Step(allocate: 40 * MiB);
         Step();
+        Step();
         Assert.True(Step());                             // 90 MiB held against 50: collected, 85 left
         for (var i = 0; i < 30; i++) Assert.False(Step());
         Assert.False(Step(allocate: 15 * MiB));
         Assert.False(Step(collectedTo: 100 * MiB));      // a collection of its own, 15 MiB over what the last one left
         for (var i = 0; i < 5; i++) Assert.False(Step());
-        Assert.True(Step(allocate: MiB));                // 16 MiB over it
+        Assert.False(Step(allocate: MiB / 2));
+        Assert.True(Step(allocate: MiB / 2));            // 16 MiB over it
         Assert.Equal(2, _trims);
     }
 
@@ -154,14 +172,16 @@ public sealed class QuietMemoryTrimTests
         builder.AddCirrusExporter();
         Assert.Contains(builder.Services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(QuietMemoryTrim));
 
-        // The background loop: each tick of the clock given is one check.
+        // The background loop: each tick of the clock given is one check. ExecuteAsync may start after
+        // StartAsync returns, so the clock moves until the collection comes, within a bound of real time.
         Settle();
         _allocated += 40 * MiB;
         await _trim.StartAsync(CancellationToken.None);
-        for (var i = 0; i < 20 && _trims == 0; i++)
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!_collected.Task.IsCompleted && !bound.IsCancellationRequested)
         {
             _time.Advance(QuietMemoryTrim.CheckEvery);
-            await Task.Delay(50);
+            await Task.WhenAny(_collected.Task, Task.Delay(20));
         }
         await _trim.StopAsync(CancellationToken.None);
         Assert.Equal(1, _trims);

@@ -2,19 +2,23 @@ namespace CirrusExporter.Hosting;
 
 /// <summary>
 /// Gives back the memory a burst left behind once the process goes quiet. The GC finds garbage only when it
-/// collects, and it collects only when allocation reaches its budget, which an exporter between refreshes
-/// may not do for hours: after 250 slow scrapes at once, the connections' buffers became garbage after the
-/// last collection and kept RSS 20-30 % above quiet for minutes. So when no collection has run for
-/// <see cref="QuietPeriod"/> and the GC's memory (committed at its last collection, plus what was allocated
-/// since) is at least <see cref="GrowthBytes"/> above its floor, one aggressive collection compacts the heap
-/// and decommits the rest. The floor is what the last such collection left (lowered when one of the GC's
-/// own needs less), so the first quiet period after start-up sets it, what a collection could not give
-/// back is not asked for again, and a busy process, which collects on its own, is left alone.
+/// collects, and it collects only when allocation reaches its budget, which an idle exporter may not do for
+/// hours: after 250 slow scrapes at once, the connections' buffers became garbage after the last collection
+/// and kept RSS 25 % above quiet for minutes. So once the process is quiet (for <see cref="QuietPeriod"/> no
+/// collection has run and under <see cref="IdleBytes"/> were allocated between looks) and the GC's memory
+/// (committed at its last collection, plus what was allocated since) is at least <see cref="GrowthBytes"/>
+/// above its floor, one aggressive collection compacts the heap and decommits the rest. The floor is what the
+/// last such collection left (lowered when one of the GC's own needs less), so the first quiet period after
+/// start-up sets it and what a collection could not give back is not asked for again; a process that keeps
+/// allocating is the GC's to manage and is left alone.
 /// </summary>
 public sealed class QuietMemoryTrim(TimeProvider time, ILogger<QuietMemoryTrim> logger) : BackgroundService
 {
     internal static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(10);
     internal static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(30);
+
+    /// <summary>Allocated between two looks, this much or more means the process is at work, not quiet.</summary>
+    internal const long IdleBytes = 1L << 20;
 
     /// <summary>Below this, a collection would give back less than it costs.</summary>
     internal const long GrowthBytes = 16L << 20;
@@ -36,8 +40,10 @@ public sealed class QuietMemoryTrim(TimeProvider time, ILogger<QuietMemoryTrim> 
 
     internal Gc Collector { get; init; } = Gc.Runtime;
 
-    private GcState _seen = new(-1, 0, 0);
-    private long _since;
+    /// <summary>The GC as first seen after its last collection.</summary>
+    private GcState _collection = new(-1, 0, 0);
+    private long _allocatedAtLastLook;
+    private long _quietSince;
     private long _floor;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -56,21 +62,23 @@ public sealed class QuietMemoryTrim(TimeProvider time, ILogger<QuietMemoryTrim> 
     internal bool Check()
     {
         var now = Collector.Read();
-        if (now.Collections != _seen.Collections)
+        var collected = now.Collections != _collection.Collections;
+        var busy = collected || now.AllocatedBytes - _allocatedAtLastLook >= IdleBytes;
+        if (collected) (_collection, _floor) = (now, Math.Min(_floor, now.CommittedBytes));
+        _allocatedAtLastLook = now.AllocatedBytes;
+        if (busy)
         {
-            // A collection ran since the last look (or this is the first): the quiet period starts now.
-            (_seen, _since, _floor) = (now, time.GetTimestamp(), Math.Min(_floor, now.CommittedBytes));
+            _quietSince = time.GetTimestamp();
             return false;
         }
-        var quiet = time.GetElapsedTime(_since);
-        var held = _seen.CommittedBytes + (now.AllocatedBytes - _seen.AllocatedBytes);
+        var quiet = time.GetElapsedTime(_quietSince);
+        var held = _collection.CommittedBytes + (now.AllocatedBytes - _collection.AllocatedBytes);
         if (quiet < QuietPeriod || held - _floor < GrowthBytes) return false;
 
         Collector.CollectAggressively();
         var after = Collector.Read();
-        (_seen, _since, _floor) = (after, time.GetTimestamp(), after.CommittedBytes);
-        logger.LogDebug("No garbage collection for {Quiet} with {Held} bytes held: collected, {Committed} bytes committed now",
-            quiet, held, after.CommittedBytes);
+        (_collection, _floor, _allocatedAtLastLook, _quietSince) = (after, after.CommittedBytes, after.AllocatedBytes, time.GetTimestamp());
+        logger.LogDebug("Quiet for {Quiet} with {Held} bytes held: collected, {Committed} bytes committed now", quiet, held, after.CommittedBytes);
         return true;
     }
 }
