@@ -12,7 +12,7 @@ if (cli.Help)
     return 0;
 }
 
-if (cli.Docs) return GeneratedDocs.Run(GeneratedDocs.RepositoryRoot(Directory.GetCurrentDirectory()), cli.DocsCheck, Console.Out);
+if (cli.Docs) return GeneratedDocs.Run(GeneratedDocs.RepositoryRoot(Directory.GetCurrentDirectory()) ?? Directory.GetCurrentDirectory(), cli.DocsCheck, Console.Out);
 
 var builder = WebApplication.CreateSlimBuilder(cli.ConfigArgs);
 if (cli.Healthcheck) return await Healthcheck.RunAsync(builder.Configuration);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using CirrusExporter.Docs;
 using CirrusExporter.TestSupport;
 
 namespace CirrusExporter.EndToEndTests;
@@ -28,15 +29,8 @@ public sealed class ExporterProcess : IAsyncDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    public static string RepoRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CirrusExporter.sln"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException("CirrusExporter.sln not found above the test binaries");
-        }
-    }
+    public static string RepoRoot { get; } = GeneratedDocs.RepositoryRoot(AppContext.BaseDirectory)
+        ?? throw new InvalidOperationException("CirrusExporter.sln not found above the test binaries");
 
     /// <summary>The exporter build of the same configuration (Debug/Release) as this test assembly.</summary>
     public static string ExporterDll

@@ -1,11 +1,13 @@
 using System.Text.RegularExpressions;
+using CirrusExporter.Docs;
 
 namespace CirrusExporter.UnitTests;
 
 /// <summary>Reads the repository's docs: tables by their header row, fenced blocks by language.</summary>
 public static partial class Markdown
 {
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot { get; } = GeneratedDocs.RepositoryRoot(AppContext.BaseDirectory)
+        ?? throw new InvalidOperationException($"no CirrusExporter.sln above {AppContext.BaseDirectory}");
 
     public static string ReadDoc(string relativePath) => File.ReadAllText(Path.Combine(RepoRoot, relativePath));
 
@@ -30,13 +32,6 @@ public static partial class Markdown
     public static IReadOnlyList<string> CodeSpans(string cell) => CodeSpan().Matches(cell).Select(m => m.Groups[1].Value).ToList();
 
     private static string[] Cells(string line) => line.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray();
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "CirrusExporter.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"no CirrusExporter.sln above {AppContext.BaseDirectory}");
-    }
 
     [GeneratedRegex("`([^`]*)`")]
     private static partial Regex CodeSpan();

@@ -62,17 +62,18 @@ public sealed class PooledPartsTests
         var part = PublishCounts(store, time, 1).Parts[StreamStatsCollector.Label];
         var body = await writer.PrepareAsync(openMetrics: false, gzip, CancellationToken.None);
         var before = body.Segments.Select(s => s.ToArray()).ToList();
+        var partText = part.Text.Joined();
 
         // Many refreshes replace the part while the scrape is still being written: its bytes must not change.
         for (var i = 2; i < 40; i++) PublishCounts(store, time, i);
         Assert.Equal(before, body.Segments.Select(s => s.ToArray()));
-        Assert.Equal(part.Text.Joined(), part.Text.Joined());
+        Assert.Equal(partText, part.Text.Joined());
 
         body.Dispose();
         Assert.Throws<ObjectDisposedException>(() => part.Text);
         body.Dispose(); // twice is harmless: each reference is given back once
         using var next = await writer.PrepareAsync(openMetrics: false, gzip: false, CancellationToken.None);
-        Assert.All(Counts(Text(next)), c => Assert.Equal(39, c));
+        Assert.Equal(Enumerable.Repeat(39L, 50), Counts(Text(next)));
     }
 
     [Fact]
@@ -105,6 +106,6 @@ public sealed class PooledPartsTests
         await Task.WhenAll(readers.Append(publisher));
         Assert.True(scrapes > 0);
         using var last = await writer.PrepareAsync(openMetrics: false, gzip: false, CancellationToken.None);
-        Assert.All(Counts(Text(last)), c => Assert.Equal(Refreshes, c));
+        Assert.Equal(Enumerable.Repeat((long)Refreshes, 50), Counts(Text(last)));
     }
 }

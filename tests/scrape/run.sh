@@ -7,8 +7,8 @@
 # openssl and htpasswd.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=../../bench/lib.sh
-source "$here/../../bench/lib.sh"
+# shellcheck source=../lib/processes.sh
+source "$here/../lib/processes.sh"
 # shellcheck source=../lib/check.sh
 source "$here/../lib/check.sh"
 give_up() { finish; exit; }

@@ -38,12 +38,20 @@ public static class GeneratedDocs
             },
         };
 
-    /// <summary>The checkout holding <paramref name="directory"/> (dotnet run starts a web project in its own folder).</summary>
-    public static string RepositoryRoot(string directory)
+    /// <summary>
+    /// The checkout holding <paramref name="directory"/> (dotnet run starts a web project in its own folder), or null
+    /// outside one. The tests find the repository with it too.
+    /// </summary>
+    public static string? RepositoryRoot(string directory)
     {
         for (var dir = new DirectoryInfo(directory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "CirrusExporter.sln"))) return dir.FullName;
-        return directory;
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CirrusExporter.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        return null;
     }
 
     /// <summary>Writes the files under <paramref name="root"/>, or with <paramref name="check"/> only reports stale ones; 0 when all were current.</summary>
