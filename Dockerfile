@@ -44,6 +44,8 @@ LABEL org.opencontainers.image.title="cirrus-exporter" \
 WORKDIR /app
 # The binary alone: the publish folder also holds its 40 MB of debug symbols (.dbg) and build leftovers.
 COPY --from=build /app/cirrus-exporter ./
+# Apache-2.0 asks that the licence travel with the binary.
+COPY LICENSE /usr/share/licenses/cirrus-exporter/LICENSE
 
 # The exporter binds its own address; the base image's default port 8080 is not used.
 # Diagnostics off: no IPC sockets or dump files, so the root filesystem can be read-only.

@@ -234,17 +234,20 @@ image_metadata() {
 }
 check "image: OCI labels (version from Directory.Build.props), user 1654, HEALTHCHECK kept" image_metadata
 
-# The image's files: the binary alone in /app, and no shell or other program anywhere.
+# The image's files: the binary alone in /app, the licence, and no shell or other program anywhere.
 image_files() {
-  local files app programs
-  files=$(podman create "$image" >"$work/image.id" && podman export "$(cat "$work/image.id")" | tar -t) || return 1
-  podman rm -f "$(cat "$work/image.id")" >/dev/null
+  local files app programs id
+  id=$(podman create "$image") && podman export -o "$work/image-fs.tar" "$id" || return 1
+  podman rm -f "$id" >/dev/null
+  files=$(tar -tf "$work/image-fs.tar") || return 1
+  tar -xOf "$work/image-fs.tar" usr/share/licenses/cirrus-exporter/LICENSE | cmp -s - LICENSE \
+    || { echo "/usr/share/licenses/cirrus-exporter/LICENSE is not the repository's LICENSE"; return 1; }
   app=$(grep -E '^\.?/?app/.' <<<"$files" | sed -E 's#^\./##')
   [[ $app == app/cirrus-exporter ]] || { echo "/app holds:"; echo "$app"; return 1; }
   programs=$(grep -E '(^|/)(s?bin/|(sh|bash|dash|ash|busybox|perl|python3?)$)' <<<"$files")
   [[ -z $programs ]] || { echo "programs in the image:"; echo "$programs"; return 1; }
 }
-check "image: /app holds the binary alone (no .dbg); no shell or other program" image_files
+check "image: /app holds the binary alone (no .dbg), the LICENSE; no shell or other program" image_files
 
 image_size() {
   local bytes
