@@ -2,7 +2,9 @@
 # Checks the deployment files: prometheus.yml as the Prometheus container sees
 # it, docker-compose.yml as docker-compose 1.29 and podman-compose resolve it,
 # the Dockerfile with dockerfilelint (installed here with npm ci), and the image
-# itself: its final stage built from the Dockerfile with podman, offline, and run.
+# itself: built from the Dockerfile with podman, offline, and run.
+#   IMAGE_FULL_BUILD=1 builds both stages, the build stage over a local SDK base
+#   (sdk-base.sh; about 4 minutes more), instead of the final stage alone.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/../.."
@@ -27,7 +29,7 @@ network_config_dir = "$work/podman/cni"
 CONF
 cat >"$work/podman/storage.conf" <<CONF
 [storage]
-driver = "vfs"
+driver = "$([[ -n ${IMAGE_FULL_BUILD:-} ]] && echo overlay || echo vfs)"
 graphroot = "$work/podman/storage"
 runroot = "$work/podman/run"
 CONF
@@ -194,7 +196,9 @@ check "dockerfilelint Dockerfile" tests/stack/node_modules/.bin/dockerfilelint D
 
 # Built from the Dockerfile with podman, offline: the final stage's FROM is a local runtime base made
 # from Debian packages (runtime-base.sh), and the build stage is the publish output above, given to
-# podman as the build context named after the stage. Nothing is pulled.
+# podman as the build context named after the stage; with IMAGE_FULL_BUILD=1, the Dockerfile's own
+# build stage over a local SDK base (sdk-base.sh). Nothing is pulled. vfs storage copies each layer,
+# which costs little for the final stage alone; the SDK's layers need overlay.
 image=cirrus-exporter:$version
 runtime_from=$(awk '/^FROM / { f = $2 } END { print f }' Dockerfile)
 revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
@@ -206,14 +210,37 @@ runtime_base() {
 }
 check "runtime base from Debian packages, tagged $runtime_from" runtime_base
 
+if [[ -n ${IMAGE_FULL_BUILD:-} ]]; then
+  sdk_base() {
+    "$here/sdk-base.sh" "$work/sdk-base.tar" || return 1
+    podman import -q --change 'ENV DOTNET_CLI_TELEMETRY_OPTOUT=1' --change 'ENV DOTNET_NOLOGO=1' \
+      "$work/sdk-base.tar" "$(awk '/^FROM .* AS build$/ { print $2 }' Dockerfile)" >/dev/null
+    rm -f "$work/sdk-base.tar"
+  }
+  check "SDK base for the build stage" sdk_base
+  build_context=()
+else
+  build_context=(--build-context "build=$work/build")
+fi
+
+# build_image [VERSION]: podman build of the Dockerfile, as $image.
 build_image() {
-  [[ -x $work/build/app/cirrus-exporter ]] || { echo "no publish output to build from"; return 1; }
+  [[ -n ${IMAGE_FULL_BUILD:-} || -x $work/build/app/cirrus-exporter ]] || { echo "no publish output to build from"; return 1; }
   grep -qE '^FROM .* AS build$' Dockerfile || { echo "the Dockerfile has no stage named build"; return 1; }
   # --format docker: the OCI format has no HEALTHCHECK and podman would drop it.
-  podman build -q --pull=never --format docker --build-context "build=$work/build" -f Dockerfile -t "$image" \
-    --build-arg VERSION="$version" --build-arg REVISION="$revision" --build-arg SOURCE="$source_url" . >/dev/null
+  podman build -q --pull=never --format docker "${build_context[@]}" -f Dockerfile -t "$image" \
+    --build-arg VERSION="${1:-$version}" --build-arg REVISION="$revision" --build-arg SOURCE="$source_url" . >"$work/podman-build.log" 2>&1 \
+    || { tail -n 20 "$work/podman-build.log"; return 1; }
 }
-check "podman build the Dockerfile ($image, offline)" build_image
+check "podman build the Dockerfile ($image, offline${IMAGE_FULL_BUILD:+, both stages})" build_image
+if [[ -n ${IMAGE_FULL_BUILD:-} ]]; then
+  # The build stage refuses a VERSION other than Directory.Build.props' (from its cached layers: fast).
+  wrong_version() {
+    ! build_image 0.0.0-wrong >/dev/null && grep -q "VERSION=0.0.0-wrong, but Directory.Build.props says $version" "$work/podman-build.log" \
+      || { tail -n 5 "$work/podman-build.log"; return 1; }
+  }
+  check "podman build fails with a VERSION other than Directory.Build.props'" wrong_version
+fi
 
 # label NAME: the image's label NAME.
 label() { podman image inspect "$image" --format "{{ index .Config.Labels \"org.opencontainers.image.$1\" }}"; }
