@@ -10,8 +10,11 @@ log() { printf '\n== %s\n' "$*"; }
 
 # --- prerequisites -----------------------------------------------------------
 # jq and curl for the script suites; gcc and zlib headers for the Native AOT build of tests/perf;
-# Debian's Python exposition parsers, openssl and htpasswd for the scrape-format and TLS/auth tests.
-apt_packages=(prometheus prometheus-alertmanager docker-compose jq curl gcc zlib1g-dev python3-prometheus-client openssl apache2-utils)
+# Debian's Python exposition parsers, openssl and htpasswd for the scrape-format and TLS/auth tests;
+# podman, runc, mmdebstrap and podman-compose to build and run the image offline (tests/stack), PyYAML
+# for the AlertmanagerConfig generation (deploy/kubernetes/generate.sh).
+apt_packages=(prometheus prometheus-alertmanager docker-compose jq curl gcc zlib1g-dev python3-prometheus-client openssl apache2-utils
+  podman runc mmdebstrap podman-compose python3-yaml)
 # Node.js may come from elsewhere; Debian's is installed only when there is none.
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_packages+=(nodejs npm)
 missing=()

@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Writes the Prometheus Operator and Grafana sidecar objects of base/monitoring/ from the repository's
-# single sources: one PrometheusRule per rules/*.yml, one ConfigMap per grafana/dashboards/*.json
-# (labelled grafana_dashboard: "1" for the sidecar). Run it after changing a rule or dashboard file:
-#   deploy/kubernetes/generate.sh            # writes deploy/kubernetes/base/monitoring/*.generated.yaml
-#   deploy/kubernetes/generate.sh DIR        # writes the same files into DIR (the tests compare them)
-# The source files are embedded verbatim: rules indented under `spec:` (comments kept), dashboards as
-# block scalars, so the rendered objects hold exactly what promtool and the dashboard tests check.
+# Writes the Prometheus Operator and Grafana sidecar objects from the repository's single sources: in
+# base/monitoring/, one PrometheusRule per rules/*.yml and one ConfigMap per grafana/dashboards/*.json
+# (labelled grafana_dashboard: "1" for the sidecar); in components/kube-prometheus-stack/, the
+# AlertmanagerConfig of alertmanager/alertmanager.yml (routes, receivers, inhibit rules). Run it after
+# changing a rule, a dashboard or alertmanager.yml:
+#   deploy/kubernetes/generate.sh            # writes the *.generated.yaml files under deploy/kubernetes
+#   deploy/kubernetes/generate.sh DIR        # writes the same files under DIR (the tests compare them)
+# The rule and dashboard files are embedded verbatim: rules indented under `spec:` (comments kept),
+# dashboards as block scalars, so the rendered objects hold exactly what promtool and the dashboard
+# tests check. The AlertmanagerConfig is translated by alertmanagerconfig.py (python3 with PyYAML).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-out=${1:-$here/base/monitoring}
-mkdir -p "$out"
+root=${1:-$here}
+out=$root/base/monitoring
+kps=$root/components/kube-prometheus-stack
+mkdir -p "$out" "$kps"
 
 # name_of FILE: the object name, the file's base name; it must be a valid Kubernetes name.
 name_of() {
@@ -86,5 +91,19 @@ YAML
   done
 }
 
+# The PagerDuty routing key, a file for Alertmanager, is a key of this Secret for the AlertmanagerConfig.
+alertmanager_config() {
+  echo "$header from alertmanager/alertmanager.yml: edit that file, then rerun it."
+  echo "# Its *_file secrets are keys of the Secret cirrus-alertmanager, named after the files."
+  python3 "$here/alertmanagerconfig.py" "$repo/alertmanager/alertmanager.yml" cirrus-exporter cirrus-alertmanager
+}
+
 rules >"$out/prometheusrules.generated.yaml"
 dashboards >"$out/grafana-dashboards.generated.yaml"
+alertmanager_config >"$kps/alertmanagerconfig.generated.yaml"
+
+# The image tag follows Directory.Build.props' <Version>, the one version source (tests/kubernetes checks it).
+if [[ $root == "$here" ]]; then
+  version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$repo/Directory.Build.props")
+  sed -i -E "s/^(    newTag: ).*/\1$version/" "$here/base/exporter/kustomization.yaml"
+fi

@@ -6,7 +6,8 @@
 //   dashboards FILE DIR          one sidecar ConfigMap per DIR/*.json, holding it byte for byte
 //   rules FILE DIR OUT           the PrometheusRules' groups equal DIR/*.yml; written to OUT/<name>.yml
 //   env FILE OUT                 each Deployment's environment as OUT/<deployment>.env (KEY=VALUE lines)
-//   defects FILE                 plants one defect per check and expects each check to report it
+//   kps FILE RELEASE             kube-prometheus-stack's selectors: release label, dashboard label, AlertmanagerConfig
+//   defects FILE RELEASE         plants one defect per check and expects each check to report it
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -172,7 +173,7 @@ function wiring(objects) {
 function deploymentChecks(d, objects) {
   const errors = [];
   const spec = d.spec?.template?.spec ?? {};
-  if (d.spec?.replicas !== 1) errors.push(`${id(d)}: replicas ${d.spec?.replicas}, want 1 (one exporter per tenant)`);
+  if (d.spec?.replicas !== 1) errors.push(...haChecks(d, objects));
   if (spec.securityContext?.runAsNonRoot !== true) errors.push(`${id(d)}: pod securityContext.runAsNonRoot is not true`);
   for (const c of containers(d)) {
     const sc = c.securityContext ?? {};
@@ -180,6 +181,7 @@ function deploymentChecks(d, objects) {
     if (sc.allowPrivilegeEscalation !== false) errors.push(`${id(d)} ${c.name}: allowPrivilegeEscalation is not false`);
     if (!sc.capabilities?.drop?.includes('ALL')) errors.push(`${id(d)} ${c.name}: capabilities do not drop ALL`);
     if (!c.resources?.limits?.memory) errors.push(`${id(d)} ${c.name}: no memory limit`);
+    if (mebibytes(c.resources?.requests?.memory) > mebibytes(c.resources?.limits?.memory)) errors.push(`${id(d)} ${c.name}: memory request above the limit`);
     if (c.livenessProbe?.httpGet?.path !== '/healthz') errors.push(`${id(d)} ${c.name}: livenessProbe is not GET /healthz`);
     if (c.readinessProbe?.httpGet?.path !== '/readyz') errors.push(`${id(d)} ${c.name}: readinessProbe is not GET /readyz`);
 
@@ -207,6 +209,62 @@ function deploymentChecks(d, objects) {
       if (!ofKind(objects, 'ConfigMap').some((cm) => sameNamespace(cm, d) && cm.metadata?.name === ref)) errors.push(`${id(d)}: envFrom ConfigMap ${ref} is not rendered`);
     }
   }
+  return errors;
+}
+
+/** A memory quantity (Ki, Mi, Gi or bytes) in MiB; NaN when absent. */
+function mebibytes(q) {
+  const m = /^(\d+)(Ki|Mi|Gi)?$/.exec(q ?? '');
+  return m ? Number(m[1]) * (m[2] ? { Ki: 1 / 1024, Mi: 1, Gi: 1024 }[m[2]] : 1 / 2 ** 20) : NaN;
+}
+
+/**
+ * More than one replica (components/ha) only with what keeps them apart and one of them up: a
+ * PodDisruptionBudget for its pods that leaves one, a node spread that refuses two on a node, and
+ * rolling replacement one at a time (Recreate would stop both).
+ */
+function haChecks(d, objects) {
+  const errors = [];
+  const replicas = d.spec?.replicas;
+  if (!Number.isInteger(replicas) || replicas < 2) return [`${id(d)}: replicas ${replicas}, want 1 (one exporter per tenant) or 2 or more with components/ha`];
+  const pdbs = ofKind(objects, 'PodDisruptionBudget').filter((p) => sameNamespace(p, d) && selects(p.spec?.selector, podLabels(d)));
+  if (pdbs.length !== 1) errors.push(`${id(d)}: ${replicas} replicas and ${pdbs.length} PodDisruptionBudgets selecting its pods, want 1`);
+  else if (!(pdbs[0].spec.minAvailable >= 1 || (pdbs[0].spec.maxUnavailable >= 1 && pdbs[0].spec.maxUnavailable < replicas))) errors.push(`${id(pdbs[0])}: does not keep one replica`);
+  const spread = (d.spec?.template?.spec?.topologySpreadConstraints ?? []).find((t) => t.topologyKey === 'kubernetes.io/hostname');
+  if (!spread || spread.whenUnsatisfiable !== 'DoNotSchedule' || spread.maxSkew !== 1 || !selects(spread.labelSelector, podLabels(d))) errors.push(`${id(d)}: no node spread (kubernetes.io/hostname, maxSkew 1, DoNotSchedule) over its own pods`);
+  if (d.spec?.strategy?.type !== 'RollingUpdate' || d.spec.strategy.rollingUpdate?.maxUnavailable !== 1) errors.push(`${id(d)}: strategy is not RollingUpdate one at a time`);
+  return errors;
+}
+
+/**
+ * What kube-prometheus-stack's default selectors need: label release=RELEASE on every ServiceMonitor,
+ * PrometheusRule and AlertmanagerConfig, grafana_dashboard "1" on every dashboard ConfigMap, and one
+ * AlertmanagerConfig whose routes name only its own receivers and whose secrets come from a Secret.
+ */
+function kps(objects, release) {
+  const errors = [];
+  for (const o of objects.filter((o) => ['ServiceMonitor', 'PrometheusRule', 'AlertmanagerConfig'].includes(o.kind))) {
+    if (o.metadata?.labels?.release !== release) errors.push(`${id(o)}: label release is '${o.metadata?.labels?.release}', want '${release}'`);
+  }
+  for (const o of ofKind(objects, 'Deployment')) {
+    if (o.metadata?.labels?.release !== undefined) errors.push(`${id(o)}: the release label reaches ${o.kind} too`);
+  }
+  const dashboards = ofKind(objects, 'ConfigMap').filter((cm) => Object.keys(cm.data ?? {}).some((k) => k.endsWith('.json')));
+  if (!dashboards.length) errors.push('no dashboard ConfigMaps');
+  for (const cm of dashboards) if (cm.metadata?.labels?.grafana_dashboard !== '1') errors.push(`${id(cm)}: no grafana_dashboard: "1"`);
+  const amcs = ofKind(objects, 'AlertmanagerConfig');
+  if (amcs.length !== 1) return [...errors, `${amcs.length} AlertmanagerConfigs, want 1`];
+  const spec = amcs[0].spec ?? {};
+  const names = new Set((spec.receivers ?? []).map((r) => r.name));
+  const walk = (route, where) => {
+    if (route.receiver && !names.has(route.receiver)) errors.push(`${id(amcs[0])}: ${where} names receiver ${route.receiver}, which it does not define`);
+    (route.routes ?? []).forEach((r, i) => walk(r, `${where}.routes[${i}]`));
+  };
+  walk(spec.route ?? {}, 'route');
+  for (const r of spec.receivers ?? []) {
+    for (const c of r.pagerdutyConfigs ?? []) if (!c.routingKey?.name || !c.routingKey?.key) errors.push(`${id(amcs[0])}: receiver ${r.name}: routing key not from a Secret`);
+  }
+  if (!(spec.inhibitRules ?? []).length) errors.push(`${id(amcs[0])}: no inhibit rules`);
   return errors;
 }
 
@@ -347,7 +405,7 @@ function env(objects, out) {
 // --- planted defects ---------------------------------------------------------------------------------
 
 /** Each defect, applied to a copy of the objects, must make its check report an error. */
-async function defects(objects) {
+async function defects(objects, release) {
   const copy = () => structuredClone(objects);
   const first = (os, kind) => os.find((o) => o.kind === kind);
   const cases = [
@@ -364,9 +422,19 @@ async function defects(objects) {
     ['wiring: no DNS egress', 'wiring', (os) => { const np = first(os, 'NetworkPolicy'); np.spec.egress = np.spec.egress.filter((r) => !r.ports.some((p) => p.port === 53)); }],
     ['wiring: writable root filesystem', 'wiring', (os) => { containers(first(os, 'Deployment'))[0].securityContext.readOnlyRootFilesystem = false; }],
     ['wiring: token file not on the Secret volume', 'wiring', (os) => { containers(first(os, 'Deployment'))[0].env.find((e) => e.name === 'Cirrus__ApiTokenFile').value = '/tmp/token'; }],
-    ['wiring: two replicas', 'wiring', (os) => { first(os, 'Deployment').spec.replicas = 2; }],
+    ['wiring: no replica', 'wiring', (os) => { first(os, 'Deployment').spec.replicas = 0; }],
+    ['wiring: HA replicas allowed on one node', 'wiring', (os) => { first(os, 'Deployment').spec.template.spec.topologySpreadConstraints[0].whenUnsatisfiable = 'ScheduleAnyway'; }],
+    ['wiring: HA replicas replaced all at once', 'wiring', (os) => { first(os, 'Deployment').spec.strategy = { type: 'Recreate' }; }],
+    ['wiring: memory request above the limit', 'wiring', (os) => { containers(first(os, 'Deployment'))[0].resources.requests.memory = '1Gi'; }],
+    ['schema: a misspelt AlertmanagerConfig route field', 'schema', (os) => { first(os, 'AlertmanagerConfig').spec.route.groupByy = ['job']; }],
+    ['schema: a PodDisruptionBudget with a misspelt field', 'schema', (os) => { first(os, 'PodDisruptionBudget').spec.minAvailabel = 1; }],
+    ['wiring: HA replicas without their PodDisruptionBudget', 'wiring', (os) => { os.splice(os.indexOf(first(os, 'PodDisruptionBudget')), 1); }],
+    ['wiring: HA replicas without the node spread', 'wiring', (os) => { delete first(os, 'Deployment').spec.template.spec.topologySpreadConstraints; }],
+    ['kps: a PrometheusRule without the release label', 'kps', (os) => { delete first(os, 'PrometheusRule').metadata.labels.release; }],
+    ['kps: a dashboard without the sidecar label', 'kps', (os) => { delete os.find((o) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard).metadata.labels.grafana_dashboard; }],
+    ['kps: a route to an undefined receiver', 'kps', (os) => { first(os, 'AlertmanagerConfig').spec.route.routes[0].receiver = 'nobody'; }],
   ];
-  const checks = { schema, wiring };
+  const checks = { schema, wiring, kps: (os) => kps(os, release) };
   const missed = [];
   for (const [name, check, plant] of cases) {
     const os = copy();
@@ -393,7 +461,8 @@ const commands = {
   dashboards: (os) => dashboards(os, args[0]),
   rules: (os) => rules(os, args[0], args[1]),
   env: (os) => env(os, args[0]),
-  defects: (os) => defects(os),
+  kps: (os) => kps(os, args[0]),
+  defects: (os) => defects(os, args[0]),
 };
 if (!commands[command] || !file) {
   console.error(`usage: node ${basename(fileURLToPath(import.meta.url))} ${Object.keys(commands).join('|')} RENDERED.yaml [ARGS]`);

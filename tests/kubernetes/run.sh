@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Checks deploy/kubernetes offline: the generated PrometheusRules and dashboard ConfigMaps are up to
-# date; `kubectl kustomize` renders the base, its parts and the two-tenant overlay; every rendered
+# Checks deploy/kubernetes offline: the generated PrometheusRules, dashboard ConfigMaps and
+# AlertmanagerConfig are up to date; `kubectl kustomize` renders the base, its parts and the two-tenant
+# and kube-prometheus-stack overlays (the labels its selectors need; with components/ha, the replicas'
+# PodDisruptionBudget and spread); the image tag is Directory.Build.props' version; every rendered
 # object validates against the Kubernetes and prometheus-operator schemas (npm kubernetes-models,
 # installed here with npm ci); the ServiceMonitor, Service, pods, NetworkPolicy and Secret fit
 # together; the rule groups taken back out of the rendered PrometheusRules pass promtool check rules
@@ -43,14 +45,17 @@ done
 
 generated_up_to_date() {
   "$deploy/generate.sh" "$work/generated" || return 1
-  local f status=0
-  for f in "$work"/generated/*; do
-    diff -u "$deploy/base/monitoring/$(basename "$f")" "$f" | head -n 20 || status=1
+  local f status=0 committed
+  committed=$(cd "$deploy" && find . -name '*.generated.yaml' | sort)
+  [[ $committed == "$(cd "$work/generated" && find . -name '*.generated.yaml' | sort)" ]] \
+    || { echo "generated files: $committed"; status=1; }
+  for f in $(cd "$work/generated" && find . -name '*.generated.yaml'); do
+    diff -u "$deploy/$f" "$work/generated/$f" | head -n 20 || status=1
   done
   [[ $status -eq 0 ]] || echo "out of date: run deploy/kubernetes/generate.sh and commit the result"
   return $status
 }
-check "PrometheusRules and dashboard ConfigMaps match rules/ and grafana/dashboards/ (generate.sh)" generated_up_to_date
+check "PrometheusRules, dashboard ConfigMaps and AlertmanagerConfig match rules/, grafana/dashboards/ and alertmanager/alertmanager.yml (generate.sh)" generated_up_to_date
 
 # --- render ------------------------------------------------------------------------------------
 
@@ -60,6 +65,8 @@ check "kubectl kustomize base" render base base
 check "kubectl kustomize base/exporter" render base/exporter exporter
 check "kubectl kustomize base/monitoring" render base/monitoring monitoring
 check "kubectl kustomize overlays/two-tenants" render overlays/two-tenants two-tenants
+check "kubectl kustomize overlays/kube-prometheus-stack" render overlays/kube-prometheus-stack kps
+check "kubectl kustomize overlays/kube-prometheus-stack-ha" render overlays/kube-prometheus-stack-ha kps-ha
 
 # kinds NAME: the rendered kinds, counted ("2 ConfigMap, 1 Deployment, ...").
 kinds() { grep -E '^kind: ' "$work/$1.yaml" | sort | uniq -c | awk '{printf "%s%s %s", sep, $1, $3; sep = ", "}'; }
@@ -74,10 +81,14 @@ check "base: one exporter, its ConfigMap, $n_rules PrometheusRules, $n_dashboard
   "$((n_dashboards + 1)) ConfigMap, 1 Deployment, 1 NetworkPolicy, $n_rules PrometheusRule, 1 Service, 1 ServiceMonitor"
 check "two tenants: two exporters and Secrets, the rules and dashboards once" expect_kinds two-tenants \
   "$((n_dashboards + 2)) ConfigMap, 2 Deployment, 1 Namespace, 2 NetworkPolicy, $n_rules PrometheusRule, 2 Secret, 2 Service, 2 ServiceMonitor"
+check "kube-prometheus-stack: the base and one AlertmanagerConfig" expect_kinds kps \
+  "1 AlertmanagerConfig, $((n_dashboards + 1)) ConfigMap, 1 Deployment, 1 NetworkPolicy, $n_rules PrometheusRule, 1 Service, 1 ServiceMonitor"
+check "kube-prometheus-stack-ha: and a PodDisruptionBudget" expect_kinds kps-ha \
+  "1 AlertmanagerConfig, $((n_dashboards + 1)) ConfigMap, 1 Deployment, 1 NetworkPolicy, 1 PodDisruptionBudget, $n_rules PrometheusRule, 1 Service, 1 ServiceMonitor"
 
 # --- schemas and wiring ----------------------------------------------------------------------------
 
-for r in base two-tenants; do
+for r in base two-tenants kps kps-ha; do
   check "$r: every object validates against the Kubernetes and prometheus-operator schemas" manifests schema "$work/$r.yaml"
   check "$r: ServiceMonitor selects the Service by labels and port name; Service selects the pods; hardening; token from a Secret file" \
     manifests wiring "$work/$r.yaml"
@@ -86,7 +97,21 @@ for r in base two-tenants; do
 done
 check "two-tenants: each tenant's own Deployment and Secret, series labelled tenant by relabelling" \
   manifests tenants "$work/two-tenants.yaml" acme globex
-check "planted defects are reported by the schema and wiring checks" manifests defects "$work/two-tenants.yaml"
+release=$(sed -n 's/^  release: //p' "$deploy/components/kube-prometheus-stack/release-label.yaml")
+for r in kps kps-ha; do
+  check "$r: release=$release on ServiceMonitor, PrometheusRules, AlertmanagerConfig; grafana_dashboard on dashboards" \
+    manifests kps "$work/$r.yaml" "$release"
+done
+check "planted defects are reported by the schema, wiring and kube-prometheus-stack checks" manifests defects "$work/kps-ha.yaml" "$release"
+
+# The image tag is the version of Directory.Build.props, the one version source.
+image_tag_is_version() {
+  local version tag
+  version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
+  tag=$(awk '$1 == "image:" && $2 ~ /^cirrus-exporter:/ { sub(/^cirrus-exporter:/, "", $2); print $2 }' "$work/base.yaml")
+  [[ -n $version && $tag == "$version" ]] || { echo "rendered image tag '$tag', Directory.Build.props <Version> '$version'"; return 1; }
+}
+check "the rendered image tag is Directory.Build.props' <Version>" image_tag_is_version
 
 # --- rules taken back out of the rendered PrometheusRules ------------------------------------------------
 
