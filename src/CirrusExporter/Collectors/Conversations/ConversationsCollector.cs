@@ -1,5 +1,6 @@
 using CirrusExporter.Api;
 using CirrusExporter.Configuration;
+using CirrusExporter.Http;
 using CirrusExporter.Metrics;
 using CirrusExporter.Snapshot;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ namespace CirrusExporter.Collectors.Conversations;
 /// its last complete window (less the overlap), page by page until a short page. Each conversation is counted once
 /// when first seen created, first seen answered and first seen closed, so totals grow with traffic, not history.
 /// </summary>
-public sealed class ConversationsCollector(IConversationsApi api, ApiResponseReader reader, IOptions<CirrusOptions> options, LabelNames labels, TimeProvider time) : ICollector
+public sealed class ConversationsCollector(IConversationsApi api, ApiResponseReader reader, IOptions<CirrusOptions> options, LabelNames labels, ApiClock clock) : ICollector
 {
     public const string Label = "conversations";
 
@@ -31,7 +32,7 @@ public sealed class ConversationsCollector(IConversationsApi api, ApiResponseRea
     public async Task<RefreshResult> CollectAsync(MetricsSnapshot current, CancellationToken cancellationToken)
     {
         var o = options.Value.Collectors.Of<ConversationsCollectorOptions>(Descriptor);
-        var now = time.GetUtcNow();
+        var now = clock.Now;
         var modules = current.Catalogue.Streams
             .Where(s => s.ModuleId is not null)
             .GroupBy(s => s.Key.StreamId)

@@ -28,7 +28,8 @@ public sealed class StreamTally(string module, SloTargetOptions? target)
     public int TrackedIds => _created.Count + _responded.Count + _closed.Count;
 
     /// <summary>Events at or after this are counted (once); earlier ones were counted in an earlier window, or predate the watch.</summary>
-    public DateTimeOffset Horizon(DateTimeOffset now, TimeSpan overlap) => (WindowEnd ?? now) - overlap;
+    /// <remarks>A window that ended after <paramref name="now"/> (the clock was corrected back since) starts from now, not in the future.</remarks>
+    public DateTimeOffset Horizon(DateTimeOffset now, TimeSpan overlap) => (WindowEnd is { } end && end < now ? end : now) - overlap;
 
     public void Count(ChangedConversation c, DateTimeOffset horizon)
     {
