@@ -17,8 +17,11 @@ public sealed class ConversationsContractTests : IDisposable
     private readonly Upstream _api = new();
     private readonly FakeTimeProvider _time = new(Now);
 
-    public ConversationsContractTests() =>
+    public ConversationsContractTests()
+    {
+        _api.Clock = _time;
         _api.Json("/stats/streams", Upstream.Envelope("""[{"moduleId":9,"streamId":11345,"subStreamId":0,"statusId":1,"c":3}]"""));
+    }
 
     public void Dispose() => _api.Dispose();
 

@@ -16,6 +16,8 @@ public sealed class FreshnessTests : IDisposable
 
     public void Dispose() => _api.Dispose();
 
+    public FreshnessTests() => _api.Clock = _time;
+
     private TestExporter StartExporter() => TestExporter.Start(_api.Url, new Dictionary<string, string?>
     {
         ["Cirrus:Collectors:Availability:Enabled"] = "false",

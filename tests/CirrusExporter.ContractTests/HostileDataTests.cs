@@ -69,8 +69,9 @@ public sealed class HostileDataTests : IDisposable
         var now = new DateTimeOffset(2026, 11, 27, 9, 15, 0, TimeSpan.Zero);
         _api.Json("/streams/11345/objects", Upstream.Envelope(
             $$"""[{"objectId":1,"statusId":1,"createdTime":"{{created}}"},{"objectId":2,"statusId":1,"createdTime":"2026-11-27T09:05:00Z"}]"""));
+        _api.Clock = new FakeTimeProvider(now);
         await using var exporter = TestExporter.Start(_api.Url,
-            Settings.OnlyForStream11345("objects", ("Cirrus:Collectors:Objects:PageSize", "2")), new FakeTimeProvider(now));
+            Settings.OnlyForStream11345("objects", ("Cirrus:Collectors:Objects:PageSize", "2")), _api.Clock);
 
         Assert.True(await exporter.RefreshAsync("objects"));
         var metrics = await exporter.ScrapeAsync();

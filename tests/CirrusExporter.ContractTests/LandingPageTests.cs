@@ -15,6 +15,7 @@ public sealed class LandingPageTests : IDisposable
         _api.Json("/stats/streams", Upstream.Envelope("""[{"moduleId":9,"streamId":1,"subStreamId":0,"statusId":1,"c":2}]"""));
         _api.Json("/stats/streamsSLAExceptions", Upstream.Envelope("""{"<b>":[]}"""));
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
+        _api.Clock = time;
         await using var exporter = TestExporter.Start(_api.Url, new Dictionary<string, string?>
         {
             ["Cirrus:Collectors:Availability:Enabled"] = "false",

@@ -15,7 +15,9 @@ public sealed class ObjectsContractTests : IDisposable
 
     private async Task<(TestExporter Exporter, bool Ok)> StartAndRefreshAsync(params (string, string)[] extra)
     {
-        var exporter = TestExporter.Start(_api.Url, ObjectsOnly(extra), new FakeTimeProvider(Now));
+        var time = new FakeTimeProvider(Now);
+        _api.Clock = time;
+        var exporter = TestExporter.Start(_api.Url, ObjectsOnly(extra), time);
         return (exporter, await exporter.RefreshAsync("objects"));
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -5,10 +6,34 @@ using WireMock.Settings;
 
 namespace CirrusExporter.ContractTests;
 
-/// <summary>A WireMock.Net stand-in for the Cirrus API on 127.0.0.1, with helpers for the envelope.</summary>
+/// <summary>
+/// A WireMock.Net stand-in for the Cirrus API on 127.0.0.1, with helpers for the envelope. Every response carries a
+/// <c>Date</c> header from <see cref="Clock"/>, the API's clock, which the exporter measures its own against.
+/// </summary>
 public sealed class Upstream : IDisposable
 {
-    public WireMockServer Server { get; } = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
+    public Upstream(TimeProvider? clock = null)
+    {
+        Clock = clock ?? TimeProvider.System;
+        Server = WireMockServer.Start(new WireMockServerSettings
+        {
+            Urls = ["http://127.0.0.1:0"],
+            PreWireMockMiddlewareInit = app => ((IApplicationBuilder)app).Use((context, next) =>
+            {
+                context.Response.OnStarting(() =>
+                {
+                    context.Response.Headers.Date = Clock.GetUtcNow().ToString("r");
+                    return Task.CompletedTask;
+                });
+                return next(context);
+            }),
+        });
+    }
+
+    public WireMockServer Server { get; }
+
+    /// <summary>The API's clock: tests with a fake exporter clock share it here, so both agree unless a test says otherwise.</summary>
+    public TimeProvider Clock { get; set; }
 
     public string Url => Server.Urls[0];
 

@@ -16,11 +16,11 @@ public sealed class ConversationsTests
     {
         var items = Parse("""
             [{"ObjectId":"5","CreatedTime":"2026-11-27T09:00:00","updatedTime":"2026-11-27T09:02:00Z","firstResponseTime":"","closeTime":"2026-11-27T09:02:00Z"},
-             {"objectId":6,"createdTime":"2026-11-27T09:00:00Z","updatedTime":"2026-11-27T09:00:30Z","firstResponseTime":"2026-11-27T09:00:30Z","closedTime":null}]
+             {"objectId":6,"statusId":"1","createdTime":"2026-11-27T09:00:00Z","updatedTime":"2026-11-27T09:00:30Z","firstResponseTime":"2026-11-27T09:00:30Z","closedTime":null}]
             """);
 
         Assert.Equal(new ChangedConversation(5, T, T.AddMinutes(2), null, T.AddMinutes(2)), items[0]);
-        Assert.Equal(new ChangedConversation(6, T, T.AddSeconds(30), T.AddSeconds(30), null), items[1]);
+        Assert.Equal(new ChangedConversation(6, T, T.AddSeconds(30), T.AddSeconds(30), null, StatusId: 1), items[1]);
     }
 
     [Theory]
@@ -50,19 +50,33 @@ public sealed class ConversationsTests
     [Fact]
     public void Remembered_ids_are_only_those_a_later_window_could_read_again()
     {
-        var tally = new StreamTally("chat", null);
+        var tally = new StreamTally("chat", null, (from, to) => (to - from).TotalSeconds);
         var overlap = TimeSpan.FromMinutes(2);
         for (var minute = 0; minute < 60; minute++)
         {
             var now = T.AddMinutes(minute);
             var horizon = tally.Horizon(now, overlap);
-            tally.Count(new ChangedConversation(minute, now.AddSeconds(-30), now, now, null), horizon);
-            tally.Complete(now, overlap);
+            tally.Count(new ChangedConversation(minute, now.AddSeconds(-30), now, now, null), horizon, [1, 8]);
+            tally.Complete(now, overlap, now.AddDays(-7));
         }
 
         Assert.Equal(60, tally.Created);
         Assert.Equal(60, tally.FirstResponse.Count);
         // Only events at or after the next window's start (minute 57): created at 57:30 and 58:30, answered at 57, 58 and 59.
         Assert.Equal(5, tally.TrackedIds);
+    }
+
+    [Fact]
+    public void Waiting_conversations_are_forgotten_once_past_the_look_back_as_the_oldest_open_age_forgets_them()
+    {
+        var tally = new StreamTally("mailbox_connector", null, (from, to) => (to - from).TotalSeconds);
+        tally.Count(new ChangedConversation(1, T.AddDays(-8), T.AddDays(-8), null, null, 1), T.AddDays(-9), [1, 8]);
+        tally.Count(new ChangedConversation(2, T.AddHours(-1), T.AddHours(-1), null, null, 8), T.AddDays(-9), [1, 8]);
+        Assert.Equal(2, tally.Awaiting);
+
+        tally.Complete(T, TimeSpan.FromMinutes(2), T.AddDays(-7));
+
+        Assert.Equal(1, tally.Awaiting);
+        Assert.Equal(3600, tally.OldestAwaitingAge(T));
     }
 }

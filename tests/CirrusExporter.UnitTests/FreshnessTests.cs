@@ -165,9 +165,9 @@ public sealed partial class FreshnessTests
         Assert.True(await h.RefreshAsync(SlaExceptionsCollector.Label, () => new RefreshResult(new SlaData(new SlaLists([new StatRow(9, 1, 0, 1, 1)], [])))));
         Assert.True(await h.RefreshAsync(AvailabilityCollector.Label, () => States((1, 1))));
         Assert.True(await h.RefreshAsync(ObjectsCollector.Label, () => new RefreshResult(new ObjectsData(new Dictionary<long, double> { [1] = 42 }))));
-        var timings = new StreamTally("chat", new SloTargetOptions());
+        var timings = new StreamTally("chat", new SloTargetOptions(), (from, to) => (to - from).TotalSeconds);
         Assert.True(await h.RefreshAsync(ConversationsCollector.Label, () => new RefreshResult(new ConversationsData(
-            [new StreamTimings(1, "chat", timings.Target, 0, 0, timings.FirstResponse.Snapshot(), timings.Resolution.Snapshot())]))));
+            [new StreamTimings(1, "chat", timings.Target, 0, 0, timings.FirstResponse.Snapshot(), timings.Resolution.Snapshot(), 0, 0)]))));
         var text = (await h.ScrapeAsync()).Text;
 
         var served = text.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal))

@@ -32,6 +32,19 @@ public sealed partial class ApiShapeTests
     }
 
     [Fact]
+    public async Task The_date_header_is_the_simulated_clock_as_the_envelope_times_are_even_a_simulated_day_from_the_real_one()
+    {
+        await using var sim = await RunningSimulator.StartAsync(TestTenants.Options());
+        await sim.AdvanceAsync(TimeSpan.FromSeconds(90));
+
+        using var ok = await sim.Api.GetAsync("/stats/streams");
+        using var denied = await sim.Anonymous.GetAsync("/stats/streams");
+
+        Assert.Equal(RunningSimulator.Wednesday10.AddSeconds(90), ok.Headers.Date);
+        Assert.Equal(RunningSimulator.Wednesday10.AddSeconds(90), denied.Headers.Date);
+    }
+
+    [Fact]
     public async Task Stream_stats_are_one_row_per_non_empty_group_in_the_envelope()
     {
         await using var sim = await RunningSimulator.StartAsync(TestTenants.Options());

@@ -27,7 +27,7 @@ public sealed class CirrusOptions
     [KeyDoc("Most distinct `unknown_N` values per label (`module`, `status`) exported. Ids the API sends beyond them are left out of every series and counted in `cirrus_label_values_folded_total`, so a broken upstream cannot create thousands of series. Known and configured names are not limited. 0 exports no unknown id.")]
     public int MaxUnknownLabelValues { get; set; } = 50;
 
-    [KeyDoc("Data older than this is withdrawn from `/metrics`, `cirrus_up` turns 0 and `/readyz` answers 503. Must be at least every enabled collector's interval; two to three times the longest interval rides out a failed refresh or two.", Readme = "data older than this is withdrawn and `/readyz` turns 503")]
+    [KeyDoc("Data older than this is withdrawn from `/metrics`, `cirrus_up` turns 0 and `/readyz` answers 503. Must be at least every enabled collector's interval; two to three times the longest interval rides out a failed refresh or two. Also the longest gap between two availability polls that both saw a stream closed for that time to count as closed in first-response times (see metrics.md).", Readme = "data older than this is withdrawn and `/readyz` turns 503")]
     public TimeSpan MaxDataAge { get; set; } = TimeSpan.FromMinutes(5);
 
     [KeyDoc("What the `Item1` list of `/stats/streamsSLAExceptions` holds: `Breaches` (then `Item2` is the SLA-critical list) or `Critical` (the reverse). The vendor does not document it; compare with the console's SLA colours.", Readme = "which SLA list the API's `Item1` holds")]

@@ -3,8 +3,8 @@ using CirrusExporter.Metrics;
 
 namespace CirrusExporter.Http;
 
-/// <summary>Counts and times every attempt (retries included) per endpoint and outcome.</summary>
-public sealed class ApiMetricsHandler(SelfMetrics metrics, TimeProvider time) : DelegatingHandler
+/// <summary>Counts and times every attempt (retries included) per endpoint and outcome, and reads the API's clock from its Date.</summary>
+public sealed class ApiMetricsHandler(SelfMetrics metrics, ApiClock clock, TimeProvider time) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -17,6 +17,7 @@ public sealed class ApiMetricsHandler(SelfMetrics metrics, TimeProvider time) : 
             var response = await base.SendAsync(request, cancellationToken);
             code = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
             RefreshContext.Current?.RecordStatus(response.StatusCode);
+            if (response.Headers.Date is { } date) clock.Observe(date);
             return response;
         }
         catch (OperationCanceledException)

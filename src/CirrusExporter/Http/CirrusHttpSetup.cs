@@ -25,6 +25,7 @@ public static class CirrusHttpSetup
     {
         services.AddSingleton<ApiTokenProvider>();
         services.AddTransient<BearerTokenHandler>();
+        services.AddSingleton<ApiClock>();
         services.AddTransient<ApiMetricsHandler>();
         services.AddSingleton<ResponseBodyBudget>();
         services.AddTransient<ResponseBodyHandler>();

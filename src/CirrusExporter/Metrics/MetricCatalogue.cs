@@ -61,6 +61,11 @@ public static class MetricCatalogue
         "Cirrus API responses refused before parsing, by endpoint and reason: too_large (body over Cirrus:Http:MaxResponseBytes), memory_budget (bodies being read at once would exceed Cirrus:Http:MaxBufferedResponseBytes; retried), redirect (a 3xx answer: redirects are not followed). Every endpoint and reason starts at 0.",
         "exporter", null, "live");
 
+    public static readonly MetricDefinition ClockSkew = new(
+        "cirrus_api_clock_skew_seconds", "gauge", [],
+        "This machine's clock minus the Cirrus API's, from the Date header of its responses (median of the last 15, whole seconds; absent before the first response). Ages and windows are measured on the API's clock, this much behind the local one.",
+        "exporter", null, "live");
+
     public static readonly MetricDefinition StreamsDropped = new(
         "cirrus_streams_dropped", "gauge", [],
         "Discovered streams (and sub-streams) not watched because Cirrus:MaxStreams is reached; configured streams are never dropped.",
@@ -114,7 +119,7 @@ public static class MetricCatalogue
     [
         .. CollectorRegistry.All.SelectMany(c => c.Metrics),
         StreamInfo, Up, CollectorSuccess, CollectorLastSuccess, CollectorDuration, ApiRequests, ApiRetries,
-        ApiRequestDuration, ApiResponsesRejected, StreamsDropped, LabelValuesFolded, RowsIgnored, BuildInfo, ProcessResidentMemory,
+        ApiRequestDuration, ApiResponsesRejected, ClockSkew, StreamsDropped, LabelValuesFolded, RowsIgnored, BuildInfo, ProcessResidentMemory,
     ];
 
     /// <summary>HELP text: what it is, where it comes from and, for cached families, how often it is refreshed.</summary>

@@ -18,6 +18,7 @@ public sealed class SelfMetrics
     private readonly ValueFamily _folded = new(MetricCatalogue.LabelValuesFolded);
     private readonly ValueFamily _ignored = new(MetricCatalogue.RowsIgnored);
     private readonly ValueFamily _buildInfo = new(MetricCatalogue.BuildInfo);
+    private double _clockSkew = double.NaN;
 
     public SelfMetrics()
     {
@@ -42,6 +43,8 @@ public sealed class SelfMetrics
 
     public void ObserveRejected(string endpoint, string reason) => _rejected.WithLabels(endpoint, reason).Inc();
 
+    public void SetClockSkew(double seconds) => Volatile.Write(ref _clockSkew, seconds);
+
     public void SetStreamsDropped(int count) => _streamsDropped.WithLabels().Set(count);
 
     public void ObserveLabelValueFolded(string label) => _folded.WithLabels(label).Inc();
@@ -56,6 +59,9 @@ public sealed class SelfMetrics
         _retries.Write(w);
         _duration.Write(w);
         _rejected.Write(w);
+        // Absent until a response has been timed: 0 would claim clocks in step that were never compared.
+        w.Family(MetricCatalogue.ClockSkew, MetricCatalogue.ClockSkew.Description);
+        if (Volatile.Read(ref _clockSkew) is var skew && !double.IsNaN(skew)) w.Sample(MetricCatalogue.ClockSkew, skew);
         _streamsDropped.Write(w);
         _folded.Write(w);
         _ignored.Write(w);

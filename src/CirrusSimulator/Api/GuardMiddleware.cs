@@ -34,6 +34,8 @@ internal sealed class GuardMiddleware(
     private async Task GuardApiAsync(HttpContext context, CirrusEndpoint endpoint)
     {
         calls.Increment(CirrusEndpoint.Of(endpoint, context.Request));
+        // The simulated clock, as a real API's Date agrees with its own timestamps; the exporter measures skew from it.
+        context.Response.Headers.Date = clock.Now.ToString("r", CultureInfo.InvariantCulture);
         var current = faults.Current;
         if (current.LatencyMs > 0)
         {

@@ -6,10 +6,16 @@ using Microsoft.Extensions.Options;
 
 namespace CirrusExporter.Collectors.Availability;
 
-/// <summary>GET /streams/{id}[/substreams/{sub}]/streamavailability: one call per watched stream or sub-stream.</summary>
-public sealed class AvailabilityCollector(IAvailabilityApi api, ApiResponseReader reader, IOptions<CirrusOptions> options) : ICollector
+/// <summary>
+/// GET /streams/{id}[/substreams/{sub}]/streamavailability: one call per watched stream or sub-stream. Each poll also
+/// tells <see cref="StreamHours"/> which streams are closed, for the conversations collector's business time.
+/// </summary>
+public sealed class AvailabilityCollector(IAvailabilityApi api, ApiResponseReader reader, IOptions<CirrusOptions> options, StreamHours hours, ApiClock clock) : ICollector
 {
     public const string Label = "availability";
+
+    private const int InactiveState = 0;
+    private const int UnavailableState = 3;
 
     public static CollectorDescriptor Descriptor { get; } = new(
         Label, "Availability",
@@ -18,7 +24,12 @@ public sealed class AvailabilityCollector(IAvailabilityApi api, ApiResponseReade
         CollectorRole.Reader,
         [AvailabilityMetrics.State, AvailabilityMetrics.StateCode],
         CollectorOptionsBinding.Of(section => section.Get<AvailabilityCollectorOptions>()),
-        CollectorDescriptor.Registers<AvailabilityCollector, IAvailabilityApi>());
+        // StreamHours is registered whether or not this collector is on: with it off, no hour counts as closed.
+        services =>
+        {
+            CollectorDescriptor.Registers<AvailabilityCollector, IAvailabilityApi>()(services);
+            services.AddSingleton<StreamHours>();
+        });
 
     CollectorDescriptor ICollector.Descriptor => Descriptor;
 
@@ -27,6 +38,7 @@ public sealed class AvailabilityCollector(IAvailabilityApi api, ApiResponseReade
         var o = options.Value.Collectors.Of<AvailabilityCollectorOptions>(Descriptor);
         var (ignoreAutomation, autoAssign) = (o.IgnoreAutomation ? "true" : "false", o.AutoAssign ? "true" : "false");
         var targets = current.Catalogue.Streams.Select(s => s.Key).ToList();
+        var polled = clock.Now;
         var (states, failed, first) = await FanOut.RunAsync(targets, options.Value.Http.MaxConcurrency, async (key, ct) =>
         {
             using var response = key.SubStreamId == 0
@@ -34,6 +46,8 @@ public sealed class AvailabilityCollector(IAvailabilityApi api, ApiResponseReade
                 : await api.GetSubStreamAvailability(key.StreamId, key.SubStreamId, ignoreAutomation, autoAssign, ct);
             return await reader.ReadDataAsync(response, Label, AvailabilityData.ParseState, ct);
         }, cancellationToken);
+        foreach (var stream in states.GroupBy(kv => kv.Key.StreamId))
+            hours.Observe(stream.Key, polled, stream.All(kv => kv.Value is InactiveState or UnavailableState));
         return RefreshResult.ForStreams(new AvailabilityData(states), current.Catalogue, failed, first, Label, o.Deadline);
     }
 }

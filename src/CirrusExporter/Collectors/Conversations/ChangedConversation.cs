@@ -3,9 +3,9 @@ using CirrusExporter.Api;
 
 namespace CirrusExporter.Collectors.Conversations;
 
-/// <summary>The times of one conversation the changed-objects call returned.</summary>
+/// <summary>The times of one conversation the changed-objects call returned, and its status (0 when the item has none).</summary>
 public readonly record struct ChangedConversation(
-    long ObjectId, DateTimeOffset Created, DateTimeOffset Updated, DateTimeOffset? FirstResponse, DateTimeOffset? Closed)
+    long ObjectId, DateTimeOffset Created, DateTimeOffset Updated, DateTimeOffset? FirstResponse, DateTimeOffset? Closed, int StatusId = 0)
 {
     /// <summary><c>data</c> is an array of objects; objectId, createdTime and updatedTime are required (dedup and paging need them).</summary>
     public static IReadOnlyList<ChangedConversation> ParseList(JsonElement data, string endpoint)
@@ -20,7 +20,8 @@ public readonly record struct ChangedConversation(
                 Time(item, "createdTime", null, endpoint) ?? throw TolerantJson.Shape(endpoint, "data item without createdTime", item),
                 Time(item, "updatedTime", null, endpoint) ?? throw TolerantJson.Shape(endpoint, "data item without updatedTime", item),
                 Time(item, "firstResponseTime", null, endpoint),
-                Time(item, "closedTime", "closeTime", endpoint)));
+                Time(item, "closedTime", "closeTime", endpoint),
+                TolerantJson.Int32(TolerantJson.OptionalInteger(item, "statusId", endpoint), item, endpoint)));
         }
         return items;
     }

@@ -1,5 +1,8 @@
 using CirrusExporter.Api;
+using CirrusExporter.Collectors.Availability;
+using CirrusExporter.Collectors.Objects;
 using CirrusExporter.Configuration;
+using CirrusExporter.Http;
 using CirrusExporter.Metrics;
 using CirrusExporter.Snapshot;
 using Microsoft.Extensions.Options;
@@ -10,8 +13,10 @@ namespace CirrusExporter.Collectors.Conversations;
 /// GET /streams/{id}/objects ordered by updated time: per stream, the conversations that changed since the end of
 /// its last complete window (less the overlap), page by page until a short page. Each conversation is counted once
 /// when first seen created, first seen answered and first seen closed, so totals grow with traffic, not history.
+/// First responses are timed in the stream's open hours (<see cref="StreamHours"/>); conversations seen waiting for
+/// one are kept until answered or closed, for the awaiting count and the oldest one's age.
 /// </summary>
-public sealed class ConversationsCollector(IConversationsApi api, ApiResponseReader reader, IOptions<CirrusOptions> options, LabelNames labels, TimeProvider time) : ICollector
+public sealed class ConversationsCollector(IConversationsApi api, ApiResponseReader reader, IOptions<CirrusOptions> options, LabelNames labels, StreamHours hours, ApiClock clock) : ICollector
 {
     public const string Label = "conversations";
 
@@ -31,7 +36,9 @@ public sealed class ConversationsCollector(IConversationsApi api, ApiResponseRea
     public async Task<RefreshResult> CollectAsync(MetricsSnapshot current, CancellationToken cancellationToken)
     {
         var o = options.Value.Collectors.Of<ConversationsCollectorOptions>(Descriptor);
-        var now = time.GetUtcNow();
+        // What counts as open, and how far back, is the objects collector's, so the awaiting and oldest-open series agree.
+        var objects = options.Value.Collectors.Of<ObjectsCollectorOptions>(ObjectsCollector.Descriptor);
+        var now = clock.Now;
         var modules = current.Catalogue.Streams
             .Where(s => s.ModuleId is not null)
             .GroupBy(s => s.Key.StreamId)
@@ -42,34 +49,36 @@ public sealed class ConversationsCollector(IConversationsApi api, ApiResponseRea
         // A stream starts counting once its module is known, so its series never change labels.
         foreach (var id in _tallies.Keys.Where(id => !modules.ContainsKey(id)).ToList()) _tallies.Remove(id);
         foreach (var (id, module) in modules)
-            if (!_tallies.TryGetValue(id, out var t) || t.Module != module) _tallies[id] = new StreamTally(module, o.TargetOf(id, module));
+            if (!_tallies.TryGetValue(id, out var t) || t.Module != module) _tallies[id] = new StreamTally(module, o.TargetOf(id, module), (from, to) => hours.OpenSeconds(id, from, to));
 
         var (_, failed, first) = await FanOut.RunAsync(_tallies.Keys.ToList(), options.Value.Http.MaxConcurrency,
-            (stream, ct) => ReadChangesAsync(stream, _tallies[stream], o, now, ct), cancellationToken);
+            (stream, ct) => ReadChangesAsync(stream, _tallies[stream], o, objects, now, ct), cancellationToken);
 
         var streams = _tallies.Select(kv => new StreamTimings(kv.Key, kv.Value.Module, kv.Value.Target, kv.Value.Created, kv.Value.WithinTarget,
-            kv.Value.FirstResponse.Snapshot(), kv.Value.Resolution.Snapshot())).ToList();
+            kv.Value.FirstResponse.Snapshot(), kv.Value.Resolution.Snapshot(), kv.Value.Awaiting, kv.Value.OldestAwaitingAge(now))).ToList();
         return RefreshResult.ForStreams(new ConversationsData(streams), current.Catalogue, failed, first, Label, o.Deadline);
     }
 
-    private async Task<bool> ReadChangesAsync(long stream, StreamTally tally, ConversationsCollectorOptions o, DateTimeOffset now, CancellationToken ct)
+    private async Task<bool> ReadChangesAsync(
+        long stream, StreamTally tally, ConversationsCollectorOptions o, ObjectsCollectorOptions objects, DateTimeOffset now, CancellationToken ct)
     {
+        var open = objects.EffectiveOpenStatuses;
         var horizon = tally.Horizon(now, o.Overlap);
         var end = now;
         for (var page = 0; page < o.MaxPages; page++)
         {
             using var response = await api.GetChangedObjects(stream, horizon.ToUnixTimeSeconds(), now.ToUnixTimeSeconds(), "updatedtime", "asc", page, o.PageSize, ct);
             var items = await reader.ReadDataAsync(response, Label, ChangedConversation.ParseList, ct);
-            foreach (var item in items) tally.Count(item, horizon);
+            foreach (var item in items) tally.Count(item, horizon, open);
             if (items.Count < o.PageSize)
             {
-                tally.Complete(end, o.Overlap);
+                tally.Complete(end, o.Overlap, now - objects.LookBack);
                 return true;
             }
             // Too many changes for one refresh: the next one continues after the last conversation read.
             end = items[^1].Updated < now ? items[^1].Updated : now;
         }
-        tally.Complete(end, o.Overlap);
+        tally.Complete(end, o.Overlap, now - objects.LookBack);
         return true;
     }
 }

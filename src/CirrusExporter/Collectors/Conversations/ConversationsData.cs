@@ -4,9 +4,10 @@ using CirrusExporter.Snapshot;
 
 namespace CirrusExporter.Collectors.Conversations;
 
-/// <summary>One stream's totals as of a refresh.</summary>
+/// <summary>One stream's totals as of a refresh, and its conversations waiting for a first response.</summary>
 public sealed record StreamTimings(
-    long StreamId, string Module, SloTargetOptions? Target, long Created, long WithinTarget, HistogramSnapshot FirstResponse, HistogramSnapshot Resolution);
+    long StreamId, string Module, SloTargetOptions? Target, long Created, long WithinTarget, HistogramSnapshot FirstResponse, HistogramSnapshot Resolution,
+    long Awaiting, double OldestAwaitingAgeSeconds);
 
 /// <summary>Running totals per stream since the exporter started watching it; counters only ever grow.</summary>
 public sealed record ConversationsData(IReadOnlyList<StreamTimings> Streams) : CollectorData
@@ -23,6 +24,9 @@ public sealed record ConversationsData(IReadOnlyList<StreamTimings> Streams) : C
         Family(w, context, ConversationsMetrics.Closed, streams, s => s.Resolution.Count);
         Family(w, context, ConversationsMetrics.TargetSeconds, targeted, s => s.Target!.FirstResponse.TotalSeconds);
         Family(w, context, ConversationsMetrics.Objective, targeted, s => s.Target!.Objective);
+        Family(w, context, ConversationsMetrics.Awaiting, streams, s => s.Awaiting);
+        w.Family(ConversationsMetrics.OldestAwaitingAge, context.Help(ConversationsMetrics.OldestAwaitingAge));
+        foreach (var s in streams) w.Sample(ConversationsMetrics.OldestAwaitingAge, s.OldestAwaitingAgeSeconds, context.Id(s.StreamId), "0");
     }
 
     private static void Family(ExpositionWriter w, RenderContext context, MetricDefinition metric, List<StreamTimings> streams, Func<StreamTimings, double> value)

@@ -11,11 +11,11 @@ namespace CirrusExporter.Collectors.Objects;
 /// GET /streams/{id}/objects: the oldest conversation in the open statuses per stream. Sorted ascending by
 /// created time with page size 1, that is one call per stream; paging stops at a short page.
 /// </summary>
-public sealed class ObjectsCollector(IObjectsApi api, ApiResponseReader reader, IOptions<CirrusOptions> options, TimeProvider time) : ICollector
+public sealed class ObjectsCollector(IObjectsApi api, ApiResponseReader reader, IOptions<CirrusOptions> options, ApiClock clock) : ICollector
 {
     public const string Label = "objects";
 
-    /// <summary>How far ahead of this machine's clock the API's may run before a created time counts as in the future.</summary>
+    /// <summary>How far a created time may lie ahead of the API's clock as measured before it counts as in the future.</summary>
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
 
     public static CollectorDescriptor Descriptor { get; } = new(
@@ -34,7 +34,7 @@ public sealed class ObjectsCollector(IObjectsApi api, ApiResponseReader reader, 
         var o = options.Value.Collectors.Of<ObjectsCollectorOptions>(Descriptor);
         var open = o.EffectiveOpenStatuses;
         var statuses = string.Join(",", open.Select(s => s.ToString(CultureInfo.InvariantCulture)));
-        var now = time.GetUtcNow();
+        var now = clock.Now;
         var (from, to) = ((now - o.LookBack).ToUnixTimeSeconds(), now.ToUnixTimeSeconds());
         var (earliest, latest) = (DateTimeOffset.FromUnixTimeSeconds(from), now + ClockSkew);
 
