@@ -27,6 +27,11 @@ public sealed class ExporterProcess : IAsyncDisposable
 
     private HttpClient? _http;
 
+    /// <summary>Sends SIGHUP, as an operator's kill -HUP.</summary>
+    public void Hangup() => Process.Start("kill", ["-HUP", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+
+    public bool HasExited => _process.HasExited;
+
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     public static string RepoRoot
@@ -66,9 +71,17 @@ public sealed class ExporterProcess : IAsyncDisposable
     /// <summary>Starts the exporter with exactly these arguments; set <see cref="Port"/> to where they make it listen.</summary>
     public static ExporterProcess StartRaw(params string[] args) => Launch(0, args);
 
-    private static ExporterProcess Launch(int port, string[] args)
+    /// <summary>Starts the exporter in <paramref name="directory"/>, where it reads appsettings.json.</summary>
+    public static ExporterProcess StartIn(string directory, params string[] args)
+    {
+        var port = FreePort();
+        return Launch(port, ["--Web:ListenAddress=127.0.0.1:" + port, .. args], directory);
+    }
+
+    private static ExporterProcess Launch(int port, string[] args, string? directory = null)
     {
         var info = Command(args);
+        if (directory is not null) info.WorkingDirectory = directory;
         var process = new Process { StartInfo = info };
         var exporter = new ExporterProcess(process, port);
         process.OutputDataReceived += (_, e) => { lock (exporter._output) exporter._output.AppendLine(e.Data); };

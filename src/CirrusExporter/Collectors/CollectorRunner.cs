@@ -13,9 +13,11 @@ namespace CirrusExporter.Collectors;
 /// </summary>
 public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, IOptions<CirrusOptions> options, SnapshotStore store, SelfMetrics metrics, TimeProvider time, ILogger<CollectorRunner> logger)
 {
-    /// <summary>Enabled collectors, the stream source first: it decides which streams the others call.</summary>
-    public IReadOnlyList<ICollector> Enabled { get; } =
-        collectors.Where(c => c.Descriptor.Options(options.Value.Collectors).Enabled).OrderBy(c => c.Descriptor.Role == CollectorRole.StreamSource ? 0 : 1).ToList();
+    private readonly List<ICollector> _all = collectors.ToList();
+
+    /// <summary>Enabled collectors now, the stream source first: it decides which streams the others call.</summary>
+    public IReadOnlyList<ICollector> Enabled =>
+        _all.Where(c => c.Descriptor.Options(options.Value.Collectors).Enabled).OrderBy(c => c.Descriptor.Role == CollectorRole.StreamSource ? 0 : 1).ToList();
 
     /// <summary>The collector's options, through its descriptor.</summary>
     public CollectorOptions OptionsOf(ICollector collector) => collector.Descriptor.Options(options.Value.Collectors);

@@ -7,7 +7,7 @@ namespace CirrusExporter.Configuration;
 public sealed class WebOptionsValidator : IValidateOptions<WebOptions>
 {
     /// <summary>The exporter's other paths, which the metrics path must not hide.</summary>
-    private static readonly string[] ExporterPaths = ["/", "/healthz", "/readyz"];
+    private static readonly string[] ExporterPaths = ["/", "/healthz", "/readyz", "/-/reload"];
 
     public ValidateOptionsResult Validate(string? name, WebOptions options)
     {

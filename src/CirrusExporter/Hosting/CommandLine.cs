@@ -25,6 +25,7 @@ public sealed record CommandLine(bool Demo, bool Once, bool CheckConfig, bool He
           --web.listen-address=ADDR   Web:ListenAddress, e.g. :9878 (every interface) or 127.0.0.1:9878
           --web.config.file=FILE      Web:ConfigFile, the exporter-toolkit web configuration (TLS, basic auth)
           --web.telemetry-path=PATH   Web:TelemetryPath, where the metrics are served (default /metrics)
+          --web.enable-lifecycle      Web:EnableLifecycle=true: POST /-/reload reloads the configuration
           --log.level=LEVEL           Log:Level: debug, info, warn or error
           --log.format=FORMAT         Log:Format: logfmt (one readable line per event) or json
           healthcheck                 exit 0 when the local exporter answers /healthz (for container health checks)
@@ -32,13 +33,15 @@ public sealed record CommandLine(bool Demo, bool Once, bool CheckConfig, bool He
                                       (run from the repository root; --check only reports out-of-date files, exit 1)
 
         Flags take their value as --flag=value or --flag value. Configuration: appsettings.json, environment
-        variables (Cirrus__ApiToken) and --Cirrus:Key=value arguments; see docs/configuration.md.
+        variables (Cirrus__ApiToken) and --Cirrus:Key=value arguments; see docs/configuration.md. SIGHUP reloads it.
         """;
 
     /// <summary>What --version prints: the values of cirrus_exporter_build_info.</summary>
     public static string VersionText => $"cirrus-exporter, version {BuildInfo.Version} (revision: {BuildInfo.Revision})\n  runtime: {BuildInfo.Runtime}";
 
     private static readonly string[] Switches = ["--demo", "--once", "--check-config", "--version", "--help", "-h", "--check"];
+
+    private const string EnableLifecycle = "--web.enable-lifecycle";
 
     private static readonly string[] Commands = ["healthcheck", "docs"];
 
@@ -80,6 +83,7 @@ public sealed record CommandLine(bool Demo, bool Once, bool CheckConfig, bool He
             }
 
             if (Switches.Contains(arg, StringComparer.Ordinal) || Commands.Contains(arg, StringComparer.Ordinal)) flags.Add(arg);
+            else if (arg == EnableLifecycle) config.Add($"--{WebOptions.Section}:{nameof(WebOptions.EnableLifecycle)}=true");
             else if (Aliases.TryGetValue(name, out var alias))
             {
                 var value = Value();
@@ -99,7 +103,7 @@ public sealed record CommandLine(bool Demo, bool Once, bool CheckConfig, bool He
             }
             else
             {
-                var known = Switches.Concat(Aliases.Keys).Where(f => f != "-h");
+                var known = Switches.Concat(Aliases.Keys).Append(EnableLifecycle).Where(f => f != "-h");
                 error = (arg.StartsWith('-') ? $"unknown flag {name}" : $"unexpected argument '{arg}'")
                     + (Nearest(name, arg.StartsWith('-') ? known : Commands) is { } flag ? $"; did you mean {flag}?" : "")
                     + " (see --help)";

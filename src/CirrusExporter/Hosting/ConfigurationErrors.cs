@@ -8,16 +8,21 @@ public static class ConfigurationErrors
 {
     private static readonly string[] Sections = CommandLine.Sections;
 
-    public static string? Find(IServiceProvider services)
+    public static string? Find(IServiceProvider services) => Check(services.GetRequiredService<IConfiguration>(), () =>
     {
-        var configuration = services.GetRequiredService<IConfiguration>();
+        _ = services.GetRequiredService<IOptions<CirrusOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<WebOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<LogOptions>>().Value;
+    });
+
+    /// <summary>Unknown sections and keys of <paramref name="configuration"/>, then what <paramref name="bind"/> throws, as one line.</summary>
+    public static string? Check(IConfiguration configuration, Action bind)
+    {
         if (UnknownSections(configuration) is { } section) return section;
         if (UnknownKeys(configuration) is { } unknown) return unknown;
         try
         {
-            _ = services.GetRequiredService<IOptions<CirrusOptions>>().Value;
-            _ = services.GetRequiredService<IOptions<WebOptions>>().Value;
-            _ = services.GetRequiredService<IOptions<LogOptions>>().Value;
+            bind();
             return null;
         }
         catch (OptionsValidationException e)

@@ -22,16 +22,19 @@ public static class ExporterServices
         var services = builder.Services;
         var config = builder.Configuration;
 
+        // Validated by ConfigurationErrors before start and at each reload, not ValidateOnStart: its options monitor would
+        // validate again on every configuration change and throw out of the reload, or of the file watcher, instead.
         // Unknown keys of the Cirrus section are reported by ConfigurationErrors from the key walk, which knows every
         // collector's section; the binder cannot, since each collector binds its own.
         services.AddOptions<CirrusOptions>()
             .Bind(config.GetSection(CirrusOptions.Section))
-            .Configure(o => o.Collectors.Bind(config.GetSection($"{CirrusOptions.Section}:{nameof(CirrusOptions.Collectors)}")))
-            .ValidateOnStart();
+            .Configure(o => o.Collectors.Bind(config.GetSection($"{CirrusOptions.Section}:{nameof(CirrusOptions.Collectors)}")));
         services.AddSingleton<IValidateOptions<CirrusOptions>, CirrusOptionsValidator>();
-        services.AddOptions<WebOptions>().Bind(config.GetSection(WebOptions.Section), o => o.ErrorOnUnknownConfiguration = true).ValidateOnStart();
+        services.AddSingleton<LiveCirrusOptions>();
+        services.AddSingleton<IOptions<CirrusOptions>>(sp => sp.GetRequiredService<LiveCirrusOptions>());
+        services.AddOptions<WebOptions>().Bind(config.GetSection(WebOptions.Section), o => o.ErrorOnUnknownConfiguration = true);
         services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
-        services.AddOptions<LogOptions>().Bind(config.GetSection(LogOptions.Section), o => o.ErrorOnUnknownConfiguration = true).ValidateOnStart();
+        services.AddOptions<LogOptions>().Bind(config.GetSection(LogOptions.Section), o => o.ErrorOnUnknownConfiguration = true);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SelfMetrics>();
@@ -43,6 +46,8 @@ public static class ExporterServices
         services.AddSingleton<CollectorRunner>();
         services.AddHostedService<CollectorScheduler>();
         services.AddHostedService<QuietMemoryTrim>();
+        services.AddSingleton<ConfigReloader>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
         services.AddHostedService(sp => ActivatorUtilities.CreateInstance<LifecycleLog>(sp, demo));
 
         services.AddSingleton<SnapshotStore>();

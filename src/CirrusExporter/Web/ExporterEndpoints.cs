@@ -1,11 +1,13 @@
 using CirrusExporter.Configuration;
+using CirrusExporter.Hosting;
 using CirrusExporter.Snapshot;
 using Microsoft.Extensions.Options;
 
 namespace CirrusExporter.Web;
 
 /// <summary>
-/// /metrics (or Web:TelemetryPath), /healthz, /readyz and the landing page, each answering HEAD like GET without the body. With
+/// /metrics (or Web:TelemetryPath), /healthz, /readyz and the landing page, each answering HEAD like GET without the body, and POST /-/reload when Web:EnableLifecycle is on (403 otherwise, as
+/// Prometheus). With
 /// basic auth configured, every path needs it (as in exporter-toolkit); a refusal is 401 with no body.
 /// </summary>
 public static class ExporterEndpoints
@@ -40,6 +42,14 @@ public static class ExporterEndpoints
         });
         app.MapMethods("/", GetAndHead, (SnapshotStore store, TimeProvider time) =>
             Results.Content(LandingPage.Render(store.Current, time.GetUtcNow(), store.MaxDataAge, demo, web.TelemetryPath), "text/html; charset=utf-8"));
+        app.MapMethods("/-/reload", [HttpMethods.Post, HttpMethods.Put], async (ConfigReloader reloader) =>
+        {
+            if (!web.EnableLifecycle)
+                return Results.Text("lifecycle API is not enabled: start with --web.enable-lifecycle (Web:EnableLifecycle=true)\n", statusCode: StatusCodes.Status403Forbidden);
+            return await reloader.ReloadAsync("POST /-/reload") is { } error
+                ? Results.Text($"configuration not reloaded: {error}\n", statusCode: StatusCodes.Status500InternalServerError)
+                : Results.Text("configuration reloaded\n");
+        });
         return app;
     }
 }
