@@ -77,6 +77,8 @@ public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, 
             error = $"{result.FailedTargets} stream call(s) failed, first: {result.FirstError}";
         if (result?.Problem is { } problem)
             error = error is null ? problem : $"{problem}; {error}";
+        if (!complete && context.Throttled > 0)
+            error += $"; throttled: the API answered HTTP 429 to {context.Throttled} attempt(s), lower Cirrus:Http:RateLimitPerSecond or lengthen the intervals";
         ReportOutcome(collector.Name, complete ? null : error!, context.Retries, duration.TotalSeconds);
 
         var before = store.Current.Catalogue.DroppedStreams;
