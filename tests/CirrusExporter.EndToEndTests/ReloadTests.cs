@@ -66,20 +66,26 @@ public sealed class ReloadTests : IDisposable
     }
 
     [Fact]
-    public async Task Post_reload_with_the_lifecycle_api_enabled_applies_stream_names()
+    public async Task Post_reload_with_the_lifecycle_api_enabled_applies_status_names_and_collectors()
     {
-        WriteSettings("""{ "Cirrus": { "DiscoverStreams": false, "Collectors": { "Availability": { "Enabled": false }, "Objects": { "Enabled": false } } } }""");
+        WriteSettings("""{ "Cirrus": { "Collectors": { "Availability": { "Enabled": false }, "Objects": { "Enabled": false } } } }""");
         await using var exporter = ExporterProcess.StartIn(_dir.FullName, "--demo", "--web.enable-lifecycle");
         await exporter.WaitReadyAsync(TimeSpan.FromSeconds(60));
-        Assert.Equal(1, (await exporter.ScrapeAsync()).Value("cirrus_stream_info", "stream_id", "11345", "name", "Web chat"));
+        var before = await exporter.ScrapeAsync();
+        Assert.True(before.HasFamily("cirrus_stream_sla_exception_objects"));
+        // A status the simulated tenant has now, renamed by its id.
+        var sample = before.Samples.First(x => x.Name == "cirrus_stream_objects");
+        var (stream, status) = (sample.Labels["stream_id"], sample.Labels["status"]);
+        var id = Metrics.LabelNames.BuiltInStatuses.Single(kv => kv.Value == status).Key;
 
-        WriteSettings("""{ "Cirrus": { "DiscoverStreams": false, "StatusNames": { "1": "new" }, "Collectors": { "Availability": { "Enabled": false }, "Objects": { "Enabled": false } } } }""");
+        WriteSettings($$"""{ "Cirrus": { "StatusNames": { "{{id}}": "renamed" }, "Collectors": { "Availability": { "Enabled": false }, "Objects": { "Enabled": false }, "SlaExceptions": { "Enabled": false } } } }""");
         using var post = await exporter.Http.PostAsync("/-/reload", null);
         Assert.Equal(200, (int)post.StatusCode);
         Assert.Equal("configuration reloaded\n", await post.Content.ReadAsStringAsync());
         var after = await exporter.ScrapeAsync();
-        Assert.NotNull(after.Value("cirrus_stream_objects", "stream_id", "11345", "status", "new"));
-        Assert.Null(after.Value("cirrus_stream_objects", "stream_id", "11345", "status", "open"));
+        Assert.NotNull(after.Value("cirrus_stream_objects", "stream_id", stream, "status", "renamed"));
+        Assert.Null(after.Value("cirrus_stream_objects", "stream_id", stream, "status", status));
+        Assert.False(after.HasFamily("cirrus_stream_sla_exception_objects"));
 
         WriteSettings("""{ "Cirrus": { "MaxStreams": 0 } }""");
         using var bad = await exporter.Http.PostAsync("/-/reload", null);
