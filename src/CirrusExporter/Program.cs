@@ -6,6 +6,16 @@ using CirrusExporter.Web;
 using Microsoft.Extensions.Options;
 
 var cli = CommandLine.Parse(args);
+if (cli.Error is { } refused)
+{
+    Console.Error.WriteLine($"cirrus-exporter: {refused}");
+    return 2;
+}
+if (cli.Version)
+{
+    Console.Out.WriteLine(CommandLine.VersionText);
+    return 0;
+}
 if (cli.Help)
 {
     Console.Out.WriteLine(CommandLine.Usage);
@@ -18,7 +28,7 @@ var builder = WebApplication.CreateSlimBuilder(cli.ConfigArgs);
 if (cli.Healthcheck) return await Healthcheck.RunAsync(builder.Configuration);
 
 await using var simulator = cli.Demo ? await DemoMode.StartSimulatorAsync(builder) : null;
-builder.AddCirrusExporter();
+builder.AddCirrusExporter(cli.Demo);
 var app = builder.Build();
 
 if (ConfigurationErrors.Find(app.Services) is { } error)

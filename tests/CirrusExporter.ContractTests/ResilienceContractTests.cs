@@ -23,6 +23,32 @@ public sealed class ResilienceContractTests : IDisposable
 
     private static double? Requests(Exposition m, string code) => m.Value("cirrus_api_requests_total", "endpoint", "stream_stats", "code", code);
 
+    [Fact]
+    public async Task An_API_that_is_down_is_one_warning_for_its_cause_not_one_per_collector_and_refresh()
+    {
+        int port;
+        using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        } // closed: nothing listens there
+        await using var exporter = TestExporter.Start($"http://127.0.0.1:{port}", new Dictionary<string, string?>
+        {
+            ["Cirrus:Streams:0:Id"] = "1",
+            ["Cirrus:Streams:1:Id"] = "2",
+            ["Cirrus:Http:MaxRetries"] = "0",
+        });
+
+        Assert.False(await exporter.RefreshAllAsync());
+        Assert.False(await exporter.RefreshAllAsync());
+
+        var failures = exporter.Logs.Events.Where(e => e.MessageTemplate.Text.StartsWith("Collector {Collector} failed", StringComparison.Ordinal)).ToList();
+        Assert.Equal(8, failures.Count); // four collectors, two refreshes each
+        var warning = Assert.Single(failures, e => e.Level == LogEventLevel.Warning);
+        Assert.Contains($"network error: connection refused by 127.0.0.1:{port}", warning.RenderMessage());
+        Assert.All(failures.Where(e => e != warning), e => Assert.Equal(LogEventLevel.Debug, e.Level));
+    }
+
     [Theory]
     [InlineData(401)]
     [InlineData(403)]
@@ -154,7 +180,8 @@ public sealed class ResilienceContractTests : IDisposable
         Assert.False(await exporter.RefreshAsync("stream_stats"));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
         Assert.Equal(1, _api.Calls(Path));
-        AssertLogged(exporter, l => l.Contains("deadline"));
+        // The deadline cut the wait short, but the cause is the throttling, and the line says so.
+        AssertLogged(exporter, l => l.Contains("deadline") && l.Contains("throttled: the API answered HTTP 429 to 1 attempt(s)"));
     }
 
     [Fact]

@@ -59,9 +59,113 @@ public sealed class CommandLineTests
         var (code, _, stderr) = await ExporterProcess.RunAsync(null, "--demo", "--once", "--Log:Format=Json", "--Log:Level=Debug");
         Assert.Equal(0, code);
         var events = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
-        var refreshed = events.Where(e => e.GetProperty("@mt").GetString()!.StartsWith("Collector {Collector} refreshed", StringComparison.Ordinal))
+        var refreshed = events.Where(e => e.GetProperty("msg").GetString()!.StartsWith("Collector ", StringComparison.Ordinal) && e.GetProperty("msg").GetString()!.Contains(" refreshed in ", StringComparison.Ordinal))
             .Select(e => e.GetProperty("Collector").GetString()).Order().ToList();
         Assert.Equal(["availability", "conversations", "objects", "sla_exceptions", "stream_stats"], refreshed);
+        // As other exporters' JSON logs: a level name and the rendered message on every line.
+        Assert.All(events, e => Assert.Contains(e.GetProperty("level").GetString(), new[] { "debug", "info", "warn", "error" }));
+        Assert.Contains(events, e => e.GetProperty("level").GetString() == "debug" && e.GetProperty("msg").GetString() == "Collector stream_stats refreshed in "
+            + e.GetProperty("DurationSeconds").GetDouble().ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + " s (0 retries)");
+    }
+
+    [Theory]
+    [InlineData("-check-config", "unknown flag -check-config; did you mean --check-config?")]
+    [InlineData("--verison", "unknown flag --verison; did you mean --version?")]
+    [InlineData("--web.listen_address=:1", "unknown flag --web.listen_address; did you mean --web.listen-address?")]
+    [InlineData("--Cirus:ApiToken=t", "unknown configuration section 'Cirus' in --Cirus:ApiToken; did you mean --Cirrus:ApiToken?")]
+    [InlineData("--Logging:LogLevel:Default=Debug", "unknown configuration section 'Logging'")]
+    [InlineData("--log.level=trace", "--log.level must be one of debug, info, warn, error, not 'trace'")]
+    [InlineData("check-config", "unexpected argument 'check-config'")]
+    public async Task An_unknown_flag_or_section_on_the_command_line_is_refused_with_the_nearest_spelling(string arg, string expected)
+    {
+        var (code, stdout, stderr) = await ExporterProcess.RunAsync(new Dictionary<string, string> { ["Cirrus__ApiToken"] = "t" }, "--check-config", arg);
+        Assert.Equal(2, code);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(expected, line);
+        Assert.Equal("", stdout);
+    }
+
+    [Fact]
+    public async Task An_unknown_section_in_appsettings_json_is_refused_but_the_environment_may_hold_anything()
+    {
+        var dir = Directory.CreateTempSubdirectory("cirrus-sections-");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir.FullName, "appsettings.json"), """{ "Logging": { "LogLevel": { "Default": "Information" } }, "AllowedHosts": "*", "Cirus": { "MaxStreams": 5 } }""");
+            var environment = new Dictionary<string, string> { ["Cirrus__ApiToken"] = "t", ["Unrelated__Key"] = "x", ["ASPNETCORE_URLS"] = "http://127.0.0.1:1" };
+            var (code, _, stderr) = await ExporterProcess.RunInAsync(dir.FullName, environment, "--check-config");
+            Assert.Equal(2, code);
+            var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains("unknown section 'Cirus' in appsettings.json; did you mean Cirrus?", line);
+
+            File.WriteAllText(Path.Combine(dir.FullName, "appsettings.json"), """{ "Logging": { "LogLevel": { "Default": "Information" } }, "AllowedHosts": "*", "Cirrus": { "MaxStreams": 5 } }""");
+            var (ok, stdout, okErr) = await ExporterProcess.RunInAsync(dir.FullName, environment, "--check-config");
+            Assert.True(ok == 0, okErr);
+            Assert.Contains("configuration OK", stdout);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Version_prints_version_revision_and_runtime_and_exits_without_polling()
+    {
+        // No token and an API that is not there: anything but printing the version would fail or wait.
+        var (code, stdout, stderr) = await ExporterProcess.RunAsync(null, "--version", "--Cirrus:BaseUrl=http://127.0.0.1:1");
+        Assert.True(code == 0, stderr);
+        Assert.Equal("", stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Matches(@"^cirrus-exporter, version \d+\.\d+\.\d+\S* \(revision: \S+\)$", lines[0]);
+        Assert.Equal($"  runtime: {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}", lines[1]);
+    }
+
+    [Fact]
+    public async Task Exporter_toolkit_flags_set_the_keys_they_alias_in_both_spellings()
+    {
+        var port = ExporterProcess.FreePort();
+        await using var exporter = ExporterProcess.StartRaw("--demo", $"--web.listen-address=:{port}", "--web.telemetry-path", "/probe/metrics",
+            "--log.level", "warn", "--log.format=json");
+        exporter.Port = port;
+        await exporter.WaitReadyAsync(TimeSpan.FromSeconds(60));
+
+        var (status, body) = await exporter.GetAsync("/probe/metrics");
+        Assert.Equal(200, status);
+        Assert.True(TestSupport.Exposition.Parse(body).HasFamily("cirrus_exporter_build_info"));
+        Assert.Equal(404, (await exporter.GetAsync("/metrics")).Status);
+        Assert.Contains("<a href=\"probe/metrics\">/probe/metrics</a>", (await exporter.GetAsync("/")).Body);
+
+        // :port is every interface: the exporter answers on loopback's address too. At warn, the start line is
+        // still written, as JSON with a level name; Information lines otherwise are not.
+        var lines = exporter.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        var start = Assert.Single(lines, l => l.GetProperty("msg").GetString()!.StartsWith("Starting cirrus-exporter", StringComparison.Ordinal));
+        Assert.Equal("info", start.GetProperty("level").GetString());
+        Assert.Contains($"listening on :{port} (metrics at /probe/metrics)", start.GetProperty("msg").GetString());
+        Assert.Contains("demo yes", start.GetProperty("msg").GetString());
+        Assert.Contains("collectors availability every 30 s, stream_stats every 30 s", start.GetProperty("msg").GetString());
+        Assert.DoesNotContain(lines, l => l.GetProperty("level").GetString() is "debug");
+    }
+
+    [Fact]
+    public async Task A_token_sent_over_plain_http_to_another_host_is_warned_about_at_start()
+    {
+        // 192.0.2.1 (TEST-NET-1) is never answered: only the start-up lines matter.
+        await using var exporter = ExporterProcess.Start("--Cirrus:ApiToken=t", "--Cirrus:BaseUrl=http://192.0.2.1:1", "--Cirrus:Http:AttemptTimeout=00:00:01");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!exporter.Output.Contains("Starting cirrus-exporter") && watch.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(100);
+        await Task.Delay(500);
+        var warning = Assert.Single(exporter.Output.Split('\n'), l => l.Contains("plain http"));
+        Assert.Contains("WRN Cirrus:BaseUrl http://192.0.2.1:1 is plain http to another host", warning);
+        Assert.DoesNotContain("plain http", (await ExporterProcessOutputOfDemoAsync()));
+    }
+
+    private static async Task<string> ExporterProcessOutputOfDemoAsync()
+    {
+        await using var demo = ExporterProcess.Start("--demo");
+        await demo.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        return demo.Output;
     }
 
     [Fact]

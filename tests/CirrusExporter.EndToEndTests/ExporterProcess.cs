@@ -20,12 +20,18 @@ public sealed class ExporterProcess : IAsyncDisposable
     {
         _process = process;
         Port = port;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
     }
 
-    public int Port { get; }
+    public int Port { get; set; }
 
-    public HttpClient Http { get; }
+    public HttpClient Http => _http ??= new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(10) };
+
+    private HttpClient? _http;
+
+    /// <summary>Sends SIGHUP, as an operator's kill -HUP.</summary>
+    public void Hangup() => Process.Start("kill", ["-HUP", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+
+    public bool HasExited => _process.HasExited;
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
@@ -53,7 +59,23 @@ public sealed class ExporterProcess : IAsyncDisposable
     public static ExporterProcess Start(params string[] args)
     {
         var port = FreePort();
-        var info = Command(["--Web:ListenAddress=127.0.0.1:" + port, .. args]);
+        return Launch(port, ["--Web:ListenAddress=127.0.0.1:" + port, .. args]);
+    }
+
+    /// <summary>Starts the exporter with exactly these arguments; set <see cref="Port"/> to where they make it listen.</summary>
+    public static ExporterProcess StartRaw(params string[] args) => Launch(0, args);
+
+    /// <summary>Starts the exporter in <paramref name="directory"/>, where it reads appsettings.json.</summary>
+    public static ExporterProcess StartIn(string directory, params string[] args)
+    {
+        var port = FreePort();
+        return Launch(port, ["--Web:ListenAddress=127.0.0.1:" + port, .. args], directory);
+    }
+
+    private static ExporterProcess Launch(int port, string[] args, string? directory = null)
+    {
+        var info = Command(args);
+        if (directory is not null) info.WorkingDirectory = directory;
         var process = new Process { StartInfo = info };
         var exporter = new ExporterProcess(process, port);
         process.OutputDataReceived += (_, e) => { lock (exporter._output) exporter._output.AppendLine(e.Data); };
@@ -65,9 +87,14 @@ public sealed class ExporterProcess : IAsyncDisposable
     }
 
     /// <summary>Runs the exporter to completion (for --once, --check-config, healthcheck).</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IDictionary<string, string>? environment, params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IDictionary<string, string>? environment, params string[] args) =>
+        RunInAsync(null, environment, args);
+
+    /// <summary>Runs the exporter to completion in <paramref name="directory"/> (where it reads appsettings.json).</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunInAsync(string? directory, IDictionary<string, string>? environment, params string[] args)
     {
         var info = Command(args);
+        if (directory is not null) info.WorkingDirectory = directory;
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -118,7 +145,7 @@ public sealed class ExporterProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Http.Dispose();
+        _http?.Dispose();
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

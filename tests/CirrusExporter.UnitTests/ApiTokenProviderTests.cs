@@ -18,6 +18,20 @@ public sealed class ApiTokenProviderTests : IDisposable
     private static void Write(string path, string text) => File.WriteAllText(path, text);
 
     [Fact]
+    public void A_reload_naming_another_token_file_takes_its_token_at_once()
+    {
+        var (first, second) = (Path.Combine(_dir.FullName, "first"), Path.Combine(_dir.FullName, "second"));
+        Write(first, "one\n");
+        Write(second, "two\n");
+        var options = new CirrusOptions { ApiTokenFile = first };
+        var provider = Provider(options);
+        Assert.Equal("one", provider.GetToken());
+
+        options.ApiTokenFile = second; // what a reload that names another file gives the provider
+        Assert.Equal("two", provider.GetToken());
+    }
+
+    [Fact]
     public void The_configured_token_is_trimmed()
     {
         Assert.Equal("abc", Provider(new CirrusOptions { ApiToken = " abc\n" }).GetToken());

@@ -13,9 +13,11 @@ namespace CirrusExporter.Collectors;
 /// </summary>
 public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, IOptions<CirrusOptions> options, SnapshotStore store, SelfMetrics metrics, TimeProvider time, ILogger<CollectorRunner> logger)
 {
-    /// <summary>Enabled collectors, the stream source first: it decides which streams the others call.</summary>
-    public IReadOnlyList<ICollector> Enabled { get; } =
-        collectors.Where(c => c.Descriptor.Options(options.Value.Collectors).Enabled).OrderBy(c => c.Descriptor.Role == CollectorRole.StreamSource ? 0 : 1).ToList();
+    private readonly List<ICollector> _all = collectors.ToList();
+
+    /// <summary>Enabled collectors now, the stream source first: it decides which streams the others call.</summary>
+    public IReadOnlyList<ICollector> Enabled =>
+        _all.Where(c => c.Descriptor.Options(options.Value.Collectors).Enabled).OrderBy(c => c.Descriptor.Role == CollectorRole.StreamSource ? 0 : 1).ToList();
 
     /// <summary>The collector's options, through its descriptor.</summary>
     public CollectorOptions OptionsOf(ICollector collector) => collector.Descriptor.Options(options.Value.Collectors);
@@ -75,10 +77,9 @@ public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, 
             error = $"{result.FailedTargets} stream call(s) failed, first: {result.FirstError}";
         if (result?.Problem is { } problem)
             error = error is null ? problem : $"{problem}; {error}";
-        if (complete)
-            LogRefreshed(collector.Name, duration.TotalSeconds, context.Retries);
-        else
-            LogFailed(collector.Name, error!, context.Retries, duration.TotalSeconds);
+        if (!complete && context.Throttled > 0)
+            error += $"; throttled: the API answered HTTP 429 to {context.Throttled} attempt(s), lower Cirrus:Http:RateLimitPerSecond or lengthen the intervals";
+        ReportOutcome(collector.Name, complete ? null : error!, context.Retries, duration.TotalSeconds);
 
         var before = store.Current.Catalogue.DroppedStreams;
         // Rendering and compressing a large tenant's part is up to a hundred milliseconds of CPU: on a thread of
@@ -100,6 +101,50 @@ public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, 
         return complete;
     }
 
+    /// <summary>Failing collectors by root cause: the failure with the collector's own name taken out.</summary>
+    private readonly Dictionary<string, HashSet<string>> _causes = [];
+    private readonly Lock _causesGate = new();
+
+    /// <summary>
+    /// One Warning line per root cause, not one per collector and refresh: an API that is down fails every collector
+    /// alike. The first failure with a cause is a Warning; others with the same cause are Debug until every collector
+    /// it failed has succeeded again, which is one Information line.
+    /// </summary>
+    private void ReportOutcome(string collector, string? error, int retries, double seconds)
+    {
+        var cause = error is null ? null : RootCause(collector, error);
+        List<string> cleared = [];
+        var known = false;
+        lock (_causesGate)
+        {
+            foreach (var (other, failing) in _causes)
+                if (other != cause && failing.Remove(collector) && failing.Count == 0) cleared.Add(other);
+            foreach (var other in cleared) _causes.Remove(other);
+            if (cause is not null && !_causes.TryAdd(cause, [collector]))
+            {
+                _causes[cause].Add(collector);
+                known = true;
+            }
+        }
+        if (error is null)
+        {
+            LogRefreshed(collector, seconds, retries);
+            foreach (var other in cleared) LogCleared(other);
+        }
+        else LogFailed(known ? LogLevel.Debug : LogLevel.Warning, collector, error, retries, seconds);
+    }
+
+    /// <summary>The failure without the collector's name: what follows its last "collector: " prefix.</summary>
+    internal static string RootCause(string collector, string error)
+    {
+        var prefix = collector + ": ";
+        var at = error.LastIndexOf(prefix, StringComparison.Ordinal);
+        return at < 0 ? error : error[(at + prefix.Length)..];
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Collectors succeed again after: {Cause}")]
+    private partial void LogCleared(string cause);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Collector {Collector} ignored {Count} row(s) ({Reason}), first: {First}")]
     private partial void LogRowsIgnored(string collector, int count, string reason, string first);
 
@@ -109,8 +154,8 @@ public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Collector {Collector} refreshed in {DurationSeconds:0.###} s ({Retries} retries)")]
     private partial void LogRefreshed(string collector, double durationSeconds, int retries);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Collector {Collector} failed: {Error} ({Retries} retries, {DurationSeconds:0.###} s)")]
-    private partial void LogFailed(string collector, string error, int retries, double durationSeconds);
+    [LoggerMessage(Message = "Collector {Collector} failed: {Error} ({Retries} retries, {DurationSeconds:0.###} s)")]
+    private partial void LogFailed(LogLevel level, string collector, string error, int retries, double durationSeconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "API token rejected: {Count} call(s) of collector {Collector} answered 401/403; check Cirrus:ApiToken")]
     private partial void LogTokenRejected(string collector, int count);

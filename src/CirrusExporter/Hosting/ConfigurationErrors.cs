@@ -6,16 +6,23 @@ namespace CirrusExporter.Hosting;
 /// <summary>Finds unknown keys, then resolves every options class once, turning binding and validation failures into one line.</summary>
 public static class ConfigurationErrors
 {
-    private static readonly string[] Sections = [CirrusOptions.Section, WebOptions.Section, LogOptions.Section];
+    private static readonly string[] Sections = CommandLine.Sections;
 
-    public static string? Find(IServiceProvider services)
+    public static string? Find(IServiceProvider services) => Check(services.GetRequiredService<IConfiguration>(), () =>
     {
-        if (UnknownKeys(services.GetRequiredService<IConfiguration>()) is { } unknown) return unknown;
+        _ = services.GetRequiredService<IOptions<CirrusOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<WebOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<LogOptions>>().Value;
+    });
+
+    /// <summary>Unknown sections and keys of <paramref name="configuration"/>, then what <paramref name="bind"/> throws, as one line.</summary>
+    public static string? Check(IConfiguration configuration, Action bind)
+    {
+        if (UnknownSections(configuration) is { } section) return section;
+        if (UnknownKeys(configuration) is { } unknown) return unknown;
         try
         {
-            _ = services.GetRequiredService<IOptions<CirrusOptions>>().Value;
-            _ = services.GetRequiredService<IOptions<WebOptions>>().Value;
-            _ = services.GetRequiredService<IOptions<LogOptions>>().Value;
+            bind();
             return null;
         }
         catch (OptionsValidationException e)
@@ -27,6 +34,26 @@ public static class ConfigurationErrors
             // Conversion failures name the key themselves: "... value 'five' at 'Cirrus:MaxDataAge' ...".
             return e.Message;
         }
+    }
+
+    /// <summary>Sections of ASP.NET Core's appsettings.json template, which the exporter's files may keep.</summary>
+    private static readonly string[] HostSections = ["Logging", "AllowedHosts"];
+
+    /// <summary>
+    /// Top-level sections of the exporter's own files (appsettings*.json) that are not its own: a misspelt "Cirus" would
+    /// otherwise be ignored. The environment is not checked, since it holds every other program's variables too; the
+    /// command line is checked before the host is built (<see cref="CommandLine"/>).
+    /// </summary>
+    internal static string? UnknownSections(IConfiguration configuration)
+    {
+        if (configuration is not IConfigurationRoot root) return null;
+        foreach (var file in root.Providers.OfType<FileConfigurationProvider>())
+            foreach (var key in file.GetChildKeys([], null).Distinct(StringComparer.OrdinalIgnoreCase))
+                if (!Sections.Contains(key, StringComparer.OrdinalIgnoreCase) && !HostSections.Contains(key, StringComparer.OrdinalIgnoreCase))
+                    return $"unknown section '{key}' in {file.Source.Path}" + (CommandLine.Nearest(key, Sections) is { } s
+                        ? $"; did you mean {s}?"
+                        : $"; the exporter's sections are {string.Join(", ", Sections)}");
+        return null;
     }
 
     /// <summary>

@@ -10,28 +10,31 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Serilog;
-using Serilog.Formatting.Compact;
 
 namespace CirrusExporter.Hosting;
 
 /// <summary>Registers the exporter: options, API client, collectors, snapshot, web surface, logging.</summary>
 public static class ExporterServices
 {
-    public static WebApplicationBuilder AddCirrusExporter(this WebApplicationBuilder builder)
+    /// <param name="demo">Run against the built-in simulator (--demo): the start line says so.</param>
+    public static WebApplicationBuilder AddCirrusExporter(this WebApplicationBuilder builder, bool demo = false)
     {
         var services = builder.Services;
         var config = builder.Configuration;
 
+        // Validated by ConfigurationErrors before start and at each reload, not ValidateOnStart: its options monitor would
+        // validate again on every configuration change and throw out of the reload, or of the file watcher, instead.
         // Unknown keys of the Cirrus section are reported by ConfigurationErrors from the key walk, which knows every
         // collector's section; the binder cannot, since each collector binds its own.
         services.AddOptions<CirrusOptions>()
             .Bind(config.GetSection(CirrusOptions.Section))
-            .Configure(o => o.Collectors.Bind(config.GetSection($"{CirrusOptions.Section}:{nameof(CirrusOptions.Collectors)}")))
-            .ValidateOnStart();
+            .Configure(o => o.Collectors.Bind(config.GetSection($"{CirrusOptions.Section}:{nameof(CirrusOptions.Collectors)}")));
         services.AddSingleton<IValidateOptions<CirrusOptions>, CirrusOptionsValidator>();
-        services.AddOptions<WebOptions>().Bind(config.GetSection(WebOptions.Section), o => o.ErrorOnUnknownConfiguration = true).ValidateOnStart();
+        services.AddSingleton<LiveCirrusOptions>();
+        services.AddSingleton<IOptions<CirrusOptions>>(sp => sp.GetRequiredService<LiveCirrusOptions>());
+        services.AddOptions<WebOptions>().Bind(config.GetSection(WebOptions.Section), o => o.ErrorOnUnknownConfiguration = true);
         services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
-        services.AddOptions<LogOptions>().Bind(config.GetSection(LogOptions.Section), o => o.ErrorOnUnknownConfiguration = true).ValidateOnStart();
+        services.AddOptions<LogOptions>().Bind(config.GetSection(LogOptions.Section), o => o.ErrorOnUnknownConfiguration = true);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SelfMetrics>();
@@ -43,6 +46,9 @@ public static class ExporterServices
         services.AddSingleton<CollectorRunner>();
         services.AddHostedService<CollectorScheduler>();
         services.AddHostedService<QuietMemoryTrim>();
+        services.AddSingleton<ConfigReloader>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<LifecycleLog>(sp, demo));
 
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<MetricsWriter>();
@@ -75,12 +81,14 @@ public static class ExporterServices
                 .MinimumLevel.Override("System.Net.Http", Serilog.Events.LogEventLevel.Warning)
                 // Polly logs every retry itself; the collectors summarise them once per refresh.
                 .MinimumLevel.Override("Polly", Serilog.Events.LogEventLevel.Fatal)
+                // The start and shutdown lines, at every level.
+                .MinimumLevel.Override(typeof(LifecycleLog).FullName!, Serilog.Events.LogEventLevel.Information)
                 // Start-up reports a failed bind as one line; the host's stack trace of it would bury that line.
                 .Filter.ByExcluding(e => ListenFailure.Describe(e.Exception) is not null)
                 .Enrich.FromLogContext()
                 .ReadFrom.Services(sp);
             if (o.Format == LogFormat.Json)
-                log.WriteTo.Console(new CompactJsonFormatter(), standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose);
+                log.WriteTo.Console(new JsonLogFormatter(), standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose);
             else
                 log.WriteTo.Console(outputTemplate: "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffK} {Level:u3} {Message:lj}{NewLine}{Exception}",
                     standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose);

@@ -14,6 +14,7 @@ public sealed class ApiTokenProvider(IOptions<CirrusOptions> options, TimeProvid
     private readonly object _gate = new();
     private DateTimeOffset _readAt;
     private string? _fileToken;
+    private string? _filePath;
 
     public string GetToken()
     {
@@ -22,10 +23,11 @@ public sealed class ApiTokenProvider(IOptions<CirrusOptions> options, TimeProvid
         lock (_gate)
         {
             var now = time.GetUtcNow();
-            if (_fileToken is null || now - _readAt >= RereadAfter)
+            // A reload may name another file: read it at once.
+            if (_fileToken is null || _filePath != o.ApiTokenFile || now - _readAt >= RereadAfter)
             {
                 _fileToken = ReadTokenFile(o.ApiTokenFile);
-                _readAt = now;
+                (_filePath, _readAt) = (o.ApiTokenFile, now);
             }
             return _fileToken;
         }

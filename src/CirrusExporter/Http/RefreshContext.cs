@@ -12,6 +12,7 @@ public sealed class RefreshContext
     private static readonly AsyncLocal<RefreshContext?> CurrentContext = new();
     private int _retries;
     private int _authFailures;
+    private int _throttled;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (int Count, string First)> _ignored = new();
 
     public static RefreshContext? Current => CurrentContext.Value;
@@ -19,6 +20,9 @@ public sealed class RefreshContext
     public int Retries => Volatile.Read(ref _retries);
 
     public int AuthFailures => Volatile.Read(ref _authFailures);
+
+    /// <summary>Attempts answered 429: a refresh that then fails (deadline, circuit) was throttled, whatever its last error says.</summary>
+    public int Throttled => Volatile.Read(ref _throttled);
 
     public static RefreshContext Begin() => CurrentContext.Value = new RefreshContext();
 
@@ -32,6 +36,7 @@ public sealed class RefreshContext
     public void RecordStatus(HttpStatusCode code)
     {
         if (code is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden) Interlocked.Increment(ref _authFailures);
+        if (code is HttpStatusCode.TooManyRequests) Interlocked.Increment(ref _throttled);
     }
 
     /// <summary>Records a row a guard left out; <paramref name="detail"/> must hold no upstream text unescaped.</summary>

@@ -36,25 +36,35 @@ public sealed class LabelNames
         [14] = "archive", [15] = "pending",
     };
 
-    private readonly FrozenDictionary<int, string> _modules;
-    private readonly FrozenDictionary<int, string> _statuses;
+    private volatile Names _names;
     private readonly UnknownValues _unknownModules;
     private readonly UnknownValues _unknownStatuses;
 
     /// <param name="metrics">Counts the unknown ids left out; null in tests that do not look.</param>
     public LabelNames(CirrusOptions options, SelfMetrics? metrics = null)
     {
-        _modules = Merge(BuiltInModules, options.ModuleNames);
-        _statuses = Merge(BuiltInStatuses, options.StatusNames);
+        _names = new Names(options);
         _unknownModules = new UnknownValues("module", options.MaxUnknownLabelValues, metrics);
         _unknownStatuses = new UnknownValues("status", options.MaxUnknownLabelValues, metrics);
     }
 
     /// <summary>The module label value, or null when the id is unknown and Cirrus:MaxUnknownLabelValues is reached.</summary>
-    public string? Module(int id) => _modules.TryGetValue(id, out var name) ? name : _unknownModules.Name(id);
+    /// <summary>Takes reloaded names and cap; unknown_N values already admitted keep theirs.</summary>
+    public void Apply(CirrusOptions options)
+    {
+        _names = new Names(options);
+        _unknownModules.Cap = _unknownStatuses.Cap = options.MaxUnknownLabelValues;
+    }
+
+    private sealed record Names(FrozenDictionary<int, string> Modules, FrozenDictionary<int, string> Statuses)
+    {
+        public Names(CirrusOptions options) : this(Merge(BuiltInModules, options.ModuleNames), Merge(BuiltInStatuses, options.StatusNames)) { }
+    }
+
+    public string? Module(int id) => _names.Modules.TryGetValue(id, out var name) ? name : _unknownModules.Name(id);
 
     /// <summary>The status label value, or null when the id is unknown and Cirrus:MaxUnknownLabelValues is reached.</summary>
-    public string? Status(int id) => _statuses.TryGetValue(id, out var name) ? name : _unknownStatuses.Name(id);
+    public string? Status(int id) => _names.Statuses.TryGetValue(id, out var name) ? name : _unknownStatuses.Name(id);
 
     /// <summary>
     /// The unknown_N values one label may take: the first ids seen, up to the cap, keep their value for the life of
@@ -62,6 +72,8 @@ public sealed class LabelNames
     /// </summary>
     private sealed class UnknownValues(string label, int cap, SelfMetrics? metrics)
     {
+        public int Cap { get; set; } = cap;
+
         // Refused ids are remembered (to count each once) only up to a bound, so the set cannot grow without end.
         private const int MaxRemembered = 100_000;
         private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> _admitted = new();
@@ -74,7 +86,7 @@ public sealed class LabelNames
             lock (_gate)
             {
                 if (_admitted.TryGetValue(id, out name)) return name;
-                if (_admitted.Count < cap) return _admitted[id] = "unknown_" + id.ToString(CultureInfo.InvariantCulture);
+                if (_admitted.Count < Cap) return _admitted[id] = "unknown_" + id.ToString(CultureInfo.InvariantCulture);
                 if (_refused.Count < MaxRemembered && _refused.TryAdd(id, 0)) metrics?.ObserveLabelValueFolded(label);
                 return null;
             }

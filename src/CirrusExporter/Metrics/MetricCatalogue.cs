@@ -86,6 +86,16 @@ public static class MetricCatalogue
         "Always 1; carries the exporter's version, source revision and .NET runtime.",
         "exporter", null, "fixed at start");
 
+    public static readonly MetricDefinition ConfigLastReloadSuccessful = new(
+        "cirrus_config_last_reload_successful", "gauge", [],
+        "1 when the last configuration reload (SIGHUP or POST /-/reload) succeeded, or none was tried; 0 when it was refused and the previous configuration still runs.",
+        "exporter", null, "set at each reload");
+
+    public static readonly MetricDefinition ConfigLastReloadSuccess = new(
+        "cirrus_config_last_reload_success_timestamp_seconds", "gauge", [],
+        "Unix time of the last successful configuration load: the start, or the last reload that succeeded.",
+        "exporter", null, "set at each reload");
+
     public static readonly MetricDefinition ProcessResidentMemory = new(
         "process_resident_memory_bytes", "gauge", [],
         "Resident memory size of the exporter process in bytes.",
@@ -119,7 +129,8 @@ public static class MetricCatalogue
     [
         .. CollectorRegistry.All.SelectMany(c => c.Metrics),
         StreamInfo, Up, CollectorSuccess, CollectorLastSuccess, CollectorDuration, ApiRequests, ApiRetries,
-        ApiRequestDuration, ApiResponsesRejected, ClockSkew, StreamsDropped, LabelValuesFolded, RowsIgnored, BuildInfo, ProcessResidentMemory,
+        ApiRequestDuration, ApiResponsesRejected, ClockSkew, StreamsDropped, LabelValuesFolded, RowsIgnored, BuildInfo, ConfigLastReloadSuccessful, ConfigLastReloadSuccess,
+        ProcessResidentMemory,
     ];
 
     /// <summary>HELP text: what it is, where it comes from and, for cached families, how often it is refreshed.</summary>

@@ -19,6 +19,8 @@ public sealed class SelfMetrics
     private readonly ValueFamily _ignored = new(MetricCatalogue.RowsIgnored);
     private readonly ValueFamily _buildInfo = new(MetricCatalogue.BuildInfo);
     private double _clockSkew = double.NaN;
+    private readonly ValueFamily _reloadSuccessful = new(MetricCatalogue.ConfigLastReloadSuccessful);
+    private readonly ValueFamily _reloadSuccess = new(MetricCatalogue.ConfigLastReloadSuccess);
 
     public SelfMetrics()
     {
@@ -31,6 +33,9 @@ public sealed class SelfMetrics
             foreach (var reason in IgnoredRows.Reasons)
                 _ignored.WithLabels(collector.Label, reason);
         _buildInfo.WithLabels(BuildInfo.Version, BuildInfo.Revision, BuildInfo.Runtime).Set(1);
+        // The configuration was loaded, and validated, as the process started.
+        _reloadSuccessful.WithLabels().Set(1);
+        _reloadSuccess.WithLabels().Set(new DateTimeOffset(System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime()).ToUnixTimeMilliseconds() / 1000.0);
     }
 
     public void ObserveRequest(string endpoint, string code, TimeSpan duration)
@@ -49,6 +54,13 @@ public sealed class SelfMetrics
 
     public void ObserveLabelValueFolded(string label) => _folded.WithLabels(label).Inc();
 
+    /// <summary>A reload's outcome, as Prometheus' prometheus_config_last_reload_* families.</summary>
+    public void ObserveReload(bool succeeded, DateTimeOffset at)
+    {
+        _reloadSuccessful.WithLabels().Set(succeeded ? 1 : 0);
+        if (succeeded) _reloadSuccess.WithLabels().Set(at.ToUnixTimeMilliseconds() / 1000.0);
+    }
+
     public void ObserveRowsIgnored(string collector, string reason, int count) => _ignored.WithLabels(collector, reason).Inc(count);
 
     /// <summary>The runtime families, then the exporter's own, read now.</summary>
@@ -66,5 +78,7 @@ public sealed class SelfMetrics
         _folded.Write(w);
         _ignored.Write(w);
         _buildInfo.Write(w);
+        _reloadSuccessful.Write(w);
+        _reloadSuccess.Write(w);
     }
 }

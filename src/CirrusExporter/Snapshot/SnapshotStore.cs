@@ -12,14 +12,16 @@ namespace CirrusExporter.Snapshot;
 public sealed class SnapshotStore
 {
     private readonly object _writeGate = new();
-    private readonly CirrusOptions _options;
-    private readonly SnapshotRenderer _renderer;
+    private readonly LabelNames _labels;
+    private CirrusOptions _options;
+    private SnapshotRenderer _renderer;
     private readonly TimeProvider _time;
     private MetricsSnapshot _current;
 
     public SnapshotStore(IOptions<CirrusOptions> options, LabelNames labels, TimeProvider time)
     {
         _options = options.Value;
+        _labels = labels;
         _renderer = new SnapshotRenderer(_options, labels);
         _time = time;
         var states = CollectorRegistry.All.ToDictionary(d => d.Label, d => new CollectorState(d.Label, d.Options(_options.Collectors).Enabled, d.Options(_options.Collectors).Interval));
@@ -29,31 +31,59 @@ public sealed class SnapshotStore
 
     public MetricsSnapshot Current => Volatile.Read(ref _current);
 
-    public TimeSpan MaxDataAge => _options.MaxDataAge;
+    public TimeSpan MaxDataAge => Volatile.Read(ref _options).MaxDataAge;
+
+    /// <summary>
+    /// Applies reloaded options: label names, each collector's enabled flag and interval, the stream catalogue (names,
+    /// streams), and every part rendered again, since HELP texts name the intervals. Data and counters are kept.
+    /// </summary>
+    public void Reconfigure(CirrusOptions options)
+    {
+        lock (_writeGate)
+        {
+            _labels.Apply(options);
+            Volatile.Write(ref _options, options);
+            _renderer = new SnapshotRenderer(options, _labels);
+            var states = _current.Collectors.Values.ToDictionary(s => s.Name, s =>
+            {
+                var o = CollectorRegistry.ByLabel(s.Name).Options(options.Collectors);
+                return s with { Enabled = o.Enabled, Interval = o.Interval };
+            });
+            Swap(states, rebuild: true);
+        }
+    }
 
     /// <summary>Replaces one collector's state and re-renders the parts whose data or catalogue changed.</summary>
     public MetricsSnapshot Publish(string collector, Func<CollectorState, CollectorState> update)
     {
         lock (_writeGate)
         {
-            var previous = _current;
-            var states = new Dictionary<string, CollectorState>(previous.Collectors);
+            var states = new Dictionary<string, CollectorState>(_current.Collectors);
             states[collector] = update(states[collector]);
-
-            var now = _time.GetUtcNow();
-            var fresh = states.Values.Where(s => s.IsFresh(now, _options.MaxDataAge)).ToList();
-            var source = fresh.Find(s => s.Name == CollectorRegistry.StreamSource.Label)?.Data as IReportsStreamRows;
-            var reported = fresh.Where(s => s.Name != CollectorRegistry.StreamSource.Label).Select(s => s.Data).OfType<IReportsStreamRows>().SelectMany(d => d.StreamRows);
-            var catalogue = StreamCatalogue.Build(_options, previous.Catalogue, source?.StreamRows, reported);
-            // An unchanged catalogue keeps its identity, so parts whose data did not change are reused as they are.
-            if (catalogue.SameAs(previous.Catalogue)) catalogue = previous.Catalogue;
-
-            var next = new MetricsSnapshot(previous.Generation + 1, states, catalogue, _renderer.Render(states, catalogue, previous.Parts));
-            Volatile.Write(ref _current, next);
-            // Parts the new snapshot no longer shows go back to the pool once the scrapes serving them finish.
-            foreach (var (name, part) in previous.Parts)
-                if (!ReferenceEquals(next.Parts.GetValueOrDefault(name), part)) part.Retire();
-            return next;
+            return Swap(states, rebuild: false);
         }
+    }
+
+    /// <param name="rebuild">Build the catalogue and every part anew (options changed), rather than reuse what is unchanged.</param>
+    private MetricsSnapshot Swap(Dictionary<string, CollectorState> states, bool rebuild)
+    {
+        // Under the write gate.
+        var previous = _current;
+        var now = _time.GetUtcNow();
+        var fresh = states.Values.Where(s => s.IsFresh(now, _options.MaxDataAge)).ToList();
+        var source = fresh.Find(s => s.Name == CollectorRegistry.StreamSource.Label)?.Data as IReportsStreamRows;
+        var reported = fresh.Where(s => s.Name != CollectorRegistry.StreamSource.Label).Select(s => s.Data).OfType<IReportsStreamRows>().SelectMany(d => d.StreamRows);
+        var catalogue = rebuild
+            ? StreamCatalogue.Rebuild(_options, previous.Catalogue, source?.StreamRows, reported)
+            : StreamCatalogue.Build(_options, previous.Catalogue, source?.StreamRows, reported);
+        // An unchanged catalogue keeps its identity, so parts whose data did not change are reused as they are.
+        if (catalogue.SameAs(previous.Catalogue)) catalogue = previous.Catalogue;
+
+        var next = new MetricsSnapshot(previous.Generation + 1, states, catalogue, _renderer.Render(states, catalogue, rebuild ? new Dictionary<string, RenderedPart>() : previous.Parts));
+        Volatile.Write(ref _current, next);
+        // Parts the new snapshot no longer shows go back to the pool once the scrapes serving them finish.
+        foreach (var (name, part) in previous.Parts)
+            if (!ReferenceEquals(next.Parts.GetValueOrDefault(name), part)) part.Retire();
+        return next;
     }
 }

@@ -8,7 +8,7 @@ namespace CirrusExporter.Web;
 /// <summary>The / page: links, version and each collector's last success and error. Shows no secrets.</summary>
 public static class LandingPage
 {
-    public static string Render(MetricsSnapshot snapshot, DateTimeOffset now, TimeSpan maxAge, bool demo)
+    public static string Render(MetricsSnapshot snapshot, DateTimeOffset now, TimeSpan maxAge, bool demo, string metricsPath)
     {
         static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
         var sb = new StringBuilder();
@@ -17,7 +17,9 @@ public static class LandingPage
           .Append("</head><body><h1>Cirrus Exporter</h1>")
           .Append("<p>Version ").Append(E(BuildInfo.Version)).Append(" (").Append(E(BuildInfo.Revision)).Append("), ").Append(E(BuildInfo.Runtime)).Append("</p>");
         if (demo) sb.Append("<p class=\"bad\"><strong>Demo mode:</strong> the data below comes from the built-in simulator, not from Cirrus.</p>");
-        sb.Append("<ul><li><a href=\"metrics\">/metrics</a></li><li><a href=\"healthz\">/healthz</a></li><li><a href=\"readyz\">/readyz</a></li></ul>")
+        // Relative links, so the page also works behind a proxy that serves it under a prefix.
+        sb.Append("<ul><li><a href=\"").Append(E(metricsPath.TrimStart('/'))).Append("\">").Append(E(metricsPath)).Append("</a></li>")
+          .Append("<li><a href=\"healthz\">/healthz</a></li><li><a href=\"readyz\">/readyz</a></li></ul>")
           .Append("<h2>Collectors</h2><table><tr><th>collector</th><th>interval</th><th>state</th><th>last success</th><th>last duration</th><th>last error</th></tr>");
         foreach (var c in snapshot.Collectors.Values.OrderBy(c => c.Name, StringComparer.Ordinal))
         {

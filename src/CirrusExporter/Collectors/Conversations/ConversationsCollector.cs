@@ -50,6 +50,7 @@ public sealed class ConversationsCollector(IConversationsApi api, ApiResponseRea
         foreach (var id in _tallies.Keys.Where(id => !modules.ContainsKey(id)).ToList()) _tallies.Remove(id);
         foreach (var (id, module) in modules)
             if (!_tallies.TryGetValue(id, out var t) || t.Module != module) _tallies[id] = new StreamTally(module, o.TargetOf(id, module), (from, to) => hours.OpenSeconds(id, from, to));
+            else t.Target = o.TargetOf(id, module);
 
         var (_, failed, first) = await FanOut.RunAsync(_tallies.Keys.ToList(), options.Value.Http.MaxConcurrency,
             (stream, ct) => ReadChangesAsync(stream, _tallies[stream], o, objects, now, ct), cancellationToken);

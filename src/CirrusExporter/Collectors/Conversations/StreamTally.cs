@@ -17,7 +17,8 @@ public sealed class StreamTally(string module, SloTargetOptions? target, Func<Da
 
     public string Module { get; } = module;
 
-    public SloTargetOptions? Target { get; } = target;
+    /// <summary>Settable: a reload changes a stream's target without resetting its counts.</summary>
+    public SloTargetOptions? Target { get; set; } = target;
 
     /// <summary>End of the last window read completely; null before the first.</summary>
     public DateTimeOffset? WindowEnd { get; private set; }

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+
+namespace CirrusExporter.EndToEndTests;
+
+/// <summary>Configuration reload on SIGHUP and POST /-/reload, on the real binary reading appsettings.json.</summary>
+public sealed class ReloadTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("cirrus-reload-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private void WriteSettings(string json) => File.WriteAllText(Path.Combine(_dir.FullName, "appsettings.json"), json);
+
+    private static async Task WaitForAsync(ExporterProcess exporter, string text, int occurrences = 1)
+    {
+        var watch = Stopwatch.StartNew();
+        while (Count(exporter.Output, text) < occurrences)
+        {
+            if (watch.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException($"no '{text}' in:\n{exporter.Output}");
+            await Task.Delay(100);
+        }
+    }
+
+    private static int Count(string haystack, string needle) => haystack.Split(needle).Length - 1;
+
+    [Fact]
+    public async Task Sighup_applies_collectors_and_intervals_keeps_counters_and_refuses_a_bad_configuration()
+    {
+        WriteSettings("""{ "Cirrus": { "MaxDataAge": "00:05:00" } }""");
+        await using var exporter = ExporterProcess.StartIn(_dir.FullName, "--demo");
+        await exporter.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        var before = await exporter.ScrapeAsync();
+        Assert.NotNull(before.Value("cirrus_collector_success", "collector", "objects"));
+        Assert.Equal(1, before.Value("cirrus_config_last_reload_successful"));
+        var loaded = before.Value("cirrus_config_last_reload_success_timestamp_seconds")!.Value;
+        var conversations = before.Family("cirrus_stream_conversations_total").Values.Sum();
+
+        WriteSettings("""{ "Cirrus": { "Collectors": { "Objects": { "Enabled": false }, "Availability": { "Interval": "00:00:07" } } }, "Web": { "MaxConcurrentScrapes": 3 } }""");
+        exporter.Hangup();
+        await WaitForAsync(exporter, "Configuration reloaded (SIGHUP)");
+
+        var (_, body) = await exporter.GetAsync("/metrics");
+        var after = TestSupport.Exposition.Parse(body);
+        Assert.False(exporter.HasExited);
+        Assert.Null(after.Value("cirrus_collector_success", "collector", "objects"));
+        Assert.False(after.HasFamily("cirrus_stream_oldest_open_object_age_seconds"));
+        Assert.Contains("streamavailability data.state. Refreshed every 7 s.", body);
+        Assert.True(after.Family("cirrus_stream_conversations_total").Values.Sum() >= conversations, "counters of streams that stay are kept");
+        Assert.Equal(1, after.Value("cirrus_config_last_reload_successful"));
+        Assert.True(after.Value("cirrus_config_last_reload_success_timestamp_seconds") > loaded);
+        Assert.Contains("read only at start, which keep their running values until a restart: Web:MaxConcurrentScrapes", exporter.Output);
+
+        WriteSettings("""{ "Cirrus": { "MaxDataAge": "00:00:01" } }""");
+        exporter.Hangup();
+        await WaitForAsync(exporter, "Configuration reload (SIGHUP) refused");
+        var refused = await exporter.ScrapeAsync();
+        Assert.False(exporter.HasExited);
+        Assert.Equal(0, refused.Value("cirrus_config_last_reload_successful"));
+        Assert.Null(refused.Value("cirrus_collector_success", "collector", "objects")); // the previous configuration still runs
+        Assert.Single(exporter.Output.Split('\n'), l => l.Contains("refused", StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", exporter.Output);
+
+        // The lifecycle API is off unless enabled.
+        using var post = await exporter.Http.PostAsync("/-/reload", null);
+        Assert.Equal(403, (int)post.StatusCode);
+    }
+
+    [Fact]
+    public async Task Post_reload_with_the_lifecycle_api_enabled_applies_status_names_and_collectors()
+    {
+        WriteSettings("""{ "Cirrus": { "Collectors": { "Availability": { "Enabled": false }, "Objects": { "Enabled": false } } } }""");
+        await using var exporter = ExporterProcess.StartIn(_dir.FullName, "--demo", "--web.enable-lifecycle");
+        await exporter.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        var before = await exporter.ScrapeAsync();
+        Assert.True(before.HasFamily("cirrus_stream_sla_exception_objects"));
+        // A status the simulated tenant has now, renamed by its id.
+        var sample = before.Samples.First(x => x.Name == "cirrus_stream_objects");
+        var (stream, status) = (sample.Labels["stream_id"], sample.Labels["status"]);
+        var id = Metrics.LabelNames.BuiltInStatuses.Single(kv => kv.Value == status).Key;
+
+        WriteSettings($$"""{ "Cirrus": { "StatusNames": { "{{id}}": "renamed" }, "Collectors": { "Availability": { "Enabled": false }, "Objects": { "Enabled": false }, "SlaExceptions": { "Enabled": false } } } }""");
+        using var post = await exporter.Http.PostAsync("/-/reload", null);
+        Assert.Equal(200, (int)post.StatusCode);
+        Assert.Equal("configuration reloaded\n", await post.Content.ReadAsStringAsync());
+        var after = await exporter.ScrapeAsync();
+        Assert.NotNull(after.Value("cirrus_stream_objects", "stream_id", stream, "status", "renamed"));
+        Assert.Null(after.Value("cirrus_stream_objects", "stream_id", stream, "status", status));
+        Assert.False(after.HasFamily("cirrus_stream_sla_exception_objects"));
+
+        WriteSettings("""{ "Cirrus": { "MaxStreams": 0 } }""");
+        using var bad = await exporter.Http.PostAsync("/-/reload", null);
+        Assert.Equal(500, (int)bad.StatusCode);
+        Assert.Contains("Cirrus:MaxStreams must be at least 1", await bad.Content.ReadAsStringAsync());
+    }
+}
