@@ -34,6 +34,8 @@ public sealed class StreamStatsContractTests : IDisposable
         Assert.Equal(1, metrics.Value("cirrus_collector_success", "collector", "stream_stats"));
         Assert.Equal(1, metrics.Value("cirrus_up"));
         Assert.Equal(1, metrics.Value("cirrus_api_requests_total", "endpoint", "stream_stats", "code", "200"));
+        // No Cirrus:Tenant: every cirrus_* series names the API host as its tenant.
+        Assert.Equal([new Uri(_api.Url).Host], metrics.Tenants);
         Assert.Contains("Bearer " + TestExporter.Token, _api.Server.LogEntries.Single().RequestMessage.Headers!["Authorization"]);
     }
 

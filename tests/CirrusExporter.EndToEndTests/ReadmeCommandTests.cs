@@ -53,8 +53,8 @@ public sealed partial class ReadmeCommandTests
                 await Task.Delay(500);
             }
             Assert.True(metrics is not null, $"no ready exporter on :9878\n{output}");
-            Assert.Contains("cirrus_up 1", metrics);
-            Assert.Contains("cirrus_stream_info{stream_id=\"11345\",sub_stream_id=\"0\",name=\"Web chat\"", metrics);
+            Assert.Contains("cirrus_up{tenant=\"demo\"} 1", metrics);
+            Assert.Contains("cirrus_stream_info{tenant=\"demo\",stream_id=\"11345\",sub_stream_id=\"0\",name=\"Web chat\"", metrics);
             lock (output) Assert.Contains("SIMULATED", output.ToString());
         }
         finally

@@ -5,7 +5,8 @@ namespace CirrusExporter.TestSupport;
 
 public sealed record Sample(string Name, IReadOnlyDictionary<string, string> Labels, double Value)
 {
-    public string LabelText => string.Join(",", Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}"));
+    /// <summary>The sorted labels ("a=1,b=2") without the constant tenant label, which <see cref="Exposition.Tenants"/> checks once.</summary>
+    public string LabelText => string.Join(",", Labels.Where(l => l.Key != "tenant").OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}"));
 }
 
 /// <summary>A parsed Prometheus text exposition, for asserting exact series and values.</summary>
@@ -51,6 +52,10 @@ public sealed partial class Exposition(string text, IReadOnlyList<Sample> sample
     }
 
     public bool HasFamily(string name) => Samples.Any(s => s.Name == name);
+
+    /// <summary>The distinct tenant label values of the cirrus_* samples ("" for a sample without one).</summary>
+    public IReadOnlyList<string> Tenants =>
+        [.. Samples.Where(s => s.Name.StartsWith("cirrus_", StringComparison.Ordinal)).Select(s => s.Labels.GetValueOrDefault("tenant", "")).Distinct()];
 
     [GeneratedRegex("""^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>.*)\})? (?<value>\S+)$""")]
     private static partial Regex SampleLine();

@@ -9,10 +9,10 @@ public sealed class ExpositionWriterTests
 {
     private static readonly MetricDefinition Info = new("x_info", "gauge", ["name", "module"], "d", "s", null);
 
-    private static string Write(Action<ExpositionWriter> write)
+    private static string Write(Action<ExpositionWriter> write, string tenant = "acme")
     {
         var buffer = new ArrayBufferWriter<byte>();
-        write(new ExpositionWriter(buffer));
+        write(new ExpositionWriter(buffer, tenant));
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
@@ -55,13 +55,22 @@ public sealed class ExpositionWriterTests
     [InlineData(double.NegativeInfinity, "-Inf")]
     public void Values_use_the_text_format_spelling(double value, string text)
     {
-        Assert.Equal($"cirrus_up {text}\n", Write(w => w.Sample(MetricCatalogue.Up, value)));
+        Assert.Equal($"cirrus_up{{tenant=\"acme\"}} {text}\n", Write(w => w.Sample(MetricCatalogue.Up, value)));
     }
 
     [Fact]
-    public void Labels_follow_the_definition_order()
+    public void Labels_follow_the_tenant_then_the_definition_order()
     {
-        Assert.Equal("cirrus_stream_objects{stream_id=\"7\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 41\n",
+        Assert.Equal("cirrus_stream_objects{tenant=\"acme\",stream_id=\"7\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 41\n",
             Write(w => w.Sample(StreamStatsMetrics.Objects, 41, "7", "0", "chat", "open")));
+    }
+
+    [Fact]
+    public void Every_cirrus_family_carries_the_tenant_and_the_runtime_families_do_not()
+    {
+        Assert.Equal("cirrus_api_request_duration_seconds_bucket{tenant=\"eu.acme\",endpoint=\"objects\",le=\"0.025\"} 1\n",
+            Write(w => w.Histogram(MetricCatalogue.ApiRequestDuration, [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 0.01, 1, "objects"), "eu.acme").Split('\n')[0] + "\n");
+        Assert.Equal("process_resident_memory_bytes 5\n", Write(w => w.Sample(MetricCatalogue.ProcessResidentMemory, 5)));
+        Assert.Equal("x_info{name=\"a\",module=\"b\"} 1\n", Write(w => w.Sample(Info, 1, "a", "b")));
     }
 }

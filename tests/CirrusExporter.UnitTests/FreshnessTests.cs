@@ -64,16 +64,24 @@ public sealed partial class FreshnessTests
         }
     }
 
-    /// <summary>One scrape's samples, keyed by the label text exactly as written ("collector=\"objects\"").</summary>
+    /// <summary>
+    /// One scrape's samples, keyed by the label text exactly as written ("collector=\"objects\""), after the
+    /// tenant label every cirrus_* sample must carry first (the API host, as no Cirrus:Tenant is set).
+    /// </summary>
     private sealed partial record Scrape(string Text)
     {
+        private const string Tenant = "tenant=\"api.commbox.io\"";
+
         private IEnumerable<(string Name, string Labels, double Value)> Samples =>
             Text.Split('\n').Where(l => l.Length > 0 && l[0] != '#').Select(l =>
             {
                 var m = SampleLine().Match(l);
                 Assert.True(m.Success, l);
                 var value = m.Groups[3].Value switch { "+Inf" => double.PositiveInfinity, var v => double.Parse(v, CultureInfo.InvariantCulture) };
-                return (m.Groups[1].Value, m.Groups[2].Value, value);
+                var labels = m.Groups[2].Value;
+                if (!m.Groups[1].Value.StartsWith("cirrus_", StringComparison.Ordinal)) return (m.Groups[1].Value, labels, value);
+                Assert.StartsWith(Tenant, labels);
+                return (m.Groups[1].Value, labels[Tenant.Length..].TrimStart(','), value);
             });
 
         public Dictionary<string, double> Family(string name) => Samples.Where(s => s.Name == name).ToDictionary(s => s.Labels, s => s.Value);

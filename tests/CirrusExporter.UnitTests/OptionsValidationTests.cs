@@ -34,6 +34,9 @@ public sealed class OptionsValidationTests
     {
         { "Cirrus:BaseUrl", o => o.BaseUrl = new Uri("ftp://api.commbox.io") },
         { "Cirrus:BaseUrl", o => o.BaseUrl = new Uri("api/v2", UriKind.Relative) },
+        { "Cirrus:Tenant", o => o.Tenant = "acme corp" },
+        { "Cirrus:Tenant", o => o.Tenant = "acme\"}" },
+        { "Cirrus:Tenant", o => o.Tenant = new string('a', 129) },
         { "Cirrus:ApiToken", o => o.ApiToken = "  " },
         { "Cirrus:ApiToken", o => o.ApiToken = "" },
         { "Cirrus:ApiToken", o => o.ApiToken = "Bearer abc" },

@@ -39,12 +39,12 @@ public sealed class SnapshotRendererTests
 
         Assert.Equal(
         [
-            "cirrus_stream_availability_state{stream_id=\"11345\",sub_stream_id=\"0\",state=\"inactive\"} 0",
-            "cirrus_stream_availability_state{stream_id=\"11345\",sub_stream_id=\"0\",state=\"available\"} 0",
-            "cirrus_stream_availability_state{stream_id=\"11345\",sub_stream_id=\"0\",state=\"busy\"} 1",
-            "cirrus_stream_availability_state{stream_id=\"11345\",sub_stream_id=\"0\",state=\"unavailable\"} 0",
+            "cirrus_stream_availability_state{tenant=\"api.commbox.io\",stream_id=\"11345\",sub_stream_id=\"0\",state=\"inactive\"} 0",
+            "cirrus_stream_availability_state{tenant=\"api.commbox.io\",stream_id=\"11345\",sub_stream_id=\"0\",state=\"available\"} 0",
+            "cirrus_stream_availability_state{tenant=\"api.commbox.io\",stream_id=\"11345\",sub_stream_id=\"0\",state=\"busy\"} 1",
+            "cirrus_stream_availability_state{tenant=\"api.commbox.io\",stream_id=\"11345\",sub_stream_id=\"0\",state=\"unavailable\"} 0",
         ], Lines(part, "cirrus_stream_availability_state"));
-        Assert.Equal(["cirrus_stream_availability_state_code{stream_id=\"11345\",sub_stream_id=\"0\"} 2"], Lines(part, "cirrus_stream_availability_state_code"));
+        Assert.Equal(["cirrus_stream_availability_state_code{tenant=\"api.commbox.io\",stream_id=\"11345\",sub_stream_id=\"0\"} 2"], Lines(part, "cirrus_stream_availability_state_code"));
         Assert.Contains($"# HELP cirrus_stream_availability_state {MetricCatalogue.Help(AvailabilityMetrics.State, options.Collectors)}\n# TYPE cirrus_stream_availability_state gauge\n", part);
     }
 
@@ -58,9 +58,9 @@ public sealed class SnapshotRendererTests
 
         Assert.Equal(
         [
-            "cirrus_stream_availability_state_code{stream_id=\"2\",sub_stream_id=\"1\"} 0",
-            "cirrus_stream_availability_state_code{stream_id=\"2\",sub_stream_id=\"5\"} 3",
-            "cirrus_stream_availability_state_code{stream_id=\"10\",sub_stream_id=\"0\"} 1",
+            "cirrus_stream_availability_state_code{tenant=\"api.commbox.io\",stream_id=\"2\",sub_stream_id=\"1\"} 0",
+            "cirrus_stream_availability_state_code{tenant=\"api.commbox.io\",stream_id=\"2\",sub_stream_id=\"5\"} 3",
+            "cirrus_stream_availability_state_code{tenant=\"api.commbox.io\",stream_id=\"10\",sub_stream_id=\"0\"} 1",
         ], Lines(part, "cirrus_stream_availability_state_code"));
     }
 
@@ -76,10 +76,10 @@ public sealed class SnapshotRendererTests
 
         Assert.Equal(
         [
-            "cirrus_stream_objects{stream_id=\"2\",sub_stream_id=\"0\",module=\"whatsapp\",status=\"open\"} 3",
-            "cirrus_stream_objects{stream_id=\"2\",sub_stream_id=\"0\",module=\"whatsapp\",status=\"pending\"} 0",
-            "cirrus_stream_objects{stream_id=\"10\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 5",
-            "cirrus_stream_objects{stream_id=\"10\",sub_stream_id=\"0\",module=\"chat\",status=\"in_process\"} 0",
+            "cirrus_stream_objects{tenant=\"api.commbox.io\",stream_id=\"2\",sub_stream_id=\"0\",module=\"whatsapp\",status=\"open\"} 3",
+            "cirrus_stream_objects{tenant=\"api.commbox.io\",stream_id=\"2\",sub_stream_id=\"0\",module=\"whatsapp\",status=\"pending\"} 0",
+            "cirrus_stream_objects{tenant=\"api.commbox.io\",stream_id=\"10\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 5",
+            "cirrus_stream_objects{tenant=\"api.commbox.io\",stream_id=\"10\",sub_stream_id=\"0\",module=\"chat\",status=\"in_process\"} 0",
         ], Lines(part, "cirrus_stream_objects"));
     }
 
@@ -95,13 +95,13 @@ public sealed class SnapshotRendererTests
 
         Assert.Equal(
         [
-            "cirrus_stream_sla_exception_objects{stream_id=\"1\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 3",
-            "cirrus_stream_sla_exception_objects{stream_id=\"1\",sub_stream_id=\"0\",module=\"chat\",status=\"in_process\"} 0",
+            "cirrus_stream_sla_exception_objects{tenant=\"api.commbox.io\",stream_id=\"1\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 3",
+            "cirrus_stream_sla_exception_objects{tenant=\"api.commbox.io\",stream_id=\"1\",sub_stream_id=\"0\",module=\"chat\",status=\"in_process\"} 0",
         ], Lines(part, "cirrus_stream_sla_exception_objects"));
         Assert.Equal(
         [
-            "cirrus_stream_sla_critical_objects{stream_id=\"1\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 0",
-            "cirrus_stream_sla_critical_objects{stream_id=\"1\",sub_stream_id=\"0\",module=\"chat\",status=\"in_process\"} 0",
+            "cirrus_stream_sla_critical_objects{tenant=\"api.commbox.io\",stream_id=\"1\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 0",
+            "cirrus_stream_sla_critical_objects{tenant=\"api.commbox.io\",stream_id=\"1\",sub_stream_id=\"0\",module=\"chat\",status=\"in_process\"} 0",
         ], Lines(part, "cirrus_stream_sla_critical_objects"));
     }
 
@@ -114,7 +114,7 @@ public sealed class SnapshotRendererTests
         var catalogue = StreamCatalogue.Build(options, StreamCatalogue.Empty, stats, null);
         var part = Render(options, catalogue, new SlaData(new SlaLists([], [])))["c0"];
 
-        Assert.Equal(["cirrus_stream_sla_exception_objects{stream_id=\"1\",sub_stream_id=\"0\",module=\"chat\",status=\"pending\"} 0"],
+        Assert.Equal(["cirrus_stream_sla_exception_objects{tenant=\"api.commbox.io\",stream_id=\"1\",sub_stream_id=\"0\",module=\"chat\",status=\"pending\"} 0"],
             Lines(part, "cirrus_stream_sla_exception_objects"));
     }
 
@@ -127,8 +127,8 @@ public sealed class SnapshotRendererTests
 
         Assert.Equal(
         [
-            "cirrus_stream_oldest_open_object_age_seconds{stream_id=\"3\",sub_stream_id=\"0\"} 0",
-            "cirrus_stream_oldest_open_object_age_seconds{stream_id=\"12\",sub_stream_id=\"0\"} 90.5",
+            "cirrus_stream_oldest_open_object_age_seconds{tenant=\"api.commbox.io\",stream_id=\"3\",sub_stream_id=\"0\"} 0",
+            "cirrus_stream_oldest_open_object_age_seconds{tenant=\"api.commbox.io\",stream_id=\"12\",sub_stream_id=\"0\"} 90.5",
         ], Lines(part, "cirrus_stream_oldest_open_object_age_seconds"));
     }
 
@@ -142,8 +142,8 @@ public sealed class SnapshotRendererTests
 
         Assert.Equal(
         [
-            "cirrus_stream_info{stream_id=\"4\",sub_stream_id=\"0\",name=\"4\",module=\"\"} 1",
-            "cirrus_stream_info{stream_id=\"5\",sub_stream_id=\"0\",name=\"Web \\\"chat\\\" \\\\ EU\\nnight\",module=\"wa\"} 1",
+            "cirrus_stream_info{tenant=\"api.commbox.io\",stream_id=\"4\",sub_stream_id=\"0\",name=\"4\",module=\"\"} 1",
+            "cirrus_stream_info{tenant=\"api.commbox.io\",stream_id=\"5\",sub_stream_id=\"0\",name=\"Web \\\"chat\\\" \\\\ EU\\nnight\",module=\"wa\"} 1",
         ], Lines(parts[SnapshotRenderer.InfoPart], "cirrus_stream_info"));
     }
 
@@ -182,7 +182,7 @@ public sealed class SnapshotRendererTests
         using var decoded = new MemoryStream();
         new System.IO.Compression.GZipStream(new MemoryStream(concatenated), System.IO.Compression.CompressionMode.Decompress).CopyTo(decoded);
         Assert.Equal(text, decoded.ToArray());
-        Assert.Contains("cirrus_stream_objects{stream_id=\"7\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 3\n", parts["stream_stats"].Text.Utf8());
+        Assert.Contains("cirrus_stream_objects{tenant=\"api.commbox.io\",stream_id=\"7\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 3\n", parts["stream_stats"].Text.Utf8());
     }
 
     [Fact]

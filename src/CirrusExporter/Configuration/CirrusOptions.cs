@@ -16,6 +16,12 @@ public sealed class CirrusOptions
     [KeyDoc("Path of a file holding the API key (surrounding whitespace and newlines are ignored; an empty or blank file is a configuration error). Takes precedence over `ApiToken`. Re-read every 5 seconds, so a rotated key needs no restart.", Readme = "a file holding the API key, re-read every 5 seconds, so a rotated secret needs no restart")]
     public string? ApiTokenFile { get; set; }
 
+    [KeyDoc("Value of the `tenant` label on every `cirrus_*` series: which tenant (Cirrus account) the series describe, so alerts and dashboards tell tenants apart and an incident is the same whichever pod or replica reports it. Set it when several exporters watch different tenants through the same API host. 1 to 128 letters, digits, `.`, `-`, `_`, `:`.", WhenUnset = "the host of `BaseUrl`; `demo` with `--demo`", Readme = "the `tenant` label of every `cirrus_*` series")]
+    public string? Tenant { get; set; }
+
+    /// <summary>The `tenant` label value: <see cref="Tenant"/>, else the API host.</summary>
+    public string TenantLabel => string.IsNullOrEmpty(Tenant) ? BaseUrl.Host : Tenant;
+
     public List<StreamOptions> Streams { get; set; } = [];
 
     [KeyDoc("Also watch every stream that `/stats/streams` reports. Needs the `StreamStats` collector. Turn it off to watch only the listed streams.", Readme = "also watch every stream `/stats/streams` reports")]

@@ -17,6 +17,9 @@ public sealed class CirrusOptionsValidator : IValidateOptions<CirrusOptions>
         if (!o.BaseUrl.IsAbsoluteUri || (o.BaseUrl.Scheme != Uri.UriSchemeHttps && o.BaseUrl.Scheme != Uri.UriSchemeHttp))
             Fail("BaseUrl", "must be an absolute https:// URL, e.g. https://api.commbox.io");
 
+        if (!string.IsNullOrEmpty(o.Tenant) && !LabelValue.IsValidTenant(o.Tenant))
+            Fail("Tenant", "must be 1 to 128 letters, digits, '.', '-', '_' or ':', e.g. acme or acme.commbox.io");
+
         if (!string.IsNullOrEmpty(o.ApiTokenFile))
         {
             if (!File.Exists(o.ApiTokenFile))
@@ -114,4 +117,8 @@ public static class LabelValue
 {
     public static bool IsValidName(string value) =>
         value.Length is > 0 and <= 64 && value.All(ch => ch is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_');
+
+    /// <summary>A tenant name: readable in a page and a dashboard variable, and a valid host name fits.</summary>
+    public static bool IsValidTenant(string value) =>
+        value.Length is > 0 and <= 128 && value.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '-' or '_' or ':');
 }

@@ -113,7 +113,7 @@ internal static class DocTables
     {
         var sb = new StringBuilder();
         sb.Append("| metric | labels | what |\n|---|---|---|\n");
-        foreach (var m in MetricCatalogue.All) sb.Append($"| `{m.Name}` | {Labels(m.Labels)} | {m.Description} |\n");
+        foreach (var m in MetricCatalogue.All) sb.Append($"| `{m.Name}` | {Labels(MetricCatalogue.SeriesLabels(m))} | {m.Description} |\n");
         return sb.ToString();
     }
 
@@ -191,7 +191,7 @@ internal static class DocTables
         var description = m.Buckets is { } b ? $"{m.Description} Buckets: {string.Join(", ", b.Select(Number))} s." : m.Description;
         var refresh = m.Collector is { } c ? Refresh(CollectorRegistry.ByLabel(c)) : m.Refresh
             ?? throw new InvalidOperationException($"{m.Name} has neither a collector nor a refresh");
-        sb.Append($"| `{m.Name}` | {m.Type} | {Labels(m.Labels)} | {m.Source} | {description} | {refresh} |\n");
+        sb.Append($"| `{m.Name}` | {m.Type} | {Labels(MetricCatalogue.SeriesLabels(m))} | {m.Source} | {description} | {refresh} |\n");
     }
 
     private static string Refresh(CollectorDescriptor d) =>

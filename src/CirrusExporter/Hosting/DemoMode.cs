@@ -25,6 +25,8 @@ public static class DemoMode
             // The simulator's calls cost nothing, so the demo shows response times and SLOs too.
             ["Cirrus:Collectors:Conversations:Enabled"] = "true",
         };
+        // The simulator's loopback address would name the tenant by a port that changes every run.
+        if (string.IsNullOrEmpty(exporter.Configuration["Cirrus:Tenant"])) settings["Cirrus:Tenant"] = "demo";
         for (var i = 0; i < options.Streams.Count; i++)
         {
             var stream = options.Streams[i];

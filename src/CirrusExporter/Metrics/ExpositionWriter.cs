@@ -9,9 +9,10 @@ namespace CirrusExporter.Metrics;
 /// the same in the Prometheus text format 0.0.4 and OpenMetrics 1.0 (the OpenMetrics-only <c># UNIT</c>
 /// line is a comment to text 0.0.4 parsers); counters do not: OpenMetrics names the family without
 /// <c>_total</c>, so a writer with <paramref name="openMetrics"/> set writes them that way, and
-/// <see cref="WroteCounter"/> tells whether a part needs that second rendering.
+/// <see cref="WroteCounter"/> tells whether a part needs that second rendering. Every <c>cirrus_*</c> sample
+/// carries <paramref name="tenant"/> as its first label (<see cref="MetricCatalogue.TenantLabel"/>).
 /// </summary>
-public sealed class ExpositionWriter(IBufferWriter<byte> output, bool openMetrics = false)
+public sealed class ExpositionWriter(IBufferWriter<byte> output, string tenant, bool openMetrics = false)
 {
     /// <summary>Whether a counter family was written: its text differs between the two formats.</summary>
     public bool WroteCounter { get; private set; }
@@ -40,12 +41,19 @@ public sealed class ExpositionWriter(IBufferWriter<byte> output, bool openMetric
     public void Sample(MetricDefinition metric, double value, params ReadOnlySpan<string> labelValues)
     {
         Raw(metric.Name);
-        if (labelValues.Length > 0)
+        var withTenant = MetricCatalogue.CarriesTenant(metric);
+        if (withTenant || labelValues.Length > 0)
         {
             Raw("{");
+            if (withTenant)
+            {
+                Raw(MetricCatalogue.TenantLabel); Raw("=\"");
+                Escaped(tenant, quotes: true);
+                Raw("\"");
+            }
             for (var i = 0; i < labelValues.Length; i++)
             {
-                if (i > 0) Raw(",");
+                if (i > 0 || withTenant) Raw(",");
                 Raw(metric.Labels[i]); Raw("=\"");
                 Escaped(labelValues[i], quotes: true);
                 Raw("\"");

@@ -124,6 +124,17 @@ public static class MetricCatalogue
             new(name, type, labels, help, "exporter", null, "computed at scrape");
     }
 
+    /// <summary>
+    /// The constant label the exporter adds to every <c>cirrus_*</c> series (not the runtime families): the tenant
+    /// (Cirrus:Tenant) the series describe. Rules and Alertmanager key incidents on it instead of the pod.
+    /// </summary>
+    public const string TenantLabel = "tenant";
+
+    public static bool CarriesTenant(MetricDefinition metric) => metric.Name.StartsWith("cirrus_", StringComparison.Ordinal);
+
+    /// <summary>The labels a family's series carry: the tenant first, then its own.</summary>
+    public static string[] SeriesLabels(MetricDefinition metric) => CarriesTenant(metric) ? [TenantLabel, .. metric.Labels] : metric.Labels;
+
     /// <summary>The collectors' families, in registry order, then the exporter's own.</summary>
     public static readonly IReadOnlyList<MetricDefinition> All =
     [

@@ -40,13 +40,13 @@ public sealed class SnapshotRenderer(CirrusOptions options, LabelNames labels)
     private RenderedPart RenderPart(object? source, StreamCatalogue catalogue, Action<ExpositionWriter> render)
     {
         _buffer.ResetWrittenCount();
-        var writer = new ExpositionWriter(_buffer, openMetrics: true);
+        var writer = new ExpositionWriter(_buffer, options.TenantLabel, openMetrics: true);
         render(writer);
         // Only a part with counters reads differently in text 0.0.4: render it a second time for that.
         var openMetrics = writer.WroteCounter ? RenderedPart.Create(source, catalogue, _buffer.WrittenSpan) : null;
         if (openMetrics is null) return RenderedPart.Create(source, catalogue, _buffer.WrittenSpan);
         _buffer.ResetWrittenCount();
-        render(new ExpositionWriter(_buffer));
+        render(new ExpositionWriter(_buffer, options.TenantLabel));
         return RenderedPart.Create(source, catalogue, _buffer.WrittenSpan, openMetrics);
     }
 

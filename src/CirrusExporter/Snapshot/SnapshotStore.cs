@@ -53,6 +53,9 @@ public sealed class SnapshotStore
         }
     }
 
+    /// <summary>The `tenant` label of every cirrus_* series.</summary>
+    public string Tenant => _options.TenantLabel;
+
     /// <summary>Replaces one collector's state and re-renders the parts whose data or catalogue changed.</summary>
     public MetricsSnapshot Publish(string collector, Func<CollectorState, CollectorState> update)
     {

@@ -43,7 +43,7 @@ public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimePro
         var enabled = snapshot.Collectors.Values.Where(c => c.Enabled).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
 
         var tail = new ArrayBufferWriter<byte>(8192);
-        var w = new ExpositionWriter(tail, openMetrics);
+        var w = new ExpositionWriter(tail, store.Tenant, openMetrics);
         w.Family(MetricCatalogue.Up, MetricCatalogue.Up.Description);
         w.Sample(MetricCatalogue.Up, enabled.All(c => c.IsFresh(now, store.MaxDataAge)) ? 1 : 0);
         w.Family(MetricCatalogue.CollectorSuccess, MetricCatalogue.CollectorSuccess.Description);
