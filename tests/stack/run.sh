@@ -295,11 +295,11 @@ image_run() {
   podman run -d --name cirrus-image --read-only --cap-drop ALL --security-opt no-new-privileges \
     --health-interval disable -p "127.0.0.1:$port:9878" "$image" --demo >/dev/null || return 1
   for i in $(seq 60); do
-    curl -s "$url/metrics" | grep -qx 'cirrus_up 1' && break
+    curl -s "$url/metrics" | grep -qE '^cirrus_up(\{[^}]*\})? 1$' && break
     sleep 0.5
   done
-  curl -s "$url/metrics" | grep -qx 'cirrus_up 1' || { echo "no 'cirrus_up 1' at $url/metrics"; podman logs cirrus-image 2>&1 | tail -20; return 1; }
-  curl -s "$url/metrics" | grep -q "^cirrus_exporter_build_info{version=\"$version\"," \
+  curl -s "$url/metrics" | grep -qE '^cirrus_up(\{[^}]*\})? 1$' || { echo "no 'cirrus_up 1' at $url/metrics"; podman logs cirrus-image 2>&1 | tail -20; return 1; }
+  curl -s "$url/metrics" | grep -qE "^cirrus_exporter_build_info\\{([^}]*,)?version=\"$version\"," \
     || { echo "build_info does not carry version $version"; curl -s "$url/metrics" | grep build_info; return 1; }
   pid=$(podman inspect cirrus-image --format '{{.State.Pid}}')
   uid=$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")
@@ -348,10 +348,10 @@ podman_compose_exporter() {
   grep -qxF "Cirrus__ApiToken=$want_token" <<<"$env" \
     || { echo "the container's Cirrus__ApiToken is '$(sed -n 's/^Cirrus__ApiToken=//p' <<<"$env")', want '$want_token'"; return 1; }
   for i in $(seq 60); do
-    curl -s "http://127.0.0.1:$port/metrics" | grep -qx 'cirrus_up 1' && break
+    curl -s "http://127.0.0.1:$port/metrics" | grep -qE '^cirrus_up(\{[^}]*\})? 1$' && break
     sleep 0.5
   done
-  curl -s "http://127.0.0.1:$port/metrics" | grep -qx 'cirrus_up 1' \
+  curl -s "http://127.0.0.1:$port/metrics" | grep -qE '^cirrus_up(\{[^}]*\})? 1$' \
     || { echo "no 'cirrus_up 1' on 127.0.0.1:$port"; podman logs "$container" 2>&1 | tail -n 20; return 1; }
   podman-compose -p "$compose_project" down >/dev/null 2>&1
 }
