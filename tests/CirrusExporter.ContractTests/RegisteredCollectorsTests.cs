@@ -7,7 +7,7 @@ namespace CirrusExporter.ContractTests;
 
 /// <summary>
 /// Every registered collector, alone (beside the stream source) against the simulator, succeeds, serves each family its
-/// descriptor declares, and calls the endpoint the simulator counts under its label.
+/// descriptor declares, and calls the endpoint the simulator counts under its label, its requests counted under its label.
 /// </summary>
 public sealed class RegisteredCollectorsTests
 {
@@ -33,6 +33,9 @@ public sealed class RegisteredCollectorsTests
             Assert.True(scrape.HasFamily(sample), $"{label} serves no {sample} sample");
         }
         Assert.Equal(1, scrape.Value("cirrus_collector_success", "collector", label));
+        // Its requests count under its own endpoint label, whichever route they share with another collector.
+        var requested = scrape.Samples.Where(s => s.Name == "cirrus_api_requests_total" && s.Value > 0).Select(s => s.Labels["endpoint"]).Distinct();
+        Assert.Equal(new[] { label, CollectorRegistry.StreamSource.Label }.Distinct().Order(StringComparer.Ordinal), requested.Order(StringComparer.Ordinal));
 
         // The simulator counts calls under the collector labels: only the enabled collectors called.
         using var http = new HttpClient();

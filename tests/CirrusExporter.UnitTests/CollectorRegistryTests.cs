@@ -146,16 +146,4 @@ public sealed class CollectorRegistryTests
             select $"{Path.GetRelativePath(root, file)} names {slice.Key}: {slice.Value.Match(text).Value}";
         Assert.Empty(offenders);
     }
-
-    [Theory]
-    [InlineData("/streams/7/streamavailability", "availability")]
-    [InlineData("/streams/7/substreams/2/streamavailability", "availability")]
-    [InlineData("/stats/streams", "stream_stats")]
-    [InlineData("/stats/streamsSLAExceptions", "sla_exceptions")]
-    [InlineData("/streams/7/objects", "objects")]
-    [InlineData("/elsewhere", "other")]
-    public void Request_paths_map_to_their_endpoint_label(string path, string label)
-    {
-        Assert.Equal(label, CollectorRegistry.EndpointOf(path));
-    }
 }

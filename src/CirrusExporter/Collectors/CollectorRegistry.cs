@@ -22,8 +22,4 @@ public static class CollectorRegistry
     public static CollectorDescriptor StreamSource { get; } = All.Single(d => d.Role == CollectorRole.StreamSource);
 
     public static CollectorDescriptor ByLabel(string label) => All.Single(d => d.Label == label);
-
-    /// <summary>Maps a request path to its endpoint label, so per-attempt handlers need no extra plumbing.</summary>
-    public static string EndpointOf(string path) =>
-        All.FirstOrDefault(d => path.EndsWith(d.PathSuffix, StringComparison.OrdinalIgnoreCase))?.Label ?? "other";
 }
