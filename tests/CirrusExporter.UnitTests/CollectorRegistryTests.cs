@@ -91,6 +91,8 @@ public sealed class CollectorRegistryTests
         using var app = builder.Build();
         var registered = app.Services.GetServices<ICollector>().Select(c => c.Descriptor).ToList();
         Assert.Equal(CollectorRegistry.All, registered);
+        // What iterates the collectors takes them from the container.
+        Assert.Equal(CollectorRegistry.All, app.Services.GetServices<CollectorDescriptor>());
         Assert.All(registered, d => Assert.Same(d, registered.Single(r => r.Label == d.Label)));
     }
 

@@ -37,7 +37,7 @@ public sealed partial class FreshnessTests
         public Harness(CirrusOptions options)
         {
             Time = new FakeTimeProvider(Start);
-            Store = new SnapshotStore(Options.Create(options), new LabelNames(options), Time);
+            Store = new SnapshotStore(CollectorRegistry.All, Options.Create(options), new LabelNames(options), Time);
             Collectors = CollectorRegistry.All.ToDictionary(d => d.Label, d => new ScriptedCollector(d));
             var metrics = new SelfMetrics();
             Runner = new CollectorRunner(Collectors.Values, Options.Create(options), Store, metrics, Time, NullLogger<CollectorRunner>.Instance);

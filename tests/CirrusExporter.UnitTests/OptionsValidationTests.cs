@@ -1,4 +1,5 @@
 using CirrusExporter.Configuration;
+using CirrusExporter.Web;
 
 namespace CirrusExporter.UnitTests;
 

@@ -22,4 +22,18 @@ public static class CollectorRegistry
     public static CollectorDescriptor StreamSource { get; } = All.Single(d => d.Role == CollectorRole.StreamSource);
 
     public static CollectorDescriptor ByLabel(string label) => All.Single(d => d.Label == label);
+
+    /// <summary>
+    /// Adds every collector: its descriptor, which the services that iterate collectors take from the container, its
+    /// collector and its call interface, whose requests carry its label as their <c>endpoint</c>.
+    /// </summary>
+    public static IServiceCollection AddCollectors(this IServiceCollection services)
+    {
+        foreach (var d in All)
+        {
+            services.AddSingleton(d);
+            d.Register(services, d.Label);
+        }
+        return services;
+    }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Threading.RateLimiting;
-using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
 using Microsoft.Extensions.Http.Resilience;
@@ -13,7 +12,7 @@ namespace CirrusExporter.Http;
 
 /// <summary>
 /// The one named Cirrus HTTP client, on which every collector registers its own generated Refit interface
-/// (<see cref="CollectorDescriptor.Registers"/>), and its resilience pipeline, outermost first: retry (jittered exponential
+/// (through <see cref="AddCirrusApi{TApi}"/>), and its resilience pipeline, outermost first: retry (jittered exponential
 /// back-off, Retry-After on 429), circuit breaker, global concurrency cap, global rate limit, and the
 /// per-attempt timeout. The collector's deadline bounds the whole through its cancellation token.
 /// </summary>
