@@ -81,7 +81,7 @@ wait_scrapes() {
 expect_calls() {
   local got
   got=$(admin_calls) || { echo "no call counts from the simulator"; return 1; }
-  figure "calls (availability stream_stats sla_exceptions objects): $got"
+  figure "calls ($(admin_call_names)): $got"
   [ "$got" = "$1" ] || { echo "want $1 (one refresh cycle)"; return 1; }
 }
 
