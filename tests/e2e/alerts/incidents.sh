@@ -140,7 +140,8 @@ rollout() {
 check_here "rollout: the breach pages, then exporter rollout-1 is replaced by rollout-2 (another instance)" rollout
 
 # The rollout's breach is answered ROLLOUT_HOLD after it was injected; its incident then resolves
-# within the SLA alert's hold (10m scaled), one evaluation and one group_interval, and 5 s of slack.
+# within the SLA alert's hold (10m scaled), one evaluation and one group_interval, and 8 s of slack
+# for a loaded machine; still well below the half hour (scaled) an old pod's breach was held before.
 # resolutions_of STREAM_ID: receive times of the pager notifications in which every alert of that
 # stream is resolved.
 resolutions_of() {
@@ -149,7 +150,7 @@ resolutions_of() {
     END { for (t in seen) if (!(t in firing)) print t }' | sort -n
 }
 resolved_201() { [[ -n $(resolutions_of 201) ]]; }
-resolve_by=$((ROLLOUT_HOLD + 10 + 1 + GROUP_INTERVAL + 5))
+resolve_by=$((ROLLOUT_HOLD + 10 + 1 + GROUP_INTERVAL + 8))
 remaining=$(((t0 + resolve_by * 1000 - $(now_ms)) / 1000))
 if wait_for "$((remaining > 0 ? remaining : 0))" resolved_201; then
   pass "rollout: the incident resolved $(resolutions_of 201 | awk -v t0="$t0" -v h="$ROLLOUT_HOLD" 'NR == 1 { printf "%.1f", ($1 - t0) / 1000 - h }') s after the breach was answered (bound $((resolve_by - ROLLOUT_HOLD)) s)"
