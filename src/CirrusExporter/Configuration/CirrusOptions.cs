@@ -141,7 +141,7 @@ public sealed class HttpOptions
     [KeyDoc("How long the circuit stays open before a trial call. At least 0.5 s.")]
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    [KeyDoc("Largest response body read (16 MiB), 1024 to 1073741824; a larger one fails the call (not retried, counted in `cirrus_api_responses_rejected_total{reason=\"too_large\"}`) rather than exhausting memory. 16 MiB is about 30 times `/stats/streams` of a 500-stream tenant with every status in use.")]
+    [KeyDoc("Largest response body read (16 MiB), 1024 to 1073741824, counted after decoding (gzip, deflate and br are offered and decoded, so a small compressed body that inflates beyond it is cut off there); a larger one fails the call (not retried, counted in `cirrus_api_responses_rejected_total{reason=\"too_large\"}`) rather than exhausting memory. 16 MiB is about 30 times `/stats/streams` of a 500-stream tenant with every status in use.")]
     public long MaxResponseBytes { get; set; } = 16L * 1024 * 1024;
 
     [KeyDoc("Response bytes all calls may hold at once, across collectors (32 MiB): the process-wide bound on body memory, so parallel oversized bodies cannot add up. A body that would go beyond it fails that attempt, which is retried (`reason=\"memory_budget\"`). At least `MaxResponseBytes`; the default lets the two large bodies (`/stats/streams` and `/stats/streamsSLAExceptions`) be read at full size at once.")]

@@ -59,12 +59,16 @@ public static class CirrusHttpSetup
     /// <summary>
     /// Registers a collector's Refit interface (source-generated) on the one named client. Each registration sets the
     /// client's primary handler from these settings: a redirect is answered as an error (ResponseBodyHandler), never
-    /// followed to another origin.
+    /// followed to another origin; gzip, deflate and br are offered and decoded as the body streams, so the size limit
+    /// ResponseBodyHandler applies is to the decoded bytes (a small compressed bomb stops at the limit).
     /// </summary>
     public static IServiceCollection AddCirrusApi<TApi>(this IServiceCollection services) where TApi : class
     {
         services.AddRefitGeneratedClient<TApi>(
-            new RefitSettings { HttpMessageHandlerFactory = () => new SocketsHttpHandler { AllowAutoRedirect = false } }, ClientName);
+            new RefitSettings
+            {
+                HttpMessageHandlerFactory = () => new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.All },
+            }, ClientName);
         return services;
     }
 
