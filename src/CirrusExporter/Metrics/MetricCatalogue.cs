@@ -68,7 +68,7 @@ public static class MetricCatalogue
 
     public static readonly MetricDefinition StreamsDropped = new(
         "cirrus_streams_dropped", "gauge", [],
-        "Discovered streams (and sub-streams) not watched because Cirrus:MaxStreams is reached; configured streams are never dropped.",
+        "Streams and sub-streams not watched because Cirrus:MaxStreams is reached: configured ones count first, in the order listed, then discovered ones by ascending id.",
         "exporter", null, "set at each refresh");
 
     public static readonly MetricDefinition LabelValuesFolded = new(
