@@ -179,6 +179,28 @@ public sealed class HostileDataTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stream_that_changes_module_loses_the_series_of_its_old_module()
+    {
+        _api.Sequence(StatsPath,
+            r => r.WithBody(Upstream.Envelope($"[{StatRow(42, 1, 3, module: 9)},{StatRow(42, 8, 1, module: 9)}]")),
+            r => r.WithBody(Upstream.Envelope($"[{StatRow(42, 1, 2, module: 13)}]")));
+        _api.Sequence("/stats/streamsSLAExceptions",
+            r => r.WithBody(Upstream.Envelope($$"""{"Item1":[{{StatRow(42, 1, 1, module: 9)}}],"Item2":[]}""")),
+            r => r.WithBody(Upstream.Envelope("""{"Item1":[],"Item2":[]}""")));
+        await using var exporter = TestExporter.Start(_api.Url, Settings.Only("stream_stats", ("Cirrus:Collectors:SlaExceptions:Enabled", "true")));
+        Assert.True(await exporter.RefreshAsync("stream_stats"));
+        Assert.True(await exporter.RefreshAsync("sla_exceptions"));
+
+        Assert.True(await exporter.RefreshAsync("stream_stats"));
+        Assert.True(await exporter.RefreshAsync("sla_exceptions"));
+        var metrics = await exporter.ScrapeAsync();
+
+        Assert.Equal(["module=whatsapp,status=open,stream_id=42,sub_stream_id=0"], metrics.Family("cirrus_stream_objects").Keys);
+        Assert.Equal(["module=whatsapp,status=open,stream_id=42,sub_stream_id=0"], metrics.Family("cirrus_stream_sla_exception_objects").Keys);
+        Assert.Equal(["module=whatsapp,name=42,stream_id=42,sub_stream_id=0"], metrics.Family("cirrus_stream_info").Keys);
+    }
+
+    [Fact]
     public async Task A_fan_out_past_its_deadline_publishes_the_streams_that_answered_and_fails()
     {
         _api.Json("/streams/1/streamavailability", Upstream.Envelope("""{"state":1}"""));

@@ -90,10 +90,14 @@ public sealed record StreamCatalogue(
             modules.TryAdd(new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId);
 
         var ids = keys.Select(k => k.StreamId).ToHashSet();
-        var statCombos = previous.KnownSourceCombos.Where(c => ids.Contains(c.Key.StreamId)).ToHashSet();
+        // A combination is kept while its stream is watched and in the same module: a stream moved to another module
+        // loses the zero series of the old one, which would otherwise stay beside the new module's for good.
+        bool Current((StreamKey Key, int Module, int Status) c) =>
+            ids.Contains(c.Key.StreamId) && !(seenKeys.Contains(c.Key) && !dropped.Contains(c.Key) && modules.TryGetValue(c.Key, out var m) && m != c.Module);
+        var statCombos = previous.KnownSourceCombos.Where(Current).ToHashSet();
         foreach (var row in stats ?? [])
             if (ids.Contains(row.StreamId)) statCombos.Add((new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId, row.StatusId));
-        var slaCombos = previous.KnownReportedCombos.Where(c => ids.Contains(c.Key.StreamId)).ToHashSet();
+        var slaCombos = previous.KnownReportedCombos.Where(Current).ToHashSet();
         foreach (var row in reported ?? [])
             if (ids.Contains(row.StreamId)) slaCombos.Add((new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId, row.StatusId));
 
@@ -142,6 +146,10 @@ public sealed record StreamCatalogue(
         // gave the stream its module when it was first seen.
         foreach (var row in reported ?? [])
             if (previous.StreamIds.Contains(row.StreamId) && !previous.KnownReportedCombos.Contains((new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId, row.StatusId))) return false;
+        // A combination of a module its stream has left is forgotten by a build.
+        foreach (var combos in (IReadOnlySet<(StreamKey Key, int Module, int Status)>[])[previous.KnownSourceCombos, previous.KnownReportedCombos])
+            foreach (var c in combos)
+                if (index.TryGetValue(c.Key, out var i) && previous.Streams[i].ModuleId is { } m && m != c.Module) return false;
         // A stream the source no longer reports stays only if it is configured by its own key.
         HashSet<StreamKey>? configured = null;
         for (var i = 0; i < previous.Streams.Count; i++)
