@@ -41,7 +41,7 @@ public sealed class ConfigurationSourcesTests : IDisposable
             s => Assert.Equal((11345L, "Web chat", ""), (s.Id, s.Name, string.Join(",", s.SubStreams))),
             s => Assert.Equal((11346L, "WhatsApp support", "12,13"), (s.Id, s.Name, string.Join(",", s.SubStreams))));
         Assert.True(o.DiscoverStreams);
-        Assert.Equal("pending", o.StatusNames["8"]);
+        Assert.Equal("working", o.StatusNames["8"]);
         Assert.Equal(TimeSpan.FromMinutes(2), o.Collectors.Objects().Interval);
         Assert.Equal(LogFormat.Json, log.Format);
     }
@@ -84,7 +84,7 @@ public sealed class ConfigurationSourcesTests : IDisposable
 
         Assert.Null(error);
         var labels = new LabelNames(o!);
-        Assert.Equal(("new", "pending", "webchat", "resolved"), (labels.Status(1), labels.Status(8), labels.Module(9), labels.Status(2)));
+        Assert.Equal(("new", "working", "webchat", "resolved"), (labels.Status(1), labels.Status(8), labels.Module(9), labels.Status(2)));
     }
 
     [Fact]
