@@ -24,7 +24,16 @@ if (cli.Help)
 
 if (cli.Docs) return GeneratedDocs.Run(GeneratedDocs.RepositoryRoot(Directory.GetCurrentDirectory()) ?? Directory.GetCurrentDirectory(), cli.DocsCheck, Console.Out);
 
-var builder = WebApplication.CreateSlimBuilder(cli.ConfigArgs);
+WebApplicationBuilder builder;
+try
+{
+    builder = WebApplication.CreateSlimBuilder(cli.ConfigArgs);
+}
+catch (InvalidDataException e) when (ConfigurationErrors.Unreadable(e) is { } unreadable)
+{
+    Console.Error.WriteLine($"cirrus-exporter: configuration error: {unreadable}");
+    return 2;
+}
 if (cli.Healthcheck) return await Healthcheck.RunAsync(builder.Configuration);
 
 await using var simulator = cli.Demo ? await DemoMode.StartSimulatorAsync(builder) : null;

@@ -120,6 +120,34 @@ public sealed class ConversationsContractTests : IDisposable
         Assert.Equal(2 * 86400 + 870, scrape.Value("cirrus_stream_resolution_seconds_sum", "stream_id", "11345"));
     }
 
+    [Fact]
+    public async Task Conversations_with_impossible_times_are_ignored_and_counted_not_observed()
+    {
+        // The window starts at 09:13 (now less the 2 min overlap); only conversation 7 is possible.
+        _api.Json(Objects, Upstream.Envelope("[" + string.Join(",",
+            Item(1, "2026-11-27T09:14:00Z", "2026-11-27T09:14:30Z", answered: "2026-11-27T09:13:30Z"),
+            Item(2, "2026-11-27T09:14:00Z", "2026-11-27T09:14:30Z", closed: "2026-11-27T09:13:30Z"),
+            Item(3, "0001-01-01T00:00:00Z", "2026-11-27T09:14:30Z", answered: "2026-11-27T09:14:00Z", closed: "2026-11-27T09:14:10Z"),
+            Item(4, "2099-01-01T00:00:00Z", "2026-11-27T09:14:30Z"),
+            Item(5, "2026-11-27T09:14:00Z", "2026-11-27T09:14:30Z", answered: "2099-01-01T00:00:00Z"),
+            Item(6, "2026-11-27T09:14:00Z", "2099-01-01T00:00:00Z", closed: "2099-01-01T00:00:00Z"),
+            Item(7, "2026-11-27T09:14:00Z", "2026-11-27T09:14:40Z", answered: "2026-11-27T09:14:30Z", closed: "2026-11-27T09:14:40Z")) + "]"));
+        await using var exporter = Start();
+
+        Assert.True(await exporter.RefreshAllAsync());
+
+        var scrape = await exporter.ScrapeAsync();
+        Assert.Equal(1, scrape.Value("cirrus_stream_conversations_total", "stream_id", "11345"));
+        Assert.Equal(1, scrape.Value("cirrus_stream_conversations_first_responded_total", "stream_id", "11345"));
+        Assert.Equal(1, scrape.Value("cirrus_stream_conversations_first_responded_within_target_total", "stream_id", "11345"));
+        Assert.Equal(30, scrape.Value("cirrus_stream_first_response_seconds_sum", "stream_id", "11345"));
+        Assert.Equal(1, scrape.Value("cirrus_stream_conversations_closed_total", "stream_id", "11345"));
+        Assert.Equal(40, scrape.Value("cirrus_stream_resolution_seconds_sum", "stream_id", "11345"));
+        Assert.Equal(6, scrape.Value("cirrus_rows_ignored_total", "collector", "conversations", "reason", "time_out_of_range"));
+        Assert.Contains(exporter.Logs.AtLeast(Serilog.Events.LogEventLevel.Warning), l => l.Contains(
+            "ignored 6 row(s) (\"time_out_of_range\"), first: \"stream 11345: object 1 firstResponseTime 2026-11-27T09:13:30.0000000+00:00 before createdTime 2026-11-27T09:14:00.0000000+00:00\""));
+    }
+
     [Theory]
     [InlineData(3)]
     [InlineData(4)]

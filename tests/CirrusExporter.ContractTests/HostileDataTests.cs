@@ -142,7 +142,62 @@ public sealed class HostileDataTests : IDisposable
             Assert.Equal(49_991, metrics.Value("cirrus_streams_dropped"));
             Assert.Equal(10 * cycle, _api.Server.LogEntries.Count(e => e.RequestMessage.Path.EndsWith("/streamavailability")));
         }
-        Assert.Single(exporter.Logs.AtLeast(LogEventLevel.Warning), l => l.Contains("49991 discovered stream(s) not watched: Cirrus:MaxStreams reached"));
+        Assert.Single(exporter.Logs.AtLeast(LogEventLevel.Warning), l => l.Contains("49991 stream(s) or sub-stream(s) not watched: Cirrus:MaxStreams reached (10 watched, configured ones first)"));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Ten_thousand_sub_streams_of_one_stream_are_capped_at_max_streams_in_calls_and_series(bool configured)
+    {
+        // Stream 11345 with sub-streams 1..10,000 (and its whole-stream row), either listed in the configuration or discovered.
+        _api.Json(StatsPath, Upstream.Envelope("[" + string.Join(",", Enumerable.Range(0, 10_001)
+            .Select(sub => $$"""{"moduleId":9,"streamId":11345,"subStreamId":{{sub}},"statusId":1,"c":1}""")) + "]"));
+        _api.Respond("/streams/11345/*", r => r.WithBody(Upstream.Envelope("""{"state":1}""")));
+        var settings = Settings.Only("stream_stats", ("Cirrus:Collectors:Availability:Enabled", "true"), ("Cirrus:MaxStreams", "50"));
+        if (configured)
+        {
+            settings["Cirrus:DiscoverStreams"] = "false";
+            settings["Cirrus:Streams:0:Id"] = "11345";
+            for (var sub = 1; sub <= 10_000; sub++) settings[$"Cirrus:Streams:0:SubStreams:{sub - 1}"] = sub.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        await using var exporter = TestExporter.Start(_api.Url, settings);
+
+        for (var cycle = 1; cycle <= 2; cycle++)
+        {
+            Assert.True(await exporter.RefreshAsync("stream_stats"));
+            Assert.True(await exporter.RefreshAsync("availability"));
+            var metrics = await exporter.ScrapeAsync();
+
+            Assert.Equal(50 * cycle, _api.Server.LogEntries.Count(e => e.RequestMessage.Path.EndsWith("/streamavailability")));
+            Assert.Equal(50, metrics.Family("cirrus_stream_availability_state_code").Count);
+            Assert.Equal(50, metrics.Family("cirrus_stream_info").Count);
+            Assert.Equal(50, metrics.Family("cirrus_stream_objects").Count);
+            Assert.Equal(10_001 - 50, metrics.Value("cirrus_streams_dropped"));
+        }
+        Assert.Single(exporter.Logs.AtLeast(LogEventLevel.Warning), l => l.Contains("9951 stream(s) or sub-stream(s) not watched: Cirrus:MaxStreams reached (50 watched, configured ones first)"));
+    }
+
+    [Fact]
+    public async Task A_stream_that_changes_module_loses_the_series_of_its_old_module()
+    {
+        _api.Sequence(StatsPath,
+            r => r.WithBody(Upstream.Envelope($"[{StatRow(42, 1, 3, module: 9)},{StatRow(42, 8, 1, module: 9)}]")),
+            r => r.WithBody(Upstream.Envelope($"[{StatRow(42, 1, 2, module: 13)}]")));
+        _api.Sequence("/stats/streamsSLAExceptions",
+            r => r.WithBody(Upstream.Envelope($$"""{"Item1":[{{StatRow(42, 1, 1, module: 9)}}],"Item2":[]}""")),
+            r => r.WithBody(Upstream.Envelope("""{"Item1":[],"Item2":[]}""")));
+        await using var exporter = TestExporter.Start(_api.Url, Settings.Only("stream_stats", ("Cirrus:Collectors:SlaExceptions:Enabled", "true")));
+        Assert.True(await exporter.RefreshAsync("stream_stats"));
+        Assert.True(await exporter.RefreshAsync("sla_exceptions"));
+
+        Assert.True(await exporter.RefreshAsync("stream_stats"));
+        Assert.True(await exporter.RefreshAsync("sla_exceptions"));
+        var metrics = await exporter.ScrapeAsync();
+
+        Assert.Equal(["module=whatsapp,status=open,stream_id=42,sub_stream_id=0"], metrics.Family("cirrus_stream_objects").Keys);
+        Assert.Equal(["module=whatsapp,status=open,stream_id=42,sub_stream_id=0"], metrics.Family("cirrus_stream_sla_exception_objects").Keys);
+        Assert.Equal(["module=whatsapp,name=42,stream_id=42,sub_stream_id=0"], metrics.Family("cirrus_stream_info").Keys);
     }
 
     [Fact]

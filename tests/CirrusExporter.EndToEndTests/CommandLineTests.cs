@@ -17,7 +17,7 @@ public sealed class CommandLineTests
     }
 
     [Theory]
-    [InlineData("--Cirrus:MaxDataAge=soon", "'Cirrus:MaxDataAge'")]
+    [InlineData("--Cirrus:MaxDataAge=soon", "Cirrus:MaxDataAge: 'soon' is not a duration; use hh:mm:ss, e.g. 00:05:00")]
     [InlineData("--Cirrus:Http:MaxConcurrency=0", "Cirrus:Http:MaxConcurrency must be between 1 and 256")]
     [InlineData("--Cirrus:Colectors:Objects:Enabled=false", "'Colectors' in section Cirrus")]
     [InlineData("--Web:ListenAddress=nowhere", "Web:ListenAddress must be host:port")]

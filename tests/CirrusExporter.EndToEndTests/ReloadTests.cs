@@ -93,6 +93,12 @@ public sealed class ReloadTests : IDisposable
         using var bad = await exporter.Http.PostAsync("/-/reload", null);
         Assert.Equal(500, (int)bad.StatusCode);
         Assert.Contains("Cirrus:MaxStreams must be at least 1", await bad.Content.ReadAsStringAsync());
+
+        WriteSettings("{ \"Cirrus\": { ");
+        using var broken = await exporter.Http.PostAsync("/-/reload", null);
+        Assert.Equal(500, (int)broken.StatusCode);
+        Assert.Contains($"{Path.Combine(_dir.FullName, "appsettings.json")} is not valid JSON: line 1, column", await broken.Content.ReadAsStringAsync());
+        Assert.False(exporter.HasExited);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -180,6 +181,38 @@ public sealed class HostileUpstream : IAsyncDisposable
             }
             await stream.WriteAsync(Ascii("0\r\n\r\n"), ct);
         };
+
+    /// <summary>A JSON answer compressed with <paramref name="encoding"/> (gzip, deflate or br), whatever the request accepted.</summary>
+    public static Responder Encoded(string body, string encoding) => async (_, stream, ct) =>
+    {
+        using var compressed = new MemoryStream();
+        await using (var encoder = Encoder(encoding, compressed)) await encoder.WriteAsync(Encoding.UTF8.GetBytes(body), ct);
+        await stream.WriteAsync(Ascii(Head(200, "OK", "Content-Type: application/json", $"Content-Encoding: {encoding}", $"Content-Length: {compressed.Length}")), ct);
+        await stream.WriteAsync(compressed.ToArray(), ct);
+    };
+
+    /// <summary>
+    /// A gzip body that decodes to <paramref name="decodedBytes"/> bytes of spaces: one member of 1 MiB (about 1 KB
+    /// compressed) repeated, about a thousandth of the decoded size on the wire, sent until the client stops reading.
+    /// </summary>
+    public static Responder GzipBomb(long decodedBytes) => async (_, stream, ct) =>
+    {
+        const int memberBytes = 1 << 20;
+        using var compressed = new MemoryStream();
+        await using (var gzip = new GZipStream(compressed, CompressionLevel.SmallestSize)) await gzip.WriteAsync(Enumerable.Repeat((byte)' ', memberBytes).ToArray(), ct);
+        var member = compressed.ToArray();
+        var members = decodedBytes / memberBytes;
+        await stream.WriteAsync(Ascii(Head(200, "OK", "Content-Type: application/json", "Content-Encoding: gzip", $"Content-Length: {members * member.Length}")), ct);
+        for (long i = 0; i < members; i++) await stream.WriteAsync(member, ct);
+    };
+
+    private static Stream Encoder(string encoding, Stream into) => encoding switch
+    {
+        "gzip" => new GZipStream(into, CompressionLevel.Optimal, leaveOpen: true),
+        "deflate" => new ZLibStream(into, CompressionLevel.Optimal, leaveOpen: true),
+        "br" => new BrotliStream(into, CompressionLevel.Optimal, leaveOpen: true),
+        _ => throw new ArgumentOutOfRangeException(nameof(encoding), encoding, "gzip, deflate or br"),
+    };
 
     /// <summary>A redirect to <paramref name="location"/>.</summary>
     public static Responder Redirect(string location, int status = 302) => Status(status, $"Location: {location}");

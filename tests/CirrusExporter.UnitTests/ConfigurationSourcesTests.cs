@@ -41,7 +41,7 @@ public sealed class ConfigurationSourcesTests : IDisposable
             s => Assert.Equal((11345L, "Web chat", ""), (s.Id, s.Name, string.Join(",", s.SubStreams))),
             s => Assert.Equal((11346L, "WhatsApp support", "12,13"), (s.Id, s.Name, string.Join(",", s.SubStreams))));
         Assert.True(o.DiscoverStreams);
-        Assert.Equal("pending", o.StatusNames["8"]);
+        Assert.Equal("working", o.StatusNames["8"]);
         Assert.Equal(TimeSpan.FromMinutes(2), o.Collectors.Objects().Interval);
         Assert.Equal(LogFormat.Json, log.Format);
     }
@@ -84,7 +84,7 @@ public sealed class ConfigurationSourcesTests : IDisposable
 
         Assert.Null(error);
         var labels = new LabelNames(o!);
-        Assert.Equal(("new", "pending", "webchat", "resolved"), (labels.Status(1), labels.Status(8), labels.Module(9), labels.Status(2)));
+        Assert.Equal(("new", "working", "webchat", "resolved"), (labels.Status(1), labels.Status(8), labels.Module(9), labels.Status(2)));
     }
 
     [Fact]
@@ -102,7 +102,8 @@ public sealed class ConfigurationSourcesTests : IDisposable
     [Theory]
     [InlineData("Cirrus:Http:MaxConcurrency must be between 1 and 256", "--Cirrus:ApiToken=x", "--Cirrus:Http:MaxConcurrency=0")]
     [InlineData("Cirrus:ApiToken is required and must not be blank: set Cirrus__ApiToken or Cirrus__ApiTokenFile, or run with --demo to try the exporter on simulated data")]
-    [InlineData("Failed to convert configuration value 'five' at 'Cirrus:MaxDataAge' to type 'System.TimeSpan'.", "--Cirrus:ApiToken=x", "--Cirrus:MaxDataAge=five")]
+    [InlineData("Cirrus:MaxDataAge: 'five' is not a duration; use hh:mm:ss, e.g. 00:05:00", "--Cirrus:ApiToken=x", "--Cirrus:MaxDataAge=five")]
+    [InlineData("Cirrus:Streams:0:SubStreams is a list: number its items, e.g. Cirrus:Streams:0:SubStreams:0", "--Cirrus:ApiToken=x", "--Cirrus:Streams:0:Id=7", "--Cirrus:Streams:0:SubStreams=12")]
     [InlineData("unknown key(s) 'Htp' in section Cirrus; check the spelling against docs/configuration.md", "--Cirrus:ApiToken=x", "--Cirrus:Htp:MaxConcurrency=3")]
     public async Task Documented_error_lines_are_the_ones_the_exporter_prints(string expected, params string[] args)
     {
@@ -125,7 +126,7 @@ public sealed class ConfigurationSourcesTests : IDisposable
     {
         Assert.Equal("unknown key(s) 'Colour' in section Log; check the spelling against docs/configuration.md",
             (await LoadAsync(["--Cirrus:ApiToken=x", "--Log:Colour=red"])).Error);
-        Assert.Contains("'Log:Level'", (await LoadAsync(["--Cirrus:ApiToken=x", "--Log:Level=Loud"])).Error);
+        Assert.Equal("Log:Level: 'Loud' is not one of Verbose, Debug, Information, Warning, Error, Fatal", (await LoadAsync(["--Cirrus:ApiToken=x", "--Log:Level=Loud"])).Error);
         var (error, _, log) = await LoadAsync(["--Cirrus:ApiToken=x", "--Log:Level=debug", "--Log:Format=json"]);
         Assert.Null(error);
         Assert.Equal((Serilog.Events.LogEventLevel.Debug, LogFormat.Json), (log!.Level, log.Format));

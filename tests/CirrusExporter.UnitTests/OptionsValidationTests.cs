@@ -100,6 +100,44 @@ public sealed class OptionsValidationTests
     }
 
     [Theory]
+    [InlineData("StatusNames", "8", "pending", "Cirrus:StatusNames:8 'pending' is already the name of status 15; give each status a name of its own")]
+    [InlineData("StatusNames", "1", "resolved", "Cirrus:StatusNames:1 'resolved' is already the name of status 2; give each status a name of its own")]
+    [InlineData("ModuleNames", "9", "whatsapp", "Cirrus:ModuleNames:9 'whatsapp' is already the name of module 13; give each module a name of its own")]
+    [InlineData("StatusNames", "1", "unknown_7", "Cirrus:StatusNames:1 'unknown_7' is the name an unnamed status 7 gets; choose another")]
+    public void A_name_that_another_status_or_module_already_has_is_refused_naming_the_key(string section, string id, string name, string expected)
+    {
+        var o = Valid();
+        (section == "StatusNames" ? o.StatusNames : o.ModuleNames)[id] = name;
+
+        Assert.Equal(expected, Assert.Single(Failures(o)));
+    }
+
+    [Fact]
+    public void Two_configured_ids_with_one_name_are_refused_and_a_swap_of_names_passes()
+    {
+        var o = Valid();
+        o.StatusNames["20"] = "waiting";
+        o.StatusNames["21"] = "waiting";
+        Assert.Equal(
+        [
+            "Cirrus:StatusNames:20 'waiting' is already the name of status 21; give each status a name of its own",
+            "Cirrus:StatusNames:21 'waiting' is already the name of status 20; give each status a name of its own",
+        ], Failures(o));
+
+        var swapped = Valid();
+        swapped.StatusNames["1"] = "in_process";
+        swapped.StatusNames["8"] = "open";
+        Assert.Empty(Failures(swapped));
+    }
+
+    [Fact]
+    public void A_directory_as_token_file_is_named_a_directory()
+    {
+        var failure = Assert.Single(Failures(new CirrusOptions { ApiTokenFile = Path.GetTempPath() }));
+        Assert.Equal("Cirrus:ApiTokenFile names a directory, not a file; give the path of the file holding the key (for a mounted secret, the file inside the directory)", failure);
+    }
+
+    [Theory]
     [InlineData("", "is empty or holds only whitespace")]
     [InlineData(" \n\t\n", "is empty or holds only whitespace")]
     [InlineData("abc\ndef\n", "whitespace or control characters inside the key")]

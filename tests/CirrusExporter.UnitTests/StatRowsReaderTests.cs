@@ -16,7 +16,7 @@ public sealed class StatRowsReaderTests
         using var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) };
         try
         {
-            return (await new ApiResponseReader(1 << 24).ReadDataAsync(response, Endpoint, StreamStatsData.Parse, CancellationToken.None), null);
+            return (await new ApiResponseReader().ReadDataAsync(response, Endpoint, StreamStatsData.Parse, CancellationToken.None), null);
         }
         catch (CirrusApiException e)
         {

@@ -36,7 +36,7 @@ public sealed class StreamCatalogueTests
     }
 
     [Fact]
-    public void Max_streams_keeps_every_configured_stream_and_the_lowest_discovered_ids_and_counts_the_rest()
+    public void Max_streams_keeps_configured_keys_first_then_the_lowest_discovered_ids_and_counts_the_rest()
     {
         var options = Options();
         options.MaxStreams = 5;
@@ -48,10 +48,12 @@ public sealed class StreamCatalogueTests
         Assert.Equal(2, c.DroppedStreams);
         Assert.False(c.SourceStale);
 
-        options.MaxStreams = 1;
-        var tight = StreamCatalogue.Build(options, StreamCatalogue.Empty, [Row(Chat, 9, 0, Open, 1)], null);
-        Assert.Equal("1/0:Web chat:- 2/5:2:- 2/6:2:-", Describe(tight));
-        Assert.Equal(1, tight.DroppedStreams);
+        // Configured sub-streams count too: beyond the cap they are dropped in the order they are listed.
+        options.MaxStreams = 2;
+        var tight = StreamCatalogue.Build(options, StreamCatalogue.Empty, [Row(Chat, 9, 0, Open, 1), Row(Chat, 2, 6, Open, 1)], null);
+        Assert.Equal("1/0:Web chat:- 2/5:2:-", Describe(tight));
+        Assert.Equal(2, tight.DroppedStreams);
+        Assert.Equal(new HashSet<long> { 1, 2 }, tight.StreamIds);
     }
 
     [Fact]

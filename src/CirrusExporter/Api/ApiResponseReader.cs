@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Text.Json;
@@ -7,10 +6,11 @@ namespace CirrusExporter.Api;
 
 /// <summary>
 /// What every endpoint's response goes through before its collector's parser sees it: the status code,
-/// the size limit (read through one pooled buffer), the JSON parse and the {status, data} envelope.
+/// a UTF-8 byte order mark, the JSON parse and the {status, data} envelope. The size limit is the HTTP
+/// pipeline's (ResponseBodyHandler), which has already read the body into one buffer.
 /// Failures throw <see cref="CirrusApiException"/> naming the endpoint, never a value.
 /// </summary>
-public sealed class ApiResponseReader(long maxResponseBytes)
+public sealed class ApiResponseReader
 {
     // A repeated key ("c":12,"c":999) is ambiguous: the parser refuses it instead of letting the last one win.
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, MaxDepth = 64, AllowDuplicateProperties = false };
@@ -39,8 +39,8 @@ public sealed class ApiResponseReader(long maxResponseBytes)
 
     public delegate bool ReadBody<T>(ReadOnlySpan<byte> body, [MaybeNullWhen(false)] out T result);
 
-    /// <summary>Checks the status code and reads the body within the size limit.</summary>
-    private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpResponseMessage response, string endpoint, CancellationToken ct)
+    /// <summary>Checks the status code and reads the body, without the byte order mark some servers put before JSON.</summary>
+    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpResponseMessage response, string endpoint, CancellationToken ct)
     {
         if (!response.IsSuccessStatusCode)
         {
@@ -57,14 +57,12 @@ public sealed class ApiResponseReader(long maxResponseBytes)
             throw new CirrusApiException(endpoint, $"{endpoint}: HTTP {code} {hint}", response.StatusCode);
         }
 
-        if (response.Content.Headers.ContentLength > maxResponseBytes)
-            throw TooLarge(endpoint);
         await using var body = await response.Content.ReadAsStreamAsync(ct);
         // The HTTP pipeline has already read the body into one buffer: parse it there, without a copy.
         var bytes = body is MemoryStream buffered && buffered.TryGetBuffer(out var segment)
             ? segment.AsMemory((int)buffered.Position)
-            : await CopyAsync(body, endpoint, ct);
-        if (bytes.Length > maxResponseBytes) throw TooLarge(endpoint);
+            : await CopyAsync(body, ct);
+        if (bytes.Span.StartsWith(Utf8ByteOrderMark)) bytes = bytes[Utf8ByteOrderMark.Length..];
         if (bytes.Length == 0) throw new CirrusApiException(endpoint, $"{endpoint}: empty response body", response.StatusCode);
         return bytes;
     }
@@ -107,27 +105,12 @@ public sealed class ApiResponseReader(long maxResponseBytes)
         return doc;
     }
 
-    private async Task<ReadOnlyMemory<byte>> CopyAsync(Stream body, string endpoint, CancellationToken ct)
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
+    private static async Task<ReadOnlyMemory<byte>> CopyAsync(Stream body, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
-        // Pooled: a fresh copy buffer per call made every availability call allocate 80 KB.
-        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            int read;
-            while ((read = await body.ReadAsync(chunk, ct)) > 0)
-            {
-                if (buffer.Length + read > maxResponseBytes) throw TooLarge(endpoint);
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
+        await body.CopyToAsync(buffer, ct);
         return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
-
-    private CirrusApiException TooLarge(string endpoint) =>
-        new(endpoint, $"{endpoint}: response larger than Cirrus:Http:MaxResponseBytes ({maxResponseBytes} bytes)");
 }

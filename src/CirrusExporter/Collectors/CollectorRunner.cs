@@ -148,7 +148,7 @@ public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Collector {Collector} ignored {Count} row(s) ({Reason}), first: {First}")]
     private partial void LogRowsIgnored(string collector, int count, string reason, string first);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Dropped} discovered stream(s) not watched: Cirrus:MaxStreams reached ({Watched} watched, configured streams first)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Dropped} stream(s) or sub-stream(s) not watched: Cirrus:MaxStreams reached ({Watched} watched, configured ones first)")]
     private partial void LogStreamsDropped(int dropped, int watched);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Collector {Collector} refreshed in {DurationSeconds:0.###} s ({Retries} retries)")]

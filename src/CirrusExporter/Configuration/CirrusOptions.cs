@@ -27,7 +27,7 @@ public sealed class CirrusOptions
     [KeyDoc("Also watch every stream that `/stats/streams` reports. Needs the `StreamStats` collector. Turn it off to watch only the listed streams.", Readme = "also watch every stream `/stats/streams` reports")]
     public bool DiscoverStreams { get; set; } = true;
 
-    [KeyDoc("Most streams and sub-streams watched. Configured streams always count and are never dropped; discovered ones fill the rest, lowest ids first, and those beyond are dropped (`cirrus_streams_dropped`, one log line when the number changes). Each watched stream costs one availability and one objects call per interval: at the default 25 requests/s and 30 s intervals about 375 streams fit, so 300 leaves room for retries. Raise it together with the intervals or `Http:RateLimitPerSecond`. At least 1.")]
+    [KeyDoc("Most streams and sub-streams watched, in every collector's calls and series. Configured ones count first, in the order listed (sub-streams included); discovered ones fill the rest, lowest ids first; those beyond are dropped (`cirrus_streams_dropped`, one log line when the number changes). Each watched stream costs one availability and one objects call per interval: at the default 25 requests/s and 30 s intervals about 375 streams fit, so 300 leaves room for retries. Raise it together with the intervals or `Http:RateLimitPerSecond`. At least 1.")]
     public int MaxStreams { get; set; } = 300;
 
     [KeyDoc("Most distinct `unknown_N` values per label (`module`, `status`) exported. Ids the API sends beyond them are left out of every series and counted in `cirrus_label_values_folded_total`, so a broken upstream cannot create thousands of series. Known and configured names are not limited. 0 exports no unknown id.")]
@@ -141,7 +141,7 @@ public sealed class HttpOptions
     [KeyDoc("How long the circuit stays open before a trial call. At least 0.5 s.")]
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    [KeyDoc("Largest response body read (16 MiB), 1024 to 1073741824; a larger one fails the call (not retried, counted in `cirrus_api_responses_rejected_total{reason=\"too_large\"}`) rather than exhausting memory. 16 MiB is about 30 times `/stats/streams` of a 500-stream tenant with every status in use.")]
+    [KeyDoc("Largest response body read (16 MiB), 1024 to 1073741824, counted after decoding (gzip, deflate and br are offered and decoded, so a small compressed body that inflates beyond it is cut off there); a larger one fails the call (not retried, counted in `cirrus_api_responses_rejected_total{reason=\"too_large\"}`) rather than exhausting memory. 16 MiB is about 30 times `/stats/streams` of a 500-stream tenant with every status in use.")]
     public long MaxResponseBytes { get; set; } = 16L * 1024 * 1024;
 
     [KeyDoc("Response bytes all calls may hold at once, across collectors (32 MiB): the process-wide bound on body memory, so parallel oversized bodies cannot add up. A body that would go beyond it fails that attempt, which is retried (`reason=\"memory_budget\"`). At least `MaxResponseBytes`; the default lets the two large bodies (`/stats/streams` and `/stats/streamsSLAExceptions`) be read at full size at once.")]

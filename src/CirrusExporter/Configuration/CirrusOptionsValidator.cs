@@ -1,4 +1,5 @@
 using CirrusExporter.Collectors;
+using CirrusExporter.Metrics;
 using Microsoft.Extensions.Options;
 
 namespace CirrusExporter.Configuration;
@@ -22,7 +23,9 @@ public sealed class CirrusOptionsValidator : IValidateOptions<CirrusOptions>
 
         if (!string.IsNullOrEmpty(o.ApiTokenFile))
         {
-            if (!File.Exists(o.ApiTokenFile))
+            if (Directory.Exists(o.ApiTokenFile))
+                Fail("ApiTokenFile", "names a directory, not a file; give the path of the file holding the key (for a mounted secret, the file inside the directory)");
+            else if (!File.Exists(o.ApiTokenFile))
                 Fail("ApiTokenFile", "names a file that does not exist; mount the secret there or unset the key");
             else if (TokenFileProblem(o.ApiTokenFile) is { } problem)
                 Fail("ApiTokenFile", problem);
@@ -84,12 +87,39 @@ public sealed class CirrusOptionsValidator : IValidateOptions<CirrusOptions>
         if (h.MaxBufferedResponseBytes < h.MaxResponseBytes)
             Fail("Http:MaxBufferedResponseBytes", $"({h.MaxBufferedResponseBytes}) must be at least Cirrus:Http:MaxResponseBytes ({h.MaxResponseBytes}), or a body of the largest allowed size could never be read");
 
-        foreach (var (section, names) in new[] { ("ModuleNames", o.ModuleNames), ("StatusNames", o.StatusNames) })
+        foreach (var (section, kind, names, builtIn) in new[]
+        {
+            ("ModuleNames", "module", o.ModuleNames, LabelNames.BuiltInModules),
+            ("StatusNames", "status", o.StatusNames, LabelNames.BuiltInStatuses),
+        })
+        {
             foreach (var (key, value) in names)
-                if (!int.TryParse(key, out _) || !LabelValue.IsValidName(value))
+            {
+                if (!int.TryParse(key, out var id) || !LabelValue.IsValidName(value))
                     Fail($"{section}:{key}", "must map a numeric id to a lower-case name of letters, digits and underscores");
+                else if (NameClash(id, value, names, builtIn, kind) is { } clash)
+                    Fail($"{section}:{key}", $"'{value}' {clash}");
+            }
+        }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>
+    /// Why <paramref name="name"/> cannot be the name of <paramref name="id"/>: another id has it, built in or configured,
+    /// or it is the unknown_N an unnamed id gets. Two ids with one name would give two series with identical labels,
+    /// of which Prometheus keeps one at random.
+    /// </summary>
+    private static string? NameClash(int id, string name, Dictionary<string, string> configured, IReadOnlyDictionary<int, string> builtIn, string kind)
+    {
+        var merged = builtIn.ToDictionary();
+        foreach (var (key, value) in configured)
+            if (int.TryParse(key, out var other)) merged[other] = value;
+        if (merged.Where(kv => kv.Key != id && kv.Value == name).Select(kv => (int?)kv.Key).Min() is { } owner)
+            return $"is already the name of {kind} {owner}; give each {kind} a name of its own";
+        if (name.StartsWith("unknown_", StringComparison.Ordinal) && int.TryParse(name["unknown_".Length..], out var unnamed) && unnamed != id)
+            return $"is the name an unnamed {kind} {unnamed} gets; choose another";
+        return null;
     }
 
     /// <summary>Reads the file as the token provider will; the message never contains the token.</summary>

@@ -43,15 +43,28 @@ public sealed partial class ConfigReloader(
         _gate.Dispose();
     }
 
+    /// <summary>Reads the sources again; a settings file broken since is refused like any other bad value.</summary>
+    private string? Reread()
+    {
+        try
+        {
+            (configuration as IConfigurationRoot)?.Reload();
+            return null;
+        }
+        catch (InvalidDataException e) when (ConfigurationErrors.Unreadable(e) is { } unreadable)
+        {
+            return unreadable;
+        }
+    }
+
     /// <returns>null when the new configuration runs, else why it was refused (one line).</returns>
     public async Task<string?> ReloadAsync(string trigger)
     {
         await _gate.WaitAsync();
         try
         {
-            (configuration as IConfigurationRoot)?.Reload();
             CirrusOptions? next = null;
-            var error = ConfigurationErrors.Check(configuration, () =>
+            var error = Reread() ?? ConfigurationErrors.Check(configuration, () =>
             {
                 next = cirrus.Create(Options.DefaultName);
                 _ = web.Create(Options.DefaultName);

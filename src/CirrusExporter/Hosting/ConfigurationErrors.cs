@@ -20,6 +20,7 @@ public static class ConfigurationErrors
     {
         if (UnknownSections(configuration) is { } section) return section;
         if (UnknownKeys(configuration) is { } unknown) return unknown;
+        if (ConfigurationValues.Problems(configuration) is { } values) return values;
         try
         {
             bind();
@@ -34,6 +35,23 @@ public static class ConfigurationErrors
             // Conversion failures name the key themselves: "... value 'five' at 'Cirrus:MaxDataAge' ...".
             return e.Message;
         }
+    }
+
+    /// <summary>
+    /// A settings file that cannot be parsed, as one line naming the file and the line and column of the mistake,
+    /// instead of the stack trace the host's loader ends in; null for any other failure.
+    /// </summary>
+    public static string? Unreadable(Exception e)
+    {
+        // The loader's message: "Failed to load configuration from file '<path>'."
+        var (open, close) = (e.Message.IndexOf('\''), e.Message.LastIndexOf('\''));
+        if (e is not InvalidDataException { InnerException: FormatException format } || open >= close) return null;
+        var file = e.Message[(open + 1)..close];
+        if (format.InnerException is not System.Text.Json.JsonException { LineNumber: { } line, BytePositionInLine: { } column } json)
+            return $"{file} is not valid JSON: {format.Message}";
+        // The parser's message ends in its own 0-based position; an editor counts from 1.
+        var message = json.Message.IndexOf(" LineNumber:", StringComparison.Ordinal) is var at and >= 0 ? json.Message[..at] : json.Message;
+        return $"{file} is not valid JSON: line {line + 1}, column {column + 1}: {message}";
     }
 
     /// <summary>Sections of ASP.NET Core's appsettings.json template, which the exporter's files may keep.</summary>

@@ -39,7 +39,7 @@ public static class ExporterServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SelfMetrics>();
         services.AddSingleton(sp => new LabelNames(sp.GetRequiredService<IOptions<CirrusOptions>>().Value, sp.GetRequiredService<SelfMetrics>()));
-        services.AddSingleton(sp => new ApiResponseReader(sp.GetRequiredService<IOptions<CirrusOptions>>().Value.Http.MaxResponseBytes));
+        services.AddSingleton<ApiResponseReader>();
         services.AddCirrusApiClient();
 
         services.AddCollectors();

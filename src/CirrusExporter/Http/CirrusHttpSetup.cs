@@ -58,14 +58,16 @@ public static class CirrusHttpSetup
     /// <summary>
     /// Registers a collector's Refit interface (source-generated) on the one named client; every request it sends carries
     /// <paramref name="endpoint"/> (<see cref="ApiEndpoint"/>). Each registration sets the client's primary handler from
-    /// these settings: a redirect is answered as an error (ResponseBodyHandler), never followed to another origin.
+    /// these settings: a redirect is answered as an error (ResponseBodyHandler), never followed to another origin;
+    /// gzip, deflate and br are offered and decoded as the body streams, so the size limit ResponseBodyHandler applies
+    /// is to the decoded bytes (a small compressed bomb stops at the limit).
     /// </summary>
     public static IServiceCollection AddCirrusApi<TApi>(this IServiceCollection services, string endpoint) where TApi : class
     {
         services.AddRefitGeneratedClient<TApi>(
             new RefitSettings
             {
-                HttpMessageHandlerFactory = () => new SocketsHttpHandler { AllowAutoRedirect = false },
+                HttpMessageHandlerFactory = () => new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.All },
                 HttpRequestMessageOptions = new() { [ApiEndpoint.Key.Key] = endpoint },
             }, ClientName);
         return services;

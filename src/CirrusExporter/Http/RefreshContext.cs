@@ -50,7 +50,7 @@ public static class IgnoredRows
     /// <summary>A stream id of 0 or below, or a negative sub-stream id.</summary>
     public const string InvalidStreamId = "invalid_stream_id";
 
-    /// <summary>A conversation created before the look-back window or in the future.</summary>
+    /// <summary>A conversation created before the look-back window, a time of it in the future, or its first response or close before its creation.</summary>
     public const string TimeOutOfRange = "time_out_of_range";
 
     public static readonly IReadOnlyList<string> Reasons = [InvalidStreamId, TimeOutOfRange];

@@ -10,7 +10,8 @@ namespace CirrusExporter.Http;
 /// Per attempt, innermost: reads the whole body of a successful response inside the attempt, so the
 /// attempt timeout covers headers and body alike and a body that trickles or breaks off is a retryable
 /// timeout or network error of that attempt. The buffer is bounded per response
-/// (Cirrus:Http:MaxResponseBytes) and across the process (<see cref="ResponseBodyBudget"/>); redirects
+/// (Cirrus:Http:MaxResponseBytes, on the decoded bytes: the one place that limit is enforced) and across the
+/// process (<see cref="ResponseBodyBudget"/>); redirects
 /// are refused, since data from another origin must never pass for the API's. Transport failures are
 /// rewritten here, where the host is known, into words.
 /// </summary>
@@ -75,6 +76,7 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
     private async Task<HttpContent> BufferAsync(HttpContent content, string endpoint, Uri? requestUri, HttpStatusCode status, CancellationToken ct)
     {
         var max = options.Value.Http.MaxResponseBytes;
+        // A compressed body declares no length here: the primary handler decodes it and drops the wire length.
         var declared = content.Headers.ContentLength;
         if (declared > max) throw TooLarge(endpoint, status, max, $"declared {declared} bytes");
 

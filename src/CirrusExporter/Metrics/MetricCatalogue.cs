@@ -68,7 +68,7 @@ public static class MetricCatalogue
 
     public static readonly MetricDefinition StreamsDropped = new(
         "cirrus_streams_dropped", "gauge", [],
-        "Discovered streams (and sub-streams) not watched because Cirrus:MaxStreams is reached; configured streams are never dropped.",
+        "Streams and sub-streams not watched because Cirrus:MaxStreams is reached: configured ones count first, in the order listed, then discovered ones by ascending id.",
         "exporter", null, "set at each refresh");
 
     public static readonly MetricDefinition LabelValuesFolded = new(
@@ -78,7 +78,7 @@ public static class MetricCatalogue
 
     public static readonly MetricDefinition RowsIgnored = new(
         "cirrus_rows_ignored_total", "counter", ["collector", "reason"],
-        "Upstream rows left out rather than published, by collector and reason: invalid_stream_id (a stream id of 0 or below, or a negative sub-stream id), time_out_of_range (a conversation created before the look-back window or in the future). Every combination starts at 0.",
+        "Upstream rows left out rather than published, by collector and reason: invalid_stream_id (a stream id of 0 or below, or a negative sub-stream id), time_out_of_range (a conversation created before the look-back window, a time of it in the future, or its first response or close before its creation). Every combination starts at 0.",
         "exporter", null, "live");
 
     public static readonly MetricDefinition BuildInfo = new(

@@ -8,7 +8,7 @@ public sealed record KnownStream(StreamKey Key, string Name, int? ModuleId);
 
 /// <summary>
 /// The streams the exporter watches: configured ones plus, when discovery is on, those the latest fresh
-/// /stats/streams reports, up to Cirrus:MaxStreams. Also remembers which label combinations were seen, so a status that empties
+/// /stats/streams reports, up to Cirrus:MaxStreams (stream, sub-stream) keys. Also remembers which label combinations were seen, so a status that empties
 /// keeps a 0 series while its stream exists, and forgets them when the stream goes: those the stream
 /// source reported (<see cref="KnownSourceCombos"/>) apart from those other collectors reported
 /// (<see cref="KnownReportedCombos"/>).
@@ -19,8 +19,11 @@ public sealed record StreamCatalogue(
     IReadOnlySet<(StreamKey Key, int Module, int Status)> KnownSourceCombos,
     IReadOnlySet<(StreamKey Key, int Module, int Status)> KnownReportedCombos)
 {
-    /// <summary>Discovered streams left out because Cirrus:MaxStreams was reached.</summary>
-    public int DroppedStreams { get; init; }
+    /// <summary>Streams and sub-streams left out because Cirrus:MaxStreams was reached.</summary>
+    public int DroppedStreams => DroppedKeys.Count;
+
+    /// <summary>The keys left out because Cirrus:MaxStreams was reached: no collector calls for or renders them.</summary>
+    public IReadOnlySet<StreamKey> DroppedKeys { get; init; } = new HashSet<StreamKey>();
 
     /// <summary>Discovery is on but the stream source has no fresh data: the list may be missing streams.</summary>
     public bool SourceStale { get; init; }
@@ -28,7 +31,7 @@ public sealed record StreamCatalogue(
     /// <summary>Same streams, names, modules, zero-fill combinations and source state: either can stand for the other.</summary>
     public bool SameAs(StreamCatalogue other) =>
         ReferenceEquals(this, other)
-        || (SourceStale == other.SourceStale && DroppedStreams == other.DroppedStreams
+        || (SourceStale == other.SourceStale && DroppedKeys.SetEquals(other.DroppedKeys)
             && Streams.SequenceEqual(other.Streams) && StreamIds.SetEquals(other.StreamIds)
             && KnownSourceCombos.SetEquals(other.KnownSourceCombos) && KnownReportedCombos.SetEquals(other.KnownReportedCombos));
 
@@ -36,6 +39,9 @@ public sealed record StreamCatalogue(
     private Dictionary<StreamKey, int>? _index;
 
     private Dictionary<StreamKey, int> Index => _index ??= Streams.Select((s, i) => (s.Key, i)).ToDictionary(p => p.Key, p => p.i);
+
+    /// <summary>Whether series of <paramref name="key"/> are published: its stream is watched and the key was not dropped.</summary>
+    public bool Watches(StreamKey key) => StreamIds.Contains(key.StreamId) && !DroppedKeys.Contains(key);
 
     public static readonly StreamCatalogue Empty = new([], new HashSet<long>(), new HashSet<(StreamKey, int, int)>(), new HashSet<(StreamKey, int, int)>());
 
@@ -50,11 +56,17 @@ public sealed record StreamCatalogue(
         var modules = new Dictionary<StreamKey, int>();
         foreach (var s in previous.Streams)
             if (s.ModuleId is { } m) modules[s.Key] = m;
+        // Cirrus:MaxStreams bounds the keys in the order they come: configured ones as listed, those reported for
+        // configured streams, then discovered ones, lowest ids first (stable from one refresh to the next), so neither a
+        // huge tenant nor a huge list of sub-streams can multiply the calls and series.
         var keys = new List<StreamKey>();
         var seenKeys = new HashSet<StreamKey>();
+        var dropped = new HashSet<StreamKey>();
         void Add(StreamKey key)
         {
-            if (seenKeys.Add(key)) keys.Add(key);
+            if (!seenKeys.Add(key)) return;
+            if (keys.Count < options.MaxStreams) keys.Add(key);
+            else dropped.Add(key);
         }
 
         var names = new Dictionary<long, string>();
@@ -73,23 +85,19 @@ public sealed record StreamCatalogue(
             if (configuredIds.Contains(row.StreamId)) Add(key);
             else if (options.DiscoverStreams) discovered.Add(key);
         }
-        // Configured streams are never dropped; discovered ones fill the rest of Cirrus:MaxStreams, lowest ids first
-        // (stable from one refresh to the next), so a huge tenant cannot multiply the calls and series.
-        var dropped = 0;
-        foreach (var key in discovered)
-        {
-            if (seenKeys.Contains(key)) continue;
-            if (keys.Count < options.MaxStreams) Add(key);
-            else dropped++;
-        }
+        foreach (var key in discovered) Add(key);
         foreach (var row in reported ?? [])
             modules.TryAdd(new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId);
 
         var ids = keys.Select(k => k.StreamId).ToHashSet();
-        var statCombos = previous.KnownSourceCombos.Where(c => ids.Contains(c.Key.StreamId)).ToHashSet();
+        // A combination is kept while its stream is watched and in the same module: a stream moved to another module
+        // loses the zero series of the old one, which would otherwise stay beside the new module's for good.
+        bool Current((StreamKey Key, int Module, int Status) c) =>
+            ids.Contains(c.Key.StreamId) && !(seenKeys.Contains(c.Key) && !dropped.Contains(c.Key) && modules.TryGetValue(c.Key, out var m) && m != c.Module);
+        var statCombos = previous.KnownSourceCombos.Where(Current).ToHashSet();
         foreach (var row in stats ?? [])
             if (ids.Contains(row.StreamId)) statCombos.Add((new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId, row.StatusId));
-        var slaCombos = previous.KnownReportedCombos.Where(c => ids.Contains(c.Key.StreamId)).ToHashSet();
+        var slaCombos = previous.KnownReportedCombos.Where(Current).ToHashSet();
         foreach (var row in reported ?? [])
             if (ids.Contains(row.StreamId)) slaCombos.Add((new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId, row.StatusId));
 
@@ -99,7 +107,7 @@ public sealed record StreamCatalogue(
             .ToList();
         return new StreamCatalogue(streams, ids, statCombos, slaCombos)
         {
-            DroppedStreams = dropped,
+            DroppedKeys = dropped,
             SourceStale = options.DiscoverStreams && stats is null,
         };
     }
@@ -138,6 +146,10 @@ public sealed record StreamCatalogue(
         // gave the stream its module when it was first seen.
         foreach (var row in reported ?? [])
             if (previous.StreamIds.Contains(row.StreamId) && !previous.KnownReportedCombos.Contains((new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId, row.StatusId))) return false;
+        // A combination of a module its stream has left is forgotten by a build.
+        foreach (var combos in (IReadOnlySet<(StreamKey Key, int Module, int Status)>[])[previous.KnownSourceCombos, previous.KnownReportedCombos])
+            foreach (var c in combos)
+                if (index.TryGetValue(c.Key, out var i) && previous.Streams[i].ModuleId is { } m && m != c.Module) return false;
         // A stream the source no longer reports stays only if it is configured by its own key.
         HashSet<StreamKey>? configured = null;
         for (var i = 0; i < previous.Streams.Count; i++)

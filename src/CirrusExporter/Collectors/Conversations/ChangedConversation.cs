@@ -26,6 +26,23 @@ public readonly record struct ChangedConversation(
         return items;
     }
 
+    /// <summary>
+    /// Why this conversation's times cannot be true, or null: created outside <paramref name="earliest"/> ..
+    /// <paramref name="latest"/> (0001-01-01, a future clock), any time after <paramref name="latest"/>, or a first
+    /// response or close before the creation. Counting such a one would put years or nothing into the timings.
+    /// </summary>
+    public string? Impossible(DateTimeOffset earliest, DateTimeOffset latest)
+    {
+        if (Created < earliest || Created > latest) return $"object {ObjectId} createdTime {Created:O} outside {earliest:O} .. {latest:O}";
+        if (Updated > latest) return $"object {ObjectId} updatedTime {Updated:O} after {latest:O}";
+        foreach (var (name, time) in (ReadOnlySpan<(string, DateTimeOffset?)>)[("firstResponseTime", FirstResponse), ("closedTime", Closed)])
+        {
+            if (time > latest) return $"object {ObjectId} {name} {time:O} after {latest:O}";
+            if (time < Created) return $"object {ObjectId} {name} {time:O} before createdTime {Created:O}";
+        }
+        return null;
+    }
+
     /// <summary>Absent, null or empty is no time; anything else must be a timestamp.</summary>
     private static DateTimeOffset? Time(JsonElement item, string name, string? alias, string endpoint)
     {

@@ -65,12 +65,17 @@ public sealed class ConversationsCollector(IConversationsApi api, ApiResponseRea
     {
         var open = objects.EffectiveOpenStatuses;
         var horizon = tally.Horizon(now, o.Overlap);
+        var (earliest, latest) = (now - objects.LookBack, now + ObjectsCollector.ClockSkew);
         var end = now;
         for (var page = 0; page < o.MaxPages; page++)
         {
             using var response = await api.GetChangedObjects(stream, horizon.ToUnixTimeSeconds(), now.ToUnixTimeSeconds(), "updatedtime", "asc", page, o.PageSize, ct);
             var items = await reader.ReadDataAsync(response, Label, ChangedConversation.ParseList, ct);
-            foreach (var item in items) tally.Count(item, horizon, open);
+            foreach (var item in items)
+            {
+                if (item.Impossible(earliest, latest) is { } why) RefreshContext.Current?.RecordIgnored(IgnoredRows.TimeOutOfRange, $"stream {stream}: {why}");
+                else tally.Count(item, horizon, open);
+            }
             if (items.Count < o.PageSize)
             {
                 tally.Complete(end, o.Overlap, now - objects.LookBack);

@@ -15,8 +15,8 @@ public sealed class ObjectsCollector(IObjectsApi api, ApiResponseReader reader, 
 {
     public const string Label = "objects";
 
-    /// <summary>How far a created time may lie ahead of the API's clock as measured before it counts as in the future.</summary>
-    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
+    /// <summary>How far a conversation's time may lie ahead of the API's clock as measured before it counts as in the future.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
 
     public static CollectorDescriptor Descriptor { get; } = new(
         Label, "Objects",
