@@ -34,6 +34,7 @@ internal static class OptionsValidation
     {
         Require(faults.LatencyMs >= 0, "Faults:LatencyMs", "must not be negative");
         Require(faults.RetryAfterSeconds >= 0, "Faults:RetryAfterSeconds", "must not be negative");
+        Require(faults.RateLimitPerSecond >= 0, "Faults:RateLimitPerSecond", "must not be negative");
         Require(faults.ErrorRate is >= 0 and <= 1, "Faults:ErrorRate", "must be between 0 and 1");
         Require(faults.ThrottleRate is >= 0 and <= 1, "Faults:ThrottleRate", "must be between 0 and 1");
         Require(faults.MalformedRate is >= 0 and <= 1, "Faults:MalformedRate", "must be between 0 and 1");

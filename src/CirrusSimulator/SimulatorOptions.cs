@@ -176,4 +176,7 @@ public sealed class FaultOptions
 
     /// <summary>Fraction (0..1) of API answers whose JSON body is cut short (the status code stays as it was).</summary>
     public double MalformedRate { get; set; }
+
+    /// <summary>A rate limit the API does not announce: calls beyond this many per second (one second's burst) get 429; 0 is none.</summary>
+    public int RateLimitPerSecond { get; set; }
 }

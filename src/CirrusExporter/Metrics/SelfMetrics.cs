@@ -19,6 +19,7 @@ public sealed class SelfMetrics
     private readonly ValueFamily _ignored = new(MetricCatalogue.RowsIgnored);
     private readonly ValueFamily _buildInfo = new(MetricCatalogue.BuildInfo);
     private double _clockSkew = double.NaN;
+    private double _requestRate = double.NaN;
     private readonly ValueFamily _reloadSuccessful = new(MetricCatalogue.ConfigLastReloadSuccessful);
     private readonly ValueFamily _reloadSuccess = new(MetricCatalogue.ConfigLastReloadSuccess);
 
@@ -50,6 +51,8 @@ public sealed class SelfMetrics
 
     public void SetClockSkew(double seconds) => Volatile.Write(ref _clockSkew, seconds);
 
+    public void SetRequestRate(double perSecond) => Volatile.Write(ref _requestRate, perSecond);
+
     public void SetStreamsDropped(int count) => _streamsDropped.WithLabels().Set(count);
 
     public void ObserveLabelValueFolded(string label) => _folded.WithLabels(label).Inc();
@@ -74,6 +77,9 @@ public sealed class SelfMetrics
         // Absent until a response has been timed: 0 would claim clocks in step that were never compared.
         w.Family(MetricCatalogue.ClockSkew, MetricCatalogue.ClockSkew.Description);
         if (Volatile.Read(ref _clockSkew) is var skew && !double.IsNaN(skew)) w.Sample(MetricCatalogue.ClockSkew, skew);
+        // Absent while the limit is off.
+        w.Family(MetricCatalogue.RequestRateLimit, MetricCatalogue.RequestRateLimit.Description);
+        if (Volatile.Read(ref _requestRate) is var rate && !double.IsNaN(rate)) w.Sample(MetricCatalogue.RequestRateLimit, rate);
         _streamsDropped.Write(w);
         _folded.Write(w);
         _ignored.Write(w);
