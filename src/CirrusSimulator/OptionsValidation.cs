@@ -17,6 +17,7 @@ internal static class OptionsValidation
         Require(options.WeekendArrivalFactor >= 0, "WeekendArrivalFactor", "must not be negative");
         Require(options.MaxOpenPerStream >= 1, "MaxOpenPerStream", "must be at least 1");
         Require(options.LargeTenantStreams is >= 0 and <= 100_000, "LargeTenantStreams", "must be between 0 and 100000");
+        Require(options.LargeTenantTraffic is >= 0 and <= 100, "LargeTenantTraffic", "must be between 0 and 100");
         Parse(() => BusinessCalendar.FindZone(options.TimeZone), "TimeZone");
         for (var i = 0; i < options.SpecialDays.Count; i++)
         {

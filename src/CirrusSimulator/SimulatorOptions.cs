@@ -56,6 +56,9 @@ public sealed class SimulatorOptions
     /// <summary>When above zero, replaces Streams with this many generated streams (benchmarks).</summary>
     public int LargeTenantStreams { get; set; }
 
+    /// <summary>Scales the generated streams' arrivals: below 1 a quieter tenant, where fewer streams have conversations open.</summary>
+    public double LargeTenantTraffic { get; set; } = 1;
+
     /// <summary>The tenant's streams (channels). Defaults to the demo tenant.</summary>
     public List<StreamOptions> Streams { get; set; } = DemoStreams();
 
