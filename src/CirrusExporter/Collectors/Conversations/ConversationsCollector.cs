@@ -58,7 +58,7 @@ public sealed class ConversationsCollector(
             if (!_tallies.TryGetValue(id, out var t) || t.Module != module) _tallies[id] = new StreamTally(module, o.TargetOf(id, module), (from, to) => hours.OpenSeconds(id, from, to));
             else t.Target = o.TargetOf(id, module);
 
-        var counts = StreamCounts.Of(current, time.GetUtcNow(), o.Interval);
+        var counts = StreamCounts.Of(current, time.GetUtcNow());
         HashSet<long> unchanged = _refreshes++ % o.SweepEvery == 0 || counts is null
             ? []
             : _tallies.Where(kv => kv.Value.Unchanged(counts.Rows(kv.Key).Count == 0, counts.ReadAt)).Select(kv => kv.Key).ToHashSet();

@@ -44,7 +44,7 @@ public sealed class ObjectsCollector(
         var (from, to) = ((now - o.LookBack).ToUnixTimeSeconds(), now.ToUnixTimeSeconds());
         var (earliest, latest) = (DateTimeOffset.FromUnixTimeSeconds(from), now + ClockSkew);
 
-        var counts = _refreshes++ % o.SweepEvery == 0 ? null : StreamCounts.Of(current, time.GetUtcNow(), o.Interval);
+        var counts = _refreshes++ % o.SweepEvery == 0 ? null : StreamCounts.Of(current, time.GetUtcNow());
         var idle = current.Catalogue.StreamIds.Where(id => counts?.Open(id, open) == 0).ToHashSet();
         metrics.ObserveCallsSkipped(Label, idle.Count);
 

@@ -23,10 +23,13 @@ public sealed class StreamCounts
     /// <summary>When the read started, on this machine's clock.</summary>
     public DateTimeOffset ReadAt { get; }
 
-    /// <summary>The counts of the stream source's last refresh if it succeeded no longer than <paramref name="maxAge"/> before <paramref name="now"/>; else null (nothing may be skipped).</summary>
-    public static StreamCounts? Of(MetricsSnapshot snapshot, DateTimeOffset now, TimeSpan maxAge) =>
-        snapshot.Collectors.GetValueOrDefault(StreamStatsCollector.Label) is { LastSucceeded: true, Data: StreamStatsData data, DataTime: { } at }
-            && now - at <= maxAge
+    /// <summary>
+    /// The counts of the stream source's last refresh if it succeeded no longer than two of its intervals before
+    /// <paramref name="now"/> (a refresh that starts with the source's sees the one before); else null (nothing may be skipped).
+    /// </summary>
+    public static StreamCounts? Of(MetricsSnapshot snapshot, DateTimeOffset now) =>
+        snapshot.Collectors.GetValueOrDefault(StreamStatsCollector.Label) is { LastSucceeded: true, Data: StreamStatsData data, DataTime: { } at } source
+            && now - at <= 2 * source.Interval
             ? new StreamCounts(data.Rows, at)
             : null;
 
