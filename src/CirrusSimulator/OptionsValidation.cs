@@ -17,6 +17,7 @@ internal static class OptionsValidation
         Require(options.WeekendArrivalFactor >= 0, "WeekendArrivalFactor", "must not be negative");
         Require(options.MaxOpenPerStream >= 1, "MaxOpenPerStream", "must be at least 1");
         Require(options.LargeTenantStreams is >= 0 and <= 100_000, "LargeTenantStreams", "must be between 0 and 100000");
+        Require(options.LargeTenantTraffic is >= 0 and <= 100, "LargeTenantTraffic", "must be between 0 and 100");
         Parse(() => BusinessCalendar.FindZone(options.TimeZone), "TimeZone");
         for (var i = 0; i < options.SpecialDays.Count; i++)
         {
@@ -34,6 +35,7 @@ internal static class OptionsValidation
     {
         Require(faults.LatencyMs >= 0, "Faults:LatencyMs", "must not be negative");
         Require(faults.RetryAfterSeconds >= 0, "Faults:RetryAfterSeconds", "must not be negative");
+        Require(faults.RateLimitPerSecond >= 0, "Faults:RateLimitPerSecond", "must not be negative");
         Require(faults.ErrorRate is >= 0 and <= 1, "Faults:ErrorRate", "must be between 0 and 1");
         Require(faults.ThrottleRate is >= 0 and <= 1, "Faults:ThrottleRate", "must be between 0 and 1");
         Require(faults.MalformedRate is >= 0 and <= 1, "Faults:MalformedRate", "must be between 0 and 1");

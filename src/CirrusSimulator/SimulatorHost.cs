@@ -31,11 +31,12 @@ public static class SimulatorHost
         builder.Services.AddRoutingCore();
         builder.Logging.SetMinimumLevel(options.LogLevel).AddSimpleConsole(console => console.SingleLine = true);
 
-        var clock = new SimulatedClock(time ?? TimeProvider.System, options.StartTime, options.SpeedFactor);
+        time ??= TimeProvider.System;
+        var clock = new SimulatedClock(time, options.StartTime, options.SpeedFactor);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton(new Tenant(options, clock));
-        builder.Services.AddSingleton(new FaultState(options.Faults, options.Seed));
+        builder.Services.AddSingleton(new FaultState(options.Faults, options.Seed, time));
         builder.Services.AddSingleton<CallCounter>();
 
         var app = builder.Build();

@@ -56,6 +56,9 @@ public sealed class SimulatorOptions
     /// <summary>When above zero, replaces Streams with this many generated streams (benchmarks).</summary>
     public int LargeTenantStreams { get; set; }
 
+    /// <summary>Scales the generated streams' arrivals: below 1 a quieter tenant, where fewer streams have conversations open.</summary>
+    public double LargeTenantTraffic { get; set; } = 1;
+
     /// <summary>The tenant's streams (channels). Defaults to the demo tenant.</summary>
     public List<StreamOptions> Streams { get; set; } = DemoStreams();
 
@@ -176,4 +179,7 @@ public sealed class FaultOptions
 
     /// <summary>Fraction (0..1) of API answers whose JSON body is cut short (the status code stays as it was).</summary>
     public double MalformedRate { get; set; }
+
+    /// <summary>A rate limit the API does not announce: calls beyond this many per second (one second's burst) get 429; 0 is none.</summary>
+    public int RateLimitPerSecond { get; set; }
 }

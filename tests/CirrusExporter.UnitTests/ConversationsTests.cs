@@ -67,6 +67,25 @@ public sealed class ConversationsTests
     }
 
     [Fact]
+    public void A_stream_is_unchanged_only_while_counts_read_since_its_last_read_still_show_it_without_conversations()
+    {
+        var tally = new StreamTally("chat", null, (from, to) => (to - from).TotalSeconds);
+        Assert.False(tally.Unchanged(empty: true, T.AddMinutes(1))); // never read
+
+        tally.ReadUpTo(empty: true, T);
+        Assert.True(tally.Unchanged(empty: true, T.AddMinutes(1)));
+        Assert.False(tally.Unchanged(empty: true, T)); // counts read no later than the read vouch for nothing after it
+        Assert.False(tally.Unchanged(empty: false, T.AddMinutes(1)));
+
+        tally.ReadUpTo(empty: false, T.AddMinutes(2)); // had conversations: equal counts would not prove nothing changed
+        Assert.False(tally.Unchanged(empty: true, T.AddMinutes(3)));
+
+        tally.ReadUpTo(empty: true, T.AddMinutes(4));
+        tally.Count(new ChangedConversation(1, T, T, null, null, 1), T.AddDays(-1), [1, 8]);
+        Assert.False(tally.Unchanged(empty: true, T.AddMinutes(5))); // one awaits a first response
+    }
+
+    [Fact]
     public void Waiting_conversations_are_forgotten_once_past_the_look_back_as_the_oldest_open_age_forgets_them()
     {
         var tally = new StreamTally("mailbox_connector", null, (from, to) => (to - from).TotalSeconds);

@@ -67,6 +67,33 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task A_hidden_rate_limit_answers_429_beyond_one_seconds_burst_and_refills_with_time()
+    {
+        await using var sim = await RunningSimulator.StartAsync(TestTenants.Options());
+        await sim.AdminAsync(HttpMethod.Post, "/admin/faults?rateLimitPerSecond=40");
+
+        async Task<int> Refused(int calls)
+        {
+            var refused = 0;
+            for (var i = 0; i < calls; i++)
+            {
+                using var response = await sim.Api.GetAsync(Stats);
+                if (response.StatusCode == HttpStatusCode.TooManyRequests) refused++;
+                else Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+            return refused;
+        }
+
+        Assert.Equal(5, await Refused(45)); // the clock stands still: one second's worth, then 429
+        sim.Time.Advance(TimeSpan.FromMilliseconds(250));
+        Assert.Equal(2, await Refused(12)); // a quarter of a second refills ten
+        sim.Time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, await Refused(41)); // never more than one second's worth at once
+        await sim.AdminAsync(HttpMethod.Post, "/admin/faults?rateLimitPerSecond=0");
+        Assert.Equal(0, await Refused(20));
+    }
+
+    [Fact]
     public async Task Malformed_bodies_are_cut_short_json()
     {
         await using var sim = await RunningSimulator.StartAsync(TestTenants.Options());
@@ -86,13 +113,13 @@ public sealed class FaultTests
     public async Task Reset_clears_every_fault()
     {
         await using var sim = await RunningSimulator.StartAsync(TestTenants.Options());
-        await sim.AdminAsync(HttpMethod.Post, "/admin/faults?latencyMs=5&errorRate=0.1&throttleRate=0.2&retryAfterSeconds=3&tokenRevoked=true&malformedRate=0.3");
+        await sim.AdminAsync(HttpMethod.Post, "/admin/faults?latencyMs=5&errorRate=0.1&throttleRate=0.2&retryAfterSeconds=3&tokenRevoked=true&malformedRate=0.3&rateLimitPerSecond=40");
 
         var set = await sim.AdminAsync(HttpMethod.Get, "/admin/faults");
         var reset = await sim.AdminAsync(HttpMethod.Post, "/admin/faults/reset");
 
-        Assert.Equal("""{"latencyMs":5,"errorRate":0.1,"throttleRate":0.2,"retryAfterSeconds":3,"tokenRevoked":true,"malformedRate":0.3}""", set.GetRawText());
-        Assert.Equal("""{"latencyMs":0,"errorRate":0,"throttleRate":0,"retryAfterSeconds":0,"tokenRevoked":false,"malformedRate":0}""", reset.GetRawText());
+        Assert.Equal("""{"latencyMs":5,"errorRate":0.1,"throttleRate":0.2,"retryAfterSeconds":3,"tokenRevoked":true,"malformedRate":0.3,"rateLimitPerSecond":40}""", set.GetRawText());
+        Assert.Equal("""{"latencyMs":0,"errorRate":0,"throttleRate":0,"retryAfterSeconds":0,"tokenRevoked":false,"malformedRate":0,"rateLimitPerSecond":0}""", reset.GetRawText());
         await sim.GetAsync(Stats);
     }
 

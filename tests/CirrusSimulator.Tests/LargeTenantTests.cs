@@ -28,4 +28,19 @@ public sealed class LargeTenantTests
         await sim.AdvanceAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(0, (await sim.DataAsync("/streams/500001/substreams/2/streamavailability?ignoreAutomationExsistance=false")).GetProperty("state").GetInt32() - 1);
     }
+
+    [Fact]
+    public async Task Less_traffic_leaves_fewer_streams_with_conversations_and_none_leaves_none()
+    {
+        async Task<int> StreamsWithConversations(double traffic)
+        {
+            await using var sim = await RunningSimulator.StartAsync(new SimulatorOptions { Seed = 5, Token = "bench", LargeTenantStreams = 200, LargeTenantTraffic = traffic });
+            return (await sim.DataAsync("/stats/streams")).EnumerateArray().Select(r => r.GetProperty("streamId").GetInt64()).Distinct().Count();
+        }
+
+        var (full, tenth, none) = (await StreamsWithConversations(1), await StreamsWithConversations(0.1), await StreamsWithConversations(0));
+        Assert.Equal(200, full);
+        Assert.InRange(tenth, 1, full - 1);
+        Assert.Equal(0, none);
+    }
 }

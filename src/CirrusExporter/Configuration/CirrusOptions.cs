@@ -123,8 +123,14 @@ public sealed class HttpOptions
     [KeyDoc("Longest `Retry-After` (seconds or HTTP date, on 429 and 503) that is honoured; a longer one is cut to this. Without the header the exponential back-off applies. Not negative.")]
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
 
-    [KeyDoc("Requests per second across all collectors, retries included; requests beyond it wait. `0` turns the limit off.", Readme = "global request rate, retries included")]
+    [KeyDoc("Most requests per second across all collectors, retries included, spaced evenly; requests beyond it wait. The API publishes no limit, so the rate adapts below this ceiling: each HTTP 429 halves it (not below 1/s), each `RateIncreaseInterval` without one adds `RateIncreaseStep` back, and a `Retry-After` holds every request until it has passed (`cirrus_api_request_rate_limit`). `0` turns the limit and its adaptation off.", Readme = "most requests per second, retries included; halved on HTTP 429 and raised back while none comes")]
     public int RateLimitPerSecond { get; set; } = 25;
+
+    [KeyDoc("Time without an HTTP 429 after which a lowered request rate rises by `RateIncreaseStep`. At least 100 ms.")]
+    public TimeSpan RateIncreaseInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    [KeyDoc("Requests per second added back after each quiet `RateIncreaseInterval`, up to `RateLimitPerSecond`. Above 0.")]
+    public double RateIncreaseStep { get; set; } = 1;
 
     [KeyDoc("Requests in flight at once across all collectors (1 to 256); also the parallelism of each per-stream fan-out.", Readme = "requests in flight at once, across collectors")]
     public int MaxConcurrency { get; set; } = 8;

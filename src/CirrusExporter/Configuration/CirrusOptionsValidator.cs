@@ -78,6 +78,8 @@ public sealed class CirrusOptionsValidator : IValidateOptions<CirrusOptions>
         if (h.RetryBaseDelay < TimeSpan.Zero) Fail("Http:RetryBaseDelay", "must not be negative");
         if (h.MaxRetryAfter < TimeSpan.Zero) Fail("Http:MaxRetryAfter", "must not be negative");
         if (h.RateLimitPerSecond < 0) Fail("Http:RateLimitPerSecond", "must be 0 (off) or positive");
+        if (h.RateIncreaseInterval < TimeSpan.FromMilliseconds(100)) Fail("Http:RateIncreaseInterval", "must be at least 00:00:00.1");
+        if (!(h.RateIncreaseStep > 0 && double.IsFinite(h.RateIncreaseStep))) Fail("Http:RateIncreaseStep", "must be above 0, e.g. 1");
         if (h.MaxConcurrency is < 1 or > 256) Fail("Http:MaxConcurrency", "must be between 1 and 256");
         if (h.CircuitFailureRatio is <= 0 or > 1) Fail("Http:CircuitFailureRatio", "must be above 0 and at most 1");
         if (h.CircuitSamplingDuration < TimeSpan.FromMilliseconds(500)) Fail("Http:CircuitSamplingDuration", "must be at least 00:00:00.5");

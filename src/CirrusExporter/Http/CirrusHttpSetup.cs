@@ -13,7 +13,7 @@ namespace CirrusExporter.Http;
 /// <summary>
 /// The one named Cirrus HTTP client, on which every collector registers its own generated Refit interface
 /// (through <see cref="AddCirrusApi{TApi}"/>), and its resilience pipeline, outermost first: retry (jittered exponential
-/// back-off, Retry-After on 429), circuit breaker, global concurrency cap, global rate limit, and the
+/// back-off, Retry-After on 429), circuit breaker, global concurrency cap, global adaptive rate (<see cref="AdaptiveRate"/>), and the
 /// per-attempt timeout. The collector's deadline bounds the whole through its cancellation token.
 /// </summary>
 public static class CirrusHttpSetup
@@ -25,6 +25,7 @@ public static class CirrusHttpSetup
         services.AddSingleton<ApiTokenProvider>();
         services.AddTransient<BearerTokenHandler>();
         services.AddSingleton<ApiClock>();
+        services.AddSingleton<AdaptiveRate>();
         services.AddTransient<ApiMetricsHandler>();
         services.AddSingleton<ResponseBodyBudget>();
         services.AddTransient<ResponseBodyHandler>();
@@ -47,7 +48,7 @@ public static class CirrusHttpSetup
                 var http = context.ServiceProvider.GetRequiredService<IOptions<CirrusOptions>>().Value.Http;
                 var metrics = context.ServiceProvider.GetRequiredService<SelfMetrics>();
                 var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
-                AddStrategies(pipeline, http, metrics, time);
+                AddStrategies(pipeline, http, metrics, time, context.ServiceProvider.GetRequiredService<AdaptiveRate>());
             });
         client.AddHttpMessageHandler<BearerTokenHandler>();
         client.AddHttpMessageHandler<ApiMetricsHandler>();
@@ -73,7 +74,7 @@ public static class CirrusHttpSetup
         return services;
     }
 
-    private static void AddStrategies(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, HttpOptions http, SelfMetrics metrics, TimeProvider time)
+    private static void AddStrategies(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, HttpOptions http, SelfMetrics metrics, TimeProvider time, AdaptiveRate rate)
     {
         pipeline.TimeProvider = time;
         if (http.MaxRetries > 0)
@@ -108,18 +109,7 @@ public static class CirrusHttpSetup
             ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome) && args.Outcome.Exception is not ResponseRejectedException),
         });
         pipeline.AddConcurrencyLimiter(http.MaxConcurrency, queueLimit: int.MaxValue);
-        if (http.RateLimitPerSecond > 0)
-        {
-            pipeline.AddRateLimiter(new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = http.RateLimitPerSecond,
-                TokensPerPeriod = http.RateLimitPerSecond,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = int.MaxValue,
-                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-                AutoReplenishment = true,
-            }));
-        }
+        if (rate.Enabled) AdaptiveRateStrategy.AddTo(pipeline, rate);
         pipeline.AddTimeout(http.AttemptTimeout);
     }
 

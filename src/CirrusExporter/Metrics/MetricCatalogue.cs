@@ -66,6 +66,16 @@ public static class MetricCatalogue
         "This machine's clock minus the Cirrus API's, from the Date header of its responses (median of the last 15, whole seconds; absent before the first response). Ages and windows are measured on the API's clock, this much behind the local one.",
         "exporter", null, "live");
 
+    public static readonly MetricDefinition CallsSkipped = new(
+        "cirrus_api_calls_skipped_total", "counter", ["collector"],
+        "Per-stream calls not made because the latest GET /stats/streams read showed their answer could not have changed (see the collectors' SweepEvery keys), by collector. Every collector starts at 0.",
+        "exporter", null, "live");
+
+    public static readonly MetricDefinition RequestRateLimit = new(
+        "cirrus_api_request_rate_limit", "gauge", [],
+        "Requests per second the exporter allows itself now: Cirrus:Http:RateLimitPerSecond, halved on each HTTP 429 and raised by Cirrus:Http:RateIncreaseStep after each quiet Cirrus:Http:RateIncreaseInterval (absent when the limit is off).",
+        "exporter", null, "live");
+
     public static readonly MetricDefinition StreamsDropped = new(
         "cirrus_streams_dropped", "gauge", [],
         "Streams and sub-streams not watched because Cirrus:MaxStreams is reached: configured ones count first, in the order listed, then discovered ones by ascending id.",
@@ -140,7 +150,7 @@ public static class MetricCatalogue
     [
         .. CollectorRegistry.All.SelectMany(c => c.Metrics),
         StreamInfo, Up, CollectorSuccess, CollectorLastSuccess, CollectorDuration, ApiRequests, ApiRetries,
-        ApiRequestDuration, ApiResponsesRejected, ClockSkew, StreamsDropped, LabelValuesFolded, RowsIgnored, BuildInfo, ConfigLastReloadSuccessful, ConfigLastReloadSuccess,
+        ApiRequestDuration, ApiResponsesRejected, ClockSkew, RequestRateLimit, CallsSkipped, StreamsDropped, LabelValuesFolded, RowsIgnored, BuildInfo, ConfigLastReloadSuccessful, ConfigLastReloadSuccess,
         ProcessResidentMemory,
     ];
 

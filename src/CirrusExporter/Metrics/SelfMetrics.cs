@@ -17,8 +17,10 @@ public sealed class SelfMetrics
     private readonly ValueFamily _streamsDropped = new(MetricCatalogue.StreamsDropped);
     private readonly ValueFamily _folded = new(MetricCatalogue.LabelValuesFolded);
     private readonly ValueFamily _ignored = new(MetricCatalogue.RowsIgnored);
+    private readonly ValueFamily _skipped = new(MetricCatalogue.CallsSkipped);
     private readonly ValueFamily _buildInfo = new(MetricCatalogue.BuildInfo);
     private double _clockSkew = double.NaN;
+    private double _requestRate = double.NaN;
     private readonly ValueFamily _reloadSuccessful = new(MetricCatalogue.ConfigLastReloadSuccessful);
     private readonly ValueFamily _reloadSuccess = new(MetricCatalogue.ConfigLastReloadSuccess);
 
@@ -30,8 +32,10 @@ public sealed class SelfMetrics
                 _rejected.WithLabels(endpoint, reason);
         foreach (var label in new[] { "module", "status" }) _folded.WithLabels(label);
         foreach (var collector in CollectorRegistry.All)
-            foreach (var reason in IgnoredRows.Reasons)
-                _ignored.WithLabels(collector.Label, reason);
+        {
+            foreach (var reason in IgnoredRows.Reasons) _ignored.WithLabels(collector.Label, reason);
+            _skipped.WithLabels(collector.Label);
+        }
         _buildInfo.WithLabels(BuildInfo.Version, BuildInfo.Revision, BuildInfo.Runtime).Set(1);
         // The configuration was loaded, and validated, as the process started.
         _reloadSuccessful.WithLabels().Set(1);
@@ -50,6 +54,8 @@ public sealed class SelfMetrics
 
     public void SetClockSkew(double seconds) => Volatile.Write(ref _clockSkew, seconds);
 
+    public void SetRequestRate(double perSecond) => Volatile.Write(ref _requestRate, perSecond);
+
     public void SetStreamsDropped(int count) => _streamsDropped.WithLabels().Set(count);
 
     public void ObserveLabelValueFolded(string label) => _folded.WithLabels(label).Inc();
@@ -60,6 +66,8 @@ public sealed class SelfMetrics
         _reloadSuccessful.WithLabels().Set(succeeded ? 1 : 0);
         if (succeeded) _reloadSuccess.WithLabels().Set(at.ToUnixTimeMilliseconds() / 1000.0);
     }
+
+    public void ObserveCallsSkipped(string collector, int count) => _skipped.WithLabels(collector).Inc(count);
 
     public void ObserveRowsIgnored(string collector, string reason, int count) => _ignored.WithLabels(collector, reason).Inc(count);
 
@@ -74,6 +82,10 @@ public sealed class SelfMetrics
         // Absent until a response has been timed: 0 would claim clocks in step that were never compared.
         w.Family(MetricCatalogue.ClockSkew, MetricCatalogue.ClockSkew.Description);
         if (Volatile.Read(ref _clockSkew) is var skew && !double.IsNaN(skew)) w.Sample(MetricCatalogue.ClockSkew, skew);
+        // Absent while the limit is off.
+        w.Family(MetricCatalogue.RequestRateLimit, MetricCatalogue.RequestRateLimit.Description);
+        if (Volatile.Read(ref _requestRate) is var rate && !double.IsNaN(rate)) w.Sample(MetricCatalogue.RequestRateLimit, rate);
+        _skipped.Write(w);
         _streamsDropped.Write(w);
         _folded.Write(w);
         _ignored.Write(w);

@@ -75,6 +75,7 @@ internal static class AdminApi
                 RetryAfterSeconds = Read(query, "retryAfterSeconds", faults.RetryAfterSeconds, int.Parse, v => v >= 0),
                 TokenRevoked = Read(query, "tokenRevoked", faults.TokenRevoked, bool.Parse, _ => true),
                 MalformedRate = Read(query, "malformedRate", faults.MalformedRate, ParseDouble, IsFraction),
+                RateLimitPerSecond = Read(query, "rateLimitPerSecond", faults.RateLimitPerSecond, int.Parse, v => v >= 0),
             };
         }
         catch (FormatException e)

@@ -8,10 +8,11 @@ internal static class LargeTenant
     private static readonly int[] Modules =
         [ModuleIds.Chat, ModuleIds.WhatsApp, ModuleIds.Sms, ModuleIds.Mailbox, ModuleIds.Voice, ModuleIds.FacebookMessenger];
 
-    public static List<StreamOptions> Streams(int count) =>
-        Enumerable.Range(0, count).Select(Stream).ToList();
+    /// <param name="traffic">Scales every stream's arrivals.</param>
+    public static List<StreamOptions> Streams(int count, double traffic) =>
+        Enumerable.Range(0, count).Select(index => Stream(index, traffic)).ToList();
 
-    private static StreamOptions Stream(int index)
+    private static StreamOptions Stream(int index, double traffic)
     {
         var stream = Template(Modules[index % Modules.Length]);
         stream.Id = FirstStreamId + index;
@@ -19,7 +20,7 @@ internal static class LargeTenant
         stream.BusinessHours = index % 3 == 0 ? "Mon-Fri 08:00-18:00" : "24/7";
         stream.SubStreams = index % 4 == 1 ? [1, 2] : [];
         // Spread the load so that some streams run hot and others idle.
-        var scale = 1 + index % 5 * 0.25;
+        var scale = (1 + index % 5 * 0.25) * traffic;
         stream.ArrivalsPerHour *= scale;
         stream.OutboundPerHour *= scale;
         return stream;

@@ -45,7 +45,7 @@ internal sealed class Tenant
     public Tenant(SimulatorOptions options, SimulatedClock clock)
     {
         _clock = clock;
-        var streams = options.LargeTenantStreams > 0 ? LargeTenant.Streams(options.LargeTenantStreams) : options.Streams;
+        var streams = options.LargeTenantStreams > 0 ? LargeTenant.Streams(options.LargeTenantStreams, options.LargeTenantTraffic) : options.Streams;
         _simulation = new TenantSimulation(options, streams, clock.WholeSecondTicks);
     }
 

@@ -1,6 +1,7 @@
 using CirrusExporter.Api;
 using CirrusExporter.Collectors.Availability;
 using CirrusExporter.Collectors.Objects;
+using CirrusExporter.Collectors.StreamStats;
 using CirrusExporter.Configuration;
 using CirrusExporter.Http;
 using CirrusExporter.Metrics;
@@ -14,22 +15,27 @@ namespace CirrusExporter.Collectors.Conversations;
 /// its last complete window (less the overlap), page by page until a short page. Each conversation is counted once
 /// when first seen created, first seen answered and first seen closed, so totals grow with traffic, not history.
 /// First responses are timed in the stream's open hours (<see cref="StreamHours"/>); conversations seen waiting for
-/// one are kept until answered or closed, for the awaiting count and the oldest one's age.
+/// one are kept until answered or closed, for the awaiting count and the oldest one's age. A stream whose
+/// /stats/streams reads show without any conversation, before and since its last read, is not read (<see cref="StreamTally.Unchanged"/>), except on every
+/// SweepEvery-th refresh.
 /// </summary>
-public sealed class ConversationsCollector(IConversationsApi api, ApiResponseReader reader, IOptions<CirrusOptions> options, LabelNames labels, StreamHours hours, ApiClock clock) : ICollector
+public sealed class ConversationsCollector(
+    IConversationsApi api, ApiResponseReader reader, IOptions<CirrusOptions> options, LabelNames labels, StreamHours hours, ApiClock clock,
+    TimeProvider time, SelfMetrics metrics) : ICollector
 {
     public const string Label = "conversations";
 
     public static CollectorDescriptor Descriptor { get; } = new(
         Label, "Conversations",
         "GET /streams/{id}/objects (order=updatedtime)",
-        "Poll `GET /streams/{id}/objects` for what changed since the last refresh: per watched stream one call per interval, plus one per further 100 changed conversations. Off by default for its cost; turn it on for first-response and resolution times and SLOs.",
+        "Poll `GET /streams/{id}/objects` for what changed since the last refresh: per watched stream one call per interval, plus one per further 100 changed conversations; none for a stream `/stats/streams` keeps showing without conversations (but every `SweepEvery`-th refresh). Off by default for its cost; turn it on for first-response and resolution times and SLOs.",
         CollectorRole.Reader,
         ConversationsMetrics.All,
         CollectorOptionsBinding.Of(section => section.Get<ConversationsCollectorOptions>()),
         CollectorDescriptor.Registers<ConversationsCollector, IConversationsApi>());
 
     private readonly Dictionary<long, StreamTally> _tallies = [];
+    private long _refreshes;
 
     CollectorDescriptor ICollector.Descriptor => Descriptor;
 
@@ -52,16 +58,24 @@ public sealed class ConversationsCollector(IConversationsApi api, ApiResponseRea
             if (!_tallies.TryGetValue(id, out var t) || t.Module != module) _tallies[id] = new StreamTally(module, o.TargetOf(id, module), (from, to) => hours.OpenSeconds(id, from, to));
             else t.Target = o.TargetOf(id, module);
 
-        var (_, failed, first) = await FanOut.RunAsync(_tallies.Keys.ToList(), options.Value.Http.MaxConcurrency,
-            (stream, ct) => ReadChangesAsync(stream, _tallies[stream], o, objects, now, ct), cancellationToken);
+        var counts = StreamCounts.Of(current, time.GetUtcNow());
+        HashSet<long> unchanged = _refreshes++ % o.SweepEvery == 0 || counts is null
+            ? []
+            : _tallies.Where(kv => kv.Value.Unchanged(counts.Rows(kv.Key).Count == 0, counts.ReadAt)).Select(kv => kv.Key).ToHashSet();
+        metrics.ObserveCallsSkipped(Label, unchanged.Count);
+
+        var (_, failed, first) = await FanOut.RunAsync(_tallies.Keys.Except(unchanged).ToList(), options.Value.Http.MaxConcurrency,
+            (stream, ct) => ReadChangesAsync(stream, _tallies[stream], o, objects, now, counts?.Rows(stream).Count == 0, ct), cancellationToken);
 
         var streams = _tallies.Select(kv => new StreamTimings(kv.Key, kv.Value.Module, kv.Value.Target, kv.Value.Created, kv.Value.WithinTarget,
             kv.Value.FirstResponse.Snapshot(), kv.Value.Resolution.Snapshot(), kv.Value.Awaiting, kv.Value.OldestAwaitingAge(now))).ToList();
         return RefreshResult.ForStreams(new ConversationsData(streams), current.Catalogue, failed, first, Label, o.Deadline);
     }
 
+    /// <param name="empty">Whether the /stats/streams read this refresh relies on shows the stream without conversations (false without such a read).</param>
     private async Task<bool> ReadChangesAsync(
-        long stream, StreamTally tally, ConversationsCollectorOptions o, ObjectsCollectorOptions objects, DateTimeOffset now, CancellationToken ct)
+        long stream, StreamTally tally, ConversationsCollectorOptions o, ObjectsCollectorOptions objects, DateTimeOffset now, bool empty,
+        CancellationToken ct)
     {
         var open = objects.EffectiveOpenStatuses;
         var horizon = tally.Horizon(now, o.Overlap);
@@ -79,12 +93,15 @@ public sealed class ConversationsCollector(IConversationsApi api, ApiResponseRea
             if (items.Count < o.PageSize)
             {
                 tally.Complete(end, o.Overlap, now - objects.LookBack);
+                tally.ReadUpTo(empty, time.GetUtcNow());
                 return true;
             }
             // Too many changes for one refresh: the next one continues after the last conversation read.
             end = items[^1].Updated < now ? items[^1].Updated : now;
         }
         tally.Complete(end, o.Overlap, now - objects.LookBack);
+        // Changes are left to read: the counts cannot vouch for this stream until a read reaches the present.
+        tally.ReadUpTo(false, time.GetUtcNow());
         return true;
     }
 }

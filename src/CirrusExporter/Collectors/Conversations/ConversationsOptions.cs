@@ -31,6 +31,9 @@ public sealed class ConversationsCollectorOptions : CollectorOptions
         ["mailbox_connector"] = new() { FirstResponse = TimeSpan.FromHours(4), Objective = 0.95 },
     };
 
+    [KeyDoc("Every this many refreshes, every stream is read. Between them, a stream is not read while `/stats/streams` reads (no older than two `StreamStats` intervals) show it without any conversation, as at its last read, and none of its conversations awaits a first response: nothing can have changed (`cirrus_api_calls_skipped_total`). 1 reads every stream every time. At least 1.")]
+    public int SweepEvery { get; set; } = 10;
+
     /// <summary>The target of a stream: by stream id first, then by module name.</summary>
     public SloTargetOptions? TargetOf(long streamId, string module) =>
         Slo.GetValueOrDefault(streamId.ToString(System.Globalization.CultureInfo.InvariantCulture)) ?? Slo.GetValueOrDefault(module);
@@ -40,6 +43,7 @@ public sealed class ConversationsCollectorOptions : CollectorOptions
         if (Overlap < TimeSpan.Zero) yield return ("Overlap", "must not be negative, e.g. 00:02:00");
         if (PageSize is < 1 or > 100) yield return ("PageSize", "must be between 1 and 100");
         if (MaxPages < 1) yield return ("MaxPages", "must be at least 1");
+        if (SweepEvery < 1) yield return ("SweepEvery", "must be at least 1 (1 reads every stream on every refresh)");
         foreach (var (key, target) in Slo)
         {
             if (target.FirstResponse <= TimeSpan.Zero) yield return ($"Slo:{key}:FirstResponse", "must be positive, e.g. 00:01:00");

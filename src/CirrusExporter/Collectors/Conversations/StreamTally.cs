@@ -37,6 +37,24 @@ public sealed class StreamTally(string module, SloTargetOptions? target, Func<Da
     /// <summary>Ids remembered for deduplication, for tests and memory checks.</summary>
     public int TrackedIds => _created.Count + _responded.Count + _closed.Count;
 
+    /// <summary>When the last read that reached the present ended, if /stats/streams showed the stream without any conversation then.</summary>
+    private DateTimeOffset? _emptyAtReadEnd;
+
+    /// <summary>
+    /// Records, for a read that reached the present and ended at <paramref name="readEnd"/> (this machine's clock), whether
+    /// /stats/streams showed the stream without any conversation.
+    /// </summary>
+    public void ReadUpTo(bool empty, DateTimeOffset readEnd) => _emptyAtReadEnd = empty ? readEnd : null;
+
+    /// <summary>
+    /// Whether a read now cannot carry news: nothing is waiting, the stream had no conversation in any status at its last
+    /// read, and a /stats/streams read made since (<paramref name="countsReadAt"/>) still shows none (<paramref name="empty"/>).
+    /// Equal non-zero counts would not do: a conversation created and closed in between while an older one is archived
+    /// or expires leaves every count as it was.
+    /// </summary>
+    public bool Unchanged(bool empty, DateTimeOffset countsReadAt) =>
+        _awaiting.Count == 0 && empty && _emptyAtReadEnd is { } end && countsReadAt > end;
+
     /// <summary>Events at or after this are counted (once); earlier ones were counted in an earlier window, or predate the watch.</summary>
     /// <remarks>A window that ended after <paramref name="now"/> (the clock was corrected back since) starts from now, not in the future.</remarks>
     public DateTimeOffset Horizon(DateTimeOffset now, TimeSpan overlap) => (WindowEnd is { } end && end < now ? end : now) - overlap;

@@ -1,7 +1,9 @@
 using System.Globalization;
 using CirrusExporter.Api;
+using CirrusExporter.Collectors.StreamStats;
 using CirrusExporter.Configuration;
 using CirrusExporter.Http;
+using CirrusExporter.Metrics;
 using CirrusExporter.Snapshot;
 using Microsoft.Extensions.Options;
 
@@ -9,9 +11,11 @@ namespace CirrusExporter.Collectors.Objects;
 
 /// <summary>
 /// GET /streams/{id}/objects: the oldest conversation in the open statuses per stream. Sorted ascending by
-/// created time with page size 1, that is one call per stream; paging stops at a short page.
+/// created time with page size 1, that is one call per stream; paging stops at a short page. A stream the latest
+/// /stats/streams read shows with nothing open is 0 without a call, except on every SweepEvery-th refresh.
 /// </summary>
-public sealed class ObjectsCollector(IObjectsApi api, ApiResponseReader reader, IOptions<CirrusOptions> options, ApiClock clock) : ICollector
+public sealed class ObjectsCollector(
+    IObjectsApi api, ApiResponseReader reader, IOptions<CirrusOptions> options, ApiClock clock, TimeProvider time, SelfMetrics metrics) : ICollector
 {
     public const string Label = "objects";
 
@@ -21,11 +25,13 @@ public sealed class ObjectsCollector(IObjectsApi api, ApiResponseReader reader, 
     public static CollectorDescriptor Descriptor { get; } = new(
         Label, "Objects",
         "GET /streams/{id}/objects",
-        "Poll `GET /streams/{id}/objects` for the oldest open conversation: one call (or `MaxPages` calls) per watched stream id per interval. The most expensive collector; turn it off if you do not use `cirrus_stream_oldest_open_object_age_seconds`.",
+        "Poll `GET /streams/{id}/objects` for the oldest open conversation: one call (or `MaxPages` calls) per watched stream id per interval, none for a stream `/stats/streams` shows with nothing open (but every `SweepEvery`-th refresh). The most expensive collector; turn it off if you do not use `cirrus_stream_oldest_open_object_age_seconds`.",
         CollectorRole.Reader,
         [ObjectsMetrics.OldestOpenAge],
         CollectorOptionsBinding.Of(section => section.Get<ObjectsCollectorOptions>()),
         CollectorDescriptor.Registers<ObjectsCollector, IObjectsApi>());
+
+    private long _refreshes;
 
     CollectorDescriptor ICollector.Descriptor => Descriptor;
 
@@ -38,7 +44,11 @@ public sealed class ObjectsCollector(IObjectsApi api, ApiResponseReader reader, 
         var (from, to) = ((now - o.LookBack).ToUnixTimeSeconds(), now.ToUnixTimeSeconds());
         var (earliest, latest) = (DateTimeOffset.FromUnixTimeSeconds(from), now + ClockSkew);
 
-        var (ages, failed, first) = await FanOut.RunAsync(current.Catalogue.StreamIds.ToList(), options.Value.Http.MaxConcurrency, async (stream, ct) =>
+        var counts = _refreshes++ % o.SweepEvery == 0 ? null : StreamCounts.Of(current, time.GetUtcNow());
+        var idle = current.Catalogue.StreamIds.Where(id => counts?.Open(id, open) == 0).ToHashSet();
+        metrics.ObserveCallsSkipped(Label, idle.Count);
+
+        var (ages, failed, first) = await FanOut.RunAsync(current.Catalogue.StreamIds.Except(idle).ToList(), options.Value.Http.MaxConcurrency, async (stream, ct) =>
         {
             DateTimeOffset? oldest = null;
             for (var page = 0; page < o.MaxPages; page++)
@@ -61,6 +71,7 @@ public sealed class ObjectsCollector(IObjectsApi api, ApiResponseReader reader, 
             }
             return oldest is { } t ? Math.Max(0, (now - t).TotalSeconds) : 0;
         }, cancellationToken);
+        foreach (var stream in idle) ages[stream] = 0;
         return RefreshResult.ForStreams(new ObjectsData(ages), current.Catalogue, failed, first, Label, o.Deadline);
     }
 }

@@ -22,8 +22,12 @@ public sealed class ObjectsCollectorOptions : CollectorOptions
     [KeyDoc("Pages read per stream; raise it with `PageSize` only if the API's sort cannot be trusted. Paging stops at the first short page.")]
     public int MaxPages { get; set; } = 1;
 
+    [KeyDoc("Every this many refreshes, every stream is called. Between them, a stream that the latest `/stats/streams` read (no older than two `StreamStats` intervals) shows without a conversation in the open statuses is exported as 0 without a call (`cirrus_api_calls_skipped_total`). 1 calls every stream every time. At least 1.")]
+    public int SweepEvery { get; set; } = 10;
+
     public override IEnumerable<(string Key, string Message)> Validate()
     {
+        if (SweepEvery < 1) yield return ("SweepEvery", "must be at least 1 (1 calls every stream on every refresh)");
         if (OpenStatuses.Any(s => s <= 0)) yield return ("OpenStatuses", "must list ObjectStatusType ids, e.g. [1, 8]");
         if (PageSize is < 1 or > 100) yield return ("PageSize", "must be between 1 and 100");
         if (MaxPages < 1) yield return ("MaxPages", "must be at least 1");

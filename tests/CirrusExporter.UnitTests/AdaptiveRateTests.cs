@@ -1,0 +1,175 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using CirrusExporter.Configuration;
+using CirrusExporter.Http;
+using CirrusExporter.Metrics;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Polly;
+
+namespace CirrusExporter.UnitTests;
+
+/// <summary>The adaptive request rate (AIMD) on a fake clock: spacing, decrease on 429, increase when quiet, Retry-After.</summary>
+public sealed class AdaptiveRateTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
+    private readonly SelfMetrics _metrics = new();
+
+    private AdaptiveRate Rate(int ceiling = 40, double step = 2, int quietSeconds = 10) => new(Options.Create(new CirrusOptions
+    {
+        Http = new HttpOptions { RateLimitPerSecond = ceiling, RateIncreaseStep = step, RateIncreaseInterval = TimeSpan.FromSeconds(quietSeconds) },
+    }), _time, _metrics);
+
+    private static HttpResponseMessage Throttled(TimeSpan? retryAfter = null)
+    {
+        var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        if (retryAfter is { } r) response.Headers.RetryAfter = new RetryConditionHeaderValue(r);
+        return response;
+    }
+
+    private string Exposition()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        _metrics.Write(new ExpositionWriter(buffer, "acme", false));
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    [Fact]
+    public async Task Attempts_are_spaced_evenly_at_the_rate_without_a_burst()
+    {
+        var rate = Rate(ceiling: 10);
+        var first = rate.AcquireAsync(CancellationToken.None);
+        var second = rate.AcquireAsync(CancellationToken.None);
+        var third = rate.AcquireAsync(CancellationToken.None);
+
+        Assert.True(first.IsCompleted);
+        Assert.False(second.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        await second;
+        Assert.False(third.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        await third;
+    }
+
+    [Fact]
+    public async Task A_429_halves_the_rate_once_for_the_attempts_that_were_in_flight_and_again_for_later_ones()
+    {
+        var rate = Rate(ceiling: 40);
+        var inFlight = await rate.AcquireAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromMilliseconds(25));
+        var alsoInFlight = await rate.AcquireAsync(CancellationToken.None);
+
+        using (var response = Throttled()) rate.Observe(inFlight, response);
+        Assert.Equal(20, rate.Current);
+        using (var response = Throttled()) rate.Observe(alsoInFlight, response);
+        Assert.Equal(20, rate.Current); // sent at the old rate: no second cut
+
+        _time.Advance(TimeSpan.FromMilliseconds(50));
+        var later = await rate.AcquireAsync(CancellationToken.None);
+        using (var response = Throttled()) rate.Observe(later, response);
+        Assert.Equal(10, rate.Current);
+        Assert.Contains("cirrus_api_request_rate_limit{tenant=\"acme\"} 10\n", Exposition());
+    }
+
+    [Fact]
+    public async Task The_rate_never_falls_below_one_request_per_second()
+    {
+        var rate = Rate(ceiling: 4);
+        for (var i = 0; i < 5; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            var sent = await rate.AcquireAsync(CancellationToken.None);
+            using var response = Throttled();
+            rate.Observe(sent, response);
+        }
+        Assert.Equal(AdaptiveRate.Floor, rate.Current);
+    }
+
+    [Fact]
+    public async Task Each_quiet_interval_adds_one_step_up_to_the_ceiling()
+    {
+        var rate = Rate(ceiling: 40, step: 2, quietSeconds: 10);
+        var sent = await rate.AcquireAsync(CancellationToken.None);
+        using (var response = Throttled()) rate.Observe(sent, response);
+        Assert.Equal(20, rate.Current);
+
+        _time.Advance(TimeSpan.FromSeconds(9.9));
+        Assert.Equal(20, rate.Current);
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.Equal(22, rate.Current);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(28, rate.Current);
+        Assert.Contains("cirrus_api_request_rate_limit{tenant=\"acme\"} 28\n", Exposition());
+        _time.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(40, rate.Current);
+    }
+
+    [Fact]
+    public async Task Other_answers_change_nothing()
+    {
+        var rate = Rate(ceiling: 40);
+        foreach (var code in new[] { HttpStatusCode.OK, HttpStatusCode.InternalServerError, HttpStatusCode.ServiceUnavailable, HttpStatusCode.Unauthorized })
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            var sent = await rate.AcquireAsync(CancellationToken.None);
+            using var response = new HttpResponseMessage(code);
+            rate.Observe(sent, response);
+        }
+        _time.Advance(TimeSpan.FromSeconds(1));
+        rate.Observe(await rate.AcquireAsync(CancellationToken.None), null); // no answer: a timeout or a refused connection
+        Assert.Equal(40, rate.Current);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    public async Task Retry_after_holds_every_attempt_until_it_has_passed(HttpStatusCode code)
+    {
+        var rate = Rate(ceiling: 40);
+        var sent = await rate.AcquireAsync(CancellationToken.None);
+        using (var response = new HttpResponseMessage(code))
+        {
+            response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(5));
+            rate.Observe(sent, response);
+        }
+
+        var next = rate.AcquireAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.False(next.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        await next;
+    }
+
+    [Fact]
+    public async Task A_wait_ends_with_its_cancellation()
+    {
+        var rate = Rate(ceiling: 1);
+        await rate.AcquireAsync(CancellationToken.None);
+        using var cancel = new CancellationTokenSource();
+        var waiting = rate.AcquireAsync(cancel.Token).AsTask();
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+    }
+
+    [Fact]
+    public async Task In_the_pipeline_a_429_lowers_the_rate_and_the_answer_is_passed_on()
+    {
+        var rate = Rate(ceiling: 40);
+        var pipeline = AdaptiveRateStrategy.AddTo(new ResiliencePipelineBuilder<HttpResponseMessage>(), rate).Build();
+
+        using var answer = await pipeline.ExecuteAsync(_ => ValueTask.FromResult(Throttled()));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, answer.StatusCode);
+        Assert.Equal(20, rate.Current);
+    }
+
+    [Fact]
+    public void Without_a_limit_there_is_nothing_to_adapt_and_no_series()
+    {
+        Assert.False(Rate(ceiling: 0).Enabled);
+        Assert.Contains("# TYPE cirrus_api_request_rate_limit gauge\n", Exposition());
+        Assert.DoesNotContain("cirrus_api_request_rate_limit{", Exposition());
+    }
+}
