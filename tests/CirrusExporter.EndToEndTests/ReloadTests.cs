@@ -1,3 +1,4 @@
+using CirrusExporter.Configuration;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using CirrusSimulator;
@@ -78,7 +79,7 @@ public sealed class ReloadTests : IDisposable
         // A status the simulated tenant has now, renamed by its id.
         var sample = before.Samples.First(x => x.Name == "cirrus_stream_objects");
         var (stream, status) = (sample.Labels["stream_id"], sample.Labels["status"]);
-        var id = Metrics.LabelNames.BuiltInStatuses.Single(kv => kv.Value == status).Key;
+        var id = BuiltInNames.Statuses.Single(kv => kv.Value == status).Key;
 
         WriteSettings($$"""{ "Cirrus": { "StatusNames": { "{{id}}": "renamed" }, "Collectors": { "Availability": { "Enabled": false }, "Objects": { "Enabled": false }, "SlaExceptions": { "Enabled": false } } } }""");
         using var post = await exporter.Http.PostAsync("/-/reload", null);

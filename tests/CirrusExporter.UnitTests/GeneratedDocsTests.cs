@@ -144,8 +144,8 @@ public sealed class GeneratedDocsTests
     {
         var doc = Markdown.ReadDoc("docs/metrics.md");
         Assert.Equal(14, LabelNamesOf(doc, "status").Count);
-        Assert.Equal(Metrics.LabelNames.BuiltInStatuses, LabelNamesOf(doc, "status"));
-        Assert.Equal(Metrics.LabelNames.BuiltInModules, LabelNamesOf(doc, "module"));
+        Assert.Equal(BuiltInNames.Statuses, LabelNamesOf(doc, "status"));
+        Assert.Equal(BuiltInNames.Modules, LabelNamesOf(doc, "module"));
     }
 
     private static Dictionary<int, string> LabelNamesOf(string doc, string label) =>

@@ -1,5 +1,4 @@
 using CirrusExporter.Collectors;
-using CirrusExporter.Metrics;
 using Microsoft.Extensions.Options;
 
 namespace CirrusExporter.Configuration;
@@ -91,8 +90,8 @@ public sealed class CirrusOptionsValidator : IValidateOptions<CirrusOptions>
 
         foreach (var (section, kind, names, builtIn) in new[]
         {
-            ("ModuleNames", "module", o.ModuleNames, LabelNames.BuiltInModules),
-            ("StatusNames", "status", o.StatusNames, LabelNames.BuiltInStatuses),
+            ("ModuleNames", "module", o.ModuleNames, BuiltInNames.Modules),
+            ("StatusNames", "status", o.StatusNames, BuiltInNames.Statuses),
         })
         {
             foreach (var (key, value) in names)

@@ -24,8 +24,8 @@ public static class GeneratedDocs
                 ["metrics"] = DocTables.Metrics,
                 ["runtime-metrics"] = DocTables.RuntimeMetrics,
                 ["collectors"] = DocTables.Collectors,
-                ["statuses"] = () => DocTables.LabelNames("status", LabelNames.BuiltInStatuses),
-                ["modules"] = () => DocTables.LabelNames("module", LabelNames.BuiltInModules),
+                ["statuses"] = () => DocTables.LabelNames("status", BuiltInNames.Statuses),
+                ["modules"] = () => DocTables.LabelNames("module", BuiltInNames.Modules),
             },
             ["docs/configuration.md"] = new Dictionary<string, Func<string>>
             {
