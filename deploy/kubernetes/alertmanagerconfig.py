@@ -64,12 +64,13 @@ def receiver(src, secret, where):
         out["pagerdutyConfigs"] = []
         for i, c in enumerate(src["pagerduty_configs"]):
             here = f"{where}.pagerduty_configs[{i}]"
-            only(c, {"routing_key_file", "send_resolved"}, here)
+            only(c, {"routing_key_file", "send_resolved", "description"}, here)
             if "routing_key_file" not in c:
                 fail(here, "needs routing_key_file (a key written inline would be copied into the manifests)")
             config = {"routingKey": secret_ref(c["routing_key_file"], secret)}
-            if "send_resolved" in c:
-                config["sendResolved"] = c["send_resolved"]
+            for key, camel in (("send_resolved", "sendResolved"), ("description", "description")):
+                if key in c:
+                    config[camel] = c[key]
             out["pagerdutyConfigs"].append(config)
     if "webhook_configs" in src:
         out["webhookConfigs"] = []

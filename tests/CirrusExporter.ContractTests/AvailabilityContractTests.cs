@@ -1,3 +1,5 @@
+using CirrusExporter.Collectors;
+using CirrusExporter.Collectors.Availability;
 using CirrusExporter.TestSupport;
 
 namespace CirrusExporter.ContractTests;
@@ -95,4 +97,19 @@ public sealed class AvailabilityContractTests : IDisposable
         var warnings = exporter.Logs.AtLeast(Serilog.Events.LogEventLevel.Warning);
         Assert.True(warnings.Any(l => l.Contains("1 stream call(s) failed") && l.Contains("HTTP 404")), string.Join("\n", warnings));
     }
+}
+
+/// <summary>The collector kit's tests for availability, from the documented sample.</summary>
+public sealed class AvailabilityKitTests : CollectorKit
+{
+    protected override CollectorDescriptor Collector => AvailabilityCollector.Descriptor;
+
+    protected override string Path => "/streams/11345/streamavailability";
+
+    protected override string Answer => Upstream.Sample("availability.json");
+
+    protected override IReadOnlyDictionary<string, Dictionary<string, double>> Expected { get; } = new Dictionary<string, Dictionary<string, double>>
+    {
+        ["cirrus_stream_availability_state_code"] = new() { ["stream_id=11345,sub_stream_id=0"] = 2 },
+    };
 }

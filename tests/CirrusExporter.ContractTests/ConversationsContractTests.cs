@@ -186,6 +186,25 @@ public sealed class ConversationsContractTests : IDisposable
     }
 
     [Fact]
+    public async Task Its_calls_count_under_its_own_endpoint_label_though_they_share_the_objects_route()
+    {
+        _api.Sequence(Objects, r => r.WithStatusCode(500), Page(), r => r.WithStatusCode(302).WithHeader("Location", "http://127.0.0.1:9/elsewhere"));
+        await using var exporter = Start(("Cirrus:Http:MaxRetries", "0"));
+
+        Assert.False(await exporter.RefreshAllAsync());
+        _time.Advance(TimeSpan.FromSeconds(60));
+        Assert.True(await exporter.RefreshAllAsync());
+        _time.Advance(TimeSpan.FromSeconds(60));
+        Assert.False(await exporter.RefreshAllAsync());
+
+        var scrape = await exporter.ScrapeAsync();
+        Assert.Equal(1, scrape.Value("cirrus_api_requests_total", "endpoint", "conversations", "code", "500"));
+        Assert.Equal(1, scrape.Value("cirrus_api_requests_total", "endpoint", "conversations", "code", "200"));
+        Assert.Equal(1, scrape.Value("cirrus_api_responses_rejected_total", "endpoint", "conversations", "reason", "redirect"));
+        Assert.DoesNotContain(scrape.Samples, s => s.Name.StartsWith("cirrus_api_", StringComparison.Ordinal) && s.Labels.GetValueOrDefault("endpoint") == "objects" && s.Value != 0);
+    }
+
+    [Fact]
     public async Task A_stream_target_overrides_its_module_target()
     {
         _api.Json(Objects, Upstream.Envelope("[]"));

@@ -1,3 +1,5 @@
+using CirrusExporter.Collectors;
+using CirrusExporter.Collectors.StreamStats;
 using CirrusExporter.TestSupport;
 
 namespace CirrusExporter.ContractTests;
@@ -122,4 +124,28 @@ public sealed class StreamStatsContractTests : IDisposable
         Assert.Equal(new Dictionary<string, double> { ["module=,name=Web \"chat\",stream_id=11345,sub_stream_id=0"] = 1 }, metrics.Family("cirrus_stream_info"));
         Assert.Empty(metrics.Family("cirrus_stream_objects"));
     }
+}
+
+/// <summary>The collector kit's tests for stream_stats, from the documented sample.</summary>
+public sealed class StreamStatsKitTests : CollectorKit
+{
+    protected override CollectorDescriptor Collector => StreamStatsCollector.Descriptor;
+
+    protected override string Path => "/stats/streams";
+
+    protected override string Answer => Upstream.Sample("stats-streams.json");
+
+    protected override IReadOnlyDictionary<string, Dictionary<string, double>> Expected { get; } = new Dictionary<string, Dictionary<string, double>>
+    {
+        ["cirrus_stream_objects"] = new()
+        {
+            ["module=chat,status=open,stream_id=11345,sub_stream_id=0"] = 12,
+            ["module=chat,status=in_process,stream_id=11345,sub_stream_id=0"] = 5,
+            ["module=whatsapp,status=open,stream_id=11346,sub_stream_id=12"] = 31,
+            ["module=whatsapp,status=pending,stream_id=11346,sub_stream_id=12"] = 2,
+        },
+    };
+
+    /// <summary>The stream source discovers the streams itself.</summary>
+    protected override Dictionary<string, string?> Settings() => ContractTests.Settings.Only(Collector.Label);
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using CirrusSimulator;
 
 namespace CirrusExporter.EndToEndTests;
 
@@ -92,4 +94,44 @@ public sealed class ReloadTests : IDisposable
         Assert.Equal(500, (int)bad.StatusCode);
         Assert.Contains("Cirrus:MaxStreams must be at least 1", await bad.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task Sighup_applies_a_change_of_streams_and_keeps_the_counters_of_the_streams_that_stay()
+    {
+        var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        var tokenFile = Path.Combine(_dir.FullName, "token");
+        File.WriteAllText(tokenFile, token);
+        // A weekday morning on the simulated clock: the streams have traffic whatever the hour the suite runs.
+        await using var simulator = SimulatorHost.Create(
+            new SimulatorOptions { Token = token, StartTime = new DateTimeOffset(2026, 11, 25, 11, 0, 0, TimeSpan.Zero) }, "http://127.0.0.1:0");
+        await simulator.StartAsync();
+        string Settings(string streams) => $$"""
+            { "Cirrus": { "BaseUrl": "{{simulator.Urls.First()}}", "ApiTokenFile": "{{tokenFile}}", "DiscoverStreams": false,
+                          "Collectors": { "Conversations": { "Enabled": true } }, "Streams": [ {{streams}} ] } }
+            """;
+        WriteSettings(Settings("""{ "Id": 11345, "Name": "Chat" }, { "Id": 11346, "SubStreams": [ 12 ] }, { "Id": 11347 }"""));
+        await using var exporter = ExporterProcess.StartIn(_dir.FullName);
+        await exporter.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        var before = await exporter.ScrapeAsync();
+        Assert.Equal(["11345", "11346", "11347"], StreamIds(before));
+        var chat = before.Family("cirrus_stream_conversations_total").Where(x => x.Key.Contains("stream_id=11345")).Sum(x => x.Value);
+        Assert.True(chat > 0, "the chat stream has counted conversations before the reload");
+
+        // 11347 leaves, 11353 joins, 11346 gains a sub-stream, 11345 is renamed.
+        WriteSettings(Settings("""{ "Id": 11345, "Name": "Web chat" }, { "Id": 11346, "SubStreams": [ 12, 14 ] }, { "Id": 11353 }"""));
+        exporter.Hangup();
+        await WaitForAsync(exporter, "Configuration reloaded (SIGHUP)");
+        var after = await exporter.ScrapeAsync();
+
+        Assert.Equal(["11345", "11346", "11353"], StreamIds(after));
+        Assert.NotNull(after.Value("cirrus_stream_info", "stream_id", "11345", "name", "Web chat"));
+        Assert.Null(after.Value("cirrus_stream_info", "stream_id", "11345", "name", "Chat"));
+        Assert.NotNull(after.Value("cirrus_stream_availability_state_code", "stream_id", "11346", "sub_stream_id", "14"));
+        Assert.DoesNotContain(after.Samples, x => x.Labels.TryGetValue("stream_id", out var id) && id == "11347");
+        Assert.True(after.Family("cirrus_stream_conversations_total").Where(x => x.Key.Contains("stream_id=11345")).Sum(x => x.Value) >= chat,
+            "the counters of a stream that stays are kept");
+    }
+
+    private static string[] StreamIds(TestSupport.Exposition exposition) =>
+        [.. exposition.Samples.Where(x => x.Name == "cirrus_stream_info").Select(x => x.Labels["stream_id"]).Distinct().Order()];
 }

@@ -1,4 +1,6 @@
+using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
+using CirrusExporter.Web;
 
 namespace CirrusExporter.UnitTests;
 
@@ -51,7 +53,7 @@ public sealed class OptionsValidationTests
             {
                 o.DiscoverStreams = false;
                 o.Streams.Add(new StreamOptions { Id = 5 });
-                o.Collectors.Availability().Enabled = o.Collectors.StreamStats().Enabled = o.Collectors.SlaExceptions().Enabled = o.Collectors.Objects().Enabled = false;
+                foreach (var d in CollectorRegistry.All) d.Options(o.Collectors).Enabled = false;
             }
         },
         { "Cirrus:Collectors:Availability:Interval", o => o.Collectors.Availability().Interval = TimeSpan.FromMilliseconds(500) },

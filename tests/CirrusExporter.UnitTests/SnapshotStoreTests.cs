@@ -19,7 +19,7 @@ public sealed class SnapshotStoreTests
     private static (SnapshotStore Store, FakeTimeProvider Time) NewStore(CirrusOptions options)
     {
         var time = new FakeTimeProvider(Start);
-        return (new SnapshotStore(Options.Create(options), new LabelNames(options), time), time);
+        return (new SnapshotStore(CollectorRegistry.All, Options.Create(options), new LabelNames(options), time), time);
     }
 
     private static CirrusOptions Configured() => new() { ApiToken = "t", Streams = [new StreamOptions { Id = 1, Name = "Web chat" }] };

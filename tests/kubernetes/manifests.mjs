@@ -2,7 +2,7 @@
 // one rendered file, prints what is wrong and exits 1, or exits 0 when nothing is:
 //   schema FILE                  every object against the Kubernetes and prometheus-operator schemas
 //   wiring FILE                  ServiceMonitor -> Service -> pods, NetworkPolicy, Secret, hardening
-//   tenants FILE TENANT...       each tenant's series get tenant="TENANT" by relabelling
+//   tenants FILE TENANT...       each tenant's exporter labels its series tenant="TENANT" (Cirrus__Tenant), no relabelling
 //   dashboards FILE DIR          one sidecar ConfigMap per DIR/*.json, holding it byte for byte
 //   rules FILE DIR OUT           the PrometheusRules' groups equal DIR/*.yml; written to OUT/<name>.yml
 //   env FILE OUT                 each Deployment's environment as OUT/<deployment>.env (KEY=VALUE lines)
@@ -314,37 +314,42 @@ function networkPolicyChecks(d, policies) {
 
 // --- tenants ---------------------------------------------------------------------------------------
 
-/** Prometheus' `replace` relabelling of one target (anchored regex, default replacement $1). */
-function relabel(rules, labels) {
-  const out = { ...labels };
-  for (const r of rules) {
-    if ((r.action ?? 'replace') !== 'replace') continue;
-    const value = (r.sourceLabels ?? []).map((l) => out[l] ?? '').join(r.separator ?? ';');
-    const m = new RegExp(`^(?:${r.regex ?? '(.*)'})$`).exec(value);
-    if (!m) continue;
-    const replaced = (r.replacement ?? '$1').replace(/\$\{?(\d+)\}?/g, (_, n) => m[Number(n)] ?? '');
-    if (replaced === '') delete out[r.targetLabel];
-    else out[r.targetLabel] = replaced;
+/** The environment of a Deployment's containers: its envFrom ConfigMaps, then its env, as KEY=VALUE lines. */
+function environment(objects, d) {
+  const lines = [];
+  for (const c of containers(d)) {
+    for (const ref of (c.envFrom ?? []).map((e) => e.configMapRef?.name)) {
+      const cm = ofKind(objects, 'ConfigMap').find((m) => sameNamespace(m, d) && m.metadata?.name === ref);
+      for (const [k, v] of Object.entries(cm?.data ?? {})) lines.push(`${k}=${v}`);
+    }
+    for (const e of c.env ?? []) lines.push(`${e.name}=${e.value}`);
   }
-  return out;
+  return lines;
 }
 
+/**
+ * Each tenant's exporter labels its own series: Cirrus__Tenant in the environment of the pods behind
+ * the scraped Service, equal to the Service's `tenant` label. A `tenant` target label set by the
+ * ServiceMonitor would win over the exporter's, renamed exported_tenant, so none may be set.
+ */
 function tenants(objects, wanted) {
   const errors = [];
   const seen = [];
   for (const sm of ofKind(objects, 'ServiceMonitor')) {
     const svc = ofKind(objects, 'Service').find((s) => sameNamespace(s, sm) && selects(sm.spec?.selector, s.metadata?.labels));
     if (!svc) { errors.push(`${id(sm)} selects no Service`); continue; }
-    // The target's discovery labels, as Prometheus' kubernetes_sd (role endpoints) sets them.
-    const meta = Object.fromEntries(Object.entries(svc.metadata?.labels ?? {}).map(([k, v]) => [`__meta_kubernetes_service_label_${k.replace(/[^a-zA-Z0-9_]/g, '_')}`, v]));
     for (const ep of sm.spec?.endpoints ?? []) {
-      const tenant = relabel(ep.relabelings ?? [], meta).tenant;
-      if (!tenant) errors.push(`${id(sm)}: its series get no tenant label`);
-      else if (tenant !== svc.metadata?.labels?.tenant) errors.push(`${id(sm)}: tenant="${tenant}", but its Service is labelled tenant=${svc.metadata?.labels?.tenant}`);
-      else seen.push(tenant);
+      const targetLabels = [...(ep.relabelings ?? []), ...(ep.metricRelabelings ?? [])].map((r) => r.targetLabel);
+      if (targetLabels.includes('tenant')) errors.push(`${id(sm)}: sets a tenant label, which renames the exporter's own to exported_tenant`);
     }
+    const pods = ofKind(objects, 'Deployment').filter((d) => sameNamespace(d, svc) && selects({ matchLabels: svc.spec?.selector }, podLabels(d)));
+    if (pods.length !== 1) { errors.push(`${id(svc)}: selects the pods of ${pods.length} Deployments, want 1`); continue; }
+    const tenant = environment(objects, pods[0]).findLast((l) => l.startsWith('Cirrus__Tenant='))?.slice('Cirrus__Tenant='.length);
+    if (!tenant) errors.push(`${id(pods[0])}: no Cirrus__Tenant, so its series are labelled with the API host`);
+    else if (tenant !== svc.metadata?.labels?.tenant) errors.push(`${id(pods[0])}: Cirrus__Tenant=${tenant}, but its Service is labelled tenant=${svc.metadata?.labels?.tenant}`);
+    else seen.push(tenant);
   }
-  if (!isDeepStrictEqual([...seen].sort(), [...wanted].sort())) errors.push(`tenant labels of the scraped series: ${seen.join(', ') || 'none'}; want ${wanted.join(', ')}`);
+  if (!isDeepStrictEqual([...seen].sort(), [...wanted].sort())) errors.push(`tenant labels of the served series: ${seen.join(', ') || 'none'}; want ${wanted.join(', ')}`);
   for (const kind of ['Deployment', 'Secret']) {
     const perTenant = wanted.map((t) => ofKind(objects, kind).filter((o) => o.metadata?.labels?.tenant === t).length);
     if (perTenant.some((n) => n !== 1)) errors.push(`${kind}s per tenant (${wanted.join(', ')}): ${perTenant.join(', ')}, want 1 each`);
@@ -388,17 +393,7 @@ function rules(objects, dir, out) {
 
 function env(objects, out) {
   mkdirSync(out, { recursive: true });
-  for (const d of ofKind(objects, 'Deployment')) {
-    const lines = [];
-    for (const c of containers(d)) {
-      for (const ref of (c.envFrom ?? []).map((e) => e.configMapRef?.name)) {
-        const cm = ofKind(objects, 'ConfigMap').find((m) => sameNamespace(m, d) && m.metadata?.name === ref);
-        for (const [k, v] of Object.entries(cm?.data ?? {})) lines.push(`${k}=${v}`);
-      }
-      for (const e of c.env ?? []) lines.push(`${e.name}=${e.value}`);
-    }
-    writeFileSync(join(out, `${d.metadata.name}.env`), `${lines.join('\n')}\n`);
-  }
+  for (const d of ofKind(objects, 'Deployment')) writeFileSync(join(out, `${d.metadata.name}.env`), `${environment(objects, d).join('\n')}\n`);
   return [];
 }
 

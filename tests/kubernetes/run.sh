@@ -95,7 +95,7 @@ for r in base two-tenants kps kps-ha; do
   check "$r: one sidecar ConfigMap per dashboard, holding the file byte for byte" manifests dashboards "$work/$r.yaml" grafana/dashboards
   check "$r: the PrometheusRules hold exactly the groups of rules/*.yml" manifests rules "$work/$r.yaml" rules "$work/$r-rules/rules"
 done
-check "two-tenants: each tenant's own Deployment and Secret, series labelled tenant by relabelling" \
+check "two-tenants: each tenant's own Deployment and Secret; its exporter labels the series tenant (Cirrus__Tenant), no relabelling" \
   manifests tenants "$work/two-tenants.yaml" acme globex
 release=$(sed -n 's/^  release: //p' "$deploy/components/kube-prometheus-stack/release-label.yaml")
 for r in kps kps-ha; do

@@ -165,10 +165,12 @@ cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.3f\n", ($14 + $15) / 
 
 # --- what the simulator counts -------------------------------------------------------------------------
 
-# admin_calls: the simulator's call counts as "availability stream_stats sla_exceptions objects conversations".
-admin_calls() {
-  curl -sf "$sim_url/admin/calls" | jq -r '"\(.availability) \(.stream_stats) \(.sla_exceptions) \(.objects) \(.conversations)"'
-}
+# admin_calls: the simulator's call counts, one per collector in the order admin_call_names lists them
+# ("availability stream_stats sla_exceptions objects conversations"), so a new collector's count is never left out.
+admin_calls() { curl -sf "$sim_url/admin/calls" | jq -r '[.[] | tostring] | join(" ")'; }
+
+# admin_call_names: the collector labels the simulator counts calls under, in admin_calls' order.
+admin_call_names() { curl -sf "$sim_url/admin/calls" | jq -r 'keys_unsorted | join(" ")'; }
 
 reset_calls() { curl -sf -X POST "$sim_url/admin/calls/reset" >/dev/null; }
 

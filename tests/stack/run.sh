@@ -44,6 +44,7 @@ trap 'podman_cleanup; stop_all; rm -rf "$work"' EXIT
 
 # The one version source: Directory.Build.props.
 version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
+revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 
 # --- prometheus.yml ------------------------------------------------------------
 
@@ -176,7 +177,8 @@ dockerfile_publish() {
   find "$ctx/src-root" -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
   local restore publish
   restore=$(sed -nE 's/^RUN (dotnet restore .*)$/\1/p' Dockerfile)
-  publish=$(sed -nE 's/^RUN (dotnet publish .*)$/\1/p' Dockerfile | sed "s# -o /app # -o $ctx/app #")
+  # The publish line with the build argument REVISION as podman build passes it (the copy has no .git).
+  publish=$(sed -nE 's/^RUN (dotnet publish .*)$/\1/p' Dockerfile | sed -e "s# -o /app # -o $ctx/app #" -e "s#\"\\\$REVISION\"#$revision#")
   [[ -n $restore && -n $publish ]] || { echo "no dotnet restore/publish RUN lines"; return 1; }
   (cd "$ctx/src-root" && $restore >"$ctx/restore.log" 2>&1) || { tail -20 "$ctx/restore.log"; return 1; }
   (cd "$ctx/src-root" && $publish >"$ctx/publish.log" 2>&1) || { tail -20 "$ctx/publish.log"; return 1; }
@@ -201,7 +203,6 @@ check "dockerfilelint Dockerfile" tests/stack/node_modules/.bin/dockerfilelint D
 # which costs little for the final stage alone; the SDK's layers need overlay.
 image=cirrus-exporter:$version
 runtime_from=$(awk '/^FROM / { f = $2 } END { print f }' Dockerfile)
-revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 source_url=https://example.invalid/cirrus-exporter
 
 runtime_base() {
@@ -246,7 +247,7 @@ fi
 label() { podman image inspect "$image" --format "{{ index .Config.Labels \"org.opencontainers.image.$1\" }}"; }
 
 image_metadata() {
-  local status=0 user health entrypoint name want
+  local status=0 user health entrypoint name want printed
   for name in version revision source licenses; do
     case $name in
       version) want=$version ;; revision) want=$revision ;; source) want=$source_url ;; licenses) want=Apache-2.0 ;;
@@ -257,9 +258,13 @@ image_metadata() {
   [[ $user == 1654 ]] || { echo "user '$user', want 1654"; status=1; }
   health=$(podman image inspect "$image" --format '{{json .Config.Healthcheck.Test}}')
   [[ $health == '["CMD","/app/cirrus-exporter","healthcheck"]' ]] || { echo "healthcheck $health"; status=1; }
+  # The binary's own --version names the same version and revision as the labels (one version source).
+  printed=$(podman run --rm --health-interval disable "$image" --version 2>"$work/version.err" | head -n 1)
+  [[ $printed == "cirrus-exporter, version $version (revision: $(label revision))" ]] \
+    || { echo "--version printed '$printed', labels say $version, $(label revision)"; cat "$work/version.err"; status=1; }
   return $status
 }
-check "image: OCI labels (version from Directory.Build.props), user 1654, HEALTHCHECK kept" image_metadata
+check "image: OCI labels (version from Directory.Build.props) match --version, user 1654, HEALTHCHECK kept" image_metadata
 
 # The image's files: the binary alone in /app, the licence, and no shell or other program anywhere.
 image_files() {

@@ -25,21 +25,19 @@ public enum CollectorRole
 /// <param name="Label">The <c>collector</c> and <c>endpoint</c> label value.</param>
 /// <param name="Section">Its key under <c>Cirrus:Collectors</c>.</param>
 /// <param name="Endpoint">The API call, as the docs show it.</param>
-/// <param name="PathSuffix">How a request path ends for this endpoint, to label per-attempt self-metrics.</param>
 /// <param name="Purpose">What enabling it costs and gives (the meaning of its Enabled key in the docs).</param>
 /// <param name="Metrics">The families its data renders.</param>
 /// <param name="OptionsBinding">Its options type, bound from its own section (its own keys validated by <see cref="CollectorOptions.Validate"/>).</param>
-/// <param name="Register">Adds the collector and its call interface to the container.</param>
+/// <param name="Register">Adds the collector and its call interface, whose requests carry the given endpoint label, to the container.</param>
 public sealed record CollectorDescriptor(
     string Label,
     string Section,
     string Endpoint,
-    string PathSuffix,
     string Purpose,
     CollectorRole Role,
     IReadOnlyList<MetricDefinition> Metrics,
     CollectorOptionsBinding OptionsBinding,
-    Action<IServiceCollection> Register)
+    Action<IServiceCollection, string> Register)
 {
     /// <summary>Full configuration path of one of its keys.</summary>
     public string Key(string name) => $"{CirrusOptions.Section}:Collectors:{Section}:{name}";
@@ -49,10 +47,11 @@ public sealed record CollectorDescriptor(
 
     /// <summary>
     /// Registers <typeparamref name="TCollector"/> and its call interface as a generated Refit client on the one named
-    /// Cirrus HTTP client, so its calls share the resilience pipeline (rate limit, concurrency cap, circuit) with all others.
+    /// Cirrus HTTP client, so its calls share the resilience pipeline (rate limit, concurrency cap, circuit) with all others
+    /// and carry the collector's label as their <c>endpoint</c>.
     /// </summary>
-    public static Action<IServiceCollection> Registers<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TCollector, TApi>()
+    public static Action<IServiceCollection, string> Registers<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TCollector, TApi>()
         where TCollector : class, ICollector
         where TApi : class =>
-        services => services.AddSingleton<ICollector, TCollector>().AddCirrusApi<TApi>();
+        (services, endpoint) => services.AddSingleton<ICollector, TCollector>().AddCirrusApi<TApi>(endpoint);
 }

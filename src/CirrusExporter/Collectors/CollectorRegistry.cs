@@ -23,7 +23,17 @@ public static class CollectorRegistry
 
     public static CollectorDescriptor ByLabel(string label) => All.Single(d => d.Label == label);
 
-    /// <summary>Maps a request path to its endpoint label, so per-attempt handlers need no extra plumbing.</summary>
-    public static string EndpointOf(string path) =>
-        All.FirstOrDefault(d => path.EndsWith(d.PathSuffix, StringComparison.OrdinalIgnoreCase))?.Label ?? "other";
+    /// <summary>
+    /// Adds every collector: its descriptor, which the services that iterate collectors take from the container, its
+    /// collector and its call interface, whose requests carry its label as their <c>endpoint</c>.
+    /// </summary>
+    public static IServiceCollection AddCollectors(this IServiceCollection services)
+    {
+        foreach (var d in All)
+        {
+            services.AddSingleton(d);
+            d.Register(services, d.Label);
+        }
+        return services;
+    }
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using CirrusExporter.Collectors;
+using CirrusExporter.Configuration;
 using CirrusSimulator;
 
 namespace CirrusExporter.Hosting;
@@ -22,9 +24,11 @@ public static class DemoMode
             ["Cirrus:BaseUrl"] = simulator.Urls.First(),
             ["Cirrus:ApiToken"] = token,
             ["Cirrus:ApiTokenFile"] = "",
-            // The simulator's calls cost nothing, so the demo shows response times and SLOs too.
-            ["Cirrus:Collectors:Conversations:Enabled"] = "true",
         };
+        // The simulator serves every collector's route and its calls cost nothing, so the demo also runs the collectors
+        // that are off by default for their cost (response times and SLOs).
+        var defaults = new CollectorsOptions();
+        foreach (var d in CollectorRegistry.All.Where(d => !d.Options(defaults).Enabled)) settings[d.Key(nameof(CollectorOptions.Enabled))] = "true";
         // The simulator's loopback address would name the tenant by a port that changes every run.
         if (string.IsNullOrEmpty(exporter.Configuration["Cirrus:Tenant"])) settings["Cirrus:Tenant"] = "demo";
         for (var i = 0; i < options.Streams.Count; i++)

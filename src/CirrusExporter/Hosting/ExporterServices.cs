@@ -42,7 +42,7 @@ public static class ExporterServices
         services.AddSingleton(sp => new ApiResponseReader(sp.GetRequiredService<IOptions<CirrusOptions>>().Value.Http.MaxResponseBytes));
         services.AddCirrusApiClient();
 
-        foreach (var collector in CollectorRegistry.All) collector.Register(services);
+        services.AddCollectors();
         services.AddSingleton<CollectorRunner>();
         services.AddHostedService<CollectorScheduler>();
         services.AddHostedService<QuietMemoryTrim>();

@@ -12,7 +12,7 @@ namespace CirrusExporter.Hosting;
 /// Log:Level (the logger keeps this source at Information), so any log shows which version ran where and when.
 /// Also warns when the token would travel over plain HTTP to another host.
 /// </summary>
-public sealed partial class LifecycleLog(IOptions<CirrusOptions> cirrus, IOptions<WebOptions> web, IHostApplicationLifetime lifetime, bool demo, ILogger<LifecycleLog> logger) : IHostedService
+public sealed partial class LifecycleLog(IEnumerable<CollectorDescriptor> registered, IOptions<CirrusOptions> cirrus, IOptions<WebOptions> web, IHostApplicationLifetime lifetime, bool demo, ILogger<LifecycleLog> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -26,7 +26,7 @@ public sealed partial class LifecycleLog(IOptions<CirrusOptions> cirrus, IOption
     private void Started()
     {
         var o = cirrus.Value;
-        var collectors = string.Join(", ", CollectorRegistry.All
+        var collectors = string.Join(", ", registered
             .Where(d => d.Options(o.Collectors).Enabled)
             .Select(d => $"{d.Label} every {d.Options(o.Collectors).Interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s"));
         var streams = $"{o.Streams.Count} configured, discovery {(o.DiscoverStreams ? $"on (up to {o.MaxStreams} watched)" : "off")}";

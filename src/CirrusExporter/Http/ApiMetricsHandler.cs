@@ -1,4 +1,3 @@
-using CirrusExporter.Collectors;
 using CirrusExporter.Metrics;
 
 namespace CirrusExporter.Http;
@@ -8,7 +7,7 @@ public sealed class ApiMetricsHandler(SelfMetrics metrics, ApiClock clock, TimeP
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var endpoint = CollectorRegistry.EndpointOf(request.RequestUri?.AbsolutePath ?? "");
+        var endpoint = ApiEndpoint.Of(request);
         var start = time.GetTimestamp();
         // Anything that is neither a response nor a cancellation is a transport failure.
         var code = "network_error";

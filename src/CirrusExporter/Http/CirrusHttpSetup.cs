@@ -1,6 +1,5 @@
 using System.Net;
 using System.Threading.RateLimiting;
-using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
 using Microsoft.Extensions.Http.Resilience;
@@ -13,7 +12,7 @@ namespace CirrusExporter.Http;
 
 /// <summary>
 /// The one named Cirrus HTTP client, on which every collector registers its own generated Refit interface
-/// (<see cref="CollectorDescriptor.Registers"/>), and its resilience pipeline, outermost first: retry (jittered exponential
+/// (through <see cref="AddCirrusApi{TApi}"/>), and its resilience pipeline, outermost first: retry (jittered exponential
 /// back-off, Retry-After on 429), circuit breaker, global concurrency cap, global rate limit, and the
 /// per-attempt timeout. The collector's deadline bounds the whole through its cancellation token.
 /// </summary>
@@ -57,14 +56,18 @@ public static class CirrusHttpSetup
     }
 
     /// <summary>
-    /// Registers a collector's Refit interface (source-generated) on the one named client. Each registration sets the
-    /// client's primary handler from these settings: a redirect is answered as an error (ResponseBodyHandler), never
-    /// followed to another origin.
+    /// Registers a collector's Refit interface (source-generated) on the one named client; every request it sends carries
+    /// <paramref name="endpoint"/> (<see cref="ApiEndpoint"/>). Each registration sets the client's primary handler from
+    /// these settings: a redirect is answered as an error (ResponseBodyHandler), never followed to another origin.
     /// </summary>
-    public static IServiceCollection AddCirrusApi<TApi>(this IServiceCollection services) where TApi : class
+    public static IServiceCollection AddCirrusApi<TApi>(this IServiceCollection services, string endpoint) where TApi : class
     {
         services.AddRefitGeneratedClient<TApi>(
-            new RefitSettings { HttpMessageHandlerFactory = () => new SocketsHttpHandler { AllowAutoRedirect = false } }, ClientName);
+            new RefitSettings
+            {
+                HttpMessageHandlerFactory = () => new SocketsHttpHandler { AllowAutoRedirect = false },
+                HttpRequestMessageOptions = new() { [ApiEndpoint.Key.Key] = endpoint },
+            }, ClientName);
         return services;
     }
 
@@ -85,7 +88,7 @@ public static class CirrusHttpSetup
                 OnRetry = args =>
                 {
                     // The request, not the outcome: a timed-out or refused attempt has no response.
-                    var endpoint = CollectorRegistry.EndpointOf(args.Context.GetRequestMessage()?.RequestUri?.AbsolutePath ?? "");
+                    var endpoint = ApiEndpoint.Of(args.Context.GetRequestMessage());
                     metrics.ObserveRetry(endpoint);
                     RefreshContext.Current?.RecordRetry();
                     args.Outcome.Result?.Dispose();

@@ -27,7 +27,7 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var endpoint = Collectors.CollectorRegistry.EndpointOf(request.RequestUri?.AbsolutePath ?? "");
+        var endpoint = ApiEndpoint.Of(request);
         HttpResponseMessage response;
         try
         {

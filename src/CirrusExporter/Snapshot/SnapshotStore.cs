@@ -12,19 +12,23 @@ namespace CirrusExporter.Snapshot;
 public sealed class SnapshotStore
 {
     private readonly object _writeGate = new();
+    private readonly Dictionary<string, CollectorDescriptor> _collectors;
+    private readonly string _streamSource;
     private readonly LabelNames _labels;
     private CirrusOptions _options;
     private SnapshotRenderer _renderer;
     private readonly TimeProvider _time;
     private MetricsSnapshot _current;
 
-    public SnapshotStore(IOptions<CirrusOptions> options, LabelNames labels, TimeProvider time)
+    public SnapshotStore(IEnumerable<CollectorDescriptor> collectors, IOptions<CirrusOptions> options, LabelNames labels, TimeProvider time)
     {
+        _collectors = collectors.ToDictionary(d => d.Label);
+        _streamSource = _collectors.Values.Single(d => d.Role == CollectorRole.StreamSource).Label;
         _options = options.Value;
         _labels = labels;
         _renderer = new SnapshotRenderer(_options, labels);
         _time = time;
-        var states = CollectorRegistry.All.ToDictionary(d => d.Label, d => new CollectorState(d.Label, d.Options(_options.Collectors).Enabled, d.Options(_options.Collectors).Interval));
+        var states = _collectors.Values.ToDictionary(d => d.Label, d => new CollectorState(d.Label, d.Options(_options.Collectors).Enabled, d.Options(_options.Collectors).Interval));
         var catalogue = StreamCatalogue.Build(_options, StreamCatalogue.Empty, null, null);
         _current = new MetricsSnapshot(0, states, catalogue, _renderer.Render(states, catalogue, new Dictionary<string, RenderedPart>()));
     }
@@ -46,7 +50,7 @@ public sealed class SnapshotStore
             _renderer = new SnapshotRenderer(options, _labels);
             var states = _current.Collectors.Values.ToDictionary(s => s.Name, s =>
             {
-                var o = CollectorRegistry.ByLabel(s.Name).Options(options.Collectors);
+                var o = _collectors[s.Name].Options(options.Collectors);
                 return s with { Enabled = o.Enabled, Interval = o.Interval };
             });
             Swap(states, rebuild: true);
@@ -74,8 +78,8 @@ public sealed class SnapshotStore
         var previous = _current;
         var now = _time.GetUtcNow();
         var fresh = states.Values.Where(s => s.IsFresh(now, _options.MaxDataAge)).ToList();
-        var source = fresh.Find(s => s.Name == CollectorRegistry.StreamSource.Label)?.Data as IReportsStreamRows;
-        var reported = fresh.Where(s => s.Name != CollectorRegistry.StreamSource.Label).Select(s => s.Data).OfType<IReportsStreamRows>().SelectMany(d => d.StreamRows);
+        var source = fresh.Find(s => s.Name == _streamSource)?.Data as IReportsStreamRows;
+        var reported = fresh.Where(s => s.Name != _streamSource).Select(s => s.Data).OfType<IReportsStreamRows>().SelectMany(d => d.StreamRows);
         var catalogue = rebuild
             ? StreamCatalogue.Rebuild(_options, previous.Catalogue, source?.StreamRows, reported)
             : StreamCatalogue.Build(_options, previous.Catalogue, source?.StreamRows, reported);

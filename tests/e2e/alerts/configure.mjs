@@ -6,6 +6,8 @@
 //   route's group_wait, group_interval and repeat_interval divided by SCALE. Routes, grouping and
 //   inhibit rules stay as shipped.
 // - prometheus.yml: scrape and evaluate every second, job "cirrus", alerts to the local Alertmanager.
+//   EXPORTER_ADDR is the one target (host:port), or file:PATH for targets read from PATH (file_sd
+//   JSON, rewritten by the test to add and remove exporters).
 // - scaling.txt: every duration changed, old -> new.
 // - timings.env: the scaled durations run.sh bounds the detection delay with, in seconds:
 //   FOR_SLA (CirrusStreamSlaBreached's for:), FOR_DOWN (CirrusExporterDown's), GROUP_WAIT and
@@ -100,7 +102,12 @@ writeFileSync(join(out, 'prometheus.yml'), stringify({
   global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
   rule_files: [join(out, 'rules', '*.yml')],
   alerting: { alertmanagers: [{ static_configs: [{ targets: [alertmanager] }] }] },
-  scrape_configs: [{ job_name: 'cirrus', static_configs: [{ targets: [exporter] }] }],
+  scrape_configs: [{
+    job_name: 'cirrus',
+    ...(exporter.startsWith('file:')
+      ? { file_sd_configs: [{ files: [exporter.slice('file:'.length)], refresh_interval: '1s' }] }
+      : { static_configs: [{ targets: [exporter] }] }),
+  }],
 }));
 
 writeFileSync(join(out, 'scaling.txt'), `${scaling.join('\n')}\n`);

@@ -12,8 +12,8 @@
 //       one line per page (pager receiver): a notification that opens an incident, i.e. the first
 //       firing notification of a group key, or the first after a notification that resolved the
 //       whole group (PagerDuty deduplicates on the group key the same way): receive time (ms),
-//       group key, then the alertnames and stream_ids firing in any notification of that incident
-//       (comma-separated, sorted)
+//       group key, then the alertnames, stream_ids and tenants firing in any notification of that
+//       incident (comma-separated, sorted)
 import { existsSync, readFileSync } from 'node:fs';
 
 const [command, target, arg] = process.argv.slice(2);
@@ -70,7 +70,7 @@ switch (command) {
       if (body.receiver !== 'pager') continue;
       if (body.status === 'resolved') { open.delete(body.groupKey); continue; }
       if (!open.has(body.groupKey)) {
-        const page = { t, key: body.groupKey, names: new Set(), streams: new Set() };
+        const page = { t, key: body.groupKey, names: new Set(), streams: new Set(), tenants: new Set() };
         open.set(body.groupKey, page);
         pages.push(page);
       }
@@ -78,10 +78,11 @@ switch (command) {
       for (const a of body.alerts.filter((x) => x.status === 'firing')) {
         page.names.add(a.labels.alertname);
         if (a.labels.stream_id) page.streams.add(a.labels.stream_id);
+        if (a.labels.tenant) page.tenants.add(a.labels.tenant);
       }
     }
     const sorted = (set) => [...set].sort().join(',');
-    for (const p of pages.filter((x) => x.t >= since)) print(p.t, p.key, sorted(p.names), sorted(p.streams));
+    for (const p of pages.filter((x) => x.t >= since)) print(p.t, p.key, sorted(p.names), sorted(p.streams), sorted(p.tenants));
     break;
   }
   default:

@@ -25,6 +25,7 @@
 #                           configured stream that answers 404 (a warning): still that 1 page
 #   token revoked           1 page (CirrusApiTokenRejected); stream alerts inhibited once their
 #                           data is withdrawn
+# Then incidents.sh: incidents across pods, replicas and tenants, counted the same way.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/../../.."
@@ -37,43 +38,11 @@ MAX_DATA_AGE=30        # seconds; leaves time to see stream alerts inhibited bef
 source tests/lib/check.sh
 source tests/lib/processes.sh
 
-now_ms() { date +%s%3N; }
-
-q() { node "$here/query.mjs" "$@"; }
-
-# Shown on failure: what Prometheus and Alertmanager hold, and the tail of every log.
-diagnostics() {
-  echo "--- Prometheus /api/v1/alerts"
-  curl -sS --max-time 5 "$prom/api/v1/alerts"; echo
-  echo "--- Alertmanager alerts"
-  q am-alerts "$am"
-  echo "--- webhook notifications"
-  q notifications "$work/notifications.jsonl"
-  local log
-  for log in simulator exporter prometheus alertmanager webhook; do
-    echo "--- $log.log (tail)"
-    tail -n 25 "$work/$log.log"
-  done
-}
-
-# --- prerequisites ----------------------------------------------------------
-
-for tool in node npm curl prometheus prometheus-alertmanager dotnet; do
-  command -v "$tool" >/dev/null || { fail "$tool is installed"; give_up; }
-done
-check "npm ci (tests/e2e/alerts)" npm ci --prefix "$here" --no-audit --no-fund --loglevel=error
-build_if_missing || fail "dotnet build -c Release"
-[[ $failed -eq 0 ]] || give_up
+source "$here/lib.sh"   # prerequisites, the webhook, q, diagnostics
 
 # --- start the stack ----------------------------------------------------------
 
-# Alertmanager's port goes into the Prometheus configuration written before it starts.
-am_port=$(free_port) || { fail "free loopback ports"; give_up; }
 closed_day=$(LC_ALL=C date -u -d '+3 days' +%a)
-
-started "$work/webhook.log" node "$here/webhook.mjs" "$work/webhook.port" "$work/notifications.jsonl"
-wait_for 10 test -s "$work/webhook.port" || { fail "webhook receiver starts"; give_up; }
-webhook=http://127.0.0.1:$(cat "$work/webhook.port")
 
 # stream INDEX ID NAME MODULE HOURS [SUB_STREAM...]: simulator options of one stream without traffic.
 stream() {
@@ -101,15 +70,7 @@ run_exporter() {
 run_exporter
 exporter=$exp_url exporter_port=$exp_port
 
-node "$here/configure.mjs" "$work/config" "$SCALE" "127.0.0.1:$exporter_port" "127.0.0.1:$am_port" "$webhook" \
-  >"$work/configure.log" 2>&1 || { fail "configure.mjs writes the scaled configuration" "$(cat "$work/configure.log")"; give_up; }
-# FOR_SLA, FOR_DOWN, GROUP_WAIT, GROUP_INTERVAL: scaled seconds, as read from the shipped files.
-. "$work/config/timings.env"
-
-LISTEN_PORT=$am_port start_alertmanager alertmanager "$work/config/alertmanager.yml"
-am=$am_url
-start_prometheus prometheus "$work/config/prometheus.yml"
-prom=$prom_url
+start_monitoring "127.0.0.1:$exporter_port"
 
 # Ready: every process answers, and Prometheus has evaluated the rules on scraped data (a named
 # stream:cirrus_stream_info:names series per configured stream and sub-stream, plus the whole-stream
@@ -164,7 +125,8 @@ t_breach=$(now_ms)
 check "breach: 3 conversations injected on Web chat" inject 11345
 check "breach: 3 conversations injected on WhatsApp sub-stream 12" inject 11346 12
 
-want_labels='{alert_class="stream", collector="sla_exceptions", instance="127.0.0.1:'$exporter_port'", job="cirrus", name="Web chat", severity="critical", stream_id="11345", sub_stream_id="0"}'
+# Keyed on the tenant (by default the API host) and the stream, not on the exporter's job or instance.
+want_labels='{alert_class="stream", collector="sla_exceptions", name="Web chat", severity="critical", stream_id="11345", sub_stream_id="0", tenant="127.0.0.1"}'
 sla_page() { q notifications "$work/notifications.jsonl" "$t_breach" | awk -F'\t' '$2 == "pager" && $4 == "firing" && $5 == "CirrusStreamSlaBreached"'; }
 # Whatever Prometheus reports for the closed stream meanwhile; stays empty.
 closed_alerts=$work/closed-stream-alerts.txt
@@ -337,4 +299,17 @@ check "failure: no stream alert reached the webhook once inhibited" no_stream_af
 check "whole run: 2 pages (the breach, the token)" test "$(pages_since 0 | grep -c .)" -eq 2
 
 [[ $failed -eq 0 ]] || diagnostics
+
+# --- the incidents across pods, replicas and tenants ----------------------------------------------
+
+# incidents.sh, in a stack of its own once this one is stopped (side by side, each would slow the
+# other past its timing bounds on a small machine).
+stop_all
+echo "--- incidents.sh (indented: its summary line is not this suite's)"
+ALERTS_PREREQUISITES_CHECKED=1 bash "$here/incidents.sh" | tee "$work/incidents.out" | sed 's/^/  /'
+if [[ $(tail -n 1 "$work/incidents.out") =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+  tally "incidents.sh" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
+else
+  fail "incidents.sh (no summary line)"
+fi
 finish

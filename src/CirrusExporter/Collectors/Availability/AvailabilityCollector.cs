@@ -19,15 +19,15 @@ public sealed class AvailabilityCollector(IAvailabilityApi api, ApiResponseReade
 
     public static CollectorDescriptor Descriptor { get; } = new(
         Label, "Availability",
-        "GET /streams/{id}/streamavailability", "/streamavailability",
+        "GET /streams/{id}/streamavailability",
         "Poll `GET /streams/{id}/streamavailability`: one call per watched stream or sub-stream per interval.",
         CollectorRole.Reader,
         [AvailabilityMetrics.State, AvailabilityMetrics.StateCode],
         CollectorOptionsBinding.Of(section => section.Get<AvailabilityCollectorOptions>()),
         // StreamHours is registered whether or not this collector is on: with it off, no hour counts as closed.
-        services =>
+        (services, endpoint) =>
         {
-            CollectorDescriptor.Registers<AvailabilityCollector, IAvailabilityApi>()(services);
+            CollectorDescriptor.Registers<AvailabilityCollector, IAvailabilityApi>()(services, endpoint);
             services.AddSingleton<StreamHours>();
         });
 

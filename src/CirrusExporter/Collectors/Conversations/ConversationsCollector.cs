@@ -22,7 +22,7 @@ public sealed class ConversationsCollector(IConversationsApi api, ApiResponseRea
 
     public static CollectorDescriptor Descriptor { get; } = new(
         Label, "Conversations",
-        "GET /streams/{id}/objects (order=updatedtime)", "/objects",
+        "GET /streams/{id}/objects (order=updatedtime)",
         "Poll `GET /streams/{id}/objects` for what changed since the last refresh: per watched stream one call per interval, plus one per further 100 changed conversations. Off by default for its cost; turn it on for first-response and resolution times and SLOs.",
         CollectorRole.Reader,
         ConversationsMetrics.All,

@@ -20,7 +20,7 @@ public sealed class ObjectsCollector(IObjectsApi api, ApiResponseReader reader, 
 
     public static CollectorDescriptor Descriptor { get; } = new(
         Label, "Objects",
-        "GET /streams/{id}/objects", "/objects",
+        "GET /streams/{id}/objects",
         "Poll `GET /streams/{id}/objects` for the oldest open conversation: one call (or `MaxPages` calls) per watched stream id per interval. The most expensive collector; turn it off if you do not use `cirrus_stream_oldest_open_object_age_seconds`.",
         CollectorRole.Reader,
         [ObjectsMetrics.OldestOpenAge],

@@ -12,7 +12,7 @@ public sealed class SlaExceptionsCollector(ISlaExceptionsApi api, ApiResponseRea
 
     public static CollectorDescriptor Descriptor { get; } = new(
         Label, "SlaExceptions",
-        "GET /stats/streamsSLAExceptions", "/stats/streamsSLAExceptions",
+        "GET /stats/streamsSLAExceptions",
         "Poll `GET /stats/streamsSLAExceptions` (one call per interval): SLA breaches and SLA-critical warnings.",
         CollectorRole.Reader,
         [SlaExceptionsMetrics.Breaches, SlaExceptionsMetrics.Critical],

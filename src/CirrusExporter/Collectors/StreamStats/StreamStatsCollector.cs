@@ -11,7 +11,7 @@ public sealed class StreamStatsCollector(IStreamStatsApi api, ApiResponseReader 
 
     public static CollectorDescriptor Descriptor { get; } = new(
         Label, "StreamStats",
-        "GET /stats/streams", "/stats/streams",
+        "GET /stats/streams",
         "Poll `GET /stats/streams` (one call per interval): conversation counts, and the source of stream discovery and of `module` labels.",
         CollectorRole.StreamSource,
         [StreamStatsMetrics.Objects],

@@ -1,9 +1,9 @@
 using CirrusExporter.Configuration;
-using CirrusExporter.Hosting;
 using CirrusExporter.Snapshot;
+using CirrusExporter.Web;
 using Microsoft.Extensions.Options;
 
-namespace CirrusExporter.Web;
+namespace CirrusExporter.Hosting;
 
 /// <summary>
 /// /metrics (or Web:TelemetryPath), /healthz, /readyz and the landing page, each answering HEAD like GET without the body, and POST /-/reload when Web:EnableLifecycle is on (403 otherwise, as

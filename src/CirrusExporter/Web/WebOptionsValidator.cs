@@ -1,8 +1,8 @@
 using System.Net;
-using CirrusExporter.Web;
+using CirrusExporter.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace CirrusExporter.Configuration;
+namespace CirrusExporter.Web;
 
 public sealed class WebOptionsValidator : IValidateOptions<WebOptions>
 {
