@@ -73,6 +73,14 @@ const ALERT_BURN_WINDOWS = [...readFileSync(join(here, '..', '..', 'rules', 'cir
   .matchAll(/stream:cirrus_first_response_slo_burn_rate:(\w+) > ([\d.]+)/g)].map((m) => [m[1], Number(m[2])]);
 // Per-stream series are named from the recording rule that names every stream, as the alerts are.
 const NAMES_RULE = 'stream:cirrus_stream_info:names';
+// Stream alerts (alert_class stream) are keyed on the incident, (tenant, stream_id, sub_stream_id),
+// and carry no job or instance: a rollout or a second replica gives the same alert series.
+const STREAM_ALERTS = new Set(readFileSync(join(here, '..', '..', 'rules', 'cirrus-alerts.yml'), 'utf8')
+  .split(/^\s*- alert:/m).slice(1)
+  .filter((block) => /^\s*alert_class:\s*stream\s*$/m.test(block))
+  .map((block) => block.trim().split(/\s/)[0]));
+const INCIDENT_KEY = 'tenant, stream_id, sub_stream_id';
+const TENANT_FILTER = 'tenant=~"$tenant"';
 
 const sameDatasource = (ds) => ds && ds.type === DATASOURCE.type && ds.uid === DATASOURCE.uid;
 const label = (p) => `panel ${p.id} "${p.title ?? ''}"`;
@@ -157,12 +165,13 @@ export const checks = [
     },
   },
   {
-    name: 'job, instance, module and stream variables query the exporter',
+    name: 'job, tenant, instance, module and stream variables query the exporter, instance depends on the tenant',
     run(d) {
       const problems = [];
       const expected = {
         job: /^label_values\(cirrus_up,\s*job\)$/,
-        instance: /^label_values\(cirrus_up\{job=~"\$job"\},\s*instance\)$/,
+        tenant: /^label_values\((cirrus_up|cirrus_stream_info)\{job=~"\$job"\},\s*tenant\)$/,
+        instance: /^label_values\(cirrus_up\{job=~"\$job",tenant=~"\$tenant"\},\s*instance\)$/,
         module: /^label_values\(cirrus_stream_info\{[^}]*\},\s*module\)$/,
         stream: /^cirrus_stream_info\{[^}]*\}$/,
       };
@@ -176,11 +185,17 @@ export const checks = [
         if (!sameDatasource(v.datasource)) problems.push(`${name} does not use the datasource variable`);
         if (!re.test(queryText(v))) problems.push(`${name} query "${queryText(v)}" does not match ${re}`);
       }
+      const names = (d.templating?.list ?? []).map((v) => v.name);
+      if (names.includes('tenant') && names.indexOf('tenant') > names.indexOf('instance')) problems.push('tenant variable comes after instance');
+      const [tenant, instance] = [variable(d, 'tenant'), variable(d, 'instance')];
+      for (const key of ['multi', 'includeAll', 'allValue', 'refresh']) {
+        if (tenant && instance && tenant[key] !== instance[key]) problems.push(`tenant ${key} is ${tenant[key]}, instance's ${instance[key]}`);
+      }
       const stream = variable(d, 'stream');
       if (stream) {
         // Grafana shows each series as metric{labels sorted by name}; the regex must pick id and name from that.
         const text = seriesText('cirrus_stream_info', {
-          instance: 'exporter:9878', job: 'cirrus', module: 'chat', name: 'Sales chat', stream_id: '42', sub_stream_id: '0',
+          instance: 'exporter:9878', job: 'cirrus', module: 'chat', name: 'Sales chat', stream_id: '42', sub_stream_id: '0', tenant: 'acme',
         });
         let groups;
         try {
@@ -308,6 +323,56 @@ export const checks = [
         for (const n of names) {
           if (!CONTRACT_METRICS.has(n) && !PROMETHEUS_SERIES.has(n) && !RECORDED.has(n)) {
             problems.push(`${label(panel)} target ${target.refId} reads unknown metric ${n}`);
+          }
+        }
+      }
+      return problems;
+    },
+  },
+  {
+    name: 'every selector of exporter series (cirrus_* and the rules over them) filters tenant=~"$tenant"',
+    run(d) {
+      const problems = [];
+      const check = (where, text) => {
+        // a selector: a metric name and its braces, or braces naming the metric by __name__
+        for (const m of text.matchAll(/([A-Za-z_:][\w:]*)?\{([^}]*)\}/g)) {
+          const [, name = '', matchers] = m;
+          const exporterSeries = name.includes('cirrus_') || /__name__=~?"[^"]*cirrus_/.test(matchers);
+          if (exporterSeries && !matchers.split(',').map((x) => x.trim()).includes(TENANT_FILTER)) {
+            problems.push(`${where}: ${name}{${matchers}} has no ${TENANT_FILTER}`);
+          }
+        }
+      };
+      for (const { panel, target } of allTargets(d)) check(`${label(panel)} target ${target.refId}`, target.expr ?? '');
+      for (const v of d.templating?.list ?? []) {
+        if (v.type === 'query' && v.name !== 'tenant' && v.name !== 'job') check(`variable ${v.name}`, queryText(v));
+      }
+      return problems;
+    },
+  },
+  {
+    name: 'stream alerts (ALERTS, ALERTS_FOR_STATE) are read by tenant, stream_id and sub_stream_id, never job or instance',
+    run(d) {
+      const problems = [];
+      if (STREAM_ALERTS.size < 5) problems.push(`found only ${STREAM_ALERTS.size} stream alerts in rules/cirrus-alerts.yml`);
+      for (const { panel, target } of allTargets(d)) {
+        const expr = target.expr ?? '';
+        const where = `${label(panel)} target ${target.refId}`;
+        const selectors = [...expr.matchAll(/\bALERTS(?:_FOR_STATE)?\{([^}]*)\}/g)];
+        const streamAlert = selectors.some(([, m]) => [...STREAM_ALERTS].some((a) => m.includes(`alertname="${a}"`)));
+        if (!streamAlert) continue;
+        for (const [sel, matchers] of selectors) {
+          if (/\b(job|instance)\s*=/.test(matchers)) problems.push(`${where}: ${sel} matches job or instance, which stream alerts do not carry`);
+          if (!matchers.includes(TENANT_FILTER)) problems.push(`${where}: ${sel} has no ${TENANT_FILTER}`);
+        }
+        // joins with the alert and groupings of the result are on the incident key
+        // Joins, and the outermost aggregation (what the panel shows per row), are on the incident key.
+        for (const m of expr.matchAll(/\b(on|by)\s*\(([^)]*)\)/g)) {
+          const key = m[2].split(',').map((x) => x.trim()).filter(Boolean);
+          const outermost = m[1] === 'by' && /^\w+$/.test(expr.slice(0, m.index).trim());
+          if (m[1] !== 'on' && !outermost) continue;
+          if (!INCIDENT_KEY.split(', ').every((k) => key.includes(k)) || key.includes('job') || key.includes('instance')) {
+            problems.push(`${where}: ${m[1]} (${key.join(', ')}) is not the incident key (${INCIDENT_KEY})`);
           }
         }
       }

@@ -37,11 +37,42 @@ const plants = [
   ['has __inputs', 'cirrus-stream', (d) => { d.__requires = d.__requires.filter((r) => r.id !== 'state-timeline'); }],
   ['datasource variable defaults', 'cirrus-overview', (d) => { d.templating.list[0].current.value = 'P1809F7CD0C75ACF3'; }],
   // Prometheus sorts labels, so name comes before stream_id: a regex expecting the other order matches nothing.
-  ['job, instance, module and stream variables', 'cirrus-overview', (d) => {
+  ['job, tenant, instance, module and stream variables', 'cirrus-overview', (d) => {
     d.templating.list.find((v) => v.name === 'stream').regex = '/stream_id="(?<value>[^"]+)".*name="(?<text>[^"]+)"/';
   }],
-  ['job, instance, module and stream variables', 'cirrus-stream', (d) => {
+  ['job, tenant, instance, module and stream variables', 'cirrus-stream', (d) => {
     d.templating.list.find((v) => v.name === 'instance').query = 'label_values(up, instance)';
+  }],
+  ['job, tenant, instance, module and stream variables', 'cirrus-slo', (d) => {
+    d.templating.list.find((v) => v.name === 'instance').query = 'label_values(cirrus_up{job=~"$job"}, instance)';
+  }],
+  ['job, tenant, instance, module and stream variables', 'cirrus-exporter-health', (d) => {
+    const list = d.templating.list;
+    list.push(...list.splice(list.findIndex((v) => v.name === 'tenant'), 1));
+  }],
+  ['every selector of exporter series', 'cirrus-slo', (d) => {
+    const t = firstTarget(d, (x) => x.expr.includes('stream:cirrus_first_response_slo_burn_rate:1h{'));
+    t.expr = t.expr.replace(/(burn_rate:1h\{[^}]*)tenant=~"\$tenant",/, '$1');
+  }],
+  ['every selector of exporter series', 'cirrus-stream', (d) => {
+    const v = d.templating.list.find((x) => x.name === 'module');
+    v.query = v.query.replace('tenant=~"$tenant",', '');
+  }],
+  ['every selector of exporter series', 'cirrus-overview', (d) => {
+    const t = firstTarget(d, (x) => x.expr.includes('{__name__=~'));
+    t.expr = t.expr.replace(/(\{__name__=~[^}]*)tenant=~"\$tenant",/, '$1');
+  }],
+  ['stream alerts', 'cirrus-overview', (d) => {
+    const t = firstTarget(d, (x) => x.expr.includes('and on(tenant, stream_id, sub_stream_id) ALERTS_FOR_STATE'));
+    t.expr = t.expr.replace('and on(tenant, stream_id, sub_stream_id)', 'and on(job, instance, stream_id, sub_stream_id)');
+  }],
+  ['stream alerts', 'cirrus-overview', (d) => {
+    const t = firstTarget(d, (x) => x.expr.startsWith('max by (tenant, stream_id, sub_stream_id) (time() - ALERTS_FOR_STATE'));
+    t.expr = t.expr.replace('max by (tenant, stream_id, sub_stream_id)', 'max by (job, instance, stream_id, sub_stream_id)');
+  }],
+  ['stream alerts', 'cirrus-overview', (d) => {
+    const t = firstTarget(d, (x) => x.expr.includes('ALERTS{'));
+    t.expr = t.expr.replace('ALERTS{alertname="CirrusStreamSlaBreached",', 'ALERTS{alertname="CirrusStreamSlaBreached",instance=~"$instance",');
   }],
   ['panel ids are unique', 'cirrus-overview', (d) => { d.panels[1].id = d.panels[0].id; }],
   ['panel ids are unique', 'cirrus-exporter-health', (d) => {
@@ -60,7 +91,7 @@ const plants = [
   ['every panel and target uses the datasource variable', 'cirrus-stream', (d) => { delete firstTarget(d).refId; }],
   ['every panel has a unit', 'cirrus-overview', (d) => { delete d.panels[2].fieldConfig.defaults.unit; }],
   ['every panel has a unit', 'cirrus-exporter-health', (d) => { find(d, (p) => p.type === 'timeseries').description = ''; }],
-  ['every variable used', 'cirrus-overview', (d) => { firstTarget(d).expr += ' and on() cirrus_up{tenant=~"$tenant"}'; }],
+  ['every variable used', 'cirrus-overview', (d) => { firstTarget(d).expr += ' and on() cirrus_up{region=~"$region"}'; }],
   ['every rate/irate/increase', 'cirrus-exporter-health', (d) => {
     const t = firstTarget(d, (x) => x.expr.includes('rate('));
     t.expr = t.expr.replaceAll('[$__rate_interval]', '[5m]');

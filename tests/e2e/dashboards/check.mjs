@@ -113,7 +113,9 @@ function hasNumber(data) {
 const selectedModules = await api('/api/v1/query', {
   query: `group by (module) (cirrus_stream_info{job="${job}",instance="${instance}",stream_id=~"${streams.join('|')}",module!=""})`,
 }).then((d) => d.result.map((r) => r.metric.module).sort());
-const selection = { job: [job], instance: [instance], stream: streams, module: selectedModules };
+const selectedTenants = await api('/api/v1/query', { query: `group by (tenant) (cirrus_up{job="${job}",instance="${instance}"})` })
+  .then((d) => d.result.map((r) => r.metric.tenant));
+const selection = { job: [job], tenant: selectedTenants, instance: [instance], stream: streams, module: selectedModules };
 
 // --- every dashboard ----------------------------------------------------------------------------
 const targets = execFileSync(process.execPath, [join(dashboardsTestDir, 'list-queries.mjs')], { encoding: 'utf8' })
@@ -167,7 +169,7 @@ for (const { json } of loadDashboards()) {
 }
 
 // --- what each panel shows: Grafana's data pipeline over the answers, default selection (All) ------
-const ALL = { job: '.*', instance: '.*', module: '.*', stream: '.*' };
+const ALL = { job: '.*', tenant: '.*', instance: '.*', module: '.*', stream: '.*' };
 
 /** Runs a panel's targets as Grafana would (range or instant) and returns what the panel shows. */
 async function showPanel(panel, t1 = now(), base = prom) {
