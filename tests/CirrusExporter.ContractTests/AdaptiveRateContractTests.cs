@@ -48,7 +48,10 @@ public sealed class AdaptiveRateContractTests
         Assert.True(throttled > 0, "the ceiling is above the hidden limit, so the limit must have been met");
         Assert.True(throttled < 0.1 * total, $"{throttled} of {total} attempts throttled: the rate did not come down");
         var rate = scrape.Value("cirrus_api_request_rate_limit");
-        Assert.InRange(rate!.Value, HiddenLimit / 2.0, HiddenLimit + 4);
+        // A sawtooth around the limit, well under the ceiling: halved on a 429, then climbing again. The simulator's
+        // bucket holds a second's worth of calls, so the rate climbs past the limit for some seconds before its first
+        // 429 (to about 1.3 times the limit at 2/s a second), and a scrape may catch it anywhere on the way.
+        Assert.InRange(rate!.Value, HiddenLimit / 2.0, HiddenLimit * 1.5);
 
         Assert.All(scrape.Family("cirrus_collector_success").Values, v => Assert.Equal(1, v));
         Assert.Equal(Streams, scrape.Family("cirrus_stream_oldest_open_object_age_seconds").Count);

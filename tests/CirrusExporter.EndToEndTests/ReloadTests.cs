@@ -19,7 +19,8 @@ public sealed class ReloadTests : IDisposable
         var watch = Stopwatch.StartNew();
         while (Count(exporter.Output, text) < occurrences)
         {
-            if (watch.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException($"no '{text}' in:\n{exporter.Output}");
+            if (watch.Elapsed > TimeSpan.FromSeconds(30))
+                throw new TimeoutException($"no '{text}' ({(exporter.HasExited ? "the exporter has exited" : "the exporter runs")}) in:\n{exporter.Output}");
             await Task.Delay(100);
         }
     }

@@ -91,6 +91,13 @@ public sealed partial class ConfigReloader(
             if (pending.Count > 0) LogNeedsRestart(string.Join(", ", pending));
             return null;
         }
+        catch (Exception e)
+        {
+            // A signal's reload runs unobserved: whatever stops it is said, never lost.
+            metrics.ObserveReload(false, time.GetUtcNow());
+            LogRefused(trigger, e.Message);
+            return e.Message;
+        }
         finally
         {
             _gate.Release();
