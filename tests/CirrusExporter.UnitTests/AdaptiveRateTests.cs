@@ -154,6 +154,27 @@ public sealed class AdaptiveRateTests
     }
 
     [Fact]
+    public async Task Cancelled_waits_give_their_turns_back_so_no_backlog_outlives_them()
+    {
+        var rate = Rate(ceiling: 1);
+        await rate.AcquireAsync(CancellationToken.None);
+        using (var cancel = new CancellationTokenSource())
+        {
+            var abandoned = Enumerable.Range(0, 10).Select(_ => rate.AcquireAsync(cancel.Token).AsTask()).ToArray();
+            await cancel.CancelAsync();
+            foreach (var wait in abandoned) await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait);
+        }
+
+        var next = rate.AcquireAsync(CancellationToken.None);
+        var after = rate.AcquireAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await next.AsTask().WaitAsync(TimeSpan.FromSeconds(10)); // the first turn given back, not the eleventh
+        Assert.False(after.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await after;
+    }
+
+    [Fact]
     public async Task In_the_pipeline_a_429_lowers_the_rate_and_the_answer_is_passed_on()
     {
         var rate = Rate(ceiling: 40);

@@ -15,7 +15,9 @@ namespace CirrusExporter.Http;
 /// </summary>
 /// <remarks>
 /// A 429 to an attempt sent no later than the last decrease does not decrease again: it was sent at the old rate, and the
-/// attempts in flight when the limit is hit would otherwise cut the rate to the floor at once.
+/// attempts in flight when the limit is hit would otherwise cut the rate to the floor at once. A wait that is cancelled (its
+/// refresh's deadline passed) gives its turn back to the next attempt: turns nobody takes would otherwise pile up while
+/// demand exceeds the rate, and every later attempt would wait behind them long after the rate has recovered.
 /// </remarks>
 public sealed class AdaptiveRate
 {
@@ -35,6 +37,7 @@ public sealed class AdaptiveRate
     private long _next;
     private long _lastChange;
     private long _lastDecrease = long.MinValue;
+    private readonly PriorityQueue<long, long> _givenBack = new();
 
     public AdaptiveRate(IOptions<CirrusOptions> options, TimeProvider time, SelfMetrics metrics)
     {
@@ -73,10 +76,23 @@ public sealed class AdaptiveRate
         {
             now = _time.GetTimestamp();
             Increase(now);
-            slot = Math.Max(_next, now);
-            _next = slot + (long)(_time.TimestampFrequency / _rate);
+            while (_givenBack.TryPeek(out var past, out _) && past < now) _givenBack.Dequeue();
+            if (!_givenBack.TryDequeue(out slot, out _))
+            {
+                slot = Math.Max(_next, now);
+                _next = slot + (long)(_time.TimestampFrequency / _rate);
+            }
         }
-        if (slot > now) await Task.Delay(TimeSpan.FromSeconds((double)(slot - now) / _time.TimestampFrequency), _time, cancellationToken);
+        if (slot <= now) return slot;
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds((double)(slot - now) / _time.TimestampFrequency), _time, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            lock (_gate) _givenBack.Enqueue(slot, slot);
+            throw;
+        }
         return slot;
     }
 
