@@ -1,6 +1,7 @@
 using CirrusExporter.Collectors;
 using CirrusExporter.Collectors.Availability;
 using CirrusExporter.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CirrusExporter.ContractTests;
 
@@ -96,6 +97,46 @@ public sealed class AvailabilityContractTests : IDisposable
         Assert.Equal(1, metrics.Value("cirrus_api_requests_total", "endpoint", "availability", "code", "404"));
         var warnings = exporter.Logs.AtLeast(Serilog.Events.LogEventLevel.Warning);
         Assert.True(warnings.Any(l => l.Contains("1 stream call(s) failed") && l.Contains("HTTP 404")), string.Join("\n", warnings));
+    }
+
+    [Fact]
+    public async Task A_stream_whose_call_fails_keeps_its_last_state_until_it_is_max_data_age_old()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
+        _api.Json("/streams/11345/streamavailability", Upstream.Envelope("""{"state":1}"""));
+        _api.Json("/streams/999/streamavailability", Upstream.Envelope("""{"state":2}"""));
+        await using var exporter = TestExporter.Start(_api.Url,
+            AvailabilityOnly(("Cirrus:Streams:1:Id", "999"), ("Cirrus:MaxDataAge", "00:02:00"), ("Cirrus:Http:MaxRetries", "0")), time);
+        Assert.True(await exporter.RefreshAsync("availability"));
+
+        // Stream 999 is throttled from now on; 11345 keeps answering.
+        _api.Server.ResetMappings();
+        _api.Json("/streams/999/streamavailability", """{"status":429}""", status: 429);
+        _api.Json("/streams/11345/streamavailability", Upstream.Envelope("""{"state":3}"""));
+        time.Advance(TimeSpan.FromSeconds(90));
+        Assert.False(await exporter.RefreshAsync("availability"));
+        var carried = await exporter.ScrapeAsync();
+        Assert.Equal(new Dictionary<string, double>
+        {
+            ["stream_id=11345,sub_stream_id=0"] = 3,
+            ["stream_id=999,sub_stream_id=0"] = 2,
+        }, carried.Family("cirrus_stream_availability_state_code"));
+        Assert.Equal(0, carried.Value("cirrus_collector_success", "collector", "availability"));
+        Assert.Equal(1, carried.Value("cirrus_up"));
+
+        // 2 min 30 s after its last answer, past MaxDataAge: only 999's series goes.
+        time.Advance(TimeSpan.FromSeconds(60));
+        Assert.False(await exporter.RefreshAsync("availability"));
+        Assert.Equal(new Dictionary<string, double> { ["stream_id=11345,sub_stream_id=0"] = 3 },
+            (await exporter.ScrapeAsync()).Family("cirrus_stream_availability_state_code"));
+
+        // Once it answers again it is back.
+        _api.Server.ResetMappings();
+        _api.Json("/streams/11345/streamavailability", Upstream.Envelope("""{"state":3}"""));
+        _api.Json("/streams/999/streamavailability", Upstream.Envelope("""{"state":0}"""));
+        time.Advance(TimeSpan.FromSeconds(30));
+        Assert.True(await exporter.RefreshAsync("availability"));
+        Assert.Equal(0, (await exporter.ScrapeAsync()).Value("cirrus_stream_availability_state_code", "stream_id", "999"));
     }
 }
 

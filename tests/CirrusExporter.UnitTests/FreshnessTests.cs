@@ -134,7 +134,7 @@ public sealed partial class FreshnessTests
     }
 
     [Fact]
-    public async Task A_partial_fan_out_failure_withdraws_the_failing_stream_and_reports_failure_but_stays_fresh()
+    public async Task A_partial_fan_out_failure_publishes_what_the_collector_returned_and_reports_failure_but_stays_fresh()
     {
         var h = new Harness(AvailabilityOnly(1, 2));
         Assert.True(await h.RefreshAsync(AvailabilityCollector.Label, () => States((1, 1), (2, 3))));

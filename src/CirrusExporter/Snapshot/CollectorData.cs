@@ -23,7 +23,8 @@ public interface IReportsStreamRows
 
 /// <summary>
 /// What a refresh produced. <paramref name="FailedTargets"/> counts per-stream calls that failed in a
-/// fan-out whose other calls succeeded: their series are withdrawn and the collector reports failure.
+/// fan-out whose other calls succeeded: the collector reports failure, and those streams keep their last answers
+/// (<see cref="Collectors.LastAnswers{TKey, TValue}"/>) until they are MaxDataAge old.
 /// </summary>
 /// <param name="Problem">Why a refresh that published data still failed, beyond failed stream calls.</param>
 public sealed record RefreshResult(CollectorData Data, int FailedTargets = 0, string? FirstError = null, string? Problem = null)

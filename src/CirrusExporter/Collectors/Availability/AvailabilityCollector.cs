@@ -10,7 +10,7 @@ namespace CirrusExporter.Collectors.Availability;
 /// GET /streams/{id}[/substreams/{sub}]/streamavailability: one call per watched stream or sub-stream. Each poll also
 /// tells <see cref="StreamHours"/> which streams are closed, for the conversations collector's business time.
 /// </summary>
-public sealed class AvailabilityCollector(IAvailabilityApi api, ApiResponseReader reader, IOptions<CirrusOptions> options, StreamHours hours, ApiClock clock) : ICollector
+public sealed class AvailabilityCollector(IAvailabilityApi api, ApiResponseReader reader, IOptions<CirrusOptions> options, StreamHours hours, ApiClock clock, TimeProvider time) : ICollector
 {
     public const string Label = "availability";
 
@@ -31,6 +31,8 @@ public sealed class AvailabilityCollector(IAvailabilityApi api, ApiResponseReade
             services.AddSingleton<StreamHours>();
         });
 
+    private readonly LastAnswers<StreamKey, int> _last = new();
+
     CollectorDescriptor ICollector.Descriptor => Descriptor;
 
     public async Task<RefreshResult> CollectAsync(MetricsSnapshot current, CancellationToken cancellationToken)
@@ -46,8 +48,10 @@ public sealed class AvailabilityCollector(IAvailabilityApi api, ApiResponseReade
                 : await api.GetSubStreamAvailability(key.StreamId, key.SubStreamId, ignoreAutomation, autoAssign, ct);
             return await reader.ReadDataAsync(response, Label, AvailabilityData.ParseState, ct);
         }, cancellationToken);
+        // Business hours learn from answers only, not from a state carried over.
         foreach (var stream in states.GroupBy(kv => kv.Key.StreamId))
             hours.Observe(stream.Key, polled, stream.All(kv => kv.Value is InactiveState or UnavailableState));
-        return RefreshResult.ForStreams(new AvailabilityData(states), current.Catalogue, failed, first, Label, o.Deadline);
+        var published = _last.Merge(targets, states, time.GetUtcNow(), options.Value.MaxDataAge);
+        return RefreshResult.ForStreams(new AvailabilityData(published), current.Catalogue, failed, first, Label, o.Deadline);
     }
 }

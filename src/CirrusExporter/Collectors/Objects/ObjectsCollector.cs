@@ -31,6 +31,7 @@ public sealed class ObjectsCollector(
         CollectorOptionsBinding.Of(section => section.Get<ObjectsCollectorOptions>()),
         CollectorDescriptor.Registers<ObjectsCollector, IObjectsApi>());
 
+    private readonly LastAnswers<long, double> _last = new();
     private long _refreshes;
 
     CollectorDescriptor ICollector.Descriptor => Descriptor;
@@ -72,6 +73,7 @@ public sealed class ObjectsCollector(
             return oldest is { } t ? Math.Max(0, (now - t).TotalSeconds) : 0;
         }, cancellationToken);
         foreach (var stream in idle) ages[stream] = 0;
-        return RefreshResult.ForStreams(new ObjectsData(ages), current.Catalogue, failed, first, Label, o.Deadline);
+        var published = _last.Merge(current.Catalogue.StreamIds, ages, time.GetUtcNow(), options.Value.MaxDataAge);
+        return RefreshResult.ForStreams(new ObjectsData(published), current.Catalogue, failed, first, Label, o.Deadline);
     }
 }
