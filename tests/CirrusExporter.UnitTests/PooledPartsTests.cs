@@ -78,6 +78,21 @@ public sealed class PooledPartsTests
     }
 
     [Fact]
+    public async Task A_scrape_body_read_after_it_was_disposed_throws_once_its_part_went_back_to_the_pool()
+    {
+        var (store, writer, time) = NewStore();
+        PublishCounts(store, time, 1);
+        var body = await writer.PrepareAsync(openMetrics: false, gzip: false, CancellationToken.None);
+        // The stream_stats part comes first: the only fresh collector, before the info part.
+        var segment = body.Segments[0];
+        Assert.StartsWith("# HELP cirrus_stream_objects ", System.Text.Encoding.UTF8.GetString(segment.Span));
+
+        PublishCounts(store, time, 2);
+        body.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => segment.Span[0]);
+    }
+
+    [Fact]
     public async Task Scrapes_racing_refreshes_always_see_one_whole_refresh()
     {
         var (store, writer, time) = NewStore();
