@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
@@ -6,12 +7,15 @@ using Microsoft.Extensions.Options;
 namespace CirrusExporter.Snapshot;
 
 /// <summary>
-/// Holds the published snapshot. Collectors publish through <see cref="Publish"/> (serialised by a lock,
+/// Holds the published snapshot. Collectors publish through <see cref="PublishAsync"/> (serialised,
 /// CPU-only work); scrapes read <see cref="Current"/> without locking and never wait for a refresh.
 /// </summary>
-public sealed class SnapshotStore
+public sealed class SnapshotStore : IDisposable
 {
     private readonly object _writeGate = new();
+    private readonly Channel<Action> _publishes = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _publisherGate = new();
+    private Thread? _publisher;
     private readonly Dictionary<string, CollectorDescriptor> _collectors;
     private readonly string _streamSource;
     private readonly LabelNames _labels;
@@ -59,6 +63,52 @@ public sealed class SnapshotStore
 
     /// <summary>The `tenant` label of every cirrus_* series.</summary>
     public string Tenant => _options.TenantLabel;
+
+    /// <summary>
+    /// <see cref="Publish"/> on the store's one long-lived thread. Rendering and compressing a large tenant's parts
+    /// is long CPU work: on a thread-pool thread (about one per core) the scrapes' continuations would queue
+    /// behind it and scrape latency would suffer whenever a refresh published.
+    /// </summary>
+    public Task<MetricsSnapshot> PublishAsync(string collector, Func<CollectorState, CollectorState> update)
+    {
+        var published = new TaskCompletionSource<MetricsSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Run()
+        {
+            try
+            {
+                published.SetResult(Publish(collector, update));
+            }
+            catch (Exception e)
+            {
+                published.SetException(e);
+            }
+        }
+        StartPublisher();
+        // Once the store is disposed (the host stopping), a late refresh publishes on its own thread.
+        if (!_publishes.Writer.TryWrite(Run)) Run();
+        return published.Task;
+    }
+
+    /// <summary>Starts the publishing thread on the first publish, so a store that is never published to has none.</summary>
+    private void StartPublisher()
+    {
+        if (Volatile.Read(ref _publisher) is not null) return;
+        lock (_publisherGate)
+        {
+            if (_publisher is not null) return;
+            var reader = _publishes.Reader;
+            _publisher = new Thread(() =>
+            {
+                while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                    while (reader.TryRead(out var publish)) publish();
+            })
+            { IsBackground = true, Name = "Snapshot publisher" };
+            _publisher.Start();
+        }
+    }
+
+    /// <summary>Ends the publishing thread once the publishes queued so far are done.</summary>
+    public void Dispose() => _publishes.Writer.TryComplete();
 
     /// <summary>Replaces one collector's state and re-renders the parts whose data or catalogue changed.</summary>
     public MetricsSnapshot Publish(string collector, Func<CollectorState, CollectorState> update)
