@@ -5,7 +5,6 @@ using CirrusExporter.Collectors.StreamStats;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
 using CirrusExporter.Snapshot;
-using CirrusExporter.Web;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -52,6 +51,25 @@ public sealed class PooledPartsTests
         Assert.Contains("} 2\n", second.Text.Utf8());
         // The info part did not change, so the new snapshot still shows (and holds) it.
         Assert.True(store.Current.Parts[SnapshotRenderer.InfoPart].TryAcquire());
+    }
+
+    [Fact]
+    public void A_lease_holds_the_fresh_parts_until_it_is_disposed()
+    {
+        var (store, _, time) = NewStore();
+        PublishCounts(store, time, 1);
+        var lease = store.Acquire(openMetrics: false);
+        var stats = lease.Parts[0];
+        Assert.Equal(2, lease.Parts.Count);
+        Assert.Same(store.Current.Parts[SnapshotRenderer.InfoPart], lease.Parts[1]);
+
+        PublishCounts(store, time, 2);
+        Assert.Equal(Enumerable.Repeat(1L, 50), Counts(stats.Text.Utf8()));
+        lease.Dispose();
+        lease.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => stats.Text);
+        // The info part did not change: the store still holds it after the lease gave its own reference back once.
+        Assert.Contains("cirrus_stream_info{", store.Current.Parts[SnapshotRenderer.InfoPart].Text.Utf8());
     }
 
     [Theory]

@@ -61,6 +61,26 @@ public sealed class SnapshotStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// The current snapshot and its fresh parts in the format asked for, each with a reference taken: the one way to
+    /// read pooled parts. A part can go back to the pool between reading the snapshot and taking the reference (a
+    /// refresh published meanwhile): then the newer snapshot is taken instead, whose parts the store still holds.
+    /// </summary>
+    public SnapshotLease Acquire(bool openMetrics)
+    {
+        while (true)
+        {
+            var snapshot = Current;
+            var now = _time.GetUtcNow();
+            var parts = snapshot.Collectors.Values.Where(c => c.Enabled && c.IsFresh(now, MaxDataAge)).OrderBy(c => c.Name, StringComparer.Ordinal)
+                .Select(s => snapshot.Parts.GetValueOrDefault(s.Name)).OfType<RenderedPart>()
+                .Append(snapshot.Parts[SnapshotRenderer.InfoPart]).Select(p => p.For(openMetrics)).ToList();
+            var acquired = parts.TakeWhile(p => p.TryAcquire()).Count();
+            if (acquired == parts.Count) return new SnapshotLease(snapshot, now, parts);
+            foreach (var part in parts.Take(acquired)) part.Release();
+        }
+    }
+
     /// <summary>The `tenant` label of every cirrus_* series.</summary>
     public string Tenant => _options.TenantLabel;
 
