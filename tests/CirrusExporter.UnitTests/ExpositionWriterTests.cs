@@ -33,7 +33,7 @@ public sealed class ExpositionWriterTests
             w.Family(MetricCatalogue.Up, "up");
             w.Sample(MetricCatalogue.Up, 1);
             w.Family(MetricCatalogue.ApiRequestDuration, "seconds");
-            w.Histogram(MetricCatalogue.ApiRequestDuration, [.. MetricCatalogue.ApiRequestDuration.Buckets!.Select((_, i) => (long)i)], 1.5, 12, "objects");
+            w.Histogram(MetricCatalogue.ApiRequestDuration, new HistogramSnapshot([.. MetricCatalogue.ApiRequestDuration.Buckets!.Select((_, i) => (long)i)], 1.5, 12), "objects");
             w.Family(MetricCatalogue.RowsIgnored, "rows");
             w.Sample(MetricCatalogue.RowsIgnored, 2, "objects", "shape");
         }
@@ -107,7 +107,7 @@ public sealed class ExpositionWriterTests
     public void Every_cirrus_family_carries_the_tenant_and_the_runtime_families_do_not()
     {
         Assert.Equal("cirrus_api_request_duration_seconds_bucket{tenant=\"eu.acme\",endpoint=\"objects\",le=\"0.025\"} 1\n",
-            Write(w => w.Histogram(MetricCatalogue.ApiRequestDuration, [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 0.01, 1, "objects"), "eu.acme").Split('\n')[0] + "\n");
+            Write(w => w.Histogram(MetricCatalogue.ApiRequestDuration, new HistogramSnapshot([1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 0.01, 1), "objects"), "eu.acme").Split('\n')[0] + "\n");
         Assert.Equal("process_resident_memory_bytes 5\n", Write(w => w.Sample(MetricCatalogue.ProcessResidentMemory, 5)));
         Assert.Equal("x_info{name=\"a\",module=\"b\"} 1\n", Write(w => w.Sample(Info, 1, "a", "b")));
     }

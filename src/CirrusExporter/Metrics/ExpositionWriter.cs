@@ -102,11 +102,12 @@ public sealed class ExpositionWriter(IBufferWriter<byte> output, string tenant, 
     }
 
     /// <summary>
-    /// One histogram series: <paramref name="cumulative"/> counts pair with <see cref="MetricDefinition.Buckets"/>,
+    /// One histogram series: its cumulative counts pair with <see cref="MetricDefinition.Buckets"/>,
     /// then the +Inf bucket (the count), the sum and the count.
     /// </summary>
-    public void Histogram(MetricDefinition metric, IReadOnlyList<long> cumulative, double sum, long count, params ReadOnlySpan<string> labelValues)
+    public void Histogram(MetricDefinition metric, HistogramSnapshot histogram, params ReadOnlySpan<string> labelValues)
     {
+        var (cumulative, sum, count) = (histogram.Cumulative, histogram.Sum, histogram.Count);
         var bucket = metric with { Name = metric.Name + "_bucket", Labels = [.. metric.Labels, "le"] };
         string[] values = [.. labelValues, ""];
         for (var i = 0; i < metric.Buckets!.Length; i++)
