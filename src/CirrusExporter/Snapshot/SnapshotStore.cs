@@ -141,7 +141,7 @@ public sealed class SnapshotStore : IDisposable
         }
     }
 
-    /// <param name="rebuild">Build the catalogue and every part anew (options changed), rather than reuse what is unchanged.</param>
+    /// <param name="rebuild">Render every part anew (options changed), rather than reuse those whose data and catalogue are unchanged.</param>
     private MetricsSnapshot Swap(Dictionary<string, CollectorState> states, bool rebuild)
     {
         // Under the write gate.
@@ -150,11 +150,8 @@ public sealed class SnapshotStore : IDisposable
         var fresh = states.Values.Where(s => s.IsFresh(now, _options.MaxDataAge)).ToList();
         var source = fresh.Find(s => s.Name == _streamSource)?.Data as IReportsStreamRows;
         var reported = fresh.Where(s => s.Name != _streamSource).Select(s => s.Data).OfType<IReportsStreamRows>().SelectMany(d => d.StreamRows);
-        var catalogue = rebuild
-            ? StreamCatalogue.Rebuild(_options, previous.Catalogue, source?.StreamRows, reported)
-            : StreamCatalogue.Build(_options, previous.Catalogue, source?.StreamRows, reported);
         // An unchanged catalogue keeps its identity, so parts whose data did not change are reused as they are.
-        if (catalogue.SameAs(previous.Catalogue)) catalogue = previous.Catalogue;
+        var catalogue = StreamCatalogue.Build(_options, previous.Catalogue, source?.StreamRows, reported);
 
         var next = new MetricsSnapshot(previous.Generation + 1, states, catalogue, _renderer.Render(states, catalogue, rebuild ? new Dictionary<string, RenderedPart>() : previous.Parts));
         Volatile.Write(ref _current, next);
