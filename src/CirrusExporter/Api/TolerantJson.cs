@@ -70,8 +70,8 @@ public static class TolerantJson
 
     /// <summary>
     /// Whether the property is called <paramref name="name"/> in any casing. Compares the raw UTF-8 name in
-    /// place: reading <see cref="JsonProperty.Name"/> allocates a string per property per lookup, which at
-    /// tens of thousands of rows a refresh was most of what a refresh allocated. A name with an escape or a
+    /// place: reading <see cref="JsonProperty.Name"/> allocates a string per property per lookup, and a large
+    /// tenant's refresh looks up tens of thousands of rows. A name with an escape or a
     /// non-ASCII byte takes the string path, so the comparison stays exactly OrdinalIgnoreCase.
     /// </summary>
     private static bool NameIs(JsonProperty p, string name)
