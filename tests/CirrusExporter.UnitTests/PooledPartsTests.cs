@@ -48,6 +48,8 @@ public sealed class PooledPartsTests
 
         Assert.Throws<ObjectDisposedException>(() => first.Text);
         Assert.False(first.TryAcquire());
+        Assert.Throws<InvalidOperationException>(first.Release);
+        Assert.False(first.TryAcquire());
         Assert.Contains("} 2\n", second.Text.Utf8());
         // The info part did not change, so the new snapshot still shows (and holds) it.
         Assert.True(store.Current.Parts[SnapshotRenderer.InfoPart].TryAcquire());

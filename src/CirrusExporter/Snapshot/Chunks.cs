@@ -21,7 +21,7 @@ public sealed class Chunks : IBufferWriter<byte>
     /// showing bytes a later render wrote into the reused chunk. On in Debug builds, and in the test assemblies
     /// (a module initializer); off in Release, where a segment is the bare array.
     /// </summary>
-    public static bool Poisoned { get; set; }
+    internal static bool Poisoned { get; set; }
 #if DEBUG
         = true;
 #endif

@@ -33,6 +33,21 @@ public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimePro
     public Task<Body> PrepareAsync(bool openMetrics, bool gzip, CancellationToken cancellationToken)
     {
         var lease = store.Acquire(openMetrics);
+        try
+        {
+            var segments = Assemble(lease, openMetrics, gzip);
+            return Task.FromResult(new Body(segments, segments.Sum(s => (long)s.Length), lease));
+        }
+        catch
+        {
+            // No body will hold the lease: give the parts back now.
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    private List<ReadOnlyMemory<byte>> Assemble(SnapshotLease lease, bool openMetrics, bool gzip)
+    {
         var (snapshot, now, parts) = (lease.Snapshot, lease.Now, lease.Parts);
         var enabled = snapshot.Collectors.Values.Where(c => c.Enabled).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
 
@@ -71,7 +86,7 @@ public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimePro
             segments.Add(GzipSegments.Close(tail.WrittenSpan));
             segments.Add(GzipSegments.Trailer(GzipSegments.Combine(crc, GzipSegments.Crc(tail.WrittenSpan), tail.WrittenCount), length + tail.WrittenCount));
         }
-        return Task.FromResult(new Body(segments, segments.Sum(s => (long)s.Length), lease));
+        return segments;
     }
 
     /// <summary>Writes an uncompressed text 0.0.4 scrape (for --once and tests).</summary>

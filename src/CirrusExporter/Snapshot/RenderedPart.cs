@@ -68,7 +68,7 @@ public sealed class RenderedPart
         while (true)
         {
             var references = Volatile.Read(ref _references);
-            if (references == 0) return false;
+            if (references <= 0) return false;
             if (Interlocked.CompareExchange(ref _references, references + 1, references) == references) return true;
         }
     }
@@ -76,7 +76,10 @@ public sealed class RenderedPart
     /// <summary>Gives back a reference taken with <see cref="TryAcquire"/>; the last one returns the chunks to the pool.</summary>
     internal void Release()
     {
-        if (Interlocked.Decrement(ref _references) != 0) return;
+        var left = Interlocked.Decrement(ref _references);
+        // One release too many would let the next reader acquire chunks that are back in the pool.
+        if (left < 0) throw new InvalidOperationException("a pooled part was released more often than it was acquired");
+        if (left > 0) return;
         (_textSegments, _deflatedSegments) = (null, null);
         _text.Return();
         _deflated.Return();
