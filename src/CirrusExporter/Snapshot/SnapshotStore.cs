@@ -104,7 +104,7 @@ public sealed class SnapshotStore : IDisposable
             }
         }
         StartPublisher();
-        // Once the store is disposed (the host stopping), a late refresh publishes on its own thread.
+        // Once the store is disposed (the host stopping), a late refresh publishes on the caller's thread.
         if (!_publishes.Writer.TryWrite(Run)) Run();
         return published.Task;
     }
