@@ -2,7 +2,7 @@ using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Docs;
 using CirrusExporter.Hosting;
-using CirrusExporter.Web;
+using CirrusExporter.Snapshot;
 using Microsoft.Extensions.Options;
 
 var cli = CommandLine.Parse(args);

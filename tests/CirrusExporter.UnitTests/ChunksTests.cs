@@ -58,4 +58,19 @@ public sealed class ChunksTests
         Assert.Contains(reused.Array, arrays);
         Assert.Equal(Pattern(Chunks.ChunkBytes), next.Segments().Joined());
     }
+
+    [Fact]
+    public void A_segment_read_after_its_chunks_went_back_to_the_pool_throws()
+    {
+        var chunks = Chunks.Of(Pattern(Chunks.ChunkBytes + 10));
+        var segments = chunks.Segments();
+        Assert.Equal(2, segments.Count);
+        Assert.Equal(Pattern(Chunks.ChunkBytes + 10), segments.Joined());
+
+        chunks.Return();
+        // The next writer may already hold the same arrays: a late reader would see its bytes.
+        Chunks.Of(Pattern(2 * Chunks.ChunkBytes));
+        Assert.Throws<ObjectDisposedException>(() => segments[0].Span[0]);
+        Assert.Throws<ObjectDisposedException>(() => segments[1].ToArray());
+    }
 }

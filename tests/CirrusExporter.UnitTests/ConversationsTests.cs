@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CirrusExporter.Api;
 using CirrusExporter.Collectors.Conversations;
+using CirrusExporter.Metrics;
 
 namespace CirrusExporter.UnitTests;
 

@@ -5,7 +5,6 @@ using CirrusExporter.Collectors.StreamStats;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
 using CirrusExporter.Snapshot;
-using CirrusExporter.Web;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -49,9 +48,30 @@ public sealed class PooledPartsTests
 
         Assert.Throws<ObjectDisposedException>(() => first.Text);
         Assert.False(first.TryAcquire());
+        Assert.Throws<InvalidOperationException>(first.Release);
+        Assert.False(first.TryAcquire());
         Assert.Contains("} 2\n", second.Text.Utf8());
         // The info part did not change, so the new snapshot still shows (and holds) it.
         Assert.True(store.Current.Parts[SnapshotRenderer.InfoPart].TryAcquire());
+    }
+
+    [Fact]
+    public void A_lease_holds_the_fresh_parts_until_it_is_disposed()
+    {
+        var (store, _, time) = NewStore();
+        PublishCounts(store, time, 1);
+        var lease = store.Acquire(openMetrics: false);
+        var stats = lease.Parts[0];
+        Assert.Equal(2, lease.Parts.Count);
+        Assert.Same(store.Current.Parts[SnapshotRenderer.InfoPart], lease.Parts[1]);
+
+        PublishCounts(store, time, 2);
+        Assert.Equal(Enumerable.Repeat(1L, 50), Counts(stats.Text.Utf8()));
+        lease.Dispose();
+        lease.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => stats.Text);
+        // The info part did not change: the store still holds it after the lease gave its own reference back once.
+        Assert.Contains("cirrus_stream_info{", store.Current.Parts[SnapshotRenderer.InfoPart].Text.Utf8());
     }
 
     [Theory]
@@ -75,6 +95,21 @@ public sealed class PooledPartsTests
         body.Dispose(); // twice is harmless: each reference is given back once
         using var next = await writer.PrepareAsync(openMetrics: false, gzip: false, CancellationToken.None);
         Assert.Equal(Enumerable.Repeat(39L, 50), Counts(Text(next)));
+    }
+
+    [Fact]
+    public async Task A_scrape_body_read_after_it_was_disposed_throws_once_its_part_went_back_to_the_pool()
+    {
+        var (store, writer, time) = NewStore();
+        PublishCounts(store, time, 1);
+        var body = await writer.PrepareAsync(openMetrics: false, gzip: false, CancellationToken.None);
+        // The stream_stats part comes first: the only fresh collector, before the info part.
+        var segment = body.Segments[0];
+        Assert.StartsWith("# HELP cirrus_stream_objects ", System.Text.Encoding.UTF8.GetString(segment.Span));
+
+        PublishCounts(store, time, 2);
+        body.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => segment.Span[0]);
     }
 
     [Fact]

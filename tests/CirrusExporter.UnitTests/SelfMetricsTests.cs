@@ -4,7 +4,6 @@ using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
 using CirrusExporter.Snapshot;
-using CirrusExporter.Web;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 

@@ -208,4 +208,37 @@ public sealed class SnapshotRendererTests
         Assert.NotSame(first["stream_stats"], moved["stream_stats"]);
         Assert.Contains("status=\"resolved\"} 0\n", moved["stream_stats"].Text.Utf8());
     }
+
+    /// <summary>Data with a counter family, which reads differently in the two formats, counting its renders.</summary>
+    private sealed record CountedRenders : CollectorData
+    {
+        public int Renders { get; private set; }
+
+        public override void Render(ExpositionWriter writer, RenderContext context)
+        {
+            Renders++;
+            writer.Family(MetricCatalogue.RowsIgnored, "rows");
+            writer.Sample(MetricCatalogue.RowsIgnored, Renders, "objects", "shape");
+        }
+    }
+
+    [Fact]
+    public void A_part_with_counters_is_rendered_once_for_both_formats()
+    {
+        var options = Options(new StreamOptions { Id = 7 });
+        var catalogue = StreamCatalogue.Build(options, StreamCatalogue.Empty, null, null);
+        var data = new CountedRenders();
+        var renderer = new SnapshotRenderer(options, new LabelNames(options));
+        var states = new Dictionary<string, CollectorState> { ["c"] = new("c", true, TimeSpan.FromSeconds(30)) { Data = data } };
+
+        var first = renderer.Render(states, catalogue, new Dictionary<string, RenderedPart>());
+        var again = renderer.Render(states, catalogue, first);
+
+        Assert.Equal(1, data.Renders);
+        Assert.Same(first["c"], again["c"]);
+        Assert.Equal("# HELP cirrus_rows_ignored_total rows\n# TYPE cirrus_rows_ignored_total counter\n"
+            + "cirrus_rows_ignored_total{tenant=\"api.commbox.io\",collector=\"objects\",reason=\"shape\"} 1\n", first["c"].For(openMetrics: false).Text.Utf8());
+        Assert.Equal("# HELP cirrus_rows_ignored rows\n# TYPE cirrus_rows_ignored counter\n"
+            + "cirrus_rows_ignored_total{tenant=\"api.commbox.io\",collector=\"objects\",reason=\"shape\"} 1\n", first["c"].For(openMetrics: true).Text.Utf8());
+    }
 }

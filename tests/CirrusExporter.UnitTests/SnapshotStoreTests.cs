@@ -60,6 +60,31 @@ public sealed class SnapshotStoreTests
     }
 
     [Fact]
+    public async Task Publishes_run_in_turn_on_one_long_lived_thread_of_the_store()
+    {
+        var (store, _) = NewStore(Configured());
+        var threads = new List<Thread>();
+        Func<CollectorState, CollectorState> Recorded(int i) => s =>
+        {
+            lock (threads) threads.Add(Thread.CurrentThread);
+            return s with { LastError = $"refresh {i}" };
+        };
+
+        var published = await Task.WhenAll(Enumerable.Range(1, 20).Select(i => Task.Run(() => store.PublishAsync(AvailabilityCollector.Label, Recorded(i)))));
+
+        Assert.Equal(20, threads.Count);
+        var thread = Assert.Single(threads.Distinct());
+        Assert.False(thread.IsThreadPoolThread);
+        Assert.True(thread.IsAlive);
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), published.Select(p => p.Generation).Order());
+
+        store.Dispose();
+        var last = await store.PublishAsync(AvailabilityCollector.Label, s => s with { LastError = "after dispose" });
+        Assert.Equal((21L, "after dispose"), (last.Generation, last.Collectors[AvailabilityCollector.Label].LastError));
+        Assert.True(thread.Join(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public void Discovery_uses_stream_stats_only_while_they_are_fresh()
     {
         var (store, time) = NewStore(Configured());

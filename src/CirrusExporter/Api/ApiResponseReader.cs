@@ -23,7 +23,7 @@ public sealed class ApiResponseReader
     public async Task<T> ReadDataAsync<T>(HttpResponseMessage response, string endpoint, Func<JsonElement, string, T> parse, CancellationToken ct, ReadBody<T>? read = null)
     {
         var body = await ReadBodyAsync(response, endpoint, ct);
-        if (read is not null && read(body.Span, out var result)) return result;
+        if (read is not null && read(body.Span, endpoint, out var result)) return result;
         using var doc = ParseEnvelope(body, endpoint, response.StatusCode);
         try
         {
@@ -37,7 +37,7 @@ public sealed class ApiResponseReader
         }
     }
 
-    public delegate bool ReadBody<T>(ReadOnlySpan<byte> body, [MaybeNullWhen(false)] out T result);
+    public delegate bool ReadBody<T>(ReadOnlySpan<byte> body, string endpoint, [MaybeNullWhen(false)] out T result);
 
     /// <summary>Checks the status code and reads the body, without the byte order mark some servers put before JSON.</summary>
     private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpResponseMessage response, string endpoint, CancellationToken ct)

@@ -33,11 +33,17 @@ public static class TolerantJson
         result = 0;
         return value.ValueKind switch
         {
-            JsonValueKind.Number => value.TryGetInt64(out result)
-                || (value.TryGetDouble(out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e15 && (result = (long)d) == result),
+            JsonValueKind.Number => value.TryGetInt64(out result) || (value.TryGetDouble(out var d) && TryIntegral(d, out result)),
             JsonValueKind.String => long.TryParse(value.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out result),
             _ => false,
         };
+    }
+
+    /// <summary>A number written with a fraction or an exponent that is still a whole number, exactly.</summary>
+    public static bool TryIntegral(double value, out long result)
+    {
+        result = 0;
+        return value == Math.Floor(value) && Math.Abs(value) < 9e15 && (result = (long)value) == result;
     }
 
     /// <summary>Parses ISO-8601 with or without a zone; a value without one is UTC (brands can turn 'Z' off).</summary>
@@ -56,7 +62,7 @@ public static class TolerantJson
         foreach (var p in obj.EnumerateObject())
         {
             if (!NameIs(p, name)) continue;
-            if (found is not null) throw new AmbiguousJsonException($"ambiguous JSON: key '{name}' appears more than once (keys differing only in case)");
+            if (found is not null) throw Ambiguous(name);
             found = p.Value;
         }
         return found;
@@ -64,8 +70,8 @@ public static class TolerantJson
 
     /// <summary>
     /// Whether the property is called <paramref name="name"/> in any casing. Compares the raw UTF-8 name in
-    /// place: reading <see cref="JsonProperty.Name"/> allocates a string per property per lookup, which at
-    /// tens of thousands of rows a refresh was most of what a refresh allocated. A name with an escape or a
+    /// place: reading <see cref="JsonProperty.Name"/> allocates a string per property per lookup, and a large
+    /// tenant's refresh looks up tens of thousands of rows. A name with an escape or a
     /// non-ASCII byte takes the string path, so the comparison stays exactly OrdinalIgnoreCase.
     /// </summary>
     private static bool NameIs(JsonProperty p, string name)
@@ -75,6 +81,8 @@ public static class TolerantJson
             ? Ascii.EqualsIgnoreCase(raw, name)
             : p.Name.Equals(name, StringComparison.OrdinalIgnoreCase);
     }
+
+    public static AmbiguousJsonException Ambiguous(string name) => new($"ambiguous JSON: key '{name}' appears more than once (keys differing only in case)");
 
     public static CirrusApiException Shape(string endpoint, string what, JsonElement value) =>
         new(endpoint, $"{endpoint}: unrecognised {what}: {Describe(value)}");

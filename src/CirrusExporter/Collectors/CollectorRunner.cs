@@ -82,10 +82,7 @@ public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, 
         ReportOutcome(collector.Name, complete ? null : error!, context.Retries, duration.TotalSeconds);
 
         var before = store.Current.Catalogue.DroppedStreams;
-        // Rendering and compressing a large tenant's part is up to a hundred milliseconds of CPU: on a thread of
-        // its own, since on one of the thread pool's few (one per core) the scrapes' continuations queued behind
-        // it, which made scrape latency several times worse whenever a refresh published.
-        var published = await Task.Factory.StartNew(() => store.Publish(collector.Name, state => state with
+        var published = await store.PublishAsync(collector.Name, state => state with
         {
             Data = result?.Data ?? state.Data,
             DataTime = result is null ? state.DataTime : started,
@@ -94,7 +91,7 @@ public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, 
             LastDuration = duration,
             LastSucceeded = complete,
             LastError = error,
-        }), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        });
         var dropped = published.Catalogue.DroppedStreams;
         metrics.SetStreamsDropped(dropped);
         if (dropped != before) LogStreamsDropped(dropped, published.Catalogue.Streams.Count);

@@ -3,8 +3,8 @@ namespace CirrusExporter.Hosting;
 /// <summary>
 /// Gives back the memory a burst left behind once the process goes quiet. The GC finds garbage only when it
 /// collects, and it collects only when allocation reaches its budget, which an idle exporter may not do for
-/// hours: after 250 slow scrapes at once, the connections' buffers became garbage after the last collection
-/// and kept RSS 25 % above quiet for minutes. So once the process is quiet (for <see cref="QuietPeriod"/> no
+/// hours: after a burst of slow scrapes, the connections' buffers become garbage after the last collection
+/// and keep RSS above quiet for minutes (docs/performance.md). So once the process is quiet (for <see cref="QuietPeriod"/> no
 /// collection has run and under <see cref="IdleBytes"/> were allocated between looks) and the GC's memory
 /// (committed at its last collection, plus what was allocated since) is at least <see cref="GrowthBytes"/>
 /// above its floor, one aggressive collection compacts the heap and decommits the rest. The floor is what the

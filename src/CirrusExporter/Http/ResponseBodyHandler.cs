@@ -21,8 +21,8 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
 
     /// <summary>
     /// The exporter's own pool, not the shared one: the shared pool keeps an array of each size per thread,
-    /// and a body read on one thread and returned on another made it keep a megabyte buffer on every thread
-    /// the calls ran on. This one keeps at most as many of each size as were in use at once, up to 16.
+    /// so bodies read on one thread and returned on another leave a large buffer on every thread the calls
+    /// run on. This one keeps at most as many of each size as were in use at once, up to 16.
     /// </summary>
     private static readonly ArrayPool<byte> Bodies = ArrayPool<byte>.Create(maxArrayLength: 1 << 30, maxArraysPerBucket: 16);
 

@@ -9,25 +9,52 @@ namespace CirrusExporter.Metrics;
 /// the same in the Prometheus text format 0.0.4 and OpenMetrics 1.0 (the OpenMetrics-only <c># UNIT</c>
 /// line is a comment to text 0.0.4 parsers); counters do not: OpenMetrics names the family without
 /// <c>_total</c>, so a writer with <paramref name="openMetrics"/> set writes them that way, and
-/// <see cref="WroteCounter"/> tells whether a part needs that second rendering. Every <c>cirrus_*</c> sample
+/// <see cref="CopyAsText"/> puts the suffix back to make text 0.0.4 of the same bytes. Every <c>cirrus_*</c> sample
 /// carries <paramref name="tenant"/> as its first label (<see cref="MetricCatalogue.TenantLabel"/>).
 /// </summary>
 public sealed class ExpositionWriter(IBufferWriter<byte> output, string tenant, bool openMetrics = false)
 {
-    /// <summary>Whether a counter family was written: its text differs between the two formats.</summary>
-    public bool WroteCounter { get; private set; }
+    private static ReadOnlySpan<byte> Total => "_total"u8;
+
+    /// <summary>Bytes written so far.</summary>
+    private int _written;
+
+    /// <summary>Where a counter family's name was written without its <c>_total</c> (OpenMetrics only), in bytes written.</summary>
+    private readonly List<int> _totalsDropped = [];
+
+    /// <summary>Whether the text 0.0.4 of what was written differs: a counter family was named without <c>_total</c>.</summary>
+    public bool DiffersAsText => _totalsDropped.Count > 0;
+
+    /// <summary>
+    /// Copies <paramref name="written"/> (the bytes this OpenMetrics writer wrote) to <paramref name="text"/> as
+    /// text 0.0.4, with <c>_total</c> back in the counter family names: a part is rendered once for both formats.
+    /// </summary>
+    public void CopyAsText(ReadOnlySpan<byte> written, IBufferWriter<byte> text)
+    {
+        var start = 0;
+        foreach (var at in _totalsDropped)
+        {
+            text.Write(written[start..at]);
+            text.Write(Total);
+            start = at;
+        }
+        text.Write(written[start..]);
+    }
 
     /// <summary>Base units a family name may end in; OpenMetrics declares them with # UNIT.</summary>
     private static readonly string[] Units = ["seconds", "bytes"];
 
     public void Family(MetricDefinition metric, string help)
     {
-        var counter = metric.Type == "counter";
-        WroteCounter |= counter;
-        var family = openMetrics && counter && metric.Name.EndsWith("_total", StringComparison.Ordinal) ? metric.Name[..^"_total".Length] : metric.Name;
-        Raw("# HELP "); Raw(family); Raw(" ");
+        var dropTotal = openMetrics && metric.Type == "counter" && metric.Name.EndsWith("_total", StringComparison.Ordinal);
+        var family = dropTotal ? metric.Name[..^"_total".Length] : metric.Name;
+        Raw("# HELP "); Raw(family);
+        if (dropTotal) _totalsDropped.Add(_written);
+        Raw(" ");
         Escaped(help, quotes: false);
-        Raw("\n# TYPE "); Raw(family); Raw(" "); Raw(metric.Type); Raw("\n");
+        Raw("\n# TYPE "); Raw(family);
+        if (dropTotal) _totalsDropped.Add(_written);
+        Raw(" "); Raw(metric.Type); Raw("\n");
         if (Unit(metric.Name) is { } unit)
         {
             Raw("# UNIT "); Raw(metric.Name); Raw(" "); Raw(unit); Raw("\n");
@@ -69,16 +96,18 @@ public sealed class ExpositionWriter(IBufferWriter<byte> output, string tenant, 
             var span = output.GetSpan(32);
             value.TryFormat(span, out var written, "R", CultureInfo.InvariantCulture);
             output.Advance(written);
+            _written += written;
         }
         Raw("\n");
     }
 
     /// <summary>
-    /// One histogram series: <paramref name="cumulative"/> counts pair with <see cref="MetricDefinition.Buckets"/>,
+    /// One histogram series: its cumulative counts pair with <see cref="MetricDefinition.Buckets"/>,
     /// then the +Inf bucket (the count), the sum and the count.
     /// </summary>
-    public void Histogram(MetricDefinition metric, IReadOnlyList<long> cumulative, double sum, long count, params ReadOnlySpan<string> labelValues)
+    public void Histogram(MetricDefinition metric, HistogramSnapshot histogram, params ReadOnlySpan<string> labelValues)
     {
+        var (cumulative, sum, count) = (histogram.Cumulative, histogram.Sum, histogram.Count);
         var bucket = metric with { Name = metric.Name + "_bucket", Labels = [.. metric.Labels, "le"] };
         string[] values = [.. labelValues, ""];
         for (var i = 0; i < metric.Buckets!.Length; i++)
@@ -120,6 +149,8 @@ public sealed class ExpositionWriter(IBufferWriter<byte> output, string tenant, 
     {
         if (text.IsEmpty) return;
         var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
-        output.Advance(Encoding.UTF8.GetBytes(text, span));
+        var written = Encoding.UTF8.GetBytes(text, span);
+        output.Advance(written);
+        _written += written;
     }
 }

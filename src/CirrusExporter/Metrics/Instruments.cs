@@ -53,51 +53,41 @@ public sealed class ValueFamily
 }
 
 /// <summary>A histogram family of the exporter's own: buckets from its <see cref="MetricDefinition.Buckets"/>.</summary>
-public sealed class HistogramFamily(MetricDefinition metric)
+public sealed class HistogramFamily
 {
-    private readonly double[] _bounds = metric.Buckets ?? throw new ArgumentException($"{metric.Name} has no buckets");
-    private readonly LabelledChildren<Series> _children = new(metric, labelValues => new Series(labelValues, metric.Buckets!.Length));
+    private readonly LabelledChildren<Series> _children;
 
-    public MetricDefinition Metric => metric;
+    public HistogramFamily(MetricDefinition metric)
+    {
+        var bounds = metric.Buckets ?? throw new ArgumentException($"{metric.Name} has no buckets");
+        Metric = metric;
+        _children = new(metric, labelValues => new Series(labelValues, bounds));
+    }
+
+    public MetricDefinition Metric { get; }
 
     public void Observe(double value, params string[] labelValues)
     {
         var series = _children.Get(labelValues);
-        var bucket = Array.FindIndex(_bounds, b => value <= b);
         // One lock per series: a scrape reads its buckets, sum and count as one observation set.
-        lock (series)
-        {
-            if (bucket >= 0) series.Counts[bucket]++;
-            series.Sum += value;
-            series.Count++;
-        }
+        lock (series) series.Counts.Observe(value);
     }
 
     public void Write(ExpositionWriter w)
     {
-        w.Family(metric, metric.Description);
+        w.Family(Metric, Metric.Description);
         foreach (var s in _children.All())
         {
-            long[] cumulative;
-            double sum;
-            long count;
-            lock (s)
-            {
-                cumulative = new long[s.Counts.Length];
-                long running = 0;
-                for (var i = 0; i < s.Counts.Length; i++) cumulative[i] = running += s.Counts[i];
-                (sum, count) = (s.Sum, s.Count);
-            }
-            w.Histogram(metric, cumulative, sum, count, s.LabelValues);
+            HistogramSnapshot histogram;
+            lock (s) histogram = s.Counts.Snapshot();
+            w.Histogram(Metric, histogram, s.LabelValues);
         }
     }
 
-    private sealed class Series(string[] labelValues, int buckets)
+    private sealed class Series(string[] labelValues, double[] bounds)
     {
         public string[] LabelValues => labelValues;
-        public long[] Counts { get; } = new long[buckets];
-        public double Sum { get; set; }
-        public long Count { get; set; }
+        public HistogramCounts Counts { get; } = new(bounds);
     }
 }
 

@@ -6,8 +6,8 @@ namespace CirrusExporter.Metrics;
 /// <summary>
 /// The process_* and dotnet_* runtime families of prometheus-net's DotNetStats (same names, types and help),
 /// read cheaply at each scrape. DotNetStats refreshes System.Diagnostics.Process on every scrape, and its memory,
-/// handle and thread properties each re-read /proc: about 3.5 ms of CPU per scrape, fifty times the cost of serving
-/// a small tenant's exposition (docs/performance.md). Here one read of /proc/self/status gives memory and threads,
+/// handle and thread properties each re-read /proc, which costs more CPU than serving a small tenant's whole
+/// exposition (docs/performance.md). Here one read of /proc/self/status gives memory and threads,
 /// and the open-handle count (a walk of /proc/self/fd) is refreshed at most once a second.
 /// </summary>
 internal sealed class ProcessMetrics

@@ -16,6 +16,16 @@ public sealed class Chunks : IBufferWriter<byte>
     /// <summary>Idle chunks kept for the next render (16 MiB); more, after a burst of slow scrapes, go back to the GC.</summary>
     private const int MaxIdle = 256;
 
+    /// <summary>
+    /// Whether segments are poisoned on <see cref="Return"/>: reading one afterwards throws instead of silently
+    /// showing bytes a later render wrote into the reused chunk. On in Debug builds, and in the test assemblies
+    /// (a module initializer); off in Release, where a segment is the bare array.
+    /// </summary>
+    internal static bool Poisoned { get; set; }
+#if DEBUG
+        = true;
+#endif
+
     private static readonly Stack<byte[]> Idle = new();
 
     private readonly List<byte[]> _chunks = [];
@@ -23,12 +33,29 @@ public sealed class Chunks : IBufferWriter<byte>
     /// <summary>Bytes used in each chunk: a chunk is left partly empty when a write asks for more room than it has.</summary>
     private readonly List<int> _used = [];
 
+    /// <summary>The guards handed out by <see cref="Segments"/> when <see cref="Poisoned"/>, poisoned on return.</summary>
+    private readonly List<Guard> _guards = [];
+
     /// <summary>Bytes written.</summary>
     public long Length { get; private set; }
 
     /// <summary>The bytes written, one segment per chunk.</summary>
-    public IReadOnlyList<ReadOnlyMemory<byte>> Segments() =>
-        [.. _chunks.Select((c, i) => (ReadOnlyMemory<byte>)c.AsMemory(0, _used[i])).Where(m => !m.IsEmpty)];
+    public IReadOnlyList<ReadOnlyMemory<byte>> Segments()
+    {
+        var segments = new List<ReadOnlyMemory<byte>>(_chunks.Count);
+        for (var i = 0; i < _chunks.Count; i++)
+        {
+            if (_used[i] == 0) continue;
+            if (!Poisoned) segments.Add(_chunks[i].AsMemory(0, _used[i]));
+            else
+            {
+                var guard = new Guard(_chunks[i]);
+                _guards.Add(guard);
+                segments.Add(guard.Memory[.._used[i]]);
+            }
+        }
+        return segments;
+    }
 
     public static Chunks Of(ReadOnlySpan<byte> bytes)
     {
@@ -59,6 +86,8 @@ public sealed class Chunks : IBufferWriter<byte>
     /// <summary>Gives the chunks back to the pool; the segments must not be read after this.</summary>
     public void Return()
     {
+        foreach (var guard in _guards) guard.Poison();
+        _guards.Clear();
         lock (Idle)
             foreach (var chunk in _chunks)
                 if (Idle.Count < MaxIdle) Idle.Push(chunk);
@@ -71,5 +100,32 @@ public sealed class Chunks : IBufferWriter<byte>
         lock (Idle)
             if (Idle.TryPop(out var chunk)) return chunk;
         return new byte[ChunkBytes];
+    }
+
+    /// <summary>A chunk seen through a memory manager, so every read of a segment asks it first.</summary>
+    private sealed class Guard(byte[] chunk) : MemoryManager<byte>
+    {
+        private byte[]? _chunk = chunk;
+
+        public void Poison() => Volatile.Write(ref _chunk, null);
+
+        public override Span<byte> GetSpan() => Volatile.Read(ref _chunk) ?? throw Returned();
+
+        public override MemoryHandle Pin(int elementIndex = 0) => (Volatile.Read(ref _chunk) ?? throw Returned()).AsMemory(elementIndex).Pin();
+
+        public override void Unpin()
+        {
+        }
+
+        protected override bool TryGetArray(out ArraySegment<byte> segment)
+        {
+            segment = Volatile.Read(ref _chunk) ?? throw Returned();
+            return true;
+        }
+
+        protected override void Dispose(bool disposing) => Poison();
+
+        private static ObjectDisposedException Returned() =>
+            new(nameof(Chunks), "a pooled chunk was read after it went back to the pool: a reader must hold a reference");
     }
 }

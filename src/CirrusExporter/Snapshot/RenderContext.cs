@@ -26,7 +26,7 @@ public sealed class RenderContext(CirrusOptions options, LabelNames labels, Stre
     /// <summary>
     /// Current rows summed per label set, plus 0 for every known combination not reported now (a combination
     /// may be given more than once). Sorted and summed in one pooled array: at a large tenant a family is
-    /// tens of thousands of series rendered every refresh, and a sorted map of them allocated megabytes each time.
+    /// tens of thousands of series rendered every refresh, and a sorted map of them would allocate megabytes each time.
     /// </summary>
     public void StatFamily(ExpositionWriter w, MetricDefinition metric, IEnumerable<StatRow> rows, IEnumerable<(StreamKey Key, int Module, int Status)> known)
     {

@@ -9,8 +9,8 @@ namespace CirrusExporter.Snapshot;
 /// Both are kept in pooled chunks (<see cref="Chunks"/>) that go back to the pool when the snapshots and
 /// the scrapes are done with the part: at a large tenant a part is megabytes re-rendered on every refresh,
 /// and fresh arrays of that size live on the large-object heap, which only a full collection reclaims. The
-/// store holds one reference while a snapshot shows the part (<see cref="Retire"/> lets it go); a scrape
-/// takes its own with <see cref="TryAcquire"/> and gives it back with <see cref="Release"/>.
+/// store holds one reference while a snapshot shows the part (<see cref="Retire"/> lets it go); a reader
+/// holds one through the lease of <see cref="SnapshotStore.Acquire"/>.
 /// </para>
 /// </summary>
 public sealed class RenderedPart
@@ -63,20 +63,23 @@ public sealed class RenderedPart
     public bool Renders(object? source, StreamCatalogue catalogue) => ReferenceEquals(Source, source) && ReferenceEquals(Catalogue, catalogue);
 
     /// <summary>Takes a reference for a scrape; false once the part has gone back to the pool (take the newer snapshot's).</summary>
-    public bool TryAcquire()
+    internal bool TryAcquire()
     {
         while (true)
         {
             var references = Volatile.Read(ref _references);
-            if (references == 0) return false;
+            if (references <= 0) return false;
             if (Interlocked.CompareExchange(ref _references, references + 1, references) == references) return true;
         }
     }
 
     /// <summary>Gives back a reference taken with <see cref="TryAcquire"/>; the last one returns the chunks to the pool.</summary>
-    public void Release()
+    internal void Release()
     {
-        if (Interlocked.Decrement(ref _references) != 0) return;
+        var left = Interlocked.Decrement(ref _references);
+        // One release too many would let the next reader acquire chunks that are back in the pool.
+        if (left < 0) throw new InvalidOperationException("a pooled part was released more often than it was acquired");
+        if (left > 0) return;
         (_textSegments, _deflatedSegments) = (null, null);
         _text.Return();
         _deflated.Return();

@@ -16,6 +16,9 @@ public sealed class SnapshotRenderer(CirrusOptions options, LabelNames labels)
 
     private readonly ArrayBufferWriter<byte> _buffer = new();
 
+    /// <summary>The text 0.0.4 copy of a part that differs as text.</summary>
+    private readonly ArrayBufferWriter<byte> _text = new();
+
     /// <summary>Ids as label values, reused across renders; emptied when it holds far more ids than are watched.</summary>
     private readonly Dictionary<long, string> _ids = [];
 
@@ -37,17 +40,16 @@ public sealed class SnapshotRenderer(CirrusOptions options, LabelNames labels)
         return parts;
     }
 
+    /// <summary>Renders a part once, as OpenMetrics; a part whose text 0.0.4 differs (it holds counters) gets that as a copy.</summary>
     private RenderedPart RenderPart(object? source, StreamCatalogue catalogue, Action<ExpositionWriter> render)
     {
         _buffer.ResetWrittenCount();
         var writer = new ExpositionWriter(_buffer, options.TenantLabel, openMetrics: true);
         render(writer);
-        // Only a part with counters reads differently in text 0.0.4: render it a second time for that.
-        var openMetrics = writer.WroteCounter ? RenderedPart.Create(source, catalogue, _buffer.WrittenSpan) : null;
-        if (openMetrics is null) return RenderedPart.Create(source, catalogue, _buffer.WrittenSpan);
-        _buffer.ResetWrittenCount();
-        render(new ExpositionWriter(_buffer, options.TenantLabel));
-        return RenderedPart.Create(source, catalogue, _buffer.WrittenSpan, openMetrics);
+        if (!writer.DiffersAsText) return RenderedPart.Create(source, catalogue, _buffer.WrittenSpan);
+        _text.ResetWrittenCount();
+        writer.CopyAsText(_buffer.WrittenSpan, _text);
+        return RenderedPart.Create(source, catalogue, _text.WrittenSpan, RenderedPart.Create(source, catalogue, _buffer.WrittenSpan));
     }
 
     private static void Info(ExpositionWriter w, RenderContext context)

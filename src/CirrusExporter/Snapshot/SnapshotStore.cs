@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
@@ -6,12 +7,15 @@ using Microsoft.Extensions.Options;
 namespace CirrusExporter.Snapshot;
 
 /// <summary>
-/// Holds the published snapshot. Collectors publish through <see cref="Publish"/> (serialised by a lock,
+/// Holds the published snapshot. Collectors publish through <see cref="PublishAsync"/> (serialised,
 /// CPU-only work); scrapes read <see cref="Current"/> without locking and never wait for a refresh.
 /// </summary>
-public sealed class SnapshotStore
+public sealed class SnapshotStore : IDisposable
 {
     private readonly object _writeGate = new();
+    private readonly Channel<Action> _publishes = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _publisherGate = new();
+    private Thread? _publisher;
     private readonly Dictionary<string, CollectorDescriptor> _collectors;
     private readonly string _streamSource;
     private readonly LabelNames _labels;
@@ -57,8 +61,74 @@ public sealed class SnapshotStore
         }
     }
 
+    /// <summary>
+    /// The current snapshot and its fresh parts in the format asked for, each with a reference taken: the one way to
+    /// read pooled parts. A part can go back to the pool between reading the snapshot and taking the reference (a
+    /// refresh published meanwhile): then the newer snapshot is taken instead, whose parts the store still holds.
+    /// </summary>
+    public SnapshotLease Acquire(bool openMetrics)
+    {
+        while (true)
+        {
+            var snapshot = Current;
+            var now = _time.GetUtcNow();
+            var parts = snapshot.Collectors.Values.Where(c => c.Enabled && c.IsFresh(now, MaxDataAge)).OrderBy(c => c.Name, StringComparer.Ordinal)
+                .Select(s => snapshot.Parts.GetValueOrDefault(s.Name)).OfType<RenderedPart>()
+                .Append(snapshot.Parts[SnapshotRenderer.InfoPart]).Select(p => p.For(openMetrics)).ToList();
+            var acquired = parts.TakeWhile(p => p.TryAcquire()).Count();
+            if (acquired == parts.Count) return new SnapshotLease(snapshot, now, parts);
+            foreach (var part in parts.Take(acquired)) part.Release();
+        }
+    }
+
     /// <summary>The `tenant` label of every cirrus_* series.</summary>
     public string Tenant => _options.TenantLabel;
+
+    /// <summary>
+    /// <see cref="Publish"/> on the store's one long-lived thread. Rendering and compressing a large tenant's parts
+    /// is long CPU work: on a thread-pool thread (about one per core) the scrapes' continuations would queue
+    /// behind it and scrape latency would suffer whenever a refresh published.
+    /// </summary>
+    public Task<MetricsSnapshot> PublishAsync(string collector, Func<CollectorState, CollectorState> update)
+    {
+        var published = new TaskCompletionSource<MetricsSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Run()
+        {
+            try
+            {
+                published.SetResult(Publish(collector, update));
+            }
+            catch (Exception e)
+            {
+                published.SetException(e);
+            }
+        }
+        StartPublisher();
+        // Once the store is disposed (the host stopping), a late refresh publishes on the caller's thread.
+        if (!_publishes.Writer.TryWrite(Run)) Run();
+        return published.Task;
+    }
+
+    /// <summary>Starts the publishing thread on the first publish, so a store that is never published to has none.</summary>
+    private void StartPublisher()
+    {
+        if (Volatile.Read(ref _publisher) is not null) return;
+        lock (_publisherGate)
+        {
+            if (_publisher is not null) return;
+            var reader = _publishes.Reader;
+            _publisher = new Thread(() =>
+            {
+                while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                    while (reader.TryRead(out var publish)) publish();
+            })
+            { IsBackground = true, Name = "Snapshot publisher" };
+            _publisher.Start();
+        }
+    }
+
+    /// <summary>Ends the publishing thread once the publishes queued so far are done.</summary>
+    public void Dispose() => _publishes.Writer.TryComplete();
 
     /// <summary>Replaces one collector's state and re-renders the parts whose data or catalogue changed.</summary>
     public MetricsSnapshot Publish(string collector, Func<CollectorState, CollectorState> update)
@@ -71,7 +141,7 @@ public sealed class SnapshotStore
         }
     }
 
-    /// <param name="rebuild">Build the catalogue and every part anew (options changed), rather than reuse what is unchanged.</param>
+    /// <param name="rebuild">Render every part anew (options changed), rather than reuse those whose data and catalogue are unchanged.</param>
     private MetricsSnapshot Swap(Dictionary<string, CollectorState> states, bool rebuild)
     {
         // Under the write gate.
@@ -80,11 +150,8 @@ public sealed class SnapshotStore
         var fresh = states.Values.Where(s => s.IsFresh(now, _options.MaxDataAge)).ToList();
         var source = fresh.Find(s => s.Name == _streamSource)?.Data as IReportsStreamRows;
         var reported = fresh.Where(s => s.Name != _streamSource).Select(s => s.Data).OfType<IReportsStreamRows>().SelectMany(d => d.StreamRows);
-        var catalogue = rebuild
-            ? StreamCatalogue.Rebuild(_options, previous.Catalogue, source?.StreamRows, reported)
-            : StreamCatalogue.Build(_options, previous.Catalogue, source?.StreamRows, reported);
         // An unchanged catalogue keeps its identity, so parts whose data did not change are reused as they are.
-        if (catalogue.SameAs(previous.Catalogue)) catalogue = previous.Catalogue;
+        var catalogue = StreamCatalogue.Build(_options, previous.Catalogue, source?.StreamRows, reported);
 
         var next = new MetricsSnapshot(previous.Generation + 1, states, catalogue, _renderer.Render(states, catalogue, rebuild ? new Dictionary<string, RenderedPart>() : previous.Parts));
         Volatile.Write(ref _current, next);

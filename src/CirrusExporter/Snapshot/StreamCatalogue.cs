@@ -28,17 +28,15 @@ public sealed record StreamCatalogue(
     /// <summary>Discovery is on but the stream source has no fresh data: the list may be missing streams.</summary>
     public bool SourceStale { get; init; }
 
-    /// <summary>Same streams, names, modules, zero-fill combinations and source state: either can stand for the other.</summary>
+    /// <summary>
+    /// Same streams, names, modules, zero-fill combinations and source state: either can stand for the other. Streams
+    /// in another order are the same: sub-streams of configured streams come in the order the source lists them.
+    /// </summary>
     public bool SameAs(StreamCatalogue other) =>
         ReferenceEquals(this, other)
         || (SourceStale == other.SourceStale && DroppedKeys.SetEquals(other.DroppedKeys)
-            && Streams.SequenceEqual(other.Streams) && StreamIds.SetEquals(other.StreamIds)
+            && Streams.Count == other.Streams.Count && Streams.ToHashSet().SetEquals(other.Streams) && StreamIds.SetEquals(other.StreamIds)
             && KnownSourceCombos.SetEquals(other.KnownSourceCombos) && KnownReportedCombos.SetEquals(other.KnownReportedCombos));
-
-    /// <summary>Where each stream is in <see cref="Streams"/>; built on first use, under the store's publish lock.</summary>
-    private Dictionary<StreamKey, int>? _index;
-
-    private Dictionary<StreamKey, int> Index => _index ??= Streams.Select((s, i) => (s.Key, i)).ToDictionary(p => p.Key, p => p.i);
 
     /// <summary>Whether series of <paramref name="key"/> are published: its stream is watched and the key was not dropped.</summary>
     public bool Watches(StreamKey key) => StreamIds.Contains(key.StreamId) && !DroppedKeys.Contains(key);
@@ -47,11 +45,14 @@ public sealed record StreamCatalogue(
 
     /// <param name="stats">The stream source's fresh rows, or null when it has none: then only configured streams are watched.</param>
     /// <param name="reported">Other collectors' fresh rows: modules the source has not given, and their zero-fill combinations.</param>
-    public static StreamCatalogue Build(CirrusOptions options, StreamCatalogue previous, IEnumerable<StatRow>? stats, IEnumerable<StatRow>? reported) =>
-        Unchanged(options, previous, stats, reported) ? previous : Rebuild(options, previous, stats, reported);
+    /// <returns><paramref name="previous"/> itself when the rows give the same catalogue: parts rendered against it stay valid.</returns>
+    public static StreamCatalogue Build(CirrusOptions options, StreamCatalogue previous, IEnumerable<StatRow>? stats, IEnumerable<StatRow>? reported)
+    {
+        var built = BuildNew(options, previous, stats, reported);
+        return built.SameAs(previous) ? previous : built;
+    }
 
-    /// <summary>The catalogue built from the rows, without first checking whether <paramref name="previous"/> already is it.</summary>
-    internal static StreamCatalogue Rebuild(CirrusOptions options, StreamCatalogue previous, IEnumerable<StatRow>? stats, IEnumerable<StatRow>? reported)
+    private static StreamCatalogue BuildNew(CirrusOptions options, StreamCatalogue previous, IEnumerable<StatRow>? stats, IEnumerable<StatRow>? reported)
     {
         var modules = new Dictionary<StreamKey, int>();
         foreach (var s in previous.Streams)
@@ -115,49 +116,4 @@ public sealed record StreamCatalogue(
     /// <summary>The keys a configured stream is watched by: its sub-streams, or the stream itself when it lists none.</summary>
     private static IEnumerable<StreamKey> KeysOf(StreamOptions stream) =>
         stream.SubStreams.Count == 0 ? [new StreamKey(stream.Id, 0)] : stream.SubStreams.Select(sub => new StreamKey(stream.Id, sub));
-
-    /// <summary>
-    /// Whether a build from these rows would watch the same streams with the same names, modules and
-    /// zero-fill combinations as <paramref name="previous"/> (it could differ only in the order of
-    /// configured streams' sub-streams). The usual refresh of a steady tenant: checked row by row against
-    /// the previous catalogue, without the sets a build allocates, which at thousands of streams are
-    /// megabytes on every publish.
-    /// </summary>
-    internal static bool Unchanged(CirrusOptions options, StreamCatalogue previous, IEnumerable<StatRow>? stats, IEnumerable<StatRow>? reported)
-    {
-        if (stats is null || previous.SourceStale || previous.DroppedStreams > 0 || previous.Streams.Count == 0) return false;
-        var index = previous.Index;
-        // One byte per stream, small-object heap: a pool would gain nothing, since each publish runs on a thread of its own.
-        var seen = new bool[previous.Streams.Count];
-        foreach (var row in stats)
-        {
-            var key = new StreamKey(row.StreamId, row.SubStreamId);
-            if (!index.TryGetValue(key, out var i))
-            {
-                // A new sub-stream of a watched stream, or a new stream to discover; a stream neither
-                // configured nor discovered is left out by a build too.
-                if (options.DiscoverStreams || previous.StreamIds.Contains(row.StreamId)) return false;
-                continue;
-            }
-            seen[i] = true;
-            if (previous.Streams[i].ModuleId != row.ModuleId || !previous.KnownSourceCombos.Contains((key, row.ModuleId, row.StatusId))) return false;
-        }
-        // A reported row that would give a stream its first module is a new combination too: a known one
-        // gave the stream its module when it was first seen.
-        foreach (var row in reported ?? [])
-            if (previous.StreamIds.Contains(row.StreamId) && !previous.KnownReportedCombos.Contains((new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId, row.StatusId))) return false;
-        // A combination of a module its stream has left is forgotten by a build.
-        foreach (var combos in (IReadOnlySet<(StreamKey Key, int Module, int Status)>[])[previous.KnownSourceCombos, previous.KnownReportedCombos])
-            foreach (var c in combos)
-                if (index.TryGetValue(c.Key, out var i) && previous.Streams[i].ModuleId is { } m && m != c.Module) return false;
-        // A stream the source no longer reports stays only if it is configured by its own key.
-        HashSet<StreamKey>? configured = null;
-        for (var i = 0; i < previous.Streams.Count; i++)
-        {
-            if (seen[i]) continue;
-            configured ??= options.Streams.SelectMany(KeysOf).ToHashSet();
-            if (!configured.Contains(previous.Streams[i].Key)) return false;
-        }
-        return true;
-    }
 }

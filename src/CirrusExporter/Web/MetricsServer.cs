@@ -1,4 +1,5 @@
 using CirrusExporter.Configuration;
+using CirrusExporter.Snapshot;
 using Microsoft.Extensions.Options;
 
 namespace CirrusExporter.Web;

@@ -39,9 +39,6 @@ public sealed record ConversationsData(IReadOnlyList<StreamTimings> Streams) : C
     {
         w.Family(metric, context.Help(metric));
         foreach (var s in streams)
-        {
-            var h = select(s);
-            w.Histogram(metric, h.Cumulative, h.Sum, h.Count, context.Id(s.StreamId), "0", s.Module);
-        }
+            w.Histogram(metric, select(s), context.Id(s.StreamId), "0", s.Module);
     }
 }

@@ -1,3 +1,5 @@
+using CirrusExporter.Metrics;
+
 namespace CirrusExporter.Collectors.Conversations;
 
 /// <summary>
@@ -93,33 +95,3 @@ public sealed class StreamTally(string module, SloTargetOptions? target, Func<Da
     private static bool First(Dictionary<long, DateTimeOffset> seen, long id, DateTimeOffset at, DateTimeOffset horizon) =>
         at >= horizon && seen.TryAdd(id, at);
 }
-
-/// <summary>Cumulative histogram state: per-bucket counts (not cumulative), sum and count.</summary>
-public sealed class HistogramCounts(double[] bounds)
-{
-    private readonly long[] _counts = new long[bounds.Length + 1];
-
-    public double Sum { get; private set; }
-
-    public long Count { get; private set; }
-
-    public void Observe(double value)
-    {
-        var i = Array.FindIndex(bounds, b => value <= b);
-        _counts[i < 0 ? bounds.Length : i]++;
-        Sum += value;
-        Count++;
-    }
-
-    /// <summary>Cumulative counts per bound, for the exposition, copied so the snapshot stays immutable.</summary>
-    public HistogramSnapshot Snapshot()
-    {
-        var cumulative = new long[bounds.Length];
-        long running = 0;
-        for (var i = 0; i < bounds.Length; i++) cumulative[i] = running += _counts[i];
-        return new HistogramSnapshot(cumulative, Sum, Count);
-    }
-}
-
-/// <summary>A histogram as published: cumulative bucket counts in bound order, sum and count (the +Inf bucket).</summary>
-public sealed record HistogramSnapshot(IReadOnlyList<long> Cumulative, double Sum, long Count);

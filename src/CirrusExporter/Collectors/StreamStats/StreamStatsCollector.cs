@@ -23,6 +23,6 @@ public sealed class StreamStatsCollector(IStreamStatsApi api, ApiResponseReader 
     public async Task<RefreshResult> CollectAsync(MetricsSnapshot current, CancellationToken cancellationToken)
     {
         using var response = await api.GetStreamsStats(cancellationToken);
-        return new RefreshResult(new StreamStatsData(await reader.ReadDataAsync(response, Label, StreamStatsData.Parse, cancellationToken, StatRowsReader.TryRead)));
+        return new RefreshResult(new StreamStatsData(await reader.ReadDataAsync(response, Label, StreamStatsData.Parse, cancellationToken, StatRows.TryReadBody)));
     }
 }

@@ -1,9 +1,8 @@
 using System.Buffers;
 using System.Globalization;
 using CirrusExporter.Metrics;
-using CirrusExporter.Snapshot;
 
-namespace CirrusExporter.Web;
+namespace CirrusExporter.Snapshot;
 
 /// <summary>
 /// Assembles one scrape: the fresh pre-rendered parts of the current snapshot (shared, never copied),
@@ -19,27 +18,37 @@ public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimePro
     public const string OpenMetricsContentType = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
     /// <summary>
-    /// One scrape's body as a list of immutable buffers, and its length on the wire. Holds references on the
+    /// One scrape's body as a list of immutable buffers, and its length on the wire. Holds the lease on the
     /// parts it serves: dispose it when written, so their pooled buffers can be reused.
     /// </summary>
-    public sealed class Body(IReadOnlyList<ReadOnlyMemory<byte>> segments, long length, IReadOnlyList<RenderedPart> parts) : IDisposable
+    public sealed class Body(IReadOnlyList<ReadOnlyMemory<byte>> segments, long length, SnapshotLease lease) : IDisposable
     {
-        private int _disposed;
-
         public IReadOnlyList<ReadOnlyMemory<byte>> Segments => segments;
 
         public long Length => length;
 
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-            foreach (var part in parts) part.Release();
-        }
+        public void Dispose() => lease.Dispose();
     }
 
     public Task<Body> PrepareAsync(bool openMetrics, bool gzip, CancellationToken cancellationToken)
     {
-        var (snapshot, now, parts) = AcquireParts(openMetrics);
+        var lease = store.Acquire(openMetrics);
+        try
+        {
+            var segments = Assemble(lease, openMetrics, gzip);
+            return Task.FromResult(new Body(segments, segments.Sum(s => (long)s.Length), lease));
+        }
+        catch
+        {
+            // No body will hold the lease: give the parts back now.
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    private List<ReadOnlyMemory<byte>> Assemble(SnapshotLease lease, bool openMetrics, bool gzip)
+    {
+        var (snapshot, now, parts) = (lease.Snapshot, lease.Now, lease.Parts);
         var enabled = snapshot.Collectors.Values.Where(c => c.Enabled).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
 
         var tail = new ArrayBufferWriter<byte>(8192);
@@ -77,27 +86,7 @@ public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimePro
             segments.Add(GzipSegments.Close(tail.WrittenSpan));
             segments.Add(GzipSegments.Trailer(GzipSegments.Combine(crc, GzipSegments.Crc(tail.WrittenSpan), tail.WrittenCount), length + tail.WrittenCount));
         }
-        return Task.FromResult(new Body(segments, segments.Sum(s => (long)s.Length), parts));
-    }
-
-    /// <summary>
-    /// The current snapshot and its fresh parts, each with a reference taken. A part can go back to the pool
-    /// between reading the snapshot and taking the reference (a refresh published meanwhile): then the
-    /// newer snapshot is taken instead, whose parts the store still holds.
-    /// </summary>
-    private (MetricsSnapshot Snapshot, DateTimeOffset Now, List<RenderedPart> Parts) AcquireParts(bool openMetrics)
-    {
-        while (true)
-        {
-            var snapshot = store.Current;
-            var now = time.GetUtcNow();
-            var parts = snapshot.Collectors.Values.Where(c => c.Enabled && c.IsFresh(now, store.MaxDataAge)).OrderBy(c => c.Name, StringComparer.Ordinal)
-                .Select(s => snapshot.Parts.GetValueOrDefault(s.Name)).OfType<RenderedPart>()
-                .Append(snapshot.Parts[SnapshotRenderer.InfoPart]).Select(p => p.For(openMetrics)).ToList();
-            var acquired = parts.TakeWhile(p => p.TryAcquire()).Count();
-            if (acquired == parts.Count) return (snapshot, now, parts);
-            foreach (var part in parts.Take(acquired)) part.Release();
-        }
+        return segments;
     }
 
     /// <summary>Writes an uncompressed text 0.0.4 scrape (for --once and tests).</summary>

@@ -5,8 +5,8 @@ using CirrusExporter.Collectors.StreamStats;
 
 namespace CirrusExporter.UnitTests;
 
-/// <summary>The forward-only reader must give exactly what the document path gives, or nothing.</summary>
-public sealed class StatRowsReaderTests
+/// <summary>A /stats/streams body read without a document must give exactly what the document path gives, or nothing.</summary>
+public sealed class StatRowsTests
 {
     private const string Endpoint = "stream_stats";
 
@@ -24,7 +24,7 @@ public sealed class StatRowsReaderTests
         }
     }
 
-    private static IReadOnlyList<StatRow>? Fast(string body) => StatRowsReader.TryRead(Encoding.UTF8.GetBytes(body), out var rows) ? rows : null;
+    private static IReadOnlyList<StatRow>? Fast(string body) => StatRows.TryReadBody(Encoding.UTF8.GetBytes(body), Endpoint, out var rows) ? rows : null;
 
     [Fact]
     public void The_documented_sample_is_read_without_a_document()
@@ -41,16 +41,47 @@ public sealed class StatRowsReaderTests
     [InlineData("""{"data":[],"DATA":[]}""")]
     [InlineData("""{"status":200,"Status":500,"data":[]}""")]
     [InlineData("""{"status":500,"data":[]}""")]
-    [InlineData("""{"data":[{"moduleId":9,"streamId":0,"statusId":1,"c":1}]}""")] // left out and recorded by the document path
     [InlineData("""{"data":[{"moduleId":9,"streamId":1,"statusId":1,"c":-1}]}""")]
-    [InlineData("""{"data":[{"moduleId":9,"streamId":1,"statusId":1,"c":1.0}]}""")]
-    [InlineData("""{"data":[{"moduleId":9,"stre\u0061mId":1,"statusId":1,"c":1}]}""")]
     [InlineData("""{"data":[{"moduleId":9,"streamİd":1,"statusId":1,"c":1}]}""")]
     [InlineData("""{"ſtatus":500,"data":[]}""")]
     [InlineData("""{"data":[{"moduleId":9,"streamId":1,"statusId":1,"c":1}]} x""")]
     [InlineData("""{"data":{"rows":[]}}""")]
     [InlineData("""{"meta":{"a":1},"data":[]}""")]
     public void Bodies_outside_the_usual_shape_are_left_to_the_document_path(string body) => Assert.Null(Fast(body));
+
+    [Theory]
+    [InlineData("""{"data":[{"moduleId":9,"streamId":1,"statusId":1,"c":1.0}]}""")]
+    [InlineData("""{"data":[{"moduleId":9,"stre\u0061mId":1,"statusId":"+1","COUNT":"7","subStreamId":null}]}""")]
+    [InlineData("""{"status":"200","data":[{"moduleId":9,"streamId":1,"statusId":1,"c":1},],"description":null}""")]
+    public async Task Bodies_of_the_usual_shape_with_tolerated_spellings_are_read_as_the_document_path_reads_them(string body)
+    {
+        var (rows, error) = await ThroughDocument(body);
+        Assert.Null(error);
+        Assert.Single(rows!);
+        Assert.Equal(rows, Fast(body));
+    }
+
+    [Fact]
+    public async Task A_row_with_an_invalid_stream_id_is_left_out_and_recorded_once_by_either_path()
+    {
+        const string Body = """{"data":[{"moduleId":9,"streamId":0,"statusId":1,"c":1},{"moduleId":9,"streamId":4,"subStreamId":-2,"statusId":1,"c":1},{"moduleId":9,"streamId":5,"statusId":1,"c":3}]}""";
+        var context = Http.RefreshContext.Begin();
+        try
+        {
+            Assert.Equal([new StatRow(9, 5, 0, 1, 3)], Fast(Body));
+            Assert.Equal((2, "stream_stats: row with streamId 0, subStreamId 0"), context.Ignored[Http.IgnoredRows.InvalidStreamId]);
+
+            context = Http.RefreshContext.Begin();
+            Assert.Null(Fast(Body.Replace("\"c\":3", "\"c\":3,\"x\":1", StringComparison.Ordinal)));
+            Assert.Empty(context.Ignored);
+            Assert.Equal([new StatRow(9, 5, 0, 1, 3)], (await ThroughDocument(Body.Replace("\"c\":3", "\"c\":3,\"x\":1", StringComparison.Ordinal))).Rows);
+            Assert.Equal(2, context.Ignored[Http.IgnoredRows.InvalidStreamId].Count);
+        }
+        finally
+        {
+            Http.RefreshContext.End();
+        }
+    }
 
     /// <summary>Random bodies around the usual shape: whenever the reader answers, the document path gives the same rows.</summary>
     [Fact]
