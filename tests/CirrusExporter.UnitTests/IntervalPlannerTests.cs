@@ -86,9 +86,10 @@ public sealed class IntervalPlannerTests
         var plan = IntervalPlanner.Plan(Defaults(streams: 2000), 25, maxDataAge);
 
         var half = maxDataAge.TotalSeconds / 2;
-        Assert.Equal(Expected(half, 30, half, half, half), Seconds(plan));
+        // The one-call collectors keep their 30 s: stretching them would save next to nothing.
+        Assert.Equal(Expected(half, 30, 30, half, half), Seconds(plan));
         Assert.False(plan.Fits);
-        Assert.Equal((6000 + 1) / half + 1 / 30.0, plan.CallsPerSecond, 6);
+        Assert.Equal(6000 / half + 2 / 30.0, plan.CallsPerSecond, 6);
     }
 
     [Fact]
@@ -107,12 +108,12 @@ public sealed class IntervalPlannerTests
     [Fact]
     public void Within_a_priority_the_costliest_collector_is_stretched_first()
     {
-        // Both page; availability's 50 calls/s can give up the excess, the SLA's one call a refresh is left alone.
+        // 1 + 50 calls/s against 20: the larger one alone gives up the 31 over, at 1500 / (50 - 31) = 78.9, so 79 s.
         var plan = At25PerSecond(
-            new("sla_exceptions", CollectorPriority.Paging, 1, TimeSpan.FromSeconds(30)),
-            new("availability", CollectorPriority.Paging, 1500, TimeSpan.FromSeconds(30)));
+            new("small", CollectorPriority.Detail, 30, TimeSpan.FromSeconds(30)),
+            new("large", CollectorPriority.Detail, 1500, TimeSpan.FromSeconds(30)));
 
-        Assert.Equal(30, plan.Intervals["sla_exceptions"].TotalSeconds);
-        Assert.Equal(76, plan.Intervals["availability"].TotalSeconds); // 1500 / (20 - 1/30) = 75.1
+        Assert.Equal(30, plan.Intervals["small"].TotalSeconds);
+        Assert.Equal(79, plan.Intervals["large"].TotalSeconds);
     }
 }

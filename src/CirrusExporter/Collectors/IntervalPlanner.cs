@@ -39,6 +39,8 @@ public sealed record IntervalPlan(IReadOnlyDictionary<string, TimeSpan> Interval
 /// rate (the rest is room for retries and bursts), every collector keeps its configured interval. Beyond it, intervals
 /// are lengthened, lowest priority first and within a priority the costliest first, each only as far as needed and never
 /// beyond half of <c>Cirrus:MaxDataAge</c>, so that a collector still refreshes twice before its data would be withdrawn.
+/// A collector that makes one call a refresh keeps its interval: stretching it would give up its freshness for a
+/// fraction of a call per second.
 /// </summary>
 public static class IntervalPlanner
 {
@@ -60,7 +62,7 @@ public static class IntervalPlanner
             {
                 var excess = Demand() - budget;
                 if (excess <= 1e-9) break;
-                if (c.CallsPerRefresh <= 0 || c.Interval.TotalSeconds >= longest) continue;
+                if (c.CallsPerRefresh <= 1 || c.Interval.TotalSeconds >= longest) continue;
                 var own = c.CallsPerRefresh / c.Interval.TotalSeconds;
                 // The interval at which this collector's calls drop by the excess, in whole seconds, capped.
                 var needed = own > excess ? Math.Ceiling(c.CallsPerRefresh / (own - excess) - 1e-9) : double.PositiveInfinity;
