@@ -18,7 +18,7 @@ public sealed partial class CollectorBudget(IOptions<CirrusOptions> options, Ada
 
     /// <summary>The collector's effective interval: its configured one until a plan says otherwise.</summary>
     public TimeSpan IntervalOf(CollectorDescriptor collector) =>
-        Volatile.Read(ref _plan)?.Intervals.GetValueOrDefault(collector.Label) is { } planned && planned > TimeSpan.Zero
+        Volatile.Read(ref _plan) is { } plan && plan.Intervals.TryGetValue(collector.Label, out var planned)
             ? planned
             : collector.Options(options.Value.Collectors).Interval;
 
