@@ -100,7 +100,7 @@ public class CollectorOptions
     [KeyDoc("Time between the starts of two refreshes. At least 1 second.")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
 
-    [KeyDoc("Deadline of one refresh, retries and rate-limit waits included. A refresh that misses it fails as a whole.", WhenUnset = "the interval")]
+    [KeyDoc("Deadline of one refresh, retries and rate-limit waits included. A refresh that misses it fails as a whole.", WhenUnset = "the interval in force, `cirrus_collector_effective_interval_seconds`")]
     public TimeSpan? Timeout { get; set; }
 
     public TimeSpan Deadline => Timeout ?? Interval;
