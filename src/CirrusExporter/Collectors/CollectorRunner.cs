@@ -34,10 +34,12 @@ public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, 
     public Task<bool> RefreshAsync(string name, CancellationToken cancellationToken) =>
         RefreshAsync(Enabled.Single(c => c.Name == name), cancellationToken);
 
+    /// <param name="interval">The collector's effective interval, when the scheduler stretched it.</param>
     /// <returns>true when the refresh succeeded completely.</returns>
-    public async Task<bool> RefreshAsync(ICollector collector, CancellationToken stopping)
+    public async Task<bool> RefreshAsync(ICollector collector, CancellationToken stopping, TimeSpan? interval = null)
     {
-        var deadlineAfter = OptionsOf(collector).Deadline;
+        // Unless set, the deadline follows the interval the scheduler stretched: a longer refresh is what the stretch plans for.
+        var deadlineAfter = OptionsOf(collector).Timeout ?? interval ?? OptionsOf(collector).Interval;
         var started = time.GetUtcNow();
         var startTicks = time.GetTimestamp();
         var context = RefreshContext.Begin();

@@ -1,13 +1,15 @@
 using CirrusExporter.Configuration;
+using CirrusExporter.Snapshot;
 
 namespace CirrusExporter.Collectors;
 
 /// <summary>
-/// Refreshes every enabled collector on its own interval. The stream source runs first, because it
-/// decides which streams the per-stream collectors call. A reload ends the round: refreshes under way finish, then a
-/// new round starts with the collectors and intervals now configured.
+/// Refreshes every enabled collector on its effective interval: the configured one, stretched by <see cref="CollectorBudget"/>
+/// while the API budget is short, replanned before each wait. The stream source runs first, because it decides which
+/// streams the per-stream collectors call. A reload ends the round: refreshes under way finish, then a new round starts
+/// with the collectors and intervals now configured.
 /// </summary>
-public sealed class CollectorScheduler(CollectorRunner runner, LiveCirrusOptions options, TimeProvider time, IHostApplicationLifetime lifetime) : BackgroundService
+public sealed class CollectorScheduler(CollectorRunner runner, CollectorBudget budget, SnapshotStore store, LiveCirrusOptions options, TimeProvider time, IHostApplicationLifetime lifetime) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -22,18 +24,30 @@ public sealed class CollectorScheduler(CollectorRunner runner, LiveCirrusOptions
             var enabled = runner.Enabled;
             var first = enabled.FirstOrDefault(c => c.Descriptor.Role == CollectorRole.StreamSource);
             if (first is not null) await runner.RefreshAsync(first, stoppingToken);
-            await Task.WhenAll(enabled.Select(c => LoopAsync(c, skipFirst: c == first, round.Token, stoppingToken)));
+            // The first plan sees the streams the source just listed, so the first refreshes' deadlines follow it.
+            Replan(enabled);
+            await Task.WhenAll(enabled.Select(c => LoopAsync(c, enabled, skipFirst: c == first, round.Token, stoppingToken)));
         }
     }
 
-    private async Task LoopAsync(ICollector collector, bool skipFirst, CancellationToken round, CancellationToken stoppingToken)
+    private void Replan(IReadOnlyList<ICollector> enabled) => budget.Replan(enabled.Select(c => c.Descriptor), store.Current.Catalogue);
+
+    private async Task LoopAsync(ICollector collector, IReadOnlyList<ICollector> enabled, bool skipFirst, CancellationToken round, CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(runner.OptionsOf(collector).Interval, time);
+        var next = time.GetUtcNow();
         try
         {
-            if (!skipFirst && !round.IsCancellationRequested) await runner.RefreshAsync(collector, stoppingToken);
-            while (await timer.WaitForNextTickAsync(round))
-                await runner.RefreshAsync(collector, stoppingToken);
+            if (!skipFirst && !round.IsCancellationRequested) await runner.RefreshAsync(collector, stoppingToken, budget.IntervalOf(collector.Descriptor));
+            while (!round.IsCancellationRequested)
+            {
+                Replan(enabled);
+                next += budget.IntervalOf(collector.Descriptor);
+                var wait = next - time.GetUtcNow();
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, time, round);
+                // Behind: one refresh now and the interval from it, as a periodic timer drops the ticks it missed.
+                else next = time.GetUtcNow();
+                if (!round.IsCancellationRequested) await runner.RefreshAsync(collector, stoppingToken, budget.IntervalOf(collector.Descriptor));
+            }
         }
         catch (OperationCanceledException) when (round.IsCancellationRequested)
         {

@@ -27,8 +27,8 @@ public sealed class CirrusOptions
     [KeyDoc("Also watch every stream that `/stats/streams` reports. Needs the `StreamStats` collector. Turn it off to watch only the listed streams.", Readme = "also watch every stream `/stats/streams` reports")]
     public bool DiscoverStreams { get; set; } = true;
 
-    [KeyDoc("Most streams and sub-streams watched, in every collector's calls and series. Configured ones count first, in the order listed (sub-streams included); discovered ones fill the rest, lowest ids first; those beyond are dropped (`cirrus_streams_dropped`, one log line when the number changes). Each watched stream costs one availability and one objects call per interval: at the default 25 requests/s and 30 s intervals about 375 streams fit, so 300 leaves room for retries. Raise it together with the intervals or `Http:RateLimitPerSecond`. At least 1.")]
-    public int MaxStreams { get; set; } = 300;
+    [KeyDoc("Most streams and sub-streams watched, in every collector's calls and series. Configured ones count first, in the order listed (sub-streams included); discovered ones fill the rest, lowest ids first; those beyond are dropped (`cirrus_streams_dropped`, one log line when the number changes). Each watched stream costs one availability and one objects call per refresh; past 80 % of the request rate the scheduler lengthens the intervals, objects first, none beyond half of `MaxDataAge` (`cirrus_collector_effective_interval_seconds`). At the defaults (25 requests/s, 5 minutes) 1,400 fit however many are sub-streams: 2,802 calls every 150 s at most, 75 % of the rate. Beyond, raise it with `MaxDataAge` or `Http:RateLimitPerSecond` (see [Sizing](#sizing-and-the-scheduler)). At least 1.")]
+    public int MaxStreams { get; set; } = 1400;
 
     [KeyDoc("Most distinct `unknown_N` values per label (`module`, `status`) exported. Ids the API sends beyond them are left out of every series and counted in `cirrus_label_values_folded_total`, so a broken upstream cannot create thousands of series. Known and configured names are not limited. 0 exports no unknown id.")]
     public int MaxUnknownLabelValues { get; set; } = 50;
@@ -100,7 +100,7 @@ public class CollectorOptions
     [KeyDoc("Time between the starts of two refreshes. At least 1 second.")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
 
-    [KeyDoc("Deadline of one refresh, retries and rate-limit waits included. A refresh that misses it fails as a whole.", WhenUnset = "the interval")]
+    [KeyDoc("Deadline of one refresh, retries and rate-limit waits included. A refresh that misses it fails as a whole.", WhenUnset = "the interval in force, `cirrus_collector_effective_interval_seconds`")]
     public TimeSpan? Timeout { get; set; }
 
     public TimeSpan Deadline => Timeout ?? Interval;

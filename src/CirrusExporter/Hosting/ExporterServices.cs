@@ -43,6 +43,7 @@ public static class ExporterServices
         services.AddCirrusApiClient();
 
         services.AddCollectors();
+        services.AddSingleton<CollectorBudget>();
         services.AddSingleton<CollectorRunner>();
         services.AddHostedService<CollectorScheduler>();
         services.AddHostedService<QuietMemoryTrim>();

@@ -76,6 +76,16 @@ public static class MetricCatalogue
         "Requests per second the exporter allows itself now: Cirrus:Http:RateLimitPerSecond, halved on each HTTP 429 and raised by Cirrus:Http:RateIncreaseStep after each quiet Cirrus:Http:RateIncreaseInterval (absent when the limit is off).",
         "exporter", null, "live");
 
+    public static readonly MetricDefinition EffectiveInterval = new(
+        "cirrus_collector_effective_interval_seconds", "gauge", ["collector"],
+        "Time between the starts of two refreshes of the collector as scheduled now: its configured Interval, or longer while the API budget is short (planned calls above 80 % of cirrus_api_request_rate_limit), lowest priority first and never beyond half of Cirrus:MaxDataAge. Absent before the scheduler's first plan.",
+        "exporter", null, "set at each refresh");
+
+    public static readonly MetricDefinition BudgetUtilisation = new(
+        "cirrus_api_budget_utilisation_ratio", "gauge", [],
+        "API calls per second the effective intervals plan (each collector's calls per refresh at most, over its effective interval), divided by the request rate available now (cirrus_api_request_rate_limit). Above 0.8 even at the longest intervals, the budget cannot serve the watched streams. Absent when Cirrus:Http:RateLimitPerSecond is 0.",
+        "exporter", null, "set at each refresh");
+
     public static readonly MetricDefinition StreamsDropped = new(
         "cirrus_streams_dropped", "gauge", [],
         "Streams and sub-streams not watched because Cirrus:MaxStreams is reached: configured ones count first, in the order listed, then discovered ones by ascending id.",
@@ -150,7 +160,7 @@ public static class MetricCatalogue
     [
         .. CollectorRegistry.All.SelectMany(c => c.Metrics),
         StreamInfo, Up, CollectorSuccess, CollectorLastSuccess, CollectorDuration, ApiRequests, ApiRetries,
-        ApiRequestDuration, ApiResponsesRejected, ClockSkew, RequestRateLimit, CallsSkipped, StreamsDropped, LabelValuesFolded, RowsIgnored, BuildInfo, ConfigLastReloadSuccessful, ConfigLastReloadSuccess,
+        ApiRequestDuration, ApiResponsesRejected, ClockSkew, RequestRateLimit, EffectiveInterval, BudgetUtilisation, CallsSkipped, StreamsDropped, LabelValuesFolded, RowsIgnored, BuildInfo, ConfigLastReloadSuccessful, ConfigLastReloadSuccess,
         ProcessResidentMemory,
     ];
 

@@ -21,6 +21,8 @@ public sealed class SelfMetrics
     private readonly ValueFamily _buildInfo = new(MetricCatalogue.BuildInfo);
     private double _clockSkew = double.NaN;
     private double _requestRate = double.NaN;
+    private (string Collector, double Seconds)[] _intervals = [];
+    private double _utilisation = double.NaN;
     private readonly ValueFamily _reloadSuccessful = new(MetricCatalogue.ConfigLastReloadSuccessful);
     private readonly ValueFamily _reloadSuccess = new(MetricCatalogue.ConfigLastReloadSuccess);
 
@@ -56,6 +58,13 @@ public sealed class SelfMetrics
 
     public void SetRequestRate(double perSecond) => Volatile.Write(ref _requestRate, perSecond);
 
+    /// <summary>The scheduler's latest plan: the enabled collectors' effective intervals, replacing the previous set, and its utilisation (NaN: unlimited).</summary>
+    public void SetPlan((string Collector, double Seconds)[] intervals, double utilisation)
+    {
+        Volatile.Write(ref _intervals, intervals);
+        Volatile.Write(ref _utilisation, utilisation);
+    }
+
     public void SetStreamsDropped(int count) => _streamsDropped.WithLabels().Set(count);
 
     public void ObserveLabelValueFolded(string label) => _folded.WithLabels(label).Inc();
@@ -85,6 +94,10 @@ public sealed class SelfMetrics
         // Absent while the limit is off.
         w.Family(MetricCatalogue.RequestRateLimit, MetricCatalogue.RequestRateLimit.Description);
         if (Volatile.Read(ref _requestRate) is var rate && !double.IsNaN(rate)) w.Sample(MetricCatalogue.RequestRateLimit, rate);
+        w.Family(MetricCatalogue.EffectiveInterval, MetricCatalogue.EffectiveInterval.Description);
+        foreach (var (collector, seconds) in Volatile.Read(ref _intervals)) w.Sample(MetricCatalogue.EffectiveInterval, seconds, collector);
+        w.Family(MetricCatalogue.BudgetUtilisation, MetricCatalogue.BudgetUtilisation.Description);
+        if (Volatile.Read(ref _utilisation) is var utilisation && !double.IsNaN(utilisation)) w.Sample(MetricCatalogue.BudgetUtilisation, utilisation);
         _skipped.Write(w);
         _streamsDropped.Write(w);
         _folded.Write(w);

@@ -22,6 +22,8 @@ public sealed class AvailabilityCollector(IAvailabilityApi api, ApiResponseReade
         "GET /streams/{id}/streamavailability",
         "Poll `GET /streams/{id}/streamavailability`: one call per watched stream or sub-stream per interval.",
         CollectorRole.Reader,
+        CollectorPriority.Paging,
+        (catalogue, _) => catalogue.Streams.Count,
         [AvailabilityMetrics.State, AvailabilityMetrics.StateCode],
         CollectorOptionsBinding.Of(section => section.Get<AvailabilityCollectorOptions>()),
         // StreamHours is registered whether or not this collector is on: with it off, no hour counts as closed.

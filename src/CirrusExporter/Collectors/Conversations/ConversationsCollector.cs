@@ -30,6 +30,9 @@ public sealed class ConversationsCollector(
         "GET /streams/{id}/objects (order=updatedtime)",
         "Poll `GET /streams/{id}/objects` for what changed since the last refresh: per watched stream one call per interval, plus one per further 100 changed conversations; none for a stream `/stats/streams` keeps showing without conversations (but every `SweepEvery`-th refresh). Off by default for its cost; turn it on for first-response and resolution times and SLOs.",
         CollectorRole.Reader,
+        CollectorPriority.OptIn,
+        // Its further pages depend on traffic; the planner counts the first.
+        (catalogue, _) => catalogue.StreamIds.Count,
         ConversationsMetrics.All,
         CollectorOptionsBinding.Of(section => section.Get<ConversationsCollectorOptions>()),
         CollectorDescriptor.Registers<ConversationsCollector, IConversationsApi>());

@@ -27,6 +27,8 @@ public sealed class ObjectsCollector(
         "GET /streams/{id}/objects",
         "Poll `GET /streams/{id}/objects` for the oldest open conversation: one call (or `MaxPages` calls) per watched stream id per interval, none for a stream `/stats/streams` shows with nothing open (but every `SweepEvery`-th refresh). The most expensive collector; turn it off if you do not use `cirrus_stream_oldest_open_object_age_seconds`.",
         CollectorRole.Reader,
+        CollectorPriority.Detail,
+        (catalogue, o) => catalogue.StreamIds.Count * ((ObjectsCollectorOptions)o).MaxPages,
         [ObjectsMetrics.OldestOpenAge],
         CollectorOptionsBinding.Of(section => section.Get<ObjectsCollectorOptions>()),
         CollectorDescriptor.Registers<ObjectsCollector, IObjectsApi>());

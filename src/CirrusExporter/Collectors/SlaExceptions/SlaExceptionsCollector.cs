@@ -15,6 +15,8 @@ public sealed class SlaExceptionsCollector(ISlaExceptionsApi api, ApiResponseRea
         "GET /stats/streamsSLAExceptions",
         "Poll `GET /stats/streamsSLAExceptions` (one call per interval): SLA breaches and SLA-critical warnings.",
         CollectorRole.Reader,
+        CollectorPriority.Paging,
+        (_, _) => 1,
         [SlaExceptionsMetrics.Breaches, SlaExceptionsMetrics.Critical],
         CollectorOptionsBinding.Of(section => section.Get<CollectorOptions>()),
         CollectorDescriptor.Registers<SlaExceptionsCollector, ISlaExceptionsApi>());

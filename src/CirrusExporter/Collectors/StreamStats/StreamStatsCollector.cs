@@ -14,6 +14,8 @@ public sealed class StreamStatsCollector(IStreamStatsApi api, ApiResponseReader 
         "GET /stats/streams",
         "Poll `GET /stats/streams` (one call per interval): conversation counts, and the source of stream discovery and of `module` labels.",
         CollectorRole.StreamSource,
+        CollectorPriority.Source,
+        (_, _) => 1,
         [StreamStatsMetrics.Objects],
         CollectorOptionsBinding.Of(section => section.Get<CollectorOptions>()),
         CollectorDescriptor.Registers<StreamStatsCollector, IStreamStatsApi>());

@@ -1,0 +1,76 @@
+namespace CirrusExporter.Collectors;
+
+/// <summary>Which collectors keep their interval when the API budget is short: the planner stretches the last ones first.</summary>
+public enum CollectorPriority
+{
+    /// <summary>Its data feeds pages: stretched last, only when the others cannot make room.</summary>
+    Paging,
+
+    /// <summary>
+    /// Never stretched: one call a refresh, and the per-stream collectors skip calls only on its counts while they are no
+    /// older than two of its configured intervals.
+    /// </summary>
+    Source,
+
+    /// <summary>Per-stream detail that no page depends on: stretched first.</summary>
+    Detail,
+
+    /// <summary>Off by default for its cost: stretched before <see cref="Detail"/>.</summary>
+    OptIn,
+}
+
+/// <summary>One enabled collector as the planner sees it: its configured interval and what a refresh costs.</summary>
+public sealed record PlannedCollector(string Label, CollectorPriority Priority, double CallsPerRefresh, TimeSpan Interval);
+
+/// <param name="Intervals">Each collector's effective interval, never shorter than configured.</param>
+/// <param name="CallsPerSecond">The API calls per second those intervals plan.</param>
+/// <param name="Utilisation">Planned calls per second over the available rate; NaN when the rate is unlimited.</param>
+public sealed record IntervalPlan(IReadOnlyDictionary<string, TimeSpan> Intervals, double CallsPerSecond, double Utilisation)
+{
+    /// <summary>Some collector runs less often than configured.</summary>
+    public bool Stretched { get; init; }
+
+    /// <summary>The plan stays within <see cref="IntervalPlanner.Target"/> of the rate.</summary>
+    public bool Fits => double.IsNaN(Utilisation) || Utilisation <= IntervalPlanner.Target + 1e-9;
+}
+
+/// <summary>
+/// Fits the collectors' work to the API rate. While the planned calls per second stay within <see cref="Target"/> of the
+/// rate (the rest is room for retries and bursts), every collector keeps its configured interval. Beyond it, intervals
+/// are lengthened, lowest priority first and within a priority the costliest first, each only as far as needed and never
+/// beyond half of <c>Cirrus:MaxDataAge</c>, so that a collector still refreshes twice before its data would be withdrawn.
+/// A collector that makes one call a refresh keeps its interval: stretching it would give up its freshness for a
+/// fraction of a call per second.
+/// </summary>
+public static class IntervalPlanner
+{
+    public const double Target = 0.8;
+
+    /// <param name="ratePerSecond">The requests per second available now; 0 when unlimited (nothing is stretched).</param>
+    public static IntervalPlan Plan(IReadOnlyList<PlannedCollector> collectors, double ratePerSecond, TimeSpan maxDataAge)
+    {
+        var intervals = collectors.ToDictionary(c => c.Label, c => c.Interval);
+        double Demand() => collectors.Sum(c => c.CallsPerRefresh / intervals[c.Label].TotalSeconds);
+        var longest = (maxDataAge / 2).TotalSeconds;
+        var stretched = false;
+        if (ratePerSecond > 0)
+        {
+            var budget = Target * ratePerSecond;
+            var order = collectors.Where(c => c.Priority != CollectorPriority.Source)
+                .OrderByDescending(c => c.Priority).ThenByDescending(c => c.CallsPerRefresh / c.Interval.TotalSeconds);
+            foreach (var c in order)
+            {
+                var excess = Demand() - budget;
+                if (excess <= 1e-9) break;
+                if (c.CallsPerRefresh <= 1 || c.Interval.TotalSeconds >= longest) continue;
+                var own = c.CallsPerRefresh / c.Interval.TotalSeconds;
+                // The interval at which this collector's calls drop by the excess, in whole seconds, capped.
+                var needed = own > excess ? Math.Ceiling(c.CallsPerRefresh / (own - excess) - 1e-9) : double.PositiveInfinity;
+                intervals[c.Label] = TimeSpan.FromSeconds(Math.Min(needed, longest));
+                stretched = true;
+            }
+        }
+        var demand = Demand();
+        return new IntervalPlan(intervals, demand, ratePerSecond > 0 ? demand / ratePerSecond : double.NaN) { Stretched = stretched };
+    }
+}
