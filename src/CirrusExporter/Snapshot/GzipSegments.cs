@@ -29,10 +29,14 @@ public static class GzipSegments
     }
 
     /// <summary>A deflate segment of <paramref name="text"/> that ends the stream.</summary>
+    /// <remarks>
+    /// Made for every scrape, so compressed at the fastest level: at the optimal level the small tail took
+    /// most of a gzip scrape's CPU, for a few hundred bytes less on the wire.
+    /// </remarks>
     public static byte[] Close(ReadOnlySpan<byte> text)
     {
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, text.Length / 8));
-        using (var deflate = new DeflateStream(new BufferWriterStream(buffer), CompressionLevel.Optimal)) deflate.Write(text);
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, text.Length / 4));
+        using (var deflate = new DeflateStream(new BufferWriterStream(buffer), CompressionLevel.Fastest)) deflate.Write(text);
         // DeflateStream writes nothing at all when given nothing; a closing segment still needs its final block.
         return buffer.WrittenCount > 0 ? buffer.WrittenSpan.ToArray() : [0x03, 0x00];
     }
