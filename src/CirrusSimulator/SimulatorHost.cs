@@ -1,10 +1,6 @@
 using CirrusSimulator.Admin;
 using CirrusSimulator.Api;
 using CirrusSimulator.Simulation;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CirrusSimulator;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using CirrusExporter.TestSupport;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
-using WireMock.ResponseProviders;
 using WireMock.Types;
 using WireMock.Util;
 

@@ -1,5 +1,4 @@
 using CirrusExporter.Collectors;
-using CirrusExporter.TestSupport;
 
 namespace CirrusExporter.EndToEndTests;
 

@@ -1,6 +1,6 @@
-using CirrusExporter.Configuration;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using CirrusExporter.Configuration;
 using CirrusSimulator;
 
 namespace CirrusExporter.EndToEndTests;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
-using CirrusExporter.Metrics;
 using CirrusExporter.Collectors.StreamStats;
+using CirrusExporter.Metrics;
 
 namespace CirrusExporter.UnitTests;
 

@@ -1,18 +1,18 @@
-using CirrusExporter.Api;
-using CirrusExporter.Collectors;
-using CirrusExporter.Configuration;
-using CirrusExporter.Metrics;
-using CirrusExporter.Snapshot;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
+using CirrusExporter.Api;
+using CirrusExporter.Collectors;
 using CirrusExporter.Collectors.Availability;
 using CirrusExporter.Collectors.Conversations;
 using CirrusExporter.Collectors.Objects;
 using CirrusExporter.Collectors.SlaExceptions;
 using CirrusExporter.Collectors.StreamStats;
+using CirrusExporter.Configuration;
+using CirrusExporter.Metrics;
+using CirrusExporter.Snapshot;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CirrusExporter.UnitTests;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
-using System.Reflection;
 using System.Globalization;
+using System.Reflection;
 using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Docs;
@@ -100,8 +100,10 @@ public sealed class GeneratedDocsTests
             if (t.Namespace?.StartsWith("CirrusExporter", StringComparison.Ordinal) != true || !t.IsClass || !reached.Add(t)) return;
             if (t.BaseType is { } b) Visit(b);
             foreach (var p in t.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            {
                 foreach (var type in p.PropertyType.IsGenericType ? p.PropertyType.GetGenericArguments() : [p.PropertyType])
                     Visit(type);
+            }
         }
         foreach (var root in new[] { typeof(CirrusOptions), typeof(WebOptions), typeof(LogOptions) }) Visit(root);
         Assert.Equal(reached.Select(t => t.Name).Order(StringComparer.Ordinal), kept.Select(t => t.Name).Order(StringComparer.Ordinal));

@@ -1,4 +1,3 @@
-using System.Text;
 using CirrusExporter.Api;
 using CirrusExporter.Collectors;
 using CirrusExporter.Collectors.StreamStats;

@@ -1,12 +1,11 @@
-using System.Text;
 using CirrusExporter.Api;
-using CirrusExporter.Configuration;
-using CirrusExporter.Metrics;
-using CirrusExporter.Snapshot;
 using CirrusExporter.Collectors.Availability;
 using CirrusExporter.Collectors.Objects;
 using CirrusExporter.Collectors.SlaExceptions;
 using CirrusExporter.Collectors.StreamStats;
+using CirrusExporter.Configuration;
+using CirrusExporter.Metrics;
+using CirrusExporter.Snapshot;
 
 namespace CirrusExporter.UnitTests;
 

@@ -1,14 +1,14 @@
 using CirrusExporter.Api;
-using CirrusExporter.Configuration;
-using CirrusExporter.Metrics;
-using CirrusExporter.Snapshot;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using CirrusExporter.Collectors;
 using CirrusExporter.Collectors.Availability;
 using CirrusExporter.Collectors.Objects;
 using CirrusExporter.Collectors.SlaExceptions;
 using CirrusExporter.Collectors.StreamStats;
+using CirrusExporter.Configuration;
+using CirrusExporter.Metrics;
+using CirrusExporter.Snapshot;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CirrusExporter.UnitTests;
 

@@ -1,7 +1,7 @@
 using CirrusExporter.Api;
+using CirrusExporter.Collectors.SlaExceptions;
 using CirrusExporter.Configuration;
 using CirrusExporter.Snapshot;
-using CirrusExporter.Collectors.SlaExceptions;
 
 namespace CirrusExporter.UnitTests;
 

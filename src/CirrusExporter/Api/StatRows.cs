@@ -82,8 +82,14 @@ public static class StatRows
                 if (seenStatus || !TryInteger(ref reader, out var status) || status is < 200 or > 299) return null;
                 seenStatus = true;
             }
-            else if (!IsScalar(reader.TokenType) || others.Contains(name, StringComparer.OrdinalIgnoreCase)) return null;
-            else others.Add(name);
+            else if (!IsScalar(reader.TokenType) || others.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+            else
+            {
+                others.Add(name);
+            }
         }
         // The root object must be closed and be all there is.
         if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) return null;
@@ -117,7 +123,10 @@ public static class StatRows
                 fields.Seen[field]++;
                 // A null sub-stream is sub-stream 0.
                 if (field == SubStreamId && reader.TokenType == JsonTokenType.Null) continue;
-                if (TryInteger(ref reader, out var value)) fields.Values[field] = value;
+                if (TryInteger(ref reader, out var value))
+                {
+                    fields.Values[field] = value;
+                }
                 else
                 {
                     fields.Bad[field] = true;

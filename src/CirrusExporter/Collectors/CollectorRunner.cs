@@ -1,4 +1,3 @@
-using CirrusExporter.Api;
 using CirrusExporter.Configuration;
 using CirrusExporter.Http;
 using CirrusExporter.Metrics;
@@ -130,7 +129,10 @@ public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, 
             LogRefreshed(collector, seconds, retries);
             foreach (var other in cleared) LogCleared(other);
         }
-        else LogFailed(known ? LogLevel.Debug : LogLevel.Warning, collector, error, retries, seconds);
+        else
+        {
+            LogFailed(known ? LogLevel.Debug : LogLevel.Warning, collector, error, retries, seconds);
+        }
     }
 
     /// <summary>The failure without the collector's name: what follows its last "collector: " prefix.</summary>

@@ -68,8 +68,10 @@ public sealed class CirrusOptionsValidator : IValidateOptions<CirrusOptions>
             Fail("DiscoverStreams", $"needs Collectors:{source.Section}:Enabled, since streams are discovered from {source.Endpoint["GET ".Length..]}");
 
         foreach (var d in CollectorRegistry.All)
+        {
             foreach (var (key, message) in d.Options(o.Collectors).Validate())
                 Fail($"Collectors:{d.Section}:{key}", message);
+        }
 
         var h = o.Http;
         if (h.AttemptTimeout < TimeSpan.FromMilliseconds(10)) Fail("Http:AttemptTimeout", "must be at least 00:00:00.010");

@@ -71,14 +71,23 @@ public static class ConfigurationValues
         // The example is the key's default when it has one (a list or map item's has none of its own).
         var example = key.Unset ? null : key.Default;
         if (t == typeof(TimeSpan))
+        {
             return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out _) ? null
                 : $"is not a duration; use hh:mm:ss, e.g. {(example is TimeSpan d && d > TimeSpan.Zero ? d : TimeSpan.FromSeconds(30)).ToString("c", CultureInfo.InvariantCulture)}";
+        }
+
         if (t == typeof(int) || t == typeof(long))
+        {
             return long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && (t == typeof(long) || n is >= int.MinValue and <= int.MaxValue) ? null
                 : $"is not a whole number, e.g. {(example is int or long && Convert.ToInt64(example, CultureInfo.InvariantCulture) > 0 ? example : 1)}";
+        }
+
         if (t == typeof(double))
+        {
             return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? null
                 : $"is not a number, e.g. {(example is double x && x > 0 ? x : 1).ToString(CultureInfo.InvariantCulture)}";
+        }
+
         if (t == typeof(bool)) return bool.TryParse(value, out _) ? null : "is not true or false";
         if (t.IsEnum) return Enum.TryParse(t, value, ignoreCase: true, out _) ? null : $"is not one of {string.Join(", ", Enum.GetNames(t))}";
         if (t == typeof(Uri)) return Uri.TryCreate(value, UriKind.Absolute, out _) ? null : $"is not a URL, e.g. {(example as Uri)?.GetLeftPart(UriPartial.Authority) ?? "https://api.commbox.io"}";

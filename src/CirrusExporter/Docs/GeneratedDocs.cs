@@ -70,7 +70,10 @@ public static class GeneratedDocs
             var generated = Generate(text, regions);
             if (generated == text) continue;
             stale++;
-            if (check) output.WriteLine($"cirrus-exporter docs: {path} is out of date; run {Command}");
+            if (check)
+            {
+                output.WriteLine($"cirrus-exporter docs: {path} is out of date; run {Command}");
+            }
             else
             {
                 File.WriteAllText(full, generated);

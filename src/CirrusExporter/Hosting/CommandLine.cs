@@ -82,8 +82,14 @@ public sealed record CommandLine(bool Demo, bool Once, bool CheckConfig, bool He
                 else error = $"{name} needs a value: {name}=...";
             }
 
-            if (Switches.Contains(arg, StringComparer.Ordinal) || Commands.Contains(arg, StringComparer.Ordinal)) flags.Add(arg);
-            else if (arg == EnableLifecycle) config.Add($"--{WebOptions.Section}:{nameof(WebOptions.EnableLifecycle)}=true");
+            if (Switches.Contains(arg, StringComparer.Ordinal) || Commands.Contains(arg, StringComparer.Ordinal))
+            {
+                flags.Add(arg);
+            }
+            else if (arg == EnableLifecycle)
+            {
+                config.Add($"--{WebOptions.Section}:{nameof(WebOptions.EnableLifecycle)}=true");
+            }
             else if (Aliases.TryGetValue(name, out var alias))
             {
                 var value = Value();
@@ -92,14 +98,22 @@ public sealed record CommandLine(bool Demo, bool Once, bool CheckConfig, bool He
                 else if (alias.Values.TryGetValue(value.ToLowerInvariant(), out var mapped)) config.Add($"--{alias.Key}={mapped}");
                 else error = $"{name} must be one of {string.Join(", ", alias.Values.Keys)}, not '{value}'";
             }
-            else if (HostSettings.Contains(name, StringComparer.OrdinalIgnoreCase)) PassOn();
+            else if (HostSettings.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                PassOn();
+            }
             else if (name.StartsWith("--", StringComparison.Ordinal) && name.Contains(':'))
             {
                 var section = name[2..name.IndexOf(':')];
                 if (!Sections.Contains(section, StringComparer.OrdinalIgnoreCase))
+                {
                     error = $"unknown configuration section '{section}' in {name}"
                         + (Nearest(section, Sections) is { } s ? $"; did you mean --{s}{name[(2 + section.Length)..]}?" : $"; the sections are {string.Join(", ", Sections)}");
-                else PassOn();
+                }
+                else
+                {
+                    PassOn();
+                }
             }
             else
             {

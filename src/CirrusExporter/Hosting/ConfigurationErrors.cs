@@ -66,11 +66,18 @@ public static class ConfigurationErrors
     {
         if (configuration is not IConfigurationRoot root) return null;
         foreach (var file in root.Providers.OfType<FileConfigurationProvider>())
+        {
             foreach (var key in file.GetChildKeys([], null).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
                 if (!Sections.Contains(key, StringComparer.OrdinalIgnoreCase) && !HostSections.Contains(key, StringComparer.OrdinalIgnoreCase))
+                {
                     return $"unknown section '{key}' in {file.Source.Path}" + (CommandLine.Nearest(key, Sections) is { } s
                         ? $"; did you mean {s}?"
                         : $"; the exporter's sections are {string.Join(", ", Sections)}");
+                }
+            }
+        }
+
         return null;
     }
 

@@ -89,10 +89,14 @@ public static class ExporterServices
                 .Enrich.FromLogContext()
                 .ReadFrom.Services(sp);
             if (o.Format == LogFormat.Json)
+            {
                 log.WriteTo.Console(new JsonLogFormatter(), standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose);
+            }
             else
+            {
                 log.WriteTo.Console(outputTemplate: "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffK} {Level:u3} {Message:lj}{NewLine}{Exception}",
                     standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose);
+            }
         }, preserveStaticLogger: true); // one logger per host: in-process test hosts must not share one
         return builder;
     }

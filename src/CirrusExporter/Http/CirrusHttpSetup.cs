@@ -1,5 +1,4 @@
 using System.Net;
-using System.Threading.RateLimiting;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
 using Microsoft.Extensions.Http.Resilience;

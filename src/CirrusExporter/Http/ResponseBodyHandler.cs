@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net;
-using CirrusExporter.Api;
 using CirrusExporter.Configuration;
 using Microsoft.Extensions.Options;
 

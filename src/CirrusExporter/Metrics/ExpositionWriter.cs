@@ -88,9 +88,18 @@ public sealed class ExpositionWriter(IBufferWriter<byte> output, string tenant, 
             Raw("}");
         }
         Raw(" ");
-        if (double.IsNaN(value)) Raw("NaN");
-        else if (double.IsPositiveInfinity(value)) Raw("+Inf");
-        else if (double.IsNegativeInfinity(value)) Raw("-Inf");
+        if (double.IsNaN(value))
+        {
+            Raw("NaN");
+        }
+        else if (double.IsPositiveInfinity(value))
+        {
+            Raw("+Inf");
+        }
+        else if (double.IsNegativeInfinity(value))
+        {
+            Raw("-Inf");
+        }
         else
         {
             var span = output.GetSpan(32);

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace CirrusExporter.Metrics;
 
 /// <summary>

@@ -30,8 +30,11 @@ public sealed class SelfMetrics
     {
         // Every combination starts at 0, so increase() and alerts see the first refusal.
         foreach (var endpoint in CollectorRegistry.All.Select(c => c.Label))
+        {
             foreach (var reason in ResponseRejectedException.Reasons)
                 _rejected.WithLabels(endpoint, reason);
+        }
+
         foreach (var label in new[] { "module", "status" }) _folded.WithLabels(label);
         foreach (var collector in CollectorRegistry.All)
         {

@@ -46,7 +46,10 @@ public sealed class Chunks : IBufferWriter<byte>
         for (var i = 0; i < _chunks.Count; i++)
         {
             if (_used[i] == 0) continue;
-            if (!Poisoned) segments.Add(_chunks[i].AsMemory(0, _used[i]));
+            if (!Poisoned)
+            {
+                segments.Add(_chunks[i].AsMemory(0, _used[i]));
+            }
             else
             {
                 var guard = new Guard(_chunks[i]);
@@ -89,8 +92,11 @@ public sealed class Chunks : IBufferWriter<byte>
         foreach (var guard in _guards) guard.Poison();
         _guards.Clear();
         lock (Idle)
+        {
             foreach (var chunk in _chunks)
                 if (Idle.Count < MaxIdle) Idle.Push(chunk);
+        }
+
         _chunks.Clear();
         _used.Clear();
     }

@@ -36,11 +36,17 @@ public sealed class RenderContext(CirrusOptions options, LabelNames labels, Stre
         try
         {
             foreach (var combo in known)
+            {
                 if (catalogue.Watches(combo.Key))
                     samples[n++] = new StatSample(combo.Key.StreamId, combo.Key.SubStreamId, combo.Module, combo.Status, 0);
+            }
+
             foreach (var row in rows)
+            {
                 if (catalogue.Watches(new StreamKey(row.StreamId, row.SubStreamId)))
                     samples[n++] = new StatSample(row.StreamId, row.SubStreamId, row.ModuleId, row.StatusId, row.Count);
+            }
+
             var sorted = samples.AsSpan(0, n);
             sorted.Sort();
 

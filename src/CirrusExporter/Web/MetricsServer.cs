@@ -55,11 +55,13 @@ public sealed class MetricsServer(MetricsWriter writer, IOptions<WebOptions> opt
             try
             {
                 foreach (var segment in body.Segments)
+                {
                     for (var offset = 0; offset < segment.Length; offset += SliceBytes)
                     {
                         slow.CancelAfter(_sliceLimit);
                         await response.Body.WriteAsync(segment.Slice(offset, Math.Min(SliceBytes, segment.Length - offset)), any.Token);
                     }
+                }
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested || slow.IsCancellationRequested)
             {

@@ -62,8 +62,11 @@ public sealed record WebConfigFile(TlsSettings? Tls, IReadOnlyDictionary<string,
     {
         var fields = Entries(node, path, "tls_server_config.").ToDictionary(e => e.Key, e => Scalar(e.Value, path, "tls_server_config." + e.Key));
         foreach (var field in fields.Keys)
+        {
             if (field is not ("cert_file" or "key_file" or "client_ca_file" or "client_auth_type" or "min_version"))
                 throw new FormatException($"{path}: tls_server_config.{field} is not supported (cert_file, key_file, client_ca_file, client_auth_type, min_version are)");
+        }
+
         string? File(string name) => fields.TryGetValue(name, out var f) && f.Length > 0 ? Path.GetFullPath(Path.Combine(directory, f)) : null;
 
         var cert = File("cert_file") ?? throw new FormatException($"{path}: tls_server_config.cert_file is required");

@@ -3,10 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using CirrusSimulator.Api;
 using CirrusSimulator.Simulation;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CirrusSimulator.Admin;
 

@@ -1,9 +1,5 @@
 using System.Globalization;
 using CirrusSimulator.Simulation;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CirrusSimulator.Api;
 

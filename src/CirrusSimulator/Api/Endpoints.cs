@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace CirrusSimulator.Api;
 
 /// <summary>

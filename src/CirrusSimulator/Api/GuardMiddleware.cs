@@ -1,7 +1,6 @@
 using System.Globalization;
 using CirrusSimulator.Admin;
 using CirrusSimulator.Simulation;
-using Microsoft.AspNetCore.Http;
 
 namespace CirrusSimulator.Api;
 

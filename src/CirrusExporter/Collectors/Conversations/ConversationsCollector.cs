@@ -58,8 +58,10 @@ public sealed class ConversationsCollector(
         // A stream starts counting once its module is known, so its series never change labels.
         foreach (var id in _tallies.Keys.Where(id => !modules.ContainsKey(id)).ToList()) _tallies.Remove(id);
         foreach (var (id, module) in modules)
+        {
             if (!_tallies.TryGetValue(id, out var t) || t.Module != module) _tallies[id] = new StreamTally(module, o.TargetOf(id, module), (from, to) => hours.OpenSeconds(id, from, to));
             else t.Target = o.TargetOf(id, module);
+        }
 
         var counts = StreamCounts.Of(current, time.GetUtcNow());
         HashSet<long> unchanged = _refreshes++ % o.SweepEvery == 0 || counts is null

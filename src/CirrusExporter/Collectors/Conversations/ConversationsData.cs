@@ -1,4 +1,3 @@
-using System.Globalization;
 using CirrusExporter.Metrics;
 using CirrusExporter.Snapshot;
 

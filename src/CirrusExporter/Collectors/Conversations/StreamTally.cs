@@ -88,8 +88,10 @@ public sealed class StreamTally(string module, SloTargetOptions? target, Func<Da
         foreach (var (id, _) in _awaiting.Where(kv => kv.Value < lookBackStart).ToList()) _awaiting.Remove(id);
         var next = end - overlap;
         foreach (var seen in (Dictionary<long, DateTimeOffset>[])[_created, _responded, _closed])
+        {
             foreach (var (id, at) in seen.Where(kv => kv.Value < next).ToList())
                 seen.Remove(id);
+        }
     }
 
     private static bool First(Dictionary<long, DateTimeOffset> seen, long id, DateTimeOffset at, DateTimeOffset horizon) =>

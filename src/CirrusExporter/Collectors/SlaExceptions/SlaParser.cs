@@ -45,9 +45,13 @@ public static class SlaParser
                             var p = e.EnumerateObject().First();
                             if (!IsListOrNull(p.Value)) { item1 = item2 = null; break; }
                             if (p.Name.Equals("Item1", StringComparison.OrdinalIgnoreCase) || p.Name.Equals("Exceptions", StringComparison.OrdinalIgnoreCase))
+                            {
                                 item1 = item1 is null ? p.Value : throw TolerantJson.Shape(endpoint, "SLA data with the breach list twice (ambiguous)", data);
+                            }
                             else if (p.Name.Equals("Item2", StringComparison.OrdinalIgnoreCase) || p.Name.Equals("SlaCritical", StringComparison.OrdinalIgnoreCase))
+                            {
                                 item2 = item2 is null ? p.Value : throw TolerantJson.Shape(endpoint, "SLA data with the critical list twice (ambiguous)", data);
+                            }
                             else { item1 = item2 = null; break; }
                         }
                         if (item1 is not null || item2 is not null) return (item1, item2);
