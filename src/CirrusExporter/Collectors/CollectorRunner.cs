@@ -38,10 +38,10 @@ public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, 
     public async Task<bool> RefreshAsync(ICollector collector, CancellationToken stopping, TimeSpan? interval = null)
     {
         // Unless set, the deadline follows the interval the scheduler stretched: a longer refresh is what the stretch plans for.
-        var deadlineAfter = OptionsOf(collector).Timeout ?? interval ?? OptionsOf(collector).Interval;
+        var deadlineAfter = OptionsOf(collector).DeadlineAt(interval ?? OptionsOf(collector).Interval);
         var started = time.GetUtcNow();
         var startTicks = time.GetTimestamp();
-        var context = RefreshContext.Begin();
+        var context = RefreshContext.Begin(deadlineAfter);
         using var deadline = new CancellationTokenSource(deadlineAfter, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, deadline.Token);
         RefreshResult? result = null;

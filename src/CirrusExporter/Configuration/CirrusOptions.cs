@@ -103,7 +103,10 @@ public class CollectorOptions
     [KeyDoc("Deadline of one refresh, retries and rate-limit waits included. A refresh that misses it fails as a whole.", WhenUnset = "the interval in force, `cirrus_collector_effective_interval_seconds`")]
     public TimeSpan? Timeout { get; set; }
 
-    public TimeSpan Deadline => Timeout ?? Interval;
+    public TimeSpan Deadline => DeadlineAt(Interval);
+
+    /// <summary>The deadline of a refresh at <paramref name="interval"/> (a stretched one): Timeout when set.</summary>
+    public TimeSpan DeadlineAt(TimeSpan interval) => Timeout ?? interval;
 
     /// <summary>Checks the collector's own keys beyond these three; reports (key under its section, message).</summary>
     public virtual IEnumerable<(string Key, string Message)> Validate() => [];

@@ -24,7 +24,10 @@ public sealed class RefreshContext
     /// <summary>Attempts answered 429: a refresh that then fails (deadline, circuit) was throttled, whatever its last error says.</summary>
     public int Throttled => Volatile.Read(ref _throttled);
 
-    public static RefreshContext Begin() => CurrentContext.Value = new RefreshContext();
+    /// <summary>The deadline this refresh runs under: the configured one, or the interval the scheduler stretched.</summary>
+    public TimeSpan Deadline { get; private init; }
+
+    public static RefreshContext Begin(TimeSpan deadline) => CurrentContext.Value = new RefreshContext { Deadline = deadline };
 
     public static void End() => CurrentContext.Value = null;
 

@@ -33,8 +33,8 @@ public sealed record RefreshResult(CollectorData Data, int FailedTargets = 0, st
     /// The result of a per-stream fan-out: failed calls count, and a stale stream source fails the refresh too,
     /// since with discovery on an empty or configured-only list is not the streams there are.
     /// </summary>
-    public static RefreshResult ForStreams(CollectorData data, StreamCatalogue catalogue, int failed, Exception? first, string collector, TimeSpan deadline) =>
-        new(data, failed, first is null ? null : Http.FailureDescription.Of(first, collector, deadline),
+    public static RefreshResult ForStreams(CollectorData data, StreamCatalogue catalogue, int failed, Exception? first, string collector) =>
+        new(data, failed, first is null ? null : Http.FailureDescription.Of(first, collector, Http.RefreshContext.Current?.Deadline ?? TimeSpan.Zero),
             catalogue.SourceStale ? $"{collector}: the stream source {Collectors.CollectorRegistry.StreamSource.Label} has no fresh data, so discovered streams are unknown; only configured streams were polled" : null);
 }
 
