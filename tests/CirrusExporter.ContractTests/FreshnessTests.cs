@@ -29,18 +29,6 @@ public sealed class FreshnessTests : IDisposable
         ["Cirrus:Http:MaxRetries"] = "0",
     }, _time, background: true);
 
-    /// <summary>Polls (in real time) until the scrape satisfies the condition; refreshes run on their own tasks.</summary>
-    private static async Task<Exposition> UntilAsync(TestExporter exporter, Func<Exposition, bool> condition)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            var metrics = await exporter.ScrapeAsync();
-            if (condition(metrics)) return metrics;
-            await Task.Delay(25);
-        }
-        throw new TimeoutException("condition not reached; last scrape:\n" + (await exporter.ScrapeAsync()).Text);
-    }
-
     private static double? Success(Exposition m) => m.Value("cirrus_collector_success", "collector", "stream_stats");
 
     [Fact]
@@ -49,7 +37,7 @@ public sealed class FreshnessTests : IDisposable
         _api.Json("/stats/streams", Ok);
         await using var exporter = StartExporter();
 
-        var first = await UntilAsync(exporter, m => Success(m) == 1);
+        var first = await exporter.ScrapeUntilAsync(m => Success(m) == 1, attempts: 200);
         Assert.Equal(6, first.Value("cirrus_stream_objects", "stream_id", "1"));
         Assert.Equal(Start.ToUnixTimeSeconds(), first.Value("cirrus_collector_last_success_timestamp_seconds", "collector", "stream_stats"));
         Assert.Equal(1, first.Value("cirrus_up"));
@@ -59,17 +47,17 @@ public sealed class FreshnessTests : IDisposable
         _api.Server.ResetMappings();
         _api.Json("/stats/streams", "{}", 500);
         _time.Advance(TimeSpan.FromSeconds(30));
-        var failing = await UntilAsync(exporter, m => Success(m) == 0);
+        var failing = await exporter.ScrapeUntilAsync(m => Success(m) == 0, attempts: 200);
         Assert.Equal(6, failing.Value("cirrus_stream_objects", "stream_id", "1"));
         Assert.Equal(1, failing.Value("cirrus_up"));
 
         _time.Advance(TimeSpan.FromSeconds(60));
-        var still = await UntilAsync(exporter, _ => _api.Calls("/stats/streams") >= 4);
+        var still = await exporter.ScrapeUntilAsync(_ => _api.Calls("/stats/streams") >= 4, attempts: 200);
         Assert.True(still.HasFamily("cirrus_stream_objects"));
 
         // 2 min 30 s after the last success the data is older than MaxDataAge: withdrawn, not ready.
         _time.Advance(TimeSpan.FromSeconds(60));
-        var stale = await UntilAsync(exporter, m => !m.HasFamily("cirrus_stream_objects"));
+        var stale = await exporter.ScrapeUntilAsync(m => !m.HasFamily("cirrus_stream_objects"), attempts: 200);
         Assert.Equal(0, stale.Value("cirrus_up"));
         Assert.Equal(Start.ToUnixTimeSeconds(), stale.Value("cirrus_collector_last_success_timestamp_seconds", "collector", "stream_stats"));
         var (status, body) = await exporter.GetWithStatusAsync("/readyz");
@@ -80,7 +68,7 @@ public sealed class FreshnessTests : IDisposable
         _api.Server.ResetMappings();
         _api.Json("/stats/streams", Ok);
         _time.Advance(TimeSpan.FromSeconds(30));
-        var back = await UntilAsync(exporter, m => m.HasFamily("cirrus_stream_objects"));
+        var back = await exporter.ScrapeUntilAsync(m => m.HasFamily("cirrus_stream_objects"), attempts: 200);
         Assert.Equal(1, back.Value("cirrus_up"));
         Assert.Equal(Start.AddMinutes(3).ToUnixTimeSeconds(), back.Value("cirrus_collector_last_success_timestamp_seconds", "collector", "stream_stats"));
         Assert.Equal(200, (await exporter.GetWithStatusAsync("/readyz")).Status);
@@ -92,7 +80,7 @@ public sealed class FreshnessTests : IDisposable
         _api.Json("/stats/streams", "{}", 503);
         await using var exporter = StartExporter();
 
-        await UntilAsync(exporter, m => Success(m) == 0);
+        await exporter.ScrapeUntilAsync(m => Success(m) == 0, attempts: 200);
         var (status, body) = await exporter.GetWithStatusAsync("/readyz");
         Assert.Equal(503, status);
         Assert.Contains("no fresh data from stream_stats", body);
@@ -101,7 +89,7 @@ public sealed class FreshnessTests : IDisposable
         _api.Server.ResetMappings();
         _api.Json("/stats/streams", Ok);
         _time.Advance(TimeSpan.FromSeconds(30));
-        await UntilAsync(exporter, m => Success(m) == 1);
+        await exporter.ScrapeUntilAsync(m => Success(m) == 1, attempts: 200);
         Assert.Equal(200, (await exporter.GetWithStatusAsync("/readyz")).Status);
     }
 
@@ -111,7 +99,7 @@ public sealed class FreshnessTests : IDisposable
         _api.Json("/stats/streams", Ok);
         await using var exporter = StartExporter();
 
-        var metrics = await UntilAsync(exporter, m => Success(m) == 1);
+        var metrics = await exporter.ScrapeUntilAsync(m => Success(m) == 1, attempts: 200);
         Assert.Contains("# HELP cirrus_stream_objects Conversations (objects) in the stream, by status. Source: GET /stats/streams field c. Refreshed every 30 s.", metrics.Text);
         Assert.Contains("# TYPE cirrus_stream_objects gauge", metrics.Text);
     }

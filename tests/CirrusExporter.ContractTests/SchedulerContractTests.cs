@@ -35,17 +35,6 @@ public sealed class SchedulerContractTests
         return settings;
     }
 
-    private static async Task<Exposition> UntilAsync(TestExporter exporter, Func<Exposition, bool> condition)
-    {
-        for (var i = 0; i < 400; i++)
-        {
-            var metrics = await exporter.ScrapeAsync();
-            if (condition(metrics)) return metrics;
-            await Task.Delay(25);
-        }
-        throw new TimeoutException("condition not reached; last scrape:\n" + (await exporter.ScrapeAsync()).Text);
-    }
-
     /// <summary>Every call the simulator received has been answered and counted by the exporter.</summary>
     private static async Task<bool> IdleAsync(TestExporter exporter, HttpClient admin)
     {
@@ -64,7 +53,7 @@ public sealed class SchedulerContractTests
         await simulator.StartAsync();
         await using var exporter = TestExporter.Start(simulator.Urls.First(), Settings(), time, background: true);
 
-        var planned = await UntilAsync(exporter, m => m.HasFamily("cirrus_api_budget_utilisation_ratio"));
+        var planned = await exporter.ScrapeUntilAsync(m => m.HasFamily("cirrus_api_budget_utilisation_ratio"), attempts: 400);
         Assert.Equal(new Dictionary<string, double>
         {
             ["collector=availability"] = 30, ["collector=stream_stats"] = 30, ["collector=sla_exceptions"] = 30, ["collector=objects"] = 111,
@@ -81,7 +70,7 @@ public sealed class SchedulerContractTests
             for (var i = 0; i < 400 && !await IdleAsync(exporter, admin); i++) await Task.Delay(5);
             time.Advance(TimeSpan.FromMilliseconds(500));
         }
-        var after = await UntilAsync(exporter, m => Calls(m, "availability") >= 7 * Streams && Calls(m, "objects") >= 2 * Streams);
+        var after = await exporter.ScrapeUntilAsync(m => Calls(m, "availability") >= 7 * Streams && Calls(m, "objects") >= 2 * Streams, attempts: 400);
         Assert.Equal(7 * Streams, Calls(after, "availability"));
         Assert.Equal(2 * Streams, Calls(after, "objects"));
         Assert.Equal(0, after.Family("cirrus_api_requests_total").Where(kv => !kv.Key.Contains("code=200")).Sum(kv => kv.Value));

@@ -62,6 +62,21 @@ public sealed class TestExporter : IAsyncDisposable
         return Exposition.Parse(body);
     }
 
+    /// <summary>
+    /// Scrapes every 25 ms (real time) until the scrape satisfies the condition, at most <paramref name="attempts"/> times:
+    /// background refreshes run on their own tasks.
+    /// </summary>
+    public async Task<Exposition> ScrapeUntilAsync(Func<Exposition, bool> condition, int attempts)
+    {
+        for (var i = 0; i < attempts; i++)
+        {
+            var metrics = await ScrapeAsync();
+            if (condition(metrics)) return metrics;
+            await Task.Delay(25);
+        }
+        throw new TimeoutException("condition not reached; last scrape:\n" + (await ScrapeAsync()).Text);
+    }
+
     public async Task<string> GetAsync(string path)
     {
         var body = await Http.GetStringAsync(path);
