@@ -35,7 +35,7 @@ for max in $max_list; do
   wait_ready "$exp_url" 60 || { echo "exporter not ready"; tail -5 "$work/exporter-$max.log"; stop_all; exit 1; }
   reset_calls
   t0=$(date +%s%N)
-  up=0 samples=0 ages="0 0 0 0" failed=0
+  up=0 samples=0 ages="0 0 0 0" failed=0 failing=""
   for _ in $(seq "$duration"); do
     sleep 1
     m=$(curl -sf "$exp_url/metrics") || continue
@@ -48,6 +48,7 @@ for max in $max_list; do
       END { split(prev, p, " "); n = split("availability stream_stats sla_exceptions objects", names, " ")
             for (i = 1; i <= n; i++) { v = (names[i] in a) ? a[names[i]] : 0; if (v < p[i]) v = p[i]; printf "%s%.0f", (i > 1 ? " " : ""), v } }' <<<"$m")
     failed=$((failed + $(grep -c '^cirrus_collector_success{.*} 0$' <<<"$m")))
+    failing+=" $(grep '^cirrus_collector_success{.*} 0$' <<<"$m" | sed -E 's/.*collector="([a-z_]+)".*/\1/' | tr '\n' ' ')"
   done
   seconds=$(awk -v t0="$t0" -v t1="$(date +%s%N)" 'BEGIN {print (t1 - t0) / 1e9}')
   calls=$(admin_calls | awk -v s="$seconds" -v k="$scale" '{t = 0; for (i = 1; i <= NF; i++) t += $i; printf "%.1f", t / s / k}')
@@ -58,6 +59,8 @@ for max in $max_list; do
   utilisation=$(awk '/^cirrus_api_budget_utilisation_ratio\{/ {printf "%.2f", $2}' <<<"$m")
   printf '%-10s %-16s %-52s %-11s %-9s %-10s %-44s %s\n' "$max" "$watched/$dropped" "$intervals" "$utilisation" "$calls" "$up/$samples" "$ages" "$failed"
   grep -E 'API budget' "$work/exporter-$max.log" | sed 's/^/    log: /' | cut -c1-400
+  [ "$failed" -gt 0 ] && echo "    failed samples by collector:$(tr ' ' '\n' <<<"$failing" | grep . | sort | uniq -c | awk '{printf " %s %s", $2, $1}')"
+  grep -E 'Collector [a-z_]+ failed' "$work/exporter-$max.log" | head -3 | sed 's/^/    log: /' | cut -c1-300
   stop "$exp_pid"
 done
 echo "(failed refreshes: collectors reporting cirrus_collector_success 0, summed over the once-a-second samples)"

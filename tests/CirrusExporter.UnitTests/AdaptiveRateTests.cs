@@ -17,9 +17,12 @@ public sealed class AdaptiveRateTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
     private readonly SelfMetrics _metrics = new();
 
-    private AdaptiveRate Rate(int ceiling = 40, double step = 2, int quietSeconds = 10) => new(Options.Create(new CirrusOptions
+    private AdaptiveRate Rate(int ceiling = 40, double step = 2, int quietSeconds = 10, int inFlight = 8) => new(Options.Create(new CirrusOptions
     {
-        Http = new HttpOptions { RateLimitPerSecond = ceiling, RateIncreaseStep = step, RateIncreaseInterval = TimeSpan.FromSeconds(quietSeconds) },
+        Http = new HttpOptions
+        {
+            RateLimitPerSecond = ceiling, RateIncreaseStep = step, RateIncreaseInterval = TimeSpan.FromSeconds(quietSeconds), MaxConcurrency = inFlight,
+        },
     }), _time, _metrics);
 
     private static HttpResponseMessage Throttled(TimeSpan? retryAfter = null)
@@ -40,9 +43,9 @@ public sealed class AdaptiveRateTests
     public async Task Attempts_are_spaced_evenly_at_the_rate_without_a_burst()
     {
         var rate = Rate(ceiling: 10);
-        var first = rate.AcquireAsync(CancellationToken.None);
-        var second = rate.AcquireAsync(CancellationToken.None);
-        var third = rate.AcquireAsync(CancellationToken.None);
+        var first = rate.AcquireAsync(0, CancellationToken.None);
+        var second = rate.AcquireAsync(0, CancellationToken.None);
+        var third = rate.AcquireAsync(0, CancellationToken.None);
 
         Assert.True(first.IsCompleted);
         Assert.False(second.IsCompleted);
@@ -54,12 +57,60 @@ public sealed class AdaptiveRateTests
     }
 
     [Fact]
+    public async Task Waiting_attempts_of_a_lower_rank_go_first_then_in_order_of_arrival()
+    {
+        var rate = Rate(ceiling: 10);
+        await rate.AcquireAsync(0, CancellationToken.None);
+        var detail = rate.AcquireAsync(2, CancellationToken.None).AsTask();
+        var laterDetail = rate.AcquireAsync(2, CancellationToken.None).AsTask();
+        var paging = rate.AcquireAsync(0, CancellationToken.None).AsTask();
+        var laterPaging = rate.AcquireAsync(0, CancellationToken.None).AsTask();
+
+        var order = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            var done = new[] { (detail, "detail"), (laterDetail, "later detail"), (paging, "paging"), (laterPaging, "later paging") }
+                .Where(w => w.Item1.IsCompletedSuccessfully && !order.Contains(w.Item2)).Select(w => w.Item2).ToList();
+            Assert.Single(done);
+            order.AddRange(done);
+        }
+        Assert.Equal(["paging", "later paging", "detail", "later detail"], order);
+        // Each turn one spacing after the one before: 100 ms at 10 per second.
+        var sent = new[] { await paging, await laterPaging, await detail, await laterDetail };
+        Assert.Equal(sent.Skip(1).Select((s, i) => s - sent[i]), Enumerable.Repeat(_time.TimestampFrequency / 10, 3));
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(0)]
+    public async Task At_most_max_concurrency_attempts_are_in_flight_and_a_freed_place_goes_to_the_lowest_rank(int ceiling)
+    {
+        var rate = Rate(ceiling, inFlight: 2);
+        var first = await rate.AcquireAsync(2, CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var second = await rate.AcquireAsync(2, CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var detail = rate.AcquireAsync(2, CancellationToken.None).AsTask();
+        var paging = rate.AcquireAsync(0, CancellationToken.None).AsTask();
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.False(detail.IsCompleted || paging.IsCompleted, "a third attempt went in flight with two places");
+
+        rate.Observe(first, null);
+        await paging.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(detail.IsCompleted);
+        rate.Observe(second, null);
+        await detail.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task A_429_halves_the_rate_once_for_the_attempts_that_were_in_flight_and_again_for_later_ones()
     {
         var rate = Rate(ceiling: 40);
-        var inFlight = await rate.AcquireAsync(CancellationToken.None);
+        var inFlight = await rate.AcquireAsync(0, CancellationToken.None);
         _time.Advance(TimeSpan.FromMilliseconds(25));
-        var alsoInFlight = await rate.AcquireAsync(CancellationToken.None);
+        var alsoInFlight = await rate.AcquireAsync(0, CancellationToken.None);
 
         using (var response = Throttled()) rate.Observe(inFlight, response);
         Assert.Equal(20, rate.Current);
@@ -67,7 +118,7 @@ public sealed class AdaptiveRateTests
         Assert.Equal(20, rate.Current); // sent at the old rate: no second cut
 
         _time.Advance(TimeSpan.FromMilliseconds(50));
-        var later = await rate.AcquireAsync(CancellationToken.None);
+        var later = await rate.AcquireAsync(0, CancellationToken.None);
         using (var response = Throttled()) rate.Observe(later, response);
         Assert.Equal(10, rate.Current);
         Assert.Contains("cirrus_api_request_rate_limit{tenant=\"acme\"} 10\n", Exposition());
@@ -80,7 +131,7 @@ public sealed class AdaptiveRateTests
         for (var i = 0; i < 5; i++)
         {
             _time.Advance(TimeSpan.FromSeconds(1));
-            var sent = await rate.AcquireAsync(CancellationToken.None);
+            var sent = await rate.AcquireAsync(0, CancellationToken.None);
             using var response = Throttled();
             rate.Observe(sent, response);
         }
@@ -91,7 +142,7 @@ public sealed class AdaptiveRateTests
     public async Task Each_quiet_interval_adds_one_step_up_to_the_ceiling()
     {
         var rate = Rate(ceiling: 40, step: 2, quietSeconds: 10);
-        var sent = await rate.AcquireAsync(CancellationToken.None);
+        var sent = await rate.AcquireAsync(0, CancellationToken.None);
         using (var response = Throttled()) rate.Observe(sent, response);
         Assert.Equal(20, rate.Current);
 
@@ -113,12 +164,12 @@ public sealed class AdaptiveRateTests
         foreach (var code in new[] { HttpStatusCode.OK, HttpStatusCode.InternalServerError, HttpStatusCode.ServiceUnavailable, HttpStatusCode.Unauthorized })
         {
             _time.Advance(TimeSpan.FromSeconds(1));
-            var sent = await rate.AcquireAsync(CancellationToken.None);
+            var sent = await rate.AcquireAsync(0, CancellationToken.None);
             using var response = new HttpResponseMessage(code);
             rate.Observe(sent, response);
         }
         _time.Advance(TimeSpan.FromSeconds(1));
-        rate.Observe(await rate.AcquireAsync(CancellationToken.None), null); // no answer: a timeout or a refused connection
+        rate.Observe(await rate.AcquireAsync(0, CancellationToken.None), null); // no answer: a timeout or a refused connection
         Assert.Equal(40, rate.Current);
     }
 
@@ -128,14 +179,14 @@ public sealed class AdaptiveRateTests
     public async Task Retry_after_holds_every_attempt_until_it_has_passed(HttpStatusCode code)
     {
         var rate = Rate(ceiling: 40);
-        var sent = await rate.AcquireAsync(CancellationToken.None);
+        var sent = await rate.AcquireAsync(0, CancellationToken.None);
         using (var response = new HttpResponseMessage(code))
         {
             response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(5));
             rate.Observe(sent, response);
         }
 
-        var next = rate.AcquireAsync(CancellationToken.None);
+        var next = rate.AcquireAsync(0, CancellationToken.None);
         _time.Advance(TimeSpan.FromSeconds(4.9));
         Assert.False(next.IsCompleted);
         _time.Advance(TimeSpan.FromSeconds(0.1));
@@ -146,9 +197,9 @@ public sealed class AdaptiveRateTests
     public async Task A_wait_ends_with_its_cancellation()
     {
         var rate = Rate(ceiling: 1);
-        await rate.AcquireAsync(CancellationToken.None);
+        await rate.AcquireAsync(0, CancellationToken.None);
         using var cancel = new CancellationTokenSource();
-        var waiting = rate.AcquireAsync(cancel.Token).AsTask();
+        var waiting = rate.AcquireAsync(0, cancel.Token).AsTask();
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
     }
@@ -157,16 +208,16 @@ public sealed class AdaptiveRateTests
     public async Task Cancelled_waits_give_their_turns_back_so_no_backlog_outlives_them()
     {
         var rate = Rate(ceiling: 1);
-        await rate.AcquireAsync(CancellationToken.None);
+        await rate.AcquireAsync(0, CancellationToken.None);
         using (var cancel = new CancellationTokenSource())
         {
-            var abandoned = Enumerable.Range(0, 10).Select(_ => rate.AcquireAsync(cancel.Token).AsTask()).ToArray();
+            var abandoned = Enumerable.Range(0, 10).Select(_ => rate.AcquireAsync(0, cancel.Token).AsTask()).ToArray();
             await cancel.CancelAsync();
             foreach (var wait in abandoned) await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait);
         }
 
-        var next = rate.AcquireAsync(CancellationToken.None);
-        var after = rate.AcquireAsync(CancellationToken.None);
+        var next = rate.AcquireAsync(0, CancellationToken.None);
+        var after = rate.AcquireAsync(0, CancellationToken.None);
         _time.Advance(TimeSpan.FromSeconds(1));
         await next.AsTask().WaitAsync(TimeSpan.FromSeconds(10)); // the first turn given back, not the eleventh
         Assert.False(after.IsCompleted);

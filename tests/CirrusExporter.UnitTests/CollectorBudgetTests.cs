@@ -2,7 +2,9 @@ using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using CirrusExporter.Api;
 using CirrusExporter.Collectors;
+using CirrusExporter.Collectors.StreamStats;
 using CirrusExporter.Configuration;
 using CirrusExporter.Http;
 using CirrusExporter.Metrics;
@@ -47,12 +49,27 @@ public sealed class CollectorBudgetTests
     private static readonly IReadOnlyList<CollectorDescriptor> Enabled =
         CollectorRegistry.All.Where(d => d.Options(new CollectorsOptions()).Enabled).ToList();
 
-    /// <summary>Streams without sub-streams: one availability and one objects call each.</summary>
-    private IntervalPlan Replan(int streams)
+    /// <summary>
+    /// Streams without sub-streams but the first <paramref name="subStreams"/>, which have one more: one availability call
+    /// each, and one objects call per stream id. With <paramref name="open"/>, a fresh /stats/streams read shows that many
+    /// streams with an open conversation and the others with none; without it, no counts are known.
+    /// </summary>
+    private IntervalPlan Replan(int streams, int subStreams = 0, int? open = null)
     {
-        var keys = Enumerable.Range(1, streams).Select(id => new KnownStream(new StreamKey(id, 0), $"{id}", null)).ToList();
-        return _budget.Replan(Enabled, new StreamCatalogue(keys, keys.Select(k => k.Key.StreamId).ToHashSet(),
-            new HashSet<(StreamKey, int, int)>(), new HashSet<(StreamKey, int, int)>()));
+        var keys = Enumerable.Range(1, streams).Select(id => new KnownStream(new StreamKey(id, 0), $"{id}", null))
+            .Concat(Enumerable.Range(1, subStreams).Select(id => new KnownStream(new StreamKey(id, 1), $"{id}", null))).ToList();
+        var catalogue = new StreamCatalogue(keys, keys.Select(k => k.Key.StreamId).ToHashSet(),
+            new HashSet<(StreamKey, int, int)>(), new HashSet<(StreamKey, int, int)>());
+        var states = new Dictionary<string, CollectorState>();
+        if (open is { } o)
+        {
+            var rows = Enumerable.Range(1, o).Select(id => new StatRow(9, id, 0, 1, 3)).ToList();
+            states["stream_stats"] = new CollectorState("stream_stats", true, TimeSpan.FromSeconds(30))
+            {
+                Data = new StreamStatsData(rows), DataTime = _time.GetUtcNow(), LastSucceeded = true,
+            };
+        }
+        return _budget.Replan(Enabled, new MetricsSnapshot(1, states, catalogue, new Dictionary<string, RenderedPart>()));
     }
 
     private string Exposition()
@@ -83,10 +100,36 @@ public sealed class CollectorBudgetTests
     }
 
     [Fact]
+    public void The_objects_calls_are_planned_from_the_counts_so_a_2000_stream_tenant_fits()
+    {
+        // Without counts every stream id is called: 2,000 / 150 + 2,000 / 150 + 2 / 30 = 26.7 calls/s, more than 25.
+        Assert.False(Replan(2000).Fits);
+
+        // 600 streams with something open are called at every refresh, the other 1,400 at every tenth: 740 calls.
+        var plan = Replan(2000, open: 600);
+        Assert.Equal(150, plan.Intervals["objects"].TotalSeconds);
+        // Availability gives up what objects cannot: 2,000 / (20 - 740 / 150 - 2 / 30) = 133.9, so 134 s.
+        Assert.Equal(134, plan.Intervals["availability"].TotalSeconds);
+        Assert.Equal((2000 / 134.0 + 740 / 150.0 + 2 / 30.0) / 25, plan.Utilisation, 12);
+        Assert.True(plan.Fits);
+
+        // With 500 sub-streams availability is at its longest, 150 s, and the whole plan past 80 %: the calls sent first
+        // (availability and the two single calls) take 67 %, and the objects calls the rest, within the rate.
+        plan = Replan(2000, subStreams: 500, open: 600);
+        Assert.Equal(150, plan.Intervals["availability"].TotalSeconds);
+        Assert.Equal((2500 / 150.0 + 740 / 150.0 + 2 / 30.0) / 25, plan.Utilisation, 12);
+        Assert.Equal((2500 / 150.0 + 2 / 30.0) / 25, plan.FirstUtilisation, 12);
+        Assert.True(plan.Fits);
+
+        // With every stream open it does not: objects alone would need 13.3 calls/s of the 8.3 left.
+        Assert.False(Replan(2000, subStreams: 500, open: 2000).Fits);
+    }
+
+    [Fact]
     public async Task A_429_lowers_the_available_rate_and_the_next_plan_stretches_further()
     {
         Replan(500);
-        var sent = await _rate.AcquireAsync(CancellationToken.None);
+        var sent = await _rate.AcquireAsync(0, CancellationToken.None);
         using (var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests)) _rate.Observe(sent, response);
 
         // 12.5 requests/s: availability gives up what objects at 150 s cannot, 500 / (10 - 3.33 - 0.07) = 75.8, so 76 s.

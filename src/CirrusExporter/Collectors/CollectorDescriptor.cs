@@ -28,7 +28,10 @@ public enum CollectorRole
 /// <param name="Endpoint">The API call, as the docs show it.</param>
 /// <param name="Purpose">What enabling it costs and gives (the meaning of its Enabled key in the docs).</param>
 /// <param name="Priority">Whose interval the scheduler stretches first when the API budget is short.</param>
-/// <param name="CallsPerRefresh">API calls one refresh makes at most (a sweep, without retries), for the watched streams and its options.</param>
+/// <param name="CallsPerRefresh">
+/// API calls a refresh makes, without retries, averaged over its sweeps: for the streams the snapshot watches, the calls
+/// its counts let the collector skip, and its options.
+/// </param>
 /// <param name="Metrics">The families its data renders.</param>
 /// <param name="OptionsBinding">Its options type, bound from its own section (its own keys validated by <see cref="CollectorOptions.Validate"/>).</param>
 /// <param name="Register">Adds the collector and its call interface, whose requests carry the given endpoint label, to the container.</param>
@@ -39,7 +42,7 @@ public sealed record CollectorDescriptor(
     string Purpose,
     CollectorRole Role,
     CollectorPriority Priority,
-    Func<StreamCatalogue, CollectorOptions, int> CallsPerRefresh,
+    Func<MetricsSnapshot, CollectorOptions, double> CallsPerRefresh,
     IReadOnlyList<MetricDefinition> Metrics,
     CollectorOptionsBinding OptionsBinding,
     Action<IServiceCollection, string> Register)

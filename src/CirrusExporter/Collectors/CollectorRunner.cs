@@ -41,7 +41,7 @@ public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, 
         var deadlineAfter = OptionsOf(collector).DeadlineAt(interval ?? OptionsOf(collector).Interval);
         var started = time.GetUtcNow();
         var startTicks = time.GetTimestamp();
-        var context = RefreshContext.Begin(deadlineAfter);
+        var context = RefreshContext.Begin(deadlineAfter, IntervalPlanner.Rank(collector.Descriptor.Priority));
         using var deadline = new CancellationTokenSource(deadlineAfter, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, deadline.Token);
         RefreshResult? result = null;

@@ -30,7 +30,7 @@ public sealed class CollectorScheduler(CollectorRunner runner, CollectorBudget b
         }
     }
 
-    private void Replan(IReadOnlyList<ICollector> enabled) => budget.Replan(enabled.Select(c => c.Descriptor), store.Current.Catalogue);
+    private void Replan(IReadOnlyList<ICollector> enabled) => budget.Replan(enabled.Select(c => c.Descriptor), store.Current);
 
     private async Task LoopAsync(ICollector collector, IReadOnlyList<ICollector> enabled, bool skipFirst, CancellationToken round, CancellationToken stoppingToken)
     {

@@ -1,6 +1,9 @@
 namespace CirrusExporter.Collectors;
 
-/// <summary>Which collectors keep their interval when the API budget is short: the planner stretches the last ones first.</summary>
+/// <summary>
+/// Which collectors keep their interval when the API budget is short: the planner stretches the last ones first. In
+/// this order, too, the calls that wait for the rate are sent (<see cref="IntervalPlanner.Rank"/>).
+/// </summary>
 public enum CollectorPriority
 {
     /// <summary>Its data feeds pages: stretched last, only when the others cannot make room.</summary>
@@ -25,13 +28,18 @@ public sealed record PlannedCollector(string Label, CollectorPriority Priority, 
 /// <param name="Intervals">Each collector's effective interval, never shorter than configured.</param>
 /// <param name="CallsPerSecond">The API calls per second those intervals plan.</param>
 /// <param name="Utilisation">Planned calls per second over the available rate; NaN when the rate is unlimited.</param>
-public sealed record IntervalPlan(IReadOnlyDictionary<string, TimeSpan> Intervals, double CallsPerSecond, double Utilisation)
+/// <param name="FirstUtilisation">The same for the calls sent first (<see cref="IntervalPlanner.SentFirst"/>).</param>
+public sealed record IntervalPlan(IReadOnlyDictionary<string, TimeSpan> Intervals, double CallsPerSecond, double Utilisation, double FirstUtilisation)
 {
     /// <summary>Some collector runs less often than configured.</summary>
     public bool Stretched { get; init; }
 
-    /// <summary>The plan stays within <see cref="IntervalPlanner.Target"/> of the rate.</summary>
-    public bool Fits => double.IsNaN(Utilisation) || Utilisation <= IntervalPlanner.Target + 1e-9;
+    /// <summary>
+    /// The plan stays within <see cref="IntervalPlanner.Target"/> of the rate; or the calls sent first do, and all stay
+    /// within the rate: the detail collectors then take what the others leave, and only they run late when retries need more.
+    /// </summary>
+    public bool Fits => double.IsNaN(Utilisation) || Utilisation <= IntervalPlanner.Target + 1e-9
+        || (FirstUtilisation <= IntervalPlanner.Target + 1e-9 && Utilisation <= 1 + 1e-9);
 }
 
 /// <summary>
@@ -40,11 +48,21 @@ public sealed record IntervalPlan(IReadOnlyDictionary<string, TimeSpan> Interval
 /// are lengthened, lowest priority first and within a priority the costliest first, each only as far as needed and never
 /// beyond half of <c>Cirrus:MaxDataAge</c>, so that a collector still refreshes twice before its data would be withdrawn.
 /// A collector that makes one call a refresh keeps its interval: stretching it would give up its freshness for a
-/// fraction of a call per second.
+/// fraction of a call per second. A plan whose calls stay past the target at the longest intervals still fits while the
+/// calls sent first (<see cref="SentFirst"/>) stay within it and all calls within the rate (<see cref="IntervalPlan.Fits"/>).
 /// </summary>
 public static class IntervalPlanner
 {
     public const double Target = 0.8;
+
+    /// <summary>Whose calls the rate sends before the others' when both wait.</summary>
+    public static bool SentFirst(CollectorPriority priority) => priority is CollectorPriority.Paging or CollectorPriority.Source;
+
+    /// <summary>
+    /// Where a collector's calls queue for the rate (<see cref="Http.RefreshContext.Rank"/>): those sent first share the
+    /// first rank, in order of arrival, so the stream source's one call never waits for a whole availability refresh.
+    /// </summary>
+    public static int Rank(CollectorPriority priority) => SentFirst(priority) ? 0 : (int)priority;
 
     /// <param name="ratePerSecond">The requests per second available now; 0 when unlimited (nothing is stretched).</param>
     public static IntervalPlan Plan(IReadOnlyList<PlannedCollector> collectors, double ratePerSecond, TimeSpan maxDataAge)
@@ -71,6 +89,9 @@ public static class IntervalPlanner
             }
         }
         var demand = Demand();
-        return new IntervalPlan(intervals, demand, ratePerSecond > 0 ? demand / ratePerSecond : double.NaN) { Stretched = stretched };
+        var first = collectors.Where(c => SentFirst(c.Priority)).Sum(c => c.CallsPerRefresh / intervals[c.Label].TotalSeconds);
+        return ratePerSecond > 0
+            ? new IntervalPlan(intervals, demand, demand / ratePerSecond, first / ratePerSecond) { Stretched = stretched }
+            : new IntervalPlan(intervals, demand, double.NaN, double.NaN) { Stretched = stretched };
     }
 }

@@ -107,8 +107,7 @@ public static class CirrusHttpSetup
             // A full body budget is this process's state, not the API failing.
             ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome) && args.Outcome.Exception is not ResponseRejectedException),
         });
-        pipeline.AddConcurrencyLimiter(http.MaxConcurrency, queueLimit: int.MaxValue);
-        if (rate.Enabled) AdaptiveRateStrategy.AddTo(pipeline, rate);
+        AdaptiveRateStrategy.AddTo(pipeline, rate);
         pipeline.AddTimeout(http.AttemptTimeout);
     }
 

@@ -27,7 +27,14 @@ public sealed class RefreshContext
     /// <summary>The deadline this refresh runs under: the configured one, or the interval the scheduler stretched.</summary>
     public TimeSpan Deadline { get; private init; }
 
-    public static RefreshContext Begin(TimeSpan deadline) => CurrentContext.Value = new RefreshContext { Deadline = deadline };
+    /// <summary>
+    /// Where this refresh's requests queue for the rate (<see cref="AdaptiveRate"/>): lower ranks are sent first. The
+    /// collector's priority, so that paging collectors' calls go before the detail collectors'.
+    /// </summary>
+    public int Rank { get; private init; }
+
+    public static RefreshContext Begin(TimeSpan deadline, int rank = 0) =>
+        CurrentContext.Value = new RefreshContext { Deadline = deadline, Rank = rank };
 
     public static void End() => CurrentContext.Value = null;
 

@@ -23,7 +23,7 @@ public sealed class AvailabilityCollector(IAvailabilityApi api, ApiResponseReade
         "Poll `GET /streams/{id}/streamavailability`: one call per watched stream or sub-stream per interval.",
         CollectorRole.Reader,
         CollectorPriority.Paging,
-        (catalogue, _) => catalogue.Streams.Count,
+        (snapshot, _) => snapshot.Catalogue.Streams.Count,
         [AvailabilityMetrics.State, AvailabilityMetrics.StateCode],
         CollectorOptionsBinding.Of(section => section.Get<AvailabilityCollectorOptions>()),
         // StreamHours is registered whether or not this collector is on: with it off, no hour counts as closed.

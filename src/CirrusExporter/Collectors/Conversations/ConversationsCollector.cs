@@ -17,7 +17,7 @@ namespace CirrusExporter.Collectors.Conversations;
 /// First responses are timed in the stream's open hours (<see cref="StreamHours"/>); conversations seen waiting for
 /// one are kept until answered or closed, for the awaiting count and the oldest one's age. A stream whose
 /// /stats/streams reads show without any conversation, before and since its last read, is not read (<see cref="StreamTally.Unchanged"/>), except on every
-/// SweepEvery-th refresh.
+/// SweepEvery-th refresh (a share of such streams is read at each refresh, <see cref="StreamCounts.Swept"/>).
 /// </summary>
 public sealed class ConversationsCollector(
     IConversationsApi api, ApiResponseReader reader, IOptions<CirrusOptions> options, LabelNames labels, StreamHours hours, ApiClock clock,
@@ -28,11 +28,11 @@ public sealed class ConversationsCollector(
     public static CollectorDescriptor Descriptor { get; } = new(
         Label, "Conversations",
         "GET /streams/{id}/objects (order=updatedtime)",
-        "Poll `GET /streams/{id}/objects` for what changed since the last refresh: per watched stream one call per interval, plus one per further 100 changed conversations; none for a stream `/stats/streams` keeps showing without conversations (but every `SweepEvery`-th refresh). Off by default for its cost; turn it on for first-response and resolution times and SLOs.",
+        "Poll `GET /streams/{id}/objects` for what changed since the last refresh: per watched stream one call per interval, plus one per further 100 changed conversations; none for a stream `/stats/streams` keeps showing without conversations (but on every `SweepEvery`-th refresh). Off by default for its cost; turn it on for first-response and resolution times and SLOs.",
         CollectorRole.Reader,
         CollectorPriority.OptIn,
-        // Its further pages depend on traffic; the planner counts the first.
-        (catalogue, _) => catalogue.StreamIds.Count,
+        // Its further pages depend on traffic, and its skipping on its own reads: the planner counts one call a stream.
+        (snapshot, _) => snapshot.Catalogue.StreamIds.Count,
         ConversationsMetrics.All,
         CollectorOptionsBinding.Of(section => section.Get<ConversationsCollectorOptions>()),
         CollectorDescriptor.Registers<ConversationsCollector, IConversationsApi>());
@@ -64,9 +64,11 @@ public sealed class ConversationsCollector(
         }
 
         var counts = StreamCounts.Of(current, time.GetUtcNow());
-        HashSet<long> unchanged = _refreshes++ % o.SweepEvery == 0 || counts is null
+        var refresh = _refreshes++;
+        HashSet<long> unchanged = counts is null
             ? []
-            : _tallies.Where(kv => kv.Value.Unchanged(counts.Rows(kv.Key).Count == 0, counts.ReadAt)).Select(kv => kv.Key).ToHashSet();
+            : _tallies.Where(kv => !StreamCounts.Swept(kv.Key, refresh, o.SweepEvery) && kv.Value.Unchanged(counts.Rows(kv.Key).Count == 0, counts.ReadAt))
+                .Select(kv => kv.Key).ToHashSet();
         metrics.ObserveCallsSkipped(Label, unchanged.Count);
 
         var (_, failed, first) = await FanOut.RunAsync(_tallies.Keys.Except(unchanged).ToList(), options.Value.Http.MaxConcurrency,

@@ -31,7 +31,7 @@ public sealed class ConversationsCollectorOptions : CollectorOptions
         ["mailbox_connector"] = new() { FirstResponse = TimeSpan.FromHours(4), Objective = 0.95 },
     };
 
-    [KeyDoc("Every this many refreshes, every stream is read. Between them, a stream is not read while `/stats/streams` reads (no older than two `StreamStats` intervals) show it without any conversation, as at its last read, and none of its conversations awaits a first response: nothing can have changed (`cirrus_api_calls_skipped_total`). 1 reads every stream every time. At least 1.")]
+    [KeyDoc("Every stream is read at least once in this many refreshes (a share of them at each refresh, so no refresh costs a whole sweep). Otherwise a stream is not read while `/stats/streams` reads (no older than two `StreamStats` intervals) show it without any conversation, as at its last read, and none of its conversations awaits a first response: nothing can have changed (`cirrus_api_calls_skipped_total`). 1 reads every stream every time. At least 1.")]
     public int SweepEvery { get; set; } = 10;
 
     /// <summary>The target of a stream: by stream id first, then by module name.</summary>

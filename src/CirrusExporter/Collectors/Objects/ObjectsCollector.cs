@@ -12,7 +12,8 @@ namespace CirrusExporter.Collectors.Objects;
 /// <summary>
 /// GET /streams/{id}/objects: the oldest conversation in the open statuses per stream. Sorted ascending by
 /// created time with page size 1, that is one call per stream; paging stops at a short page. A stream the latest
-/// /stats/streams read shows with nothing open is 0 without a call, except on every SweepEvery-th refresh.
+/// /stats/streams read shows with nothing open is 0 without a call, except on every SweepEvery-th refresh (a share of
+/// such streams is called at each refresh, <see cref="StreamCounts.Swept"/>).
 /// </summary>
 public sealed class ObjectsCollector(
     IObjectsApi api, ApiResponseReader reader, IOptions<CirrusOptions> options, ApiClock clock, TimeProvider time, SelfMetrics metrics) : ICollector
@@ -25,15 +26,25 @@ public sealed class ObjectsCollector(
     public static CollectorDescriptor Descriptor { get; } = new(
         Label, "Objects",
         "GET /streams/{id}/objects",
-        "Poll `GET /streams/{id}/objects` for the oldest open conversation: one call (or `MaxPages` calls) per watched stream id per interval, none for a stream `/stats/streams` shows with nothing open (but every `SweepEvery`-th refresh). The most expensive collector; turn it off if you do not use `cirrus_stream_oldest_open_object_age_seconds`.",
+        "Poll `GET /streams/{id}/objects` for the oldest open conversation: one call (or `MaxPages` calls) per watched stream id per interval, none for a stream `/stats/streams` shows with nothing open (but on every `SweepEvery`-th refresh). The most expensive collector; turn it off if you do not use `cirrus_stream_oldest_open_object_age_seconds`.",
         CollectorRole.Reader,
         CollectorPriority.Detail,
-        (catalogue, o) => catalogue.StreamIds.Count * ((ObjectsCollectorOptions)o).MaxPages,
+        (snapshot, o) => CallsPerRefresh(snapshot, (ObjectsCollectorOptions)o),
         [ObjectsMetrics.OldestOpenAge],
         CollectorOptionsBinding.Of(section => section.Get<ObjectsCollectorOptions>()),
         CollectorDescriptor.Registers<ObjectsCollector, IObjectsApi>());
 
     private readonly LastAnswers<long, double> _last = new();
+
+    /// <summary>A stream with something open is called at every refresh, any other at every SweepEvery-th.</summary>
+    private static double CallsPerRefresh(MetricsSnapshot snapshot, ObjectsCollectorOptions o)
+    {
+        var (open, ids) = (o.EffectiveOpenStatuses, snapshot.Catalogue.StreamIds);
+        var called = StreamCounts.Latest(snapshot) is { } counts
+            ? ids.Sum(id => counts.Open(id, open) > 0 ? 1 : 1.0 / o.SweepEvery)
+            : ids.Count;
+        return called * o.MaxPages;
+    }
     private long _refreshes;
 
     CollectorDescriptor ICollector.Descriptor => Descriptor;
@@ -47,8 +58,10 @@ public sealed class ObjectsCollector(
         var (from, to) = ((now - o.LookBack).ToUnixTimeSeconds(), now.ToUnixTimeSeconds());
         var (earliest, latest) = (DateTimeOffset.FromUnixTimeSeconds(from), now + ClockSkew);
 
-        var counts = _refreshes++ % o.SweepEvery == 0 ? null : StreamCounts.Of(current, time.GetUtcNow());
-        var idle = current.Catalogue.StreamIds.Where(id => counts?.Open(id, open) == 0).ToHashSet();
+        var refresh = _refreshes++;
+        var counts = StreamCounts.Of(current, time.GetUtcNow());
+        var idle = current.Catalogue.StreamIds
+            .Where(id => counts?.Open(id, open) == 0 && !StreamCounts.Swept(id, refresh, o.SweepEvery)).ToHashSet();
         metrics.ObserveCallsSkipped(Label, idle.Count);
 
         var (ages, failed, first) = await FanOut.RunAsync(current.Catalogue.StreamIds.Except(idle).ToList(), options.Value.Http.MaxConcurrency, async (stream, ct) =>

@@ -33,8 +33,24 @@ public sealed class StreamCounts
             ? new StreamCounts(data.Rows, at)
             : null;
 
+    /// <summary>
+    /// The counts of the stream source's latest data, however old (null before any): enough to plan on, since the share
+    /// of streams with something open changes slowly, but not to skip a call on.
+    /// </summary>
+    public static StreamCounts? Latest(MetricsSnapshot snapshot) =>
+        snapshot.Collectors.GetValueOrDefault(StreamStatsCollector.Label) is { Data: StreamStatsData data, DataTime: { } at }
+            ? new StreamCounts(data.Rows, at)
+            : null;
+
     /// <summary>The stream's rows in a fixed order (none when the read does not list it).</summary>
     public IReadOnlyList<StatRow> Rows(long streamId) => _byStream.TryGetValue(streamId, out var rows) ? rows : None;
+
+    /// <summary>
+    /// Whether refresh number <paramref name="refresh"/> calls the stream whatever the counts say: every stream once in
+    /// <paramref name="sweepEvery"/> refreshes, a share of them at each, so that no refresh costs a whole sweep.
+    /// </summary>
+    public static bool Swept(long streamId, long refresh, int sweepEvery) =>
+        Math.Abs(streamId % sweepEvery) == refresh % sweepEvery;
 
     /// <summary>Conversations of the stream, all sub-streams, in the <paramref name="open"/> statuses.</summary>
     public long Open(long streamId, IReadOnlyCollection<int> open) => Rows(streamId).Where(r => open.Contains(r.StatusId)).Sum(r => r.Count);
