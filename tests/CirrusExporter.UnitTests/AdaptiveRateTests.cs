@@ -11,16 +11,23 @@ using Polly;
 
 namespace CirrusExporter.UnitTests;
 
-/// <summary>The adaptive request rate (AIMD) on a fake clock: spacing, decrease on 429, increase when quiet, Retry-After.</summary>
+/// <summary>
+/// The adaptive request rate (AIMD) on a fake clock: spacing, decrease on 429, increase when quiet, Retry-After.
+/// </summary>
 public sealed class AdaptiveRateTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
     private readonly SelfMetrics _metrics = new();
 
-    private AdaptiveRate Rate(int ceiling = 40, double step = 2, int quietSeconds = 10) => new(Options.Create(new CirrusOptions
-    {
-        Http = new HttpOptions { RateLimitPerSecond = ceiling, RateIncreaseStep = step, RateIncreaseInterval = TimeSpan.FromSeconds(quietSeconds) },
-    }), _time, _metrics);
+    private AdaptiveRate Rate(int ceiling = 40, double step = 2, int quietSeconds = 10)
+        => new(Options.Create(new CirrusOptions
+        {
+            Http = new HttpOptions
+            {
+                RateLimitPerSecond = ceiling, RateIncreaseStep = step,
+                RateIncreaseInterval = TimeSpan.FromSeconds(quietSeconds)
+            },
+        }), _time, _metrics);
 
     private static HttpResponseMessage Throttled(TimeSpan? retryAfter = null)
     {
@@ -110,7 +117,8 @@ public sealed class AdaptiveRateTests
     public async Task Other_answers_change_nothing()
     {
         var rate = Rate(ceiling: 40);
-        foreach (var code in new[] { HttpStatusCode.OK, HttpStatusCode.InternalServerError, HttpStatusCode.ServiceUnavailable, HttpStatusCode.Unauthorized })
+        foreach (var code in new[] { HttpStatusCode.OK, HttpStatusCode.InternalServerError,
+            HttpStatusCode.ServiceUnavailable, HttpStatusCode.Unauthorized })
         {
             _time.Advance(TimeSpan.FromSeconds(1));
             var sent = await rate.AcquireAsync(CancellationToken.None);
@@ -118,7 +126,8 @@ public sealed class AdaptiveRateTests
             rate.Observe(sent, response);
         }
         _time.Advance(TimeSpan.FromSeconds(1));
-        rate.Observe(await rate.AcquireAsync(CancellationToken.None), null); // no answer: a timeout or a refused connection
+        // no answer: a timeout or a refused connection
+        rate.Observe(await rate.AcquireAsync(CancellationToken.None), null);
         Assert.Equal(40, rate.Current);
     }
 
