@@ -32,7 +32,9 @@ public static class StatusIds
     /// <summary>Highest id, for arrays indexed by status.</summary>
     internal const int Max = 15;
 
-    /// <summary>Statuses that end a conversation's life; conversations in them are pruned after the retention window.</summary>
+    /// <summary>
+    /// Statuses that end a conversation's life; conversations in them are pruned after the retention window.
+    /// </summary>
     public static bool IsClosed(int status) =>
         status is Resolved or Irrelevant or Deleted or Sent or Archive;
 }

@@ -8,15 +8,19 @@ internal static class OptionsValidation
     public static void Validate(SimulatorOptions options)
     {
         Require(!string.IsNullOrWhiteSpace(options.Token), "Token", "must not be empty");
-        Require(options.SpeedFactor > 0 && double.IsFinite(options.SpeedFactor), "SpeedFactor", "must be a positive number");
-        Require(options.WarmUp >= TimeSpan.Zero && options.WarmUp <= TimeSpan.FromDays(14), "WarmUp", "must be between 0 and 14 days");
+        Require(options.SpeedFactor > 0 && double.IsFinite(options.SpeedFactor), "SpeedFactor",
+            "must be a positive number");
+        Require(options.WarmUp >= TimeSpan.Zero && options.WarmUp <= TimeSpan.FromDays(14), "WarmUp",
+            "must be between 0 and 14 days");
         Require(options.Retention > TimeSpan.Zero, "Retention", "must be positive");
         Require(options.ArchiveAfter > TimeSpan.Zero, "ArchiveAfter", "must be positive");
-        Require(options.SlaWarningFraction > 0 && options.SlaWarningFraction < options.SlaCriticalFraction && options.SlaCriticalFraction < 1,
+        Require(options.SlaWarningFraction > 0 && options.SlaWarningFraction < options.SlaCriticalFraction
+            && options.SlaCriticalFraction < 1,
             "SlaWarningFraction/SlaCriticalFraction", "need 0 < warning < critical < 1");
         Require(options.WeekendArrivalFactor >= 0, "WeekendArrivalFactor", "must not be negative");
         Require(options.MaxOpenPerStream >= 1, "MaxOpenPerStream", "must be at least 1");
-        Require(options.LargeTenantStreams is >= 0 and <= 100_000, "LargeTenantStreams", "must be between 0 and 100000");
+        Require(options.LargeTenantStreams is >= 0 and <= 100_000, "LargeTenantStreams",
+            "must be between 0 and 100000");
         Require(options.LargeTenantTraffic is >= 0 and <= 100, "LargeTenantTraffic", "must be between 0 and 100");
         Parse(() => BusinessCalendar.FindZone(options.TimeZone), "TimeZone");
         for (var i = 0; i < options.SpecialDays.Count; i++)
@@ -55,9 +59,11 @@ internal static class OptionsValidation
             Require(s.Agents >= 0, $"{key}:Agents", "must not be negative");
             Require(s.AgentCapacity >= 1, $"{key}:AgentCapacity", "must be at least 1");
             Require(s.AutoAssignAgents is null or >= 0, $"{key}:AutoAssignAgents", "must not be negative");
-            Require(s.ArrivalsPerHour >= 0 && s.OutboundPerHour >= 0, $"{key}:ArrivalsPerHour/OutboundPerHour", "must not be negative");
+            Require(s.ArrivalsPerHour >= 0 && s.OutboundPerHour >= 0, $"{key}:ArrivalsPerHour/OutboundPerHour",
+                "must not be negative");
             Require(s.HandleTimeSeconds > 0, $"{key}:HandleTimeSeconds", "must be positive");
-            Require(s.SlaSeconds >= 0 && s.AbandonAfterSeconds >= 0, $"{key}:SlaSeconds/AbandonAfterSeconds", "must not be negative");
+            Require(s.SlaSeconds >= 0 && s.AbandonAfterSeconds >= 0, $"{key}:SlaSeconds/AbandonAfterSeconds",
+                "must not be negative");
             Parse(() => WeeklySchedule.Parse(s.BusinessHours), $"{key}:BusinessHours");
             for (var d = 0; d < s.SpecialDays.Count; d++)
             {

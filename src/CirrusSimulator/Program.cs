@@ -1,8 +1,9 @@
 namespace CirrusSimulator;
 
 /// <summary>
-/// Standalone entry point: dotnet run --project src/CirrusSimulator -- --urls http://127.0.0.1:5080 --Simulator:Token=demo-token
-/// (a named class, not top-level statements, so the exporter can reference this assembly without two global Program types).
+/// Standalone entry point: dotnet run --project src/CirrusSimulator -- --urls http://127.0.0.1:5080
+/// --Simulator:Token=demo-token (a named class, not top-level statements, so the exporter can reference this assembly
+/// without two global Program types).
 /// </summary>
 public static class SimulatorProgram
 {

@@ -17,7 +17,9 @@ public sealed class SimulatorOptions
     /// <summary>When set, /admin requires "Authorization: Bearer AdminToken"; when empty /admin is open.</summary>
     public string? AdminToken { get; set; }
 
-    /// <summary>Simulated time runs this many times faster than the clock: simulated = start + elapsed x SpeedFactor.</summary>
+    /// <summary>
+    /// Simulated time runs this many times faster than the clock: simulated = start + elapsed x SpeedFactor.
+    /// </summary>
     public double SpeedFactor { get; set; } = 1;
 
     /// <summary>Simulated time at start; defaults to the clock's current time.</summary>
@@ -32,7 +34,9 @@ public sealed class SimulatorOptions
     /// <summary>Dates (yyyy-MM-dd) on which every stream is closed (holidays).</summary>
     public List<string> SpecialDays { get; set; } = [];
 
-    /// <summary>How long closed conversations (resolved, archived, irrelevant, deleted, sent) are kept before they are pruned.</summary>
+    /// <summary>
+    /// How long closed conversations (resolved, archived, irrelevant, deleted, sent) are kept before they are pruned.
+    /// </summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>Resolved conversations move to Archive after this long.</summary>
@@ -53,7 +57,9 @@ public sealed class SimulatorOptions
     /// <summary>When above zero, replaces Streams with this many generated streams (benchmarks).</summary>
     public int LargeTenantStreams { get; set; }
 
-    /// <summary>Scales the generated streams' arrivals: below 1 a quieter tenant, where fewer streams have conversations open.</summary>
+    /// <summary>
+    /// Scales the generated streams' arrivals: below 1 a quieter tenant, where fewer streams have conversations open.
+    /// </summary>
     public double LargeTenantTraffic { get; set; } = 1;
 
     /// <summary>The tenant's streams (channels). Defaults to the demo tenant.</summary>
@@ -65,7 +71,9 @@ public sealed class SimulatorOptions
     /// <summary>Minimum log level; Warning keeps the simulator quiet when it runs inside another process.</summary>
     public LogLevel LogLevel { get; set; } = LogLevel.Warning;
 
-    /// <summary>Binds options from a configuration section; a configured stream list replaces the demo streams.</summary>
+    /// <summary>
+    /// Binds options from a configuration section; a configured stream list replaces the demo streams.
+    /// </summary>
     public static SimulatorOptions FromConfiguration(IConfiguration section)
     {
         var options = new SimulatorOptions();
@@ -86,7 +94,8 @@ public sealed class SimulatorOptions
                 AbandonAfterSeconds = 1800, BotEnabled = true },
         new() { Id = 11346, Name = "WhatsApp", ModuleId = ModuleIds.WhatsApp, SubStreams = [12, 14],
                 BusinessHours = "Mon-Fri 08:00-20:00; Sat 09:00-14:00", Agents = 4, AgentCapacity = 4,
-                ArrivalsPerHour = 50, OutboundPerHour = 8, HandleTimeSeconds = 900, SlaSeconds = 600, BotEnabled = true },
+                ArrivalsPerHour = 50, OutboundPerHour = 8, HandleTimeSeconds = 900, SlaSeconds = 600,
+                BotEnabled = true },
         new() { Id = 11347, Name = "SMS", ModuleId = ModuleIds.Sms, BusinessHours = "Mon-Fri 08:00-18:00",
                 Agents = 2, AgentCapacity = 5, ArrivalsPerHour = 15, OutboundPerHour = 12, HandleTimeSeconds = 600,
                 SlaSeconds = 900 },
@@ -113,10 +122,14 @@ public sealed class StreamOptions
     /// <summary>Display name (only shown by the admin API: the Cirrus API has no stream names).</summary>
     public string? Name { get; set; }
 
-    /// <summary>ModuleType id: chat=9, whatsapp=13, sms=14, mailbox_connector=6, voice=15, facebook messenger=38.</summary>
+    /// <summary>
+    /// ModuleType id: chat=9, whatsapp=13, sms=14, mailbox_connector=6, voice=15, facebook messenger=38.
+    /// </summary>
     public int ModuleId { get; set; } = ModuleIds.Chat;
 
-    /// <summary>Sub-stream ids; empty means the stream has none (subStreamId 0). Agents and arrivals are split across them.</summary>
+    /// <summary>
+    /// Sub-stream ids; empty means the stream has none (subStreamId 0). Agents and arrivals are split across them.
+    /// </summary>
     public List<long> SubStreams { get; set; } = [];
 
     /// <summary>An inactive stream answers availability state 0 and receives no conversations.</summary>
@@ -145,7 +158,9 @@ public sealed class StreamOptions
     /// <summary>Mean time an agent works on a conversation before it leaves In Process.</summary>
     public double HandleTimeSeconds { get; set; } = 600;
 
-    /// <summary>First-response SLA: time allowed from entering the queue (in business hours) to the first agent response.</summary>
+    /// <summary>
+    /// First-response SLA: time allowed from entering the queue (in business hours) to the first agent response.
+    /// </summary>
     public double SlaSeconds { get; set; } = 300;
 
     /// <summary>Customers give up after waiting this long without a first response; 0 means never.</summary>
@@ -174,9 +189,14 @@ public sealed class FaultOptions
     /// <summary>Every API call is answered 401, whatever its token.</summary>
     public bool TokenRevoked { get; set; }
 
-    /// <summary>Fraction (0..1) of API answers whose JSON body is cut short (the status code stays as it was).</summary>
+    /// <summary>
+    /// Fraction (0..1) of API answers whose JSON body is cut short (the status code stays as it was).
+    /// </summary>
     public double MalformedRate { get; set; }
 
-    /// <summary>A rate limit the API does not announce: calls beyond this many per second (one second's burst) get 429; 0 is none.</summary>
+    /// <summary>
+    /// A rate limit the API does not announce: calls beyond this many per second (one second's burst) get 429; 0 is
+    /// none.
+    /// </summary>
     public int RateLimitPerSecond { get; set; }
 }

@@ -36,7 +36,8 @@ public sealed class AdaptiveRateContractTests
         Exposition scrape;
         do
         {
-            Assert.True(await exporter.RefreshAllAsync(), $"cycle {cycles + 1} lost data: " + string.Join("\n", exporter.Logs.Lines.TakeLast(5)));
+            Assert.True(await exporter.RefreshAllAsync(), $"cycle {cycles + 1} lost data: "
+                + string.Join("\n", exporter.Logs.Lines.TakeLast(5)));
             cycles++;
             scrape = await exporter.ScrapeAsync();
         }
@@ -55,6 +56,7 @@ public sealed class AdaptiveRateContractTests
 
         Assert.All(scrape.Family("cirrus_collector_success").Values, v => Assert.Equal(1, v));
         Assert.Equal(Streams, scrape.Family("cirrus_stream_oldest_open_object_age_seconds").Count);
-        Assert.Equal(scrape.Family("cirrus_stream_info").Count, scrape.Family("cirrus_stream_availability_state_code").Count);
+        Assert.Equal(scrape.Family("cirrus_stream_info").Count,
+            scrape.Family("cirrus_stream_availability_state_code").Count);
     }
 }

@@ -47,7 +47,8 @@ public sealed class AvailabilityContractTests : IDisposable
         await using var exporter = TestExporter.Start(_api.Url, AvailabilityOnly());
 
         Assert.True(await exporter.RefreshAsync("availability"));
-        Assert.Equal(expected, (await exporter.ScrapeAsync()).Value("cirrus_stream_availability_state_code", "stream_id", "11345"));
+        Assert.Equal(expected,
+            (await exporter.ScrapeAsync()).Value("cirrus_stream_availability_state_code", "stream_id", "11345"));
     }
 
     [Theory]
@@ -70,7 +71,8 @@ public sealed class AvailabilityContractTests : IDisposable
     {
         _api.Json("/streams/11345/substreams/12/streamavailability", Upstream.Envelope("""{"state":1}"""));
         _api.Json("/streams/11345/substreams/13/streamavailability", Upstream.Envelope("""{"state":3}"""));
-        await using var exporter = TestExporter.Start(_api.Url, AvailabilityOnly(("Cirrus:Streams:0:SubStreams:0", "12"), ("Cirrus:Streams:0:SubStreams:1", "13")));
+        await using var exporter = TestExporter.Start(_api.Url,
+            AvailabilityOnly(("Cirrus:Streams:0:SubStreams:0", "12"), ("Cirrus:Streams:0:SubStreams:1", "13")));
 
         Assert.True(await exporter.RefreshAsync("availability"));
         Assert.Equal(new Dictionary<string, double>
@@ -85,18 +87,21 @@ public sealed class AvailabilityContractTests : IDisposable
     public async Task A_stream_answering_404_loses_its_series_while_the_others_are_published()
     {
         _api.Json("/streams/11345/streamavailability", Upstream.Envelope("""{"state":1}"""));
-        _api.Json("/streams/999/streamavailability", """{"status":404,"description":"Not Found","response_time":"2026-11-27T09:15:02.258Z"}""", status: 404);
+        _api.Json("/streams/999/streamavailability",
+            """{"status":404,"description":"Not Found","response_time":"2026-11-27T09:15:02.258Z"}""", status: 404);
         await using var exporter = TestExporter.Start(_api.Url, AvailabilityOnly(("Cirrus:Streams:1:Id", "999")));
 
         Assert.False(await exporter.RefreshAsync("availability"));
         var metrics = await exporter.ScrapeAsync();
 
-        Assert.Equal(new Dictionary<string, double> { ["stream_id=11345,sub_stream_id=0"] = 1 }, metrics.Family("cirrus_stream_availability_state_code"));
+        Assert.Equal(new Dictionary<string, double> { ["stream_id=11345,sub_stream_id=0"] = 1 },
+            metrics.Family("cirrus_stream_availability_state_code"));
         Assert.Equal(0, metrics.Value("cirrus_collector_success", "collector", "availability"));
         Assert.Equal(1, _api.Calls("/streams/999/streamavailability"));
         Assert.Equal(1, metrics.Value("cirrus_api_requests_total", "endpoint", "availability", "code", "404"));
         var warnings = exporter.Logs.AtLeast(Serilog.Events.LogEventLevel.Warning);
-        Assert.True(warnings.Any(l => l.Contains("1 stream call(s) failed") && l.Contains("HTTP 404")), string.Join("\n", warnings));
+        Assert.True(warnings.Any(l => l.Contains("1 stream call(s) failed") && l.Contains("HTTP 404")),
+            string.Join("\n", warnings));
     }
 
     [Fact]
@@ -106,7 +111,8 @@ public sealed class AvailabilityContractTests : IDisposable
         _api.Json("/streams/11345/streamavailability", Upstream.Envelope("""{"state":1}"""));
         _api.Json("/streams/999/streamavailability", Upstream.Envelope("""{"state":2}"""));
         await using var exporter = TestExporter.Start(_api.Url,
-            AvailabilityOnly(("Cirrus:Streams:1:Id", "999"), ("Cirrus:MaxDataAge", "00:02:00"), ("Cirrus:Http:MaxRetries", "0")), time);
+            AvailabilityOnly(("Cirrus:Streams:1:Id", "999"), ("Cirrus:MaxDataAge", "00:02:00"),
+            ("Cirrus:Http:MaxRetries", "0")), time);
         Assert.True(await exporter.RefreshAsync("availability"));
 
         // Stream 999 is throttled from now on; 11345 keeps answering.
@@ -136,7 +142,8 @@ public sealed class AvailabilityContractTests : IDisposable
         _api.Json("/streams/999/streamavailability", Upstream.Envelope("""{"state":0}"""));
         time.Advance(TimeSpan.FromSeconds(30));
         Assert.True(await exporter.RefreshAsync("availability"));
-        Assert.Equal(0, (await exporter.ScrapeAsync()).Value("cirrus_stream_availability_state_code", "stream_id", "999"));
+        Assert.Equal(0,
+            (await exporter.ScrapeAsync()).Value("cirrus_stream_availability_state_code", "stream_id", "999"));
     }
 }
 
@@ -149,8 +156,9 @@ public sealed class AvailabilityKitTests : CollectorKit
 
     protected override string Answer => Upstream.Sample("availability.json");
 
-    protected override IReadOnlyDictionary<string, Dictionary<string, double>> Expected { get; } = new Dictionary<string, Dictionary<string, double>>
-    {
-        ["cirrus_stream_availability_state_code"] = new() { ["stream_id=11345,sub_stream_id=0"] = 2 },
-    };
+    protected override IReadOnlyDictionary<string, Dictionary<string, double>> Expected { get; } =
+        new Dictionary<string, Dictionary<string, double>>
+        {
+            ["cirrus_stream_availability_state_code"] = new() { ["stream_id=11345,sub_stream_id=0"] = 2 },
+        };
 }

@@ -20,7 +20,8 @@ public sealed class ClockSkewTests : IDisposable
     public ClockSkewTests()
     {
         _upstream = new Upstream(_api);
-        _upstream.Json("/stats/streams", Upstream.Envelope("""[{"moduleId":9,"streamId":11345,"subStreamId":0,"statusId":1,"c":3}]"""));
+        _upstream.Json("/stats/streams",
+            Upstream.Envelope("""[{"moduleId":9,"streamId":11345,"subStreamId":0,"statusId":1,"c":3}]"""));
     }
 
     public void Dispose() => _upstream.Dispose();
@@ -32,7 +33,9 @@ public sealed class ClockSkewTests : IDisposable
     public async Task Conversations_are_counted_on_the_api_clock_when_the_exporter_runs_ten_minutes_ahead()
     {
         // Created 09:15:20 and answered 09:15:40 by the API's clock, read in the second window.
-        var answered = """{"objectId":7,"statusId":1,"createdTime":"2026-11-27T09:15:20Z","updatedTime":"2026-11-27T09:15:40Z","firstResponseTime":"2026-11-27T09:15:40Z","closedTime":null}""";
+        var answered = """{"objectId":7,"statusId":1,"createdTime":"2026-11-27T09:15:"""
+            + """20Z","updatedTime":"2026-11-27T09:15:40Z","firstResponseTime":"2026-11-27T09:15:40Z","closedTime":"""
+            + """null}""";
         _upstream.Sequence(Objects, Page(""), Page(answered), Page(""));
         var settings = Settings.Only("conversations", ("Cirrus:DiscoverStreams", "true"));
         settings.Remove(CollectorRegistry.StreamSource.Key("Enabled"));
@@ -48,10 +51,12 @@ public sealed class ClockSkewTests : IDisposable
         Assert.Equal(1, scrape.Value("cirrus_stream_conversations_total", "stream_id", "11345"));
         Assert.Equal(1, scrape.Value("cirrus_stream_conversations_first_responded_total", "stream_id", "11345"));
         Assert.Equal(20, scrape.Value("cirrus_stream_first_response_seconds_sum", "stream_id", "11345"));
-        Assert.Equal(1, scrape.Value("cirrus_stream_conversations_first_responded_within_target_total", "stream_id", "11345"));
+        Assert.Equal(1,
+            scrape.Value("cirrus_stream_conversations_first_responded_within_target_total", "stream_id", "11345"));
         // The windows are the API's minutes: the first reaches one overlap back from 09:15, each next one follows on.
         Assert.Equal(
-            [(ApiNow.AddMinutes(-2), ApiNow), (ApiNow.AddMinutes(-2), ApiNow.AddMinutes(1)), (ApiNow.AddMinutes(-1), ApiNow.AddMinutes(2))],
+            [(ApiNow.AddMinutes(-2), ApiNow), (ApiNow.AddMinutes(-2), ApiNow.AddMinutes(1)),
+            (ApiNow.AddMinutes(-1), ApiNow.AddMinutes(2))],
             _upstream.Queries(Objects).Select(q => (
                 DateTimeOffset.FromUnixTimeSeconds(long.Parse(q["unixStartTime"].Single())),
                 DateTimeOffset.FromUnixTimeSeconds(long.Parse(q["unixEndTime"].Single())))));

@@ -20,7 +20,8 @@ public sealed class ConversationsContractTests : IDisposable
     public ConversationsContractTests()
     {
         _api.Clock = _time;
-        _api.Json("/stats/streams", Upstream.Envelope("""[{"moduleId":9,"streamId":11345,"subStreamId":0,"statusId":1,"c":3}]"""));
+        _api.Json("/stats/streams",
+            Upstream.Envelope("""[{"moduleId":9,"streamId":11345,"subStreamId":0,"statusId":1,"c":3}]"""));
     }
 
     public void Dispose() => _api.Dispose();
@@ -34,11 +35,16 @@ public sealed class ConversationsContractTests : IDisposable
 
     private static long Unix(DateTimeOffset t) => t.ToUnixTimeSeconds();
 
-    private static string Item(long id, string created, string updated, string? answered = null, string? closed = null) =>
-        $$"""{"objectId":{{id}},"statusId":1,"createdTime":"{{created}}","updatedTime":"{{updated}}","firstResponseTime":{{(answered is null ? "null" : $"\"{answered}\"")}},"closedTime":{{(closed is null ? "null" : $"\"{closed}\"")}}}""";
+    private static string Item(long id, string created, string updated, string? answered = null, string? closed = null)
+        =>
+        $$"""{"objectId":{{id}},"statusId":"""
+            + $$"""1,"createdTime":"{{created}}","updatedTime":"{{updated}}","firstResponseTime":"""
+            + $$"""{{(answered is null ? "null" : $"\"{answered}\"")}},"closedTime":"""
+            + $$"""{{(closed is null ? "null" : $"\"{closed}\"")}}}""";
 
     private static Func<IResponseBuilder, IResponseBuilder> Page(params string[] items) =>
-        r => r.WithHeader("Content-Type", "application/json").WithBody(Upstream.Envelope("[" + string.Join(",", items) + "]"));
+        r => r.WithHeader("Content-Type", "application/json")
+            .WithBody(Upstream.Envelope("[" + string.Join(",", items) + "]"));
 
     private void PageNumber(int page, params string[] items) =>
         _api.Server.Given(Request.Create().WithPath(Objects).WithParam("pageNumber", page.ToString()).UsingGet())
@@ -68,14 +74,16 @@ public sealed class ConversationsContractTests : IDisposable
         });
         // The first window reaches one overlap (2 min) back; a failed window does not move the next one's start.
         Assert.Equal(
-            [(Unix(Now) - 120, Unix(Now)), (Unix(Now) - 120, Unix(Now) + 60), (Unix(Now) - 120, Unix(Now) + 120), (Unix(Now), Unix(Now) + 180)],
+            [(Unix(Now) - 120, Unix(Now)), (Unix(Now) - 120, Unix(Now) + 60), (Unix(Now) - 120, Unix(Now) + 120),
+            (Unix(Now), Unix(Now) + 180)],
             queries.Select(q => (long.Parse(q["unixStartTime"].Single()), long.Parse(q["unixEndTime"].Single()))));
     }
 
     [Fact]
     public async Task A_conversation_seen_in_three_overlapping_windows_counts_once()
     {
-        var seen = Item(7, "2026-11-27T09:14:00Z", "2026-11-27T09:14:50Z", answered: "2026-11-27T09:14:20Z", closed: "2026-11-27T09:14:50Z");
+        var seen = Item(7, "2026-11-27T09:14:00Z", "2026-11-27T09:14:50Z", answered: "2026-11-27T09:14:20Z",
+            closed: "2026-11-27T09:14:50Z");
         _api.Sequence(Objects, Page(seen), Page(seen), Page(seen));
         await using var exporter = Start(("Cirrus:Collectors:Conversations:Overlap", "00:05:00"));
 
@@ -127,11 +135,13 @@ public sealed class ConversationsContractTests : IDisposable
         _api.Json(Objects, Upstream.Envelope("[" + string.Join(",",
             Item(1, "2026-11-27T09:14:00Z", "2026-11-27T09:14:30Z", answered: "2026-11-27T09:13:30Z"),
             Item(2, "2026-11-27T09:14:00Z", "2026-11-27T09:14:30Z", closed: "2026-11-27T09:13:30Z"),
-            Item(3, "0001-01-01T00:00:00Z", "2026-11-27T09:14:30Z", answered: "2026-11-27T09:14:00Z", closed: "2026-11-27T09:14:10Z"),
+            Item(3, "0001-01-01T00:00:00Z", "2026-11-27T09:14:30Z", answered: "2026-11-27T09:14:00Z",
+            closed: "2026-11-27T09:14:10Z"),
             Item(4, "2099-01-01T00:00:00Z", "2026-11-27T09:14:30Z"),
             Item(5, "2026-11-27T09:14:00Z", "2026-11-27T09:14:30Z", answered: "2099-01-01T00:00:00Z"),
             Item(6, "2026-11-27T09:14:00Z", "2099-01-01T00:00:00Z", closed: "2099-01-01T00:00:00Z"),
-            Item(7, "2026-11-27T09:14:00Z", "2026-11-27T09:14:40Z", answered: "2026-11-27T09:14:30Z", closed: "2026-11-27T09:14:40Z")) + "]"));
+            Item(7, "2026-11-27T09:14:00Z", "2026-11-27T09:14:40Z", answered: "2026-11-27T09:14:30Z",
+            closed: "2026-11-27T09:14:40Z")) + "]"));
         await using var exporter = Start();
 
         Assert.True(await exporter.RefreshAllAsync());
@@ -139,13 +149,16 @@ public sealed class ConversationsContractTests : IDisposable
         var scrape = await exporter.ScrapeAsync();
         Assert.Equal(1, scrape.Value("cirrus_stream_conversations_total", "stream_id", "11345"));
         Assert.Equal(1, scrape.Value("cirrus_stream_conversations_first_responded_total", "stream_id", "11345"));
-        Assert.Equal(1, scrape.Value("cirrus_stream_conversations_first_responded_within_target_total", "stream_id", "11345"));
+        Assert.Equal(1,
+            scrape.Value("cirrus_stream_conversations_first_responded_within_target_total", "stream_id", "11345"));
         Assert.Equal(30, scrape.Value("cirrus_stream_first_response_seconds_sum", "stream_id", "11345"));
         Assert.Equal(1, scrape.Value("cirrus_stream_conversations_closed_total", "stream_id", "11345"));
         Assert.Equal(40, scrape.Value("cirrus_stream_resolution_seconds_sum", "stream_id", "11345"));
-        Assert.Equal(6, scrape.Value("cirrus_rows_ignored_total", "collector", "conversations", "reason", "time_out_of_range"));
+        Assert.Equal(6,
+            scrape.Value("cirrus_rows_ignored_total", "collector", "conversations", "reason", "time_out_of_range"));
         Assert.Contains(exporter.Logs.AtLeast(Serilog.Events.LogEventLevel.Warning), l => l.Contains(
-            "ignored 6 row(s) (\"time_out_of_range\"), first: \"stream 11345: object 1 firstResponseTime 2026-11-27T09:13:30.0000000+00:00 before createdTime 2026-11-27T09:14:00.0000000+00:00\""));
+            "ignored 6 row(s) (\"time_out_of_range\"), first: \"stream 11345: object 1 firstResponseTime "
+            + "2026-11-27T09:13:30.0000000+00:00 before createdTime 2026-11-27T09:14:00.0000000+00:00\""));
     }
 
     [Theory]
@@ -155,23 +168,30 @@ public sealed class ConversationsContractTests : IDisposable
     {
         const int pageSize = 2;
         var items = Enumerable.Range(1, changed)
-            .Select(i => Item(i, $"2026-11-27T09:14:0{i}Z", $"2026-11-27T09:14:1{i}Z", answered: $"2026-11-27T09:14:1{i}Z")).ToList();
-        for (var page = 0; page * pageSize <= changed; page++) PageNumber(page, [.. items.Skip(page * pageSize).Take(pageSize)]);
+            .Select(i => Item(i, $"2026-11-27T09:14:0{i}Z", $"2026-11-27T09:14:1{i}Z",
+                answered: $"2026-11-27T09:14:1{i}Z")).ToList();
+        for (var page = 0; page * pageSize <= changed; page++)
+        {
+            PageNumber(page, [.. items.Skip(page * pageSize).Take(pageSize)]);
+        }
         await using var exporter = Start(("Cirrus:Collectors:Conversations:PageSize", pageSize.ToString()));
 
         Assert.True(await exporter.RefreshAllAsync());
 
         // Full pages, then one short (possibly empty) page: exactly changed / pageSize + 1 calls, not one more.
         Assert.Equal(changed / pageSize + 1, _api.Calls(Objects));
-        Assert.Equal(Enumerable.Range(0, changed / pageSize + 1).Select(p => p.ToString()), _api.Queries(Objects).Select(q => q["pageNumber"].Single()));
-        Assert.Equal(changed, (await exporter.ScrapeAsync()).Value("cirrus_stream_conversations_first_responded_total", "stream_id", "11345"));
+        Assert.Equal(Enumerable.Range(0, changed / pageSize + 1).Select(p => p.ToString()),
+            _api.Queries(Objects).Select(q => q["pageNumber"].Single()));
+        Assert.Equal(changed, (await exporter.ScrapeAsync())
+            .Value("cirrus_stream_conversations_first_responded_total", "stream_id", "11345"));
     }
 
     [Fact]
     public async Task When_more_changed_than_max_pages_the_next_window_continues_after_the_last_conversation_read()
     {
         PageNumber(0, Item(1, "2026-11-27T09:10:00Z", "2026-11-27T09:11:00Z"));
-        await using var exporter = Start(("Cirrus:Collectors:Conversations:PageSize", "1"), ("Cirrus:Collectors:Conversations:MaxPages", "1"),
+        await using var exporter = Start(("Cirrus:Collectors:Conversations:PageSize", "1"),
+            ("Cirrus:Collectors:Conversations:MaxPages", "1"),
             ("Cirrus:Collectors:Conversations:Overlap", "00:00:30"));
 
         Assert.True(await exporter.RefreshAllAsync());
@@ -179,7 +199,8 @@ public sealed class ConversationsContractTests : IDisposable
         Assert.True(await exporter.RefreshAllAsync());
 
         var second = _api.Queries(Objects)[1];
-        Assert.Equal(Unix(new DateTimeOffset(2026, 11, 27, 9, 11, 0, TimeSpan.Zero)) - 30, long.Parse(second["unixStartTime"].Single()));
+        Assert.Equal(Unix(new DateTimeOffset(2026, 11, 27, 9, 11, 0, TimeSpan.Zero)) - 30,
+            long.Parse(second["unixStartTime"].Single()));
     }
 
     [Fact]
@@ -194,7 +215,8 @@ public sealed class ConversationsContractTests : IDisposable
         for (var i = 0; i < 3; i++)
         {
             Assert.True(await exporter.RefreshAllAsync());
-            counts.Add((await exporter.ScrapeAsync()).Value("cirrus_stream_conversations_first_responded_total", "stream_id", "11345"));
+            counts.Add((await exporter.ScrapeAsync())
+                .Value("cirrus_stream_conversations_first_responded_total", "stream_id", "11345"));
             _time.Advance(TimeSpan.FromSeconds(60));
         }
         Assert.Equal([1, 2, 2], counts);
@@ -203,7 +225,8 @@ public sealed class ConversationsContractTests : IDisposable
     [Fact]
     public async Task An_item_without_an_object_id_fails_the_collector_and_publishes_nothing_made_up()
     {
-        _api.Json(Objects, Upstream.Envelope("""[{"statusId":1,"createdTime":"2026-11-27T09:14:00Z","updatedTime":"2026-11-27T09:14:00Z"}]"""));
+        _api.Json(Objects, Upstream.Envelope(
+            """[{"statusId":1,"createdTime":"2026-11-27T09:14:00Z","updatedTime":"2026-11-27T09:14:00Z"}]"""));
         await using var exporter = Start();
 
         Assert.False(await exporter.RefreshAllAsync());
@@ -216,7 +239,8 @@ public sealed class ConversationsContractTests : IDisposable
     [Fact]
     public async Task Its_calls_count_under_its_own_endpoint_label_though_they_share_the_objects_route()
     {
-        _api.Sequence(Objects, r => r.WithStatusCode(500), Page(), r => r.WithStatusCode(302).WithHeader("Location", "http://127.0.0.1:9/elsewhere"));
+        _api.Sequence(Objects, r => r.WithStatusCode(500), Page(),
+            r => r.WithStatusCode(302).WithHeader("Location", "http://127.0.0.1:9/elsewhere"));
         await using var exporter = Start(("Cirrus:Http:MaxRetries", "0"));
 
         Assert.False(await exporter.RefreshAllAsync());
@@ -228,8 +252,10 @@ public sealed class ConversationsContractTests : IDisposable
         var scrape = await exporter.ScrapeAsync();
         Assert.Equal(1, scrape.Value("cirrus_api_requests_total", "endpoint", "conversations", "code", "500"));
         Assert.Equal(1, scrape.Value("cirrus_api_requests_total", "endpoint", "conversations", "code", "200"));
-        Assert.Equal(1, scrape.Value("cirrus_api_responses_rejected_total", "endpoint", "conversations", "reason", "redirect"));
-        Assert.DoesNotContain(scrape.Samples, s => s.Name.StartsWith("cirrus_api_", StringComparison.Ordinal) && s.Labels.GetValueOrDefault("endpoint") == "objects" && s.Value != 0);
+        Assert.Equal(1,
+            scrape.Value("cirrus_api_responses_rejected_total", "endpoint", "conversations", "reason", "redirect"));
+        Assert.DoesNotContain(scrape.Samples, s => s.Name.StartsWith("cirrus_api_", StringComparison.Ordinal)
+            && s.Labels.GetValueOrDefault("endpoint") == "objects" && s.Value != 0);
     }
 
     [Fact]

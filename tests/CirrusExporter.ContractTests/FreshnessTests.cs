@@ -10,7 +10,8 @@ namespace CirrusExporter.ContractTests;
 public sealed class FreshnessTests : IDisposable
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
-    private static readonly string Ok = Upstream.Envelope("""[{"moduleId":9,"streamId":1,"subStreamId":0,"statusId":1,"c":6}]""");
+    private static readonly string Ok = Upstream.Envelope(
+        """[{"moduleId":9,"streamId":1,"subStreamId":0,"statusId":1,"c":6}]""");
     private readonly Upstream _api = new();
     private readonly FakeTimeProvider _time = new(Start);
 
@@ -39,7 +40,8 @@ public sealed class FreshnessTests : IDisposable
 
         var first = await exporter.ScrapeUntilAsync(m => Success(m) == 1, attempts: 200);
         Assert.Equal(6, first.Value("cirrus_stream_objects", "stream_id", "1"));
-        Assert.Equal(Start.ToUnixTimeSeconds(), first.Value("cirrus_collector_last_success_timestamp_seconds", "collector", "stream_stats"));
+        Assert.Equal(Start.ToUnixTimeSeconds(),
+            first.Value("cirrus_collector_last_success_timestamp_seconds", "collector", "stream_stats"));
         Assert.Equal(1, first.Value("cirrus_up"));
         Assert.Equal(200, (await exporter.GetWithStatusAsync("/readyz")).Status);
 
@@ -59,7 +61,8 @@ public sealed class FreshnessTests : IDisposable
         _time.Advance(TimeSpan.FromSeconds(60));
         var stale = await exporter.ScrapeUntilAsync(m => !m.HasFamily("cirrus_stream_objects"), attempts: 200);
         Assert.Equal(0, stale.Value("cirrus_up"));
-        Assert.Equal(Start.ToUnixTimeSeconds(), stale.Value("cirrus_collector_last_success_timestamp_seconds", "collector", "stream_stats"));
+        Assert.Equal(Start.ToUnixTimeSeconds(),
+            stale.Value("cirrus_collector_last_success_timestamp_seconds", "collector", "stream_stats"));
         var (status, body) = await exporter.GetWithStatusAsync("/readyz");
         Assert.Equal(503, status);
         Assert.Contains("stream_stats", body);
@@ -70,7 +73,8 @@ public sealed class FreshnessTests : IDisposable
         _time.Advance(TimeSpan.FromSeconds(30));
         var back = await exporter.ScrapeUntilAsync(m => m.HasFamily("cirrus_stream_objects"), attempts: 200);
         Assert.Equal(1, back.Value("cirrus_up"));
-        Assert.Equal(Start.AddMinutes(3).ToUnixTimeSeconds(), back.Value("cirrus_collector_last_success_timestamp_seconds", "collector", "stream_stats"));
+        Assert.Equal(Start.AddMinutes(3).ToUnixTimeSeconds(),
+            back.Value("cirrus_collector_last_success_timestamp_seconds", "collector", "stream_stats"));
         Assert.Equal(200, (await exporter.GetWithStatusAsync("/readyz")).Status);
     }
 
@@ -100,7 +104,8 @@ public sealed class FreshnessTests : IDisposable
         await using var exporter = StartExporter();
 
         var metrics = await exporter.ScrapeUntilAsync(m => Success(m) == 1, attempts: 200);
-        Assert.Contains("# HELP cirrus_stream_objects Conversations (objects) in the stream, by status. Source: GET /stats/streams field c. Refreshed every 30 s.", metrics.Text);
+        Assert.Contains("# HELP cirrus_stream_objects Conversations (objects) in the stream, by status. Source: GET "
+            + "/stats/streams field c. Refreshed every 30 s.", metrics.Text);
         Assert.Contains("# TYPE cirrus_stream_objects gauge", metrics.Text);
     }
 }

@@ -15,12 +15,14 @@ namespace CirrusExporter.ContractTests;
 public sealed class HostileTransportTests : IAsyncDisposable
 {
     private const string Path = "/stats/streams";
-    private static readonly string Ok = Upstream.Envelope("""[{"moduleId":9,"streamId":1,"subStreamId":0,"statusId":1,"c":6}]""");
+    private static readonly string Ok = Upstream.Envelope(
+        """[{"moduleId":9,"streamId":1,"subStreamId":0,"statusId":1,"c":6}]""");
     private readonly HostileUpstream _api = new();
 
     public ValueTask DisposeAsync() => _api.DisposeAsync();
 
-    private static Dictionary<string, string?> StatsOnly(params (string Key, string Value)[] extra) => Settings.Only("stream_stats", extra);
+    private static Dictionary<string, string?> StatsOnly(params (string Key, string Value)[] extra)
+        => Settings.Only("stream_stats", extra);
 
     private static double? Requests(Exposition m, string code, string endpoint = "stream_stats") =>
         m.Value("cirrus_api_requests_total", "endpoint", endpoint, "code", code);
@@ -31,7 +33,8 @@ public sealed class HostileTransportTests : IAsyncDisposable
     private static string Warning(TestExporter exporter, string contains)
     {
         var warnings = exporter.Logs.AtLeast(LogEventLevel.Warning);
-        return warnings.FirstOrDefault(l => l.Contains(contains)) ?? throw new Xunit.Sdk.XunitException($"no warning contains '{contains}'; warnings were:\n{string.Join("\n", warnings)}");
+        return warnings.FirstOrDefault(l => l.Contains(contains)) ?? throw new Xunit.Sdk.XunitException(
+            $"no warning contains '{contains}'; warnings were:\n{string.Join("\n", warnings)}");
     }
 
     [Fact]
@@ -39,7 +42,8 @@ public sealed class HostileTransportTests : IAsyncDisposable
     {
         _api.On(Path, Trickle(Ok, TimeSpan.FromSeconds(1)));
         await using var exporter = TestExporter.Start(_api.Url, StatsOnly(
-            ("Cirrus:Http:AttemptTimeout", "00:00:03"), ("Cirrus:Http:MaxRetries", "1"), ("Cirrus:Collectors:StreamStats:Timeout", "00:00:20")));
+            ("Cirrus:Http:AttemptTimeout", "00:00:03"), ("Cirrus:Http:MaxRetries", "1"),
+            ("Cirrus:Collectors:StreamStats:Timeout", "00:00:20")));
 
         var watch = Stopwatch.StartNew();
         Assert.False(await exporter.RefreshAsync("stream_stats"));
@@ -52,7 +56,8 @@ public sealed class HostileTransportTests : IAsyncDisposable
         Assert.Equal(2, Requests(metrics, "timeout"));
         Assert.Null(Requests(metrics, "200"));
         Assert.Equal(1, metrics.Value("cirrus_api_retries_total", "endpoint", "stream_stats"));
-        Assert.Contains("every attempt timed out after 3 s (Cirrus:Http:AttemptTimeout), the last one while reading the response body (", Warning(exporter, "timed out"));
+        Assert.Contains("every attempt timed out after 3 s (Cirrus:Http:AttemptTimeout), the last one while reading "
+            + "the response body (", Warning(exporter, "timed out"));
         Assert.Contains("while reading the response body", await exporter.GetAsync("/"));
     }
 
@@ -81,7 +86,8 @@ public sealed class HostileTransportTests : IAsyncDisposable
         var metrics = await exporter.ScrapeAsync();
 
         Assert.Equal(2, Requests(metrics, "network_error"));
-        var expected = $"stream_stats: network error: connection reset by 127.0.0.1:{_api.Port} while reading the response body (20 of {Ok.Length} bytes received)";
+        var expected = $"stream_stats: network error: connection reset by 127.0.0.1:{_api.Port} while reading the "
+            + $"response body (20 of {Ok.Length} bytes received)";
         Assert.Contains(expected, Warning(exporter, "network error"));
         Assert.Contains(expected, await exporter.GetAsync("/"));
     }
@@ -120,7 +126,8 @@ public sealed class HostileTransportTests : IAsyncDisposable
 
         Assert.Equal(1, _api.Calls(Path));
         Assert.Equal(1, Rejected(metrics, "too_large"));
-        Assert.Contains("larger than Cirrus:Http:MaxResponseBytes (1048576 bytes; more arrived)", Warning(exporter, "larger than"));
+        Assert.Contains("larger than Cirrus:Http:MaxResponseBytes (1048576 bytes; more arrived)",
+            Warning(exporter, "larger than"));
         Assert.Equal(0, exporter.Services.GetRequiredService<ResponseBodyBudget>().InUse);
     }
 
@@ -132,11 +139,18 @@ public sealed class HostileTransportTests : IAsyncDisposable
         long[] streams = [11, 12, 13, 14];
         var body = Upstream.Envelope("""{"state":1}""");
         foreach (var id in streams)
-            _api.On($"/streams/{id}/streamavailability", Chunked(120 * 1024, body, chunkBytes: 24 * 1024, holdAfterBytes: 96 * 1024, hold: TimeSpan.FromSeconds(5)));
+        {
+            _api.On($"/streams/{id}/streamavailability", Chunked(120 * 1024, body, chunkBytes: 24 * 1024,
+                holdAfterBytes: 96 * 1024, hold: TimeSpan.FromSeconds(5)));
+        }
         var settings = Settings.Only("availability",
-            ("Cirrus:DiscoverStreams", "false"), ("Cirrus:Http:MaxConcurrency", "4"), ("Cirrus:Http:MaxRetries", "0"), ("Cirrus:Http:AttemptTimeout", "00:00:30"),
+            ("Cirrus:DiscoverStreams", "false"), ("Cirrus:Http:MaxConcurrency", "4"), ("Cirrus:Http:MaxRetries", "0"),
+            ("Cirrus:Http:AttemptTimeout", "00:00:30"),
             ("Cirrus:Http:MaxResponseBytes", "262144"), ("Cirrus:Http:MaxBufferedResponseBytes", "327680"));
-        for (var i = 0; i < streams.Length; i++) settings[$"Cirrus:Streams:{i}:Id"] = streams[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = 0; i < streams.Length; i++)
+        {
+            settings[$"Cirrus:Streams:{i}:Id"] = streams[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         await using var exporter = TestExporter.Start(_api.Url, settings);
 
         Assert.False(await exporter.RefreshAsync("availability"));
@@ -145,7 +159,8 @@ public sealed class HostileTransportTests : IAsyncDisposable
         var refused = Rejected(metrics, "memory_budget", "availability")!.Value;
         Assert.InRange(refused, 2, 3);
         Assert.Equal(4 - refused, metrics.Family("cirrus_stream_availability_state_code").Count);
-        Assert.Contains($"{refused} stream call(s) failed, first: availability: response bodies being read at once would exceed Cirrus:Http:MaxBufferedResponseBytes (327680 bytes)",
+        Assert.Contains($"{refused} stream call(s) failed, first: availability: response bodies being read at once "
+            + "would exceed Cirrus:Http:MaxBufferedResponseBytes (327680 bytes)",
             Warning(exporter, "stream call(s) failed"));
         Assert.Equal(0, exporter.Services.GetRequiredService<ResponseBodyBudget>().InUse);
     }
@@ -153,7 +168,8 @@ public sealed class HostileTransportTests : IAsyncDisposable
     [Fact]
     public async Task Key_names_with_newlines_and_ansi_escapes_cannot_forge_a_log_line()
     {
-        _api.On("/stats/streamsSLAExceptions", Json(Upstream.Envelope("""{"x\n2026-11-28T00:00:00.000Z ERR forged\u001b[31m":[],"\u202eevil":[]}""")));
+        _api.On("/stats/streamsSLAExceptions",
+            Json(Upstream.Envelope("""{"x\n2026-11-28T00:00:00.000Z ERR forged\u001b[31m":[],"\u202eevil":[]}""")));
         await using var exporter = TestExporter.Start(_api.Url, Settings.OnlyForStream11345("sla_exceptions"));
 
         Assert.False(await exporter.RefreshAsync("sla_exceptions"));
@@ -187,11 +203,13 @@ public sealed class HostileTransportTests : IAsyncDisposable
     [Fact]
     public async Task An_https_base_url_on_a_plain_http_port_is_reported_as_a_failed_tls_handshake()
     {
-        await using var exporter = TestExporter.Start($"https://127.0.0.1:{_api.Port}", StatsOnly(("Cirrus:Http:MaxRetries", "0")));
+        await using var exporter = TestExporter.Start($"https://127.0.0.1:{_api.Port}",
+            StatsOnly(("Cirrus:Http:MaxRetries", "0")));
 
         Assert.False(await exporter.RefreshAsync("stream_stats"));
 
-        Assert.Contains($"stream_stats: network error: TLS handshake with 127.0.0.1:{_api.Port} failed", Warning(exporter, "TLS"));
+        Assert.Contains($"stream_stats: network error: TLS handshake with 127.0.0.1:{_api.Port} failed",
+            Warning(exporter, "TLS"));
     }
 
     [Fact]
@@ -199,7 +217,8 @@ public sealed class HostileTransportTests : IAsyncDisposable
     {
         var port = _api.Port;
         await _api.DisposeAsync();
-        await using var exporter = TestExporter.Start($"http://127.0.0.1:{port}", StatsOnly(("Cirrus:Http:MaxRetries", "0")));
+        await using var exporter = TestExporter.Start($"http://127.0.0.1:{port}",
+            StatsOnly(("Cirrus:Http:MaxRetries", "0")));
 
         Assert.False(await exporter.RefreshAsync("stream_stats"));
 

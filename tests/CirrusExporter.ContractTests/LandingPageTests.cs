@@ -12,7 +12,8 @@ public sealed class LandingPageTests : IDisposable
     [Fact]
     public async Task Landing_page_shows_version_links_and_each_collectors_last_success_and_error()
     {
-        _api.Json("/stats/streams", Upstream.Envelope("""[{"moduleId":9,"streamId":1,"subStreamId":0,"statusId":1,"c":2}]"""));
+        _api.Json("/stats/streams",
+            Upstream.Envelope("""[{"moduleId":9,"streamId":1,"subStreamId":0,"statusId":1,"c":2}]"""));
         _api.Json("/stats/streamsSLAExceptions", Upstream.Envelope("""{"<b>":[]}"""));
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
         _api.Clock = time;
@@ -30,7 +31,8 @@ public sealed class LandingPageTests : IDisposable
         Assert.Contains("<a href=\"metrics\">/metrics</a>", page);
         Assert.Contains("<a href=\"readyz\">/readyz</a>", page);
         Assert.Contains($"Version {CirrusExporter.Metrics.BuildInfo.Version}", page);
-        Assert.Contains("<td>stream_stats</td><td>30 s</td><td class=\"ok\">ok</td><td>2026-11-27 09:00:00Z</td>", page);
+        Assert.Contains("<td>stream_stats</td><td>30 s</td><td class=\"ok\">ok</td><td>2026-11-27 09:00:00Z</td>",
+            page);
         Assert.Contains("<td>sla_exceptions</td><td>30 s</td><td class=\"bad\">stale</td><td>never</td>", page);
         // Upstream text is escaped, never injected.
         Assert.Contains("unrecognised SLA data", page);

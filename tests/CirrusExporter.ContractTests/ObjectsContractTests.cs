@@ -30,7 +30,8 @@ public sealed class ObjectsContractTests : IDisposable
 
         Assert.True(ok);
         // createdTime 2026-11-27T08:41:10Z, 33 min 50 s before Now.
-        Assert.Equal(2030, (await exporter.ScrapeAsync()).Value("cirrus_stream_oldest_open_object_age_seconds", "stream_id", "11345", "sub_stream_id", "0"));
+        Assert.Equal(2030, (await exporter.ScrapeAsync())
+            .Value("cirrus_stream_oldest_open_object_age_seconds", "stream_id", "11345", "sub_stream_id", "0"));
         var query = _api.Queries("/streams/11345/objects").Single();
         Assert.Equal(Now.AddDays(-7).ToUnixTimeSeconds().ToString(), query["unixStartTime"].Single());
         Assert.Equal(Now.ToUnixTimeSeconds().ToString(), query["unixEndTime"].Single());
@@ -44,12 +45,14 @@ public sealed class ObjectsContractTests : IDisposable
     [Fact]
     public async Task Timestamps_without_zone_are_read_as_utc()
     {
-        _api.Json("/streams/11345/objects", Upstream.Envelope("""[{"objectId":1,"statusId":1,"CreatedTime":"2026-11-27T09:00:00"}]"""));
+        _api.Json("/streams/11345/objects",
+            Upstream.Envelope("""[{"objectId":1,"statusId":1,"CreatedTime":"2026-11-27T09:00:00"}]"""));
         var (exporter, ok) = await StartAndRefreshAsync();
         await using var _ = exporter;
 
         Assert.True(ok);
-        Assert.Equal(900, (await exporter.ScrapeAsync()).Value("cirrus_stream_oldest_open_object_age_seconds", "stream_id", "11345"));
+        Assert.Equal(900,
+            (await exporter.ScrapeAsync()).Value("cirrus_stream_oldest_open_object_age_seconds", "stream_id", "11345"));
     }
 
     [Fact]
@@ -60,31 +63,38 @@ public sealed class ObjectsContractTests : IDisposable
         await using var _ = exporter;
 
         Assert.True(ok);
-        Assert.Equal(0, (await exporter.ScrapeAsync()).Value("cirrus_stream_oldest_open_object_age_seconds", "stream_id", "11345"));
+        Assert.Equal(0,
+            (await exporter.ScrapeAsync()).Value("cirrus_stream_oldest_open_object_age_seconds", "stream_id", "11345"));
     }
 
     [Fact]
     public async Task Paging_stops_at_the_first_short_page_and_ignores_items_outside_the_open_statuses()
     {
-        _api.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/streams/11345/objects").WithParam("pageNumber", "0").UsingGet())
+        _api.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/streams/11345/objects")
+            .WithParam("pageNumber", "0").UsingGet())
             .RespondWith(WireMock.ResponseBuilders.Response.Create().WithBody(Upstream.Envelope(
-                """[{"objectId":1,"statusId":2,"createdTime":"2026-11-20T00:00:00Z"},{"objectId":2,"statusId":1,"createdTime":"2026-11-27T09:10:00Z"}]""")));
-        _api.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/streams/11345/objects").WithParam("pageNumber", "1").UsingGet())
+                """[{"objectId":1,"statusId":2,"createdTime":"2026-11-20T00:00:00Z"},"""
+                + """{"objectId":2,"statusId":1,"createdTime":"2026-11-27T09:10:00Z"}]""")));
+        _api.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/streams/11345/objects")
+            .WithParam("pageNumber", "1").UsingGet())
             .RespondWith(WireMock.ResponseBuilders.Response.Create().WithBody(Upstream.Envelope(
                 """[{"objectId":3,"statusId":8,"createdTime":"2026-11-27T09:05:00Z"}]""")));
-        var (exporter, ok) = await StartAndRefreshAsync(("Cirrus:Collectors:Objects:PageSize", "2"), ("Cirrus:Collectors:Objects:MaxPages", "5"));
+        var (exporter, ok) = await StartAndRefreshAsync(("Cirrus:Collectors:Objects:PageSize", "2"),
+            ("Cirrus:Collectors:Objects:MaxPages", "5"));
         await using var _ = exporter;
 
         Assert.True(ok);
         Assert.Equal(2, _api.Calls("/streams/11345/objects"));
         // Object 1 is resolved (status 2), so the in-process object 3 is the oldest open one: 10 minutes.
-        Assert.Equal(600, (await exporter.ScrapeAsync()).Value("cirrus_stream_oldest_open_object_age_seconds", "stream_id", "11345"));
+        Assert.Equal(600,
+            (await exporter.ScrapeAsync()).Value("cirrus_stream_oldest_open_object_age_seconds", "stream_id", "11345"));
     }
 
     [Fact]
     public async Task An_item_without_created_time_fails_the_collector()
     {
-        _api.Json("/streams/11345/objects", Upstream.Envelope("""[{"objectId":1,"statusId":1,"createdTime":"yesterday"}]"""));
+        _api.Json("/streams/11345/objects",
+            Upstream.Envelope("""[{"objectId":1,"statusId":1,"createdTime":"yesterday"}]"""));
         var (exporter, ok) = await StartAndRefreshAsync();
         await using var _ = exporter;
 

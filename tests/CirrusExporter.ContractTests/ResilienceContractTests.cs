@@ -8,10 +8,12 @@ namespace CirrusExporter.ContractTests;
 public sealed class ResilienceContractTests : IDisposable
 {
     private const string Path = "/stats/streams";
-    private static readonly string Ok = Upstream.Envelope("""[{"moduleId":9,"streamId":1,"subStreamId":0,"statusId":1,"c":6}]""");
+    private static readonly string Ok = Upstream.Envelope(
+        """[{"moduleId":9,"streamId":1,"subStreamId":0,"statusId":1,"c":6}]""");
     private readonly Upstream _api = new();
 
-    private static Dictionary<string, string?> StatsOnly(params (string Key, string Value)[] extra) => Settings.Only("stream_stats", extra);
+    private static Dictionary<string, string?> StatsOnly(params (string Key, string Value)[] extra)
+        => Settings.Only("stream_stats", extra);
 
     public void Dispose() => _api.Dispose();
 
@@ -21,7 +23,8 @@ public sealed class ResilienceContractTests : IDisposable
         Assert.True(warnings.Any(match), "warnings were:\n" + string.Join("\n", warnings));
     }
 
-    private static double? Requests(Exposition m, string code) => m.Value("cirrus_api_requests_total", "endpoint", "stream_stats", "code", code);
+    private static double? Requests(Exposition m, string code)
+        => m.Value("cirrus_api_requests_total", "endpoint", "stream_stats", "code", code);
 
     [Fact]
     public async Task An_API_that_is_down_is_one_warning_for_its_cause_not_one_per_collector_and_refresh()
@@ -42,7 +45,8 @@ public sealed class ResilienceContractTests : IDisposable
         Assert.False(await exporter.RefreshAllAsync());
         Assert.False(await exporter.RefreshAllAsync());
 
-        var failures = exporter.Logs.Events.Where(e => e.MessageTemplate.Text.StartsWith("Collector {Collector} failed", StringComparison.Ordinal)).ToList();
+        var failures = exporter.Logs.Events.Where(
+            e => e.MessageTemplate.Text.StartsWith("Collector {Collector} failed", StringComparison.Ordinal)).ToList();
         Assert.Equal(8, failures.Count); // four collectors, two refreshes each
         var warning = Assert.Single(failures, e => e.Level == LogEventLevel.Warning);
         Assert.Contains($"network error: connection refused by 127.0.0.1:{port}", warning.RenderMessage());
@@ -54,7 +58,9 @@ public sealed class ResilienceContractTests : IDisposable
     [InlineData(403)]
     public async Task A_rejected_token_is_not_retried_and_is_logged_once_per_cycle(int status)
     {
-        _api.Json(Path, $$"""{"status":{{status}},"description":"Unauthorized","response_time":"2026-11-27T09:15:02.258Z"}""", status);
+        _api.Json(Path,
+            $$"""{"status":{{status}},"description":"Unauthorized","response_time":"2026-11-27T09:15:02.258Z"}""",
+            status);
         await using var exporter = TestExporter.Start(_api.Url, StatsOnly());
 
         Assert.False(await exporter.RefreshAsync("stream_stats"));
@@ -83,7 +89,8 @@ public sealed class ResilienceContractTests : IDisposable
     [Fact]
     public async Task Too_many_requests_with_retry_after_seconds_waits_that_long_then_succeeds()
     {
-        _api.Sequence(Path, r => r.WithStatusCode(429).WithHeader("Retry-After", "1").WithBody(Upstream.Sample("error-429.json")), r => r.WithBody(Ok));
+        _api.Sequence(Path, r => r.WithStatusCode(429).WithHeader("Retry-After", "1")
+            .WithBody(Upstream.Sample("error-429.json")), r => r.WithBody(Ok));
         await using var exporter = TestExporter.Start(_api.Url, StatsOnly());
 
         var watch = Stopwatch.StartNew();
@@ -91,7 +98,8 @@ public sealed class ResilienceContractTests : IDisposable
         watch.Stop();
         var metrics = await exporter.ScrapeAsync();
 
-        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(950), $"retried after {watch.Elapsed}, before Retry-After");
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(950),
+            $"retried after {watch.Elapsed}, before Retry-After");
         Assert.Equal(1, Requests(metrics, "429"));
         Assert.Equal(1, Requests(metrics, "200"));
         Assert.Equal(1, metrics.Value("cirrus_api_retries_total", "endpoint", "stream_stats"));
@@ -127,7 +135,8 @@ public sealed class ResilienceContractTests : IDisposable
     [Fact]
     public async Task A_burst_of_server_errors_is_retried_through()
     {
-        _api.Sequence(Path, r => r.WithStatusCode(500), r => r.WithStatusCode(503), r => r.WithStatusCode(502), r => r.WithBody(Ok));
+        _api.Sequence(Path, r => r.WithStatusCode(500), r => r.WithStatusCode(503), r => r.WithStatusCode(502),
+            r => r.WithBody(Ok));
         await using var exporter = TestExporter.Start(_api.Url, StatsOnly());
 
         Assert.True(await exporter.RefreshAsync("stream_stats"));
@@ -161,7 +170,8 @@ public sealed class ResilienceContractTests : IDisposable
     public async Task A_response_slower_than_the_attempt_timeout_counts_as_timeout_and_is_retried()
     {
         _api.Respond(Path, r => r.WithBody(Ok).WithDelay(TimeSpan.FromSeconds(3)));
-        await using var exporter = TestExporter.Start(_api.Url, StatsOnly(("Cirrus:Http:AttemptTimeout", "00:00:00.200"), ("Cirrus:Http:MaxRetries", "1")));
+        await using var exporter = TestExporter.Start(_api.Url,
+            StatsOnly(("Cirrus:Http:AttemptTimeout", "00:00:00.200"), ("Cirrus:Http:MaxRetries", "1")));
 
         Assert.False(await exporter.RefreshAsync("stream_stats"));
         var metrics = await exporter.ScrapeAsync();
@@ -174,14 +184,16 @@ public sealed class ResilienceContractTests : IDisposable
     public async Task Retries_stop_at_the_collector_deadline()
     {
         _api.Respond(Path, r => r.WithStatusCode(429).WithHeader("Retry-After", "30"));
-        await using var exporter = TestExporter.Start(_api.Url, StatsOnly(("Cirrus:Collectors:StreamStats:Timeout", "00:00:01")));
+        await using var exporter = TestExporter.Start(_api.Url,
+            StatsOnly(("Cirrus:Collectors:StreamStats:Timeout", "00:00:01")));
 
         var watch = Stopwatch.StartNew();
         Assert.False(await exporter.RefreshAsync("stream_stats"));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
         Assert.Equal(1, _api.Calls(Path));
         // The deadline cut the wait short, but the cause is the throttling, and the line says so.
-        AssertLogged(exporter, l => l.Contains("deadline") && l.Contains("throttled: the API answered HTTP 429 to 1 attempt(s)"));
+        AssertLogged(exporter, l => l.Contains("deadline")
+            && l.Contains("throttled: the API answered HTTP 429 to 1 attempt(s)"));
     }
 
     [Fact]
@@ -189,7 +201,8 @@ public sealed class ResilienceContractTests : IDisposable
     {
         _api.Respond(Path, r => r.WithStatusCode(500));
         await using var exporter = TestExporter.Start(_api.Url, StatsOnly(
-            ("Cirrus:Http:MaxRetries", "0"), ("Cirrus:Http:CircuitMinimumThroughput", "3"), ("Cirrus:Http:CircuitBreakDuration", "00:01:00")));
+            ("Cirrus:Http:MaxRetries", "0"), ("Cirrus:Http:CircuitMinimumThroughput", "3"),
+            ("Cirrus:Http:CircuitBreakDuration", "00:01:00")));
 
         for (var i = 0; i < 3; i++) Assert.False(await exporter.RefreshAsync("stream_stats"));
         Assert.False(await exporter.RefreshAsync("stream_stats"));
@@ -205,8 +218,10 @@ public sealed class ResilienceContractTests : IDisposable
         const string sla = "/stats/streamsSLAExceptions";
         _api.Respond(Path, r => r.WithStatusCode(500));
         _api.Json(sla, Upstream.Envelope("""{"Item1":[],"Item2":[]}"""));
-        await using var exporter = TestExporter.Start(_api.Url, StatsOnly(("Cirrus:Collectors:SlaExceptions:Enabled", "true"),
-            ("Cirrus:Http:MaxRetries", "0"), ("Cirrus:Http:CircuitMinimumThroughput", "3"), ("Cirrus:Http:CircuitBreakDuration", "00:01:00")));
+        await using var exporter = TestExporter.Start(_api.Url,
+            StatsOnly(("Cirrus:Collectors:SlaExceptions:Enabled", "true"),
+            ("Cirrus:Http:MaxRetries", "0"), ("Cirrus:Http:CircuitMinimumThroughput", "3"),
+            ("Cirrus:Http:CircuitBreakDuration", "00:01:00")));
 
         for (var i = 0; i < 3; i++) Assert.False(await exporter.RefreshAsync("stream_stats"));
         // Opened by another collector's endpoint, the circuit stops this one's calls too: one pipeline for all.
@@ -239,7 +254,8 @@ public sealed class ResilienceContractTests : IDisposable
     [Fact]
     public async Task A_ten_megabyte_body_is_parsed_within_the_limit_and_rejected_above_it()
     {
-        var rows = string.Join(",", Enumerable.Range(1, 90_000).Select(i => $$"""{"moduleId":9,"streamId":{{i}},"subStreamId":0,"statusId":1,"c":{{i % 7}}}"""));
+        var rows = string.Join(",", Enumerable.Range(1, 90_000)
+            .Select(i => $$"""{"moduleId":9,"streamId":{{i}},"subStreamId":0,"statusId":1,"c":{{i % 7}}}"""));
         var body = Upstream.Envelope($"[{rows}]");
         Assert.True(body.Length > 5_000_000);
         _api.Json(Path, body + new string(' ', 10_000_000 - body.Length));
@@ -252,7 +268,8 @@ public sealed class ResilienceContractTests : IDisposable
             Assert.Equal(6, metrics.Value("cirrus_stream_objects", "stream_id", "89998"));
         }
 
-        await using (var exporter = TestExporter.Start(_api.Url, StatsOnly(("Cirrus:Http:MaxResponseBytes", "1048576"))))
+        await using (var exporter = TestExporter.Start(_api.Url,
+            StatsOnly(("Cirrus:Http:MaxResponseBytes", "1048576"))))
         {
             Assert.False(await exporter.RefreshAsync("stream_stats"));
             AssertLogged(exporter, l => l.Contains("larger than Cirrus:Http:MaxResponseBytes"));

@@ -5,9 +5,9 @@ using Microsoft.Extensions.Time.Testing;
 namespace CirrusExporter.ContractTests;
 
 /// <summary>
-/// Skipping the per-stream calls that /stats/streams says cannot carry news changes no published value: over a simulated
-/// day, an exporter that skips and one that calls every stream every time publish the same stream series at every
-/// refresh, on one simulator and one fake clock, while the first makes fewer calls.
+/// Skipping the per-stream calls that /stats/streams says cannot carry news changes no published value: over a
+/// simulated day, an exporter that skips and one that calls every stream every time publish the same stream series at
+/// every refresh, on one simulator and one fake clock, while the first makes fewer calls.
 /// </summary>
 public sealed class SkippedCallsTests
 {
@@ -15,7 +15,9 @@ public sealed class SkippedCallsTests
 
     private const int Streams = 24;
 
-    /// <summary>The generated streams configured, so a stream stays watched once its conversations have expired.</summary>
+    /// <summary>
+    /// The generated streams configured, so a stream stays watched once its conversations have expired.
+    /// </summary>
     private static Dictionary<string, string?> Settings(int sweepEvery)
     {
         var settings = new Dictionary<string, string?>
@@ -30,7 +32,8 @@ public sealed class SkippedCallsTests
 
     /// <summary>The series the collectors publish, by name and labels.</summary>
     private static Dictionary<string, double> StreamSeries(Exposition scrape) =>
-        scrape.Samples.Where(s => s.Name.StartsWith("cirrus_stream_", StringComparison.Ordinal)).ToDictionary(s => $"{s.Name}{{{s.LabelText}}}", s => s.Value);
+        scrape.Samples.Where(s => s.Name.StartsWith("cirrus_stream_", StringComparison.Ordinal))
+            .ToDictionary(s => $"{s.Name}{{{s.LabelText}}}", s => s.Value);
 
     [Fact]
     public async Task Over_a_simulated_day_the_series_with_skipping_equal_those_without()
@@ -57,8 +60,12 @@ public sealed class SkippedCallsTests
             var (a, b) = (StreamSeries(with), StreamSeries(without));
             Assert.True(b.Count > Streams * 10, $"{b.Count} series at {at}");
             Assert.Equal(b.Keys.Order(), a.Keys.Order());
-            foreach (var (series, value) in b) Assert.True(a[series] == value, $"{series} at {at}: {a[series]} with skipping, {value} without");
-            idleAtSomePoint |= b.Any(kv => kv.Key.StartsWith("cirrus_stream_oldest_open_object_age_seconds", StringComparison.Ordinal) && kv.Value == 0);
+            foreach (var (series, value) in b)
+            {
+                Assert.True(a[series] == value, $"{series} at {at}: {a[series]} with skipping, {value} without");
+            }
+            idleAtSomePoint |= b.Any(kv => kv.Key.StartsWith("cirrus_stream_oldest_open_object_age_seconds",
+                StringComparison.Ordinal) && kv.Value == 0);
             time.Advance(Step);
         }
 
@@ -68,8 +75,10 @@ public sealed class SkippedCallsTests
         Assert.True(skipped.Value("cirrus_api_calls_skipped_total", "collector", "conversations") > 0);
         Assert.Equal(0, full.Value("cirrus_api_calls_skipped_total", "collector", "objects"));
         Assert.Equal(0, full.Value("cirrus_api_calls_skipped_total", "collector", "conversations"));
-        double Calls(Exposition e) => e.Family("cirrus_api_requests_total").Where(kv => kv.Key.Contains("endpoint=objects") || kv.Key.Contains("endpoint=conversations")).Sum(kv => kv.Value);
+        double Calls(Exposition e) => e.Family("cirrus_api_requests_total").Where(
+            kv => kv.Key.Contains("endpoint=objects") || kv.Key.Contains("endpoint=conversations")).Sum(kv => kv.Value);
         Assert.Equal(Calls(full) - Calls(skipped),
-            skipped.Value("cirrus_api_calls_skipped_total", "collector", "objects") + skipped.Value("cirrus_api_calls_skipped_total", "collector", "conversations"));
+            skipped.Value("cirrus_api_calls_skipped_total", "collector", "objects")
+            + skipped.Value("cirrus_api_calls_skipped_total", "collector", "conversations"));
     }
 }

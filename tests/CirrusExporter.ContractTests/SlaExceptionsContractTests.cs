@@ -7,7 +7,8 @@ public sealed class SlaExceptionsContractTests : IDisposable
     private readonly Upstream _api = new();
 
     private static Dictionary<string, string?> SlaOnly(string item1 = "Breaches") => Settings.Only("sla_exceptions",
-        ("Cirrus:DiscoverStreams", "false"), ("Cirrus:Streams:0:Id", "11345"), ("Cirrus:Streams:1:Id", "11346"), ("Cirrus:SlaItem1", item1));
+        ("Cirrus:DiscoverStreams", "false"), ("Cirrus:Streams:0:Id", "11345"), ("Cirrus:Streams:1:Id", "11346"),
+        ("Cirrus:SlaItem1", item1));
 
     public void Dispose() => _api.Dispose();
 
@@ -35,7 +36,11 @@ public sealed class SlaExceptionsContractTests : IDisposable
     {
         var metrics = await CollectAsync(Upstream.Sample("sla-exceptions-item-tuple.json"));
         // The breach list gets a 0 for the whatsapp combination seen in the critical list: known, currently zero.
-        Assert.Equal(new Dictionary<string, double>(SampleBreaches) { ["module=whatsapp,status=open,stream_id=11346,sub_stream_id=12"] = 0 },
+        Assert.Equal(
+            new Dictionary<string, double>(SampleBreaches)
+            {
+                ["module=whatsapp,status=open,stream_id=11346,sub_stream_id=12"] = 0,
+            },
             metrics.Family("cirrus_stream_sla_exception_objects"));
         Assert.Equal(SampleCritical, metrics.Family("cirrus_stream_sla_critical_objects"));
     }
@@ -51,9 +56,13 @@ public sealed class SlaExceptionsContractTests : IDisposable
 
     [Theory]
     [InlineData("named sample", "")]
-    [InlineData("array of single-key objects", """[{"Item1":[{"moduleId":9,"streamId":11345,"subStreamId":0,"statusId":1,"c":3}]},{"Item2":[{"moduleId":9,"streamId":11345,"subStreamId":0,"statusId":1,"c":4}]}]""")]
-    [InlineData("array of two arrays", """[[{"moduleId":9,"streamId":11345,"subStreamId":0,"statusId":1,"c":3}],[{"moduleId":9,"streamId":11345,"subStreamId":0,"statusId":1,"c":"4"}]]""")]
-    [InlineData("lower-case names", """{"exceptions":[{"moduleId":9,"streamId":11345,"subStreamId":0,"statusId":1,"c":3}],"slacritical":[{"moduleId":9,"streamId":11345,"subStreamId":0,"statusId":1,"c":4}]}""")]
+    [InlineData("array of single-key objects", """[{"Item1":[{"moduleId":9,"streamId":11345,"subStreamId":"""
+        + """0,"statusId":1,"c":3}]},{"Item2":[{"moduleId":9,"streamId":11345,"subStreamId":0,"statusId":1,"c":4}]}"""
+        + """]""")]
+    [InlineData("array of two arrays", """[[{"moduleId":9,"streamId":11345,"subStreamId":0,"statusId":1,"c":3}],"""
+        + """[{"moduleId":9,"streamId":11345,"subStreamId":0,"statusId":1,"c":"4"}]]""")]
+    [InlineData("lower-case names", """{"exceptions":[{"moduleId":9,"streamId":11345,"subStreamId":0,"statusId":"""
+        + """1,"c":3}],"slacritical":[{"moduleId":9,"streamId":11345,"subStreamId":0,"statusId":1,"c":4}]}""")]
     public async Task Every_documented_shape_gives_the_same_series(string shape, string data)
     {
         var body = data.Length == 0 ? Upstream.Sample("sla-exceptions-named.json") : Upstream.Envelope(data);
@@ -68,7 +77,8 @@ public sealed class SlaExceptionsContractTests : IDisposable
     [InlineData("""[1,2,3]""", "array[3] of number")]
     [InlineData("""{"Item1":[{"moduleId":9,"streamId":1,"statusId":1,"c":-2}],"Item2":[]}""", "negative count")]
     [InlineData("""{"Item1":[{"moduleId":9,"streamId":1,"statusId":1}],"Item2":[]}""", "lacks 'c'")]
-    public async Task An_unrecognised_shape_fails_the_collector_naming_the_shape_and_publishes_nothing(string data, string described)
+    public async Task An_unrecognised_shape_fails_the_collector_naming_the_shape_and_publishes_nothing(string data,
+        string described)
     {
         _api.Json("/stats/streamsSLAExceptions", Upstream.Envelope(data));
         await using var exporter = TestExporter.Start(_api.Url, SlaOnly());
@@ -80,6 +90,7 @@ public sealed class SlaExceptionsContractTests : IDisposable
         Assert.Equal(0, metrics.Value("cirrus_collector_success", "collector", "sla_exceptions"));
         Assert.Equal(0, metrics.Value("cirrus_up"));
         var warnings = exporter.Logs.AtLeast(Serilog.Events.LogEventLevel.Warning);
-        Assert.True(warnings.Any(l => l.Contains("sla_exceptions") && l.Contains(described)), string.Join("\n", warnings));
+        Assert.True(warnings.Any(l => l.Contains("sla_exceptions") && l.Contains(described)),
+            string.Join("\n", warnings));
     }
 }

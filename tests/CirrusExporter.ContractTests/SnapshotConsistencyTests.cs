@@ -19,7 +19,8 @@ public sealed class SnapshotConsistencyTests : IDisposable
     /// <summary>Every count in one response carries the same generation number.</summary>
     private WireMock.ResponseMessage Generation(int g, bool sla)
     {
-        var rows = string.Join(",", Enumerable.Range(1, Streams).Select(s => $$"""{"moduleId":9,"streamId":{{s}},"subStreamId":0,"statusId":1,"c":{{g}}}"""));
+        var rows = string.Join(",", Enumerable.Range(1, Streams)
+            .Select(s => $$"""{"moduleId":9,"streamId":{{s}},"subStreamId":0,"statusId":1,"c":{{g}}}"""));
         var data = sla ? $$"""{"Item1":[{{rows}}],"Item2":[{{rows}}]}""" : $"[{rows}]";
         return new WireMock.ResponseMessage
         {
@@ -32,7 +33,8 @@ public sealed class SnapshotConsistencyTests : IDisposable
     public async Task Parallel_scrapes_during_refreshes_always_see_one_whole_refresh()
     {
         _api.Server.Given(Request.Create().WithPath("/stats/streams").UsingGet())
-            .RespondWith(Response.Create().WithCallback(_ => Generation(Interlocked.Increment(ref _generation), sla: false)));
+            .RespondWith(Response.Create()
+                .WithCallback(_ => Generation(Interlocked.Increment(ref _generation), sla: false)));
         _api.Server.Given(Request.Create().WithPath("/stats/streamsSLAExceptions").UsingGet())
             .RespondWith(Response.Create().WithCallback(_ => Generation(Volatile.Read(ref _generation), sla: true)));
         await using var exporter = TestExporter.Start(_api.Url, new Dictionary<string, string?>
@@ -62,7 +64,8 @@ public sealed class SnapshotConsistencyTests : IDisposable
             {
                 var metrics = await exporter.ScrapeAsync();
                 scrapes++;
-                foreach (var family in new[] { "cirrus_stream_objects", "cirrus_stream_sla_exception_objects", "cirrus_stream_sla_critical_objects" })
+                foreach (var family in new[] { "cirrus_stream_objects", "cirrus_stream_sla_exception_objects",
+                    "cirrus_stream_sla_critical_objects" })
                 {
                     var values = metrics.Family(family).Values.Distinct().ToList();
                     Assert.True(values.Count == 1, $"{family} mixes refreshes: {string.Join(",", values)}");

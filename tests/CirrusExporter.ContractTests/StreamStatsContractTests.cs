@@ -38,7 +38,8 @@ public sealed class StreamStatsContractTests : IDisposable
         Assert.Equal(1, metrics.Value("cirrus_api_requests_total", "endpoint", "stream_stats", "code", "200"));
         // No Cirrus:Tenant: every cirrus_* series names the API host as its tenant.
         Assert.Equal([new Uri(_api.Url).Host], metrics.Tenants);
-        Assert.Contains("Bearer " + TestExporter.Token, _api.Server.LogEntries.Single().RequestMessage.Headers!["Authorization"]);
+        Assert.Contains("Bearer " + TestExporter.Token,
+            _api.Server.LogEntries.Single().RequestMessage.Headers!["Authorization"]);
     }
 
     [Fact]
@@ -62,7 +63,8 @@ public sealed class StreamStatsContractTests : IDisposable
     [Fact]
     public async Task Unknown_module_and_status_ids_become_unknown_labels_and_names_are_overridable()
     {
-        _api.Json("/stats/streams", Upstream.Envelope("""[{"moduleId":99,"streamId":5,"subStreamId":0,"statusId":42,"c":1},{"moduleId":9,"streamId":5,"subStreamId":0,"statusId":1,"c":2}]"""));
+        _api.Json("/stats/streams", Upstream.Envelope("""[{"moduleId":99,"streamId":5,"subStreamId":0,"statusId":"""
+            + """42,"c":1},{"moduleId":9,"streamId":5,"subStreamId":0,"statusId":1,"c":2}]"""));
         await using var exporter = TestExporter.Start(_api.Url, new Dictionary<string, string?>(StatsOnly)
         {
             ["Cirrus:StatusNames:1"] = "new",
@@ -81,7 +83,9 @@ public sealed class StreamStatsContractTests : IDisposable
     public async Task A_status_that_empties_keeps_a_zero_series_and_a_vanished_stream_loses_all_its_series()
     {
         _api.Sequence("/stats/streams",
-            r => r.WithBody(Upstream.Envelope("""[{"moduleId":9,"streamId":1,"subStreamId":0,"statusId":1,"c":4},{"moduleId":9,"streamId":1,"subStreamId":0,"statusId":8,"c":2},{"moduleId":13,"streamId":2,"subStreamId":0,"statusId":1,"c":7}]""")),
+            r => r.WithBody(Upstream.Envelope("""[{"moduleId":9,"streamId":1,"subStreamId":0,"statusId":1,"c":4},"""
+            + """{"moduleId":9,"streamId":1,"subStreamId":0,"statusId":8,"c":2},"""
+            + """{"moduleId":13,"streamId":2,"subStreamId":0,"statusId":1,"c":7}]""")),
             r => r.WithBody(Upstream.Envelope("""[{"moduleId":9,"streamId":1,"subStreamId":0,"statusId":1,"c":5}]""")));
         _api.Json("/streams/1/streamavailability", Upstream.Envelope("""{"state":1}"""));
         _api.Json("/streams/2/streamavailability", Upstream.Envelope("""{"state":2}"""));
@@ -121,7 +125,10 @@ public sealed class StreamStatsContractTests : IDisposable
 
         Assert.True(await exporter.RefreshAsync("stream_stats"));
         var metrics = await exporter.ScrapeAsync();
-        Assert.Equal(new Dictionary<string, double> { ["module=,name=Web \"chat\",stream_id=11345,sub_stream_id=0"] = 1 }, metrics.Family("cirrus_stream_info"));
+        Assert.Equal(new Dictionary<string, double>
+        {
+            ["module=,name=Web \"chat\",stream_id=11345,sub_stream_id=0"] = 1
+        }, metrics.Family("cirrus_stream_info"));
         Assert.Empty(metrics.Family("cirrus_stream_objects"));
     }
 }
@@ -135,16 +142,17 @@ public sealed class StreamStatsKitTests : CollectorKit
 
     protected override string Answer => Upstream.Sample("stats-streams.json");
 
-    protected override IReadOnlyDictionary<string, Dictionary<string, double>> Expected { get; } = new Dictionary<string, Dictionary<string, double>>
-    {
-        ["cirrus_stream_objects"] = new()
+    protected override IReadOnlyDictionary<string, Dictionary<string, double>> Expected { get; } =
+        new Dictionary<string, Dictionary<string, double>>
         {
-            ["module=chat,status=open,stream_id=11345,sub_stream_id=0"] = 12,
-            ["module=chat,status=in_process,stream_id=11345,sub_stream_id=0"] = 5,
-            ["module=whatsapp,status=open,stream_id=11346,sub_stream_id=12"] = 31,
-            ["module=whatsapp,status=pending,stream_id=11346,sub_stream_id=12"] = 2,
-        },
-    };
+            ["cirrus_stream_objects"] = new()
+            {
+                ["module=chat,status=open,stream_id=11345,sub_stream_id=0"] = 12,
+                ["module=chat,status=in_process,stream_id=11345,sub_stream_id=0"] = 5,
+                ["module=whatsapp,status=open,stream_id=11346,sub_stream_id=12"] = 31,
+                ["module=whatsapp,status=pending,stream_id=11346,sub_stream_id=12"] = 2,
+            },
+        };
 
     /// <summary>The stream source discovers the streams itself.</summary>
     protected override Dictionary<string, string?> Settings() => ContractTests.Settings.Only(Collector.Label);

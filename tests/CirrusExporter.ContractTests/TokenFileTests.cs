@@ -18,11 +18,13 @@ public sealed class TokenFileTests : IDisposable
     [Fact]
     public async Task A_token_file_deleted_while_running_fails_the_refresh_with_a_message_naming_the_file_and_makes_no_call()
     {
-        _api.Json("/stats/streams", Upstream.Envelope("""[{"moduleId":9,"streamId":1,"subStreamId":0,"statusId":1,"c":2}]"""));
+        _api.Json("/stats/streams",
+            Upstream.Envelope("""[{"moduleId":9,"streamId":1,"subStreamId":0,"statusId":1,"c":2}]"""));
         var file = Path.Combine(_dir.FullName, "cirrus_token");
         await File.WriteAllTextAsync(file, TestExporter.Token + "\n");
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var exporter = TestExporter.Start(_api.Url, Settings.Only("stream_stats", ("Cirrus:ApiTokenFile", file)), time);
+        await using var exporter = TestExporter.Start(_api.Url,
+            Settings.Only("stream_stats", ("Cirrus:ApiTokenFile", file)), time);
         Assert.True(await exporter.RefreshAsync("stream_stats"));
 
         File.Delete(file);

@@ -29,7 +29,8 @@ public sealed class TokenSecrecyTests : IDisposable
 
         Assert.False(await exporter.RefreshAllAsync());
 
-        Assert.All(_api.Server.LogEntries, e => Assert.Equal("Bearer " + TestExporter.Token, e.RequestMessage.Headers!["Authorization"].Single()));
+        Assert.All(_api.Server.LogEntries,
+            e => Assert.Equal("Bearer " + TestExporter.Token, e.RequestMessage.Headers!["Authorization"].Single()));
         var outputs = new List<string>(exporter.Logs.Lines)
         {
             (await exporter.ScrapeAsync()).Text,
@@ -37,7 +38,10 @@ public sealed class TokenSecrecyTests : IDisposable
             (await exporter.GetWithStatusAsync("/readyz")).Body,
         };
         foreach (var expected in new[] { "HTTP 401", "malformed JSON", "HTTP 500", "timed out" })
-            Assert.True(outputs.Any(o => o.Contains(expected)), $"no output mentions {expected}:\n{string.Join("\n", exporter.Logs.Lines)}");
+        {
+            Assert.True(outputs.Any(o => o.Contains(expected)),
+                $"no output mentions {expected}:\n{string.Join("\n", exporter.Logs.Lines)}");
+        }
         Assert.All(outputs, o => Assert.DoesNotContain(TestExporter.Token, o));
         Assert.All(outputs, o => Assert.DoesNotContain(TestExporter.Token[4..], o));
     }

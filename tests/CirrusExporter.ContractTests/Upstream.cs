@@ -32,20 +32,24 @@ public sealed class Upstream : IDisposable
 
     public WireMockServer Server { get; }
 
-    /// <summary>The API's clock: tests with a fake exporter clock share it here, so both agree unless a test says otherwise.</summary>
+    /// <summary>
+    /// The API's clock: tests with a fake exporter clock share it here, so both agree unless a test says otherwise.
+    /// </summary>
     public TimeProvider Clock { get; set; }
 
     public string Url => Server.Urls[0];
 
     public static string Envelope(string data, string status = "200") =>
-        $$"""{"status":{{status}},"description":"Operation successful","response_time":"2026-11-27T09:15:02.1234567Z","data":{{data}}}""";
+        $$"""{"status":{{status}},"description":"Operation successful","response_time":"2026-11-27T09:15:"""
+            + $$"""02.1234567Z","data":{{data}}}""";
 
     public static string Sample(string file) =>
         File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "api-samples", file));
 
     public void Json(string path, string body, int status = 200) =>
         Server.Given(Request.Create().WithPath(path).UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body));
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json")
+                .WithBody(body));
 
     public void Respond(string path, Func<IResponseBuilder, IResponseBuilder> response) =>
         Server.Given(Request.Create().WithPath(path).UsingGet()).RespondWith(response(Response.Create()));
@@ -56,7 +60,8 @@ public sealed class Upstream : IDisposable
         for (var i = 0; i < responses.Length; i++)
         {
             // Lower numbers win: a later step, once its state is reached, must beat the unconditional first step.
-            var mapping = Server.Given(Request.Create().WithPath(path).UsingGet()).AtPriority(responses.Length - i).InScenario(path);
+            var mapping = Server.Given(Request.Create().WithPath(path).UsingGet()).AtPriority(responses.Length - i)
+                .InScenario(path);
             if (i > 0) mapping = mapping.WhenStateIs($"s{i}");
             // The last step re-asserts its state; without a transition WireMock falls back to the first step.
             mapping = mapping.WillSetStateTo($"s{Math.Min(i + 1, responses.Length - 1)}");

@@ -16,23 +16,28 @@ public sealed class UpstreamEncodingTests : IDisposable
 {
     private const string StatsPath = "/stats/streams";
     private static readonly DateTimeOffset Now = new(2026, 11, 27, 9, 15, 0, TimeSpan.Zero);
-    private static readonly string Stats = Upstream.Envelope("""[{"moduleId":9,"streamId":11345,"subStreamId":0,"statusId":1,"c":6}]""");
+    private static readonly string Stats = Upstream.Envelope(
+        """[{"moduleId":9,"streamId":11345,"subStreamId":0,"statusId":1,"c":6}]""");
     private readonly Upstream _api = new();
 
     public void Dispose() => _api.Dispose();
 
     private void WithBom(string path, string body) =>
-        _api.Respond(path, r => r.WithHeader("Content-Type", "application/json").WithBody([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(body)]));
+        _api.Respond(path, r => r.WithHeader("Content-Type", "application/json")
+            .WithBody([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(body)]));
 
     [Fact]
     public async Task Bodies_starting_with_a_utf8_byte_order_mark_are_read_by_every_collector()
     {
         WithBom(StatsPath, Stats);
-        WithBom("/stats/streamsSLAExceptions", Upstream.Envelope("""{"Item1":[{"moduleId":9,"streamId":11345,"subStreamId":0,"statusId":1,"c":2}],"Item2":[]}"""));
+        WithBom("/stats/streamsSLAExceptions", Upstream.Envelope(
+            """{"Item1":[{"moduleId":9,"streamId":11345,"subStreamId":0,"statusId":1,"c":2}],"Item2":[]}"""));
         WithBom("/streams/11345/streamavailability", Upstream.Envelope("""{"state":2}"""));
-        // One body for both readers of /objects: the oldest open conversation, created 10 minutes ago and answered since.
+        // One body for both readers of /objects: the oldest open conversation, created 10 minutes ago and answered
+        // since.
         WithBom("/streams/11345/objects", Upstream.Envelope(
-            """[{"objectId":1,"statusId":1,"createdTime":"2026-11-27T09:05:00Z","updatedTime":"2026-11-27T09:14:00Z","firstResponseTime":"2026-11-27T09:14:00Z"}]"""));
+            """[{"objectId":1,"statusId":1,"createdTime":"2026-11-27T09:05:00Z","updatedTime":"2026-11-27T09:14:"""
+            + """00Z","firstResponseTime":"2026-11-27T09:14:00Z"}]"""));
         var settings = CollectorRegistry.All.ToDictionary(d => d.Key("Enabled"), _ => (string?)"true");
         var time = new FakeTimeProvider(Now);
         _api.Clock = time;
@@ -41,7 +46,8 @@ public sealed class UpstreamEncodingTests : IDisposable
         Assert.True(await exporter.RefreshAllAsync());
 
         var metrics = await exporter.ScrapeAsync();
-        Assert.All(CollectorRegistry.All, d => Assert.Equal(1, metrics.Value("cirrus_collector_success", "collector", d.Label)));
+        Assert.All(CollectorRegistry.All,
+            d => Assert.Equal(1, metrics.Value("cirrus_collector_success", "collector", d.Label)));
         Assert.Equal(6, metrics.Value("cirrus_stream_objects", "stream_id", "11345"));
         Assert.Equal(2, metrics.Value("cirrus_stream_sla_exception_objects", "stream_id", "11345"));
         Assert.Equal(2, metrics.Value("cirrus_stream_availability_state_code", "stream_id", "11345"));
@@ -83,7 +89,8 @@ public sealed class UpstreamEncodingTests : IDisposable
     {
         await using var api = new HostileUpstream();
         api.On(StatsPath, GzipBomb(1L << 30));
-        await using var exporter = TestExporter.Start(api.Url, Settings.Only("stream_stats", ("Cirrus:Http:MaxResponseBytes", "1048576")));
+        await using var exporter = TestExporter.Start(api.Url,
+            Settings.Only("stream_stats", ("Cirrus:Http:MaxResponseBytes", "1048576")));
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
 
         Assert.False(await exporter.RefreshAsync("stream_stats"));
@@ -92,8 +99,10 @@ public sealed class UpstreamEncodingTests : IDisposable
         Assert.InRange(GC.GetTotalAllocatedBytes(precise: true) - allocated, 0, 256L << 20);
         var metrics = await exporter.ScrapeAsync();
         Assert.Equal(1, api.Calls(StatsPath));
-        Assert.Equal(1, metrics.Value("cirrus_api_responses_rejected_total", "endpoint", "stream_stats", "reason", "too_large"));
-        Assert.Contains(exporter.Logs.Lines, l => l.Contains("stream_stats: response larger than Cirrus:Http:MaxResponseBytes (1048576 bytes; more arrived)"));
+        Assert.Equal(1,
+            metrics.Value("cirrus_api_responses_rejected_total", "endpoint", "stream_stats", "reason", "too_large"));
+        Assert.Contains(exporter.Logs.Lines, l => l.Contains(
+            "stream_stats: response larger than Cirrus:Http:MaxResponseBytes (1048576 bytes; more arrived)"));
         Assert.Equal(0, exporter.Services.GetRequiredService<ResponseBodyBudget>().InUse);
     }
 }

@@ -24,7 +24,8 @@ public sealed class CommandLineTests
     [InlineData("--Cirrus:BaseUrl=ftp://api.example", "Cirrus:BaseUrl must be an absolute https:// URL")]
     public async Task Check_config_rejects_a_bad_value_with_one_line_naming_the_key(string arg, string expected)
     {
-        var (code, _, stderr) = await ExporterProcess.RunAsync(new Dictionary<string, string> { ["Cirrus__ApiToken"] = "t" }, "--check-config", arg);
+        var (code, _, stderr) = await ExporterProcess.RunAsync(
+            new Dictionary<string, string> { ["Cirrus__ApiToken"] = "t" }, "--check-config", arg);
         Assert.Equal(2, code);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(expected, line);
@@ -58,30 +59,40 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Json_logging_writes_one_json_object_per_line_with_a_line_per_refresh_at_debug()
     {
-        var (code, _, stderr) = await ExporterProcess.RunAsync(null, "--demo", "--once", "--Log:Format=Json", "--Log:Level=Debug");
+        var (code, _, stderr) = await ExporterProcess.RunAsync(null, "--demo", "--once", "--Log:Format=Json",
+            "--Log:Level=Debug");
         Assert.Equal(0, code);
-        var events = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
-        var refreshed = events.Where(e => e.GetProperty("msg").GetString()!.StartsWith("Collector ", StringComparison.Ordinal) && e.GetProperty("msg").GetString()!.Contains(" refreshed in ", StringComparison.Ordinal))
+        var events = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        var refreshed = events.Where(e => e.GetProperty("msg")
+            .GetString()!.StartsWith("Collector ", StringComparison.Ordinal)
+            && e.GetProperty("msg").GetString()!.Contains(" refreshed in ", StringComparison.Ordinal))
             .Select(e => e.GetProperty("Collector").GetString()).Order().ToList();
         // --demo turns every collector on.
         Assert.Equal(CollectorRegistry.All.Select(d => d.Label).Order(), refreshed);
         // As other exporters' JSON logs: a level name and the rendered message on every line.
-        Assert.All(events, e => Assert.Contains(e.GetProperty("level").GetString(), new[] { "debug", "info", "warn", "error" }));
-        Assert.Contains(events, e => e.GetProperty("level").GetString() == "debug" && e.GetProperty("msg").GetString() == "Collector stream_stats refreshed in "
-            + e.GetProperty("DurationSeconds").GetDouble().ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + " s (0 retries)");
+        Assert.All(events,
+            e => Assert.Contains(e.GetProperty("level").GetString(), new[] { "debug", "info", "warn", "error" }));
+        Assert.Contains(events, e => e.GetProperty("level").GetString() == "debug"
+            && e.GetProperty("msg").GetString() == "Collector stream_stats refreshed in "
+            + e.GetProperty("DurationSeconds").GetDouble()
+            .ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + " s (0 retries)");
     }
 
     [Theory]
     [InlineData("-check-config", "unknown flag -check-config; did you mean --check-config?")]
     [InlineData("--verison", "unknown flag --verison; did you mean --version?")]
     [InlineData("--web.listen_address=:1", "unknown flag --web.listen_address; did you mean --web.listen-address?")]
-    [InlineData("--Cirus:ApiToken=t", "unknown configuration section 'Cirus' in --Cirus:ApiToken; did you mean --Cirrus:ApiToken?")]
+    [InlineData("--Cirus:ApiToken=t",
+        "unknown configuration section 'Cirus' in --Cirus:ApiToken; did you mean --Cirrus:ApiToken?")]
     [InlineData("--Logging:LogLevel:Default=Debug", "unknown configuration section 'Logging'")]
     [InlineData("--log.level=trace", "--log.level must be one of debug, info, warn, error, not 'trace'")]
     [InlineData("check-config", "unexpected argument 'check-config'")]
-    public async Task An_unknown_flag_or_section_on_the_command_line_is_refused_with_the_nearest_spelling(string arg, string expected)
+    public async Task An_unknown_flag_or_section_on_the_command_line_is_refused_with_the_nearest_spelling(string arg,
+        string expected)
     {
-        var (code, stdout, stderr) = await ExporterProcess.RunAsync(new Dictionary<string, string> { ["Cirrus__ApiToken"] = "t" }, "--check-config", arg);
+        var (code, stdout, stderr) = await ExporterProcess.RunAsync(
+            new Dictionary<string, string> { ["Cirrus__ApiToken"] = "t" }, "--check-config", arg);
         Assert.Equal(2, code);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(expected, line);
@@ -94,14 +105,20 @@ public sealed class CommandLineTests
         var dir = Directory.CreateTempSubdirectory("cirrus-sections-");
         try
         {
-            File.WriteAllText(Path.Combine(dir.FullName, "appsettings.json"), """{ "Logging": { "LogLevel": { "Default": "Information" } }, "AllowedHosts": "*", "Cirus": { "MaxStreams": 5 } }""");
-            var environment = new Dictionary<string, string> { ["Cirrus__ApiToken"] = "t", ["Unrelated__Key"] = "x", ["ASPNETCORE_URLS"] = "http://127.0.0.1:1" };
+            File.WriteAllText(Path.Combine(dir.FullName, "appsettings.json"), """{ "Logging": { "LogLevel": """
+                + """{ "Default": "Information" } }, "AllowedHosts": "*", "Cirus": { "MaxStreams": 5 } }""");
+            var environment = new Dictionary<string, string>
+            {
+                ["Cirrus__ApiToken"] = "t", ["Unrelated__Key"] = "x",
+                ["ASPNETCORE_URLS"] = "http://127.0.0.1:1"
+            };
             var (code, _, stderr) = await ExporterProcess.RunInAsync(dir.FullName, environment, "--check-config");
             Assert.Equal(2, code);
             var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
             Assert.Contains("unknown section 'Cirus' in appsettings.json; did you mean Cirrus?", line);
 
-            File.WriteAllText(Path.Combine(dir.FullName, "appsettings.json"), """{ "Logging": { "LogLevel": { "Default": "Information" } }, "AllowedHosts": "*", "Cirrus": { "MaxStreams": 5 } }""");
+            File.WriteAllText(Path.Combine(dir.FullName, "appsettings.json"), """{ "Logging": { "LogLevel": """
+                + """{ "Default": "Information" } }, "AllowedHosts": "*", "Cirrus": { "MaxStreams": 5 } }""");
             var (ok, stdout, okErr) = await ExporterProcess.RunInAsync(dir.FullName, environment, "--check-config");
             Assert.True(ok == 0, okErr);
             Assert.Contains("configuration OK", stdout);
@@ -116,7 +133,8 @@ public sealed class CommandLineTests
     public async Task Version_prints_version_revision_and_runtime_and_exits_without_polling()
     {
         // No token and an API that is not there: anything but printing the version would fail or wait.
-        var (code, stdout, stderr) = await ExporterProcess.RunAsync(null, "--version", "--Cirrus:BaseUrl=http://127.0.0.1:1");
+        var (code, stdout, stderr) = await ExporterProcess.RunAsync(null, "--version",
+            "--Cirrus:BaseUrl=http://127.0.0.1:1");
         Assert.True(code == 0, stderr);
         Assert.Equal("", stderr);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -129,7 +147,8 @@ public sealed class CommandLineTests
     public async Task Exporter_toolkit_flags_set_the_keys_they_alias_in_both_spellings()
     {
         var port = ExporterProcess.FreePort();
-        await using var exporter = ExporterProcess.StartRaw("--demo", $"--web.listen-address=:{port}", "--web.telemetry-path", "/probe/metrics",
+        await using var exporter = ExporterProcess.StartRaw("--demo", $"--web.listen-address=:{port}",
+            "--web.telemetry-path", "/probe/metrics",
             "--log.level", "warn", "--log.format=json");
         exporter.Port = port;
         await exporter.WaitReadyAsync(TimeSpan.FromSeconds(60));
@@ -142,12 +161,15 @@ public sealed class CommandLineTests
 
         // :port is every interface: the exporter answers on loopback's address too. At warn, the start line is
         // still written, as JSON with a level name; Information lines otherwise are not.
-        var lines = exporter.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
-        var start = Assert.Single(lines, l => l.GetProperty("msg").GetString()!.StartsWith("Starting cirrus-exporter", StringComparison.Ordinal));
+        var lines = exporter.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        var start = Assert.Single(lines,
+            l => l.GetProperty("msg").GetString()!.StartsWith("Starting cirrus-exporter", StringComparison.Ordinal));
         Assert.Equal("info", start.GetProperty("level").GetString());
         Assert.Contains($"listening on :{port} (metrics at /probe/metrics)", start.GetProperty("msg").GetString());
         Assert.Contains("demo yes", start.GetProperty("msg").GetString());
-        Assert.Contains("collectors availability every 30 s, stream_stats every 30 s", start.GetProperty("msg").GetString());
+        Assert.Contains("collectors availability every 30 s, stream_stats every 30 s",
+            start.GetProperty("msg").GetString());
         Assert.DoesNotContain(lines, l => l.GetProperty("level").GetString() is "debug");
     }
 
@@ -155,9 +177,13 @@ public sealed class CommandLineTests
     public async Task A_token_sent_over_plain_http_to_another_host_is_warned_about_at_start()
     {
         // 192.0.2.1 (TEST-NET-1) is never answered: only the start-up lines matter.
-        await using var exporter = ExporterProcess.Start("--Cirrus:ApiToken=t", "--Cirrus:BaseUrl=http://192.0.2.1:1", "--Cirrus:Http:AttemptTimeout=00:00:01");
+        await using var exporter = ExporterProcess.Start("--Cirrus:ApiToken=t", "--Cirrus:BaseUrl=http://192.0.2.1:1",
+            "--Cirrus:Http:AttemptTimeout=00:00:01");
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!exporter.Output.Contains("Starting cirrus-exporter") && watch.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(100);
+        while (!exporter.Output.Contains("Starting cirrus-exporter") && watch.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(100);
+        }
         await Task.Delay(500);
         var warning = Assert.Single(exporter.Output.Split('\n'), l => l.Contains("plain http"));
         Assert.Contains("WRN Cirrus:BaseUrl http://192.0.2.1:1 is plain http to another host", warning);
@@ -175,7 +201,8 @@ public sealed class CommandLineTests
     public async Task Once_exits_non_zero_when_a_collector_fails()
     {
         var port = ExporterProcess.FreePort(); // nothing listens there
-        var (code, stdout, stderr) = await ExporterProcess.RunAsync(new Dictionary<string, string> { ["Cirrus__ApiToken"] = "t" },
+        var (code, stdout, stderr) = await ExporterProcess.RunAsync(
+            new Dictionary<string, string> { ["Cirrus__ApiToken"] = "t" },
             "--once", $"--Cirrus:BaseUrl=http://127.0.0.1:{port}", "--Cirrus:Http:MaxRetries=0");
         Assert.Equal(1, code);
         Assert.Equal(0, TestSupport.Exposition.Parse(stdout).Value("cirrus_up"));
@@ -188,10 +215,12 @@ public sealed class CommandLineTests
         await using (var exporter = ExporterProcess.Start("--demo"))
         {
             await exporter.WaitReadyAsync(TimeSpan.FromSeconds(60));
-            var (up, _, _) = await ExporterProcess.RunAsync(null, "healthcheck", $"--Web:ListenAddress=0.0.0.0:{exporter.Port}");
+            var (up, _, _) = await ExporterProcess.RunAsync(null, "healthcheck",
+                $"--Web:ListenAddress=0.0.0.0:{exporter.Port}");
             Assert.Equal(0, up);
         }
-        var (down, _, _) = await ExporterProcess.RunAsync(null, "healthcheck", $"--Web:ListenAddress=0.0.0.0:{ExporterProcess.FreePort()}");
+        var (down, _, _) = await ExporterProcess.RunAsync(null, "healthcheck",
+            $"--Web:ListenAddress=0.0.0.0:{ExporterProcess.FreePort()}");
         Assert.Equal(1, down);
     }
 }

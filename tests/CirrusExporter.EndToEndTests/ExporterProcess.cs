@@ -24,12 +24,17 @@ public sealed class ExporterProcess : IAsyncDisposable
 
     public int Port { get; set; }
 
-    public HttpClient Http => _http ??= new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(10) };
+    public HttpClient Http => _http ??= new HttpClient
+    {
+        BaseAddress = new Uri($"http://127.0.0.1:{Port}"),
+        Timeout = TimeSpan.FromSeconds(10)
+    };
 
     private HttpClient? _http;
 
     /// <summary>Sends SIGHUP, as an operator's kill -HUP.</summary>
-    public void Hangup() => Process.Start("kill", ["-HUP", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+    public void Hangup() => Process.Start("kill",
+        ["-HUP", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
 
     public bool HasExited => _process.HasExited;
 
@@ -43,9 +48,12 @@ public sealed class ExporterProcess : IAsyncDisposable
     {
         get
         {
-            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-            var dll = Path.Combine(RepoRoot, "src", "CirrusExporter", "bin", configuration, "net10.0", "cirrus-exporter.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the exporter first ({configuration})", dll);
+            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory))
+                .Parent!.Name;
+            var dll = Path.Combine(RepoRoot, "src", "CirrusExporter", "bin", configuration, "net10.0",
+                "cirrus-exporter.dll");
+            return File.Exists(dll)
+                ? dll : throw new FileNotFoundException($"build the exporter first ({configuration})", dll);
         }
     }
 
@@ -62,7 +70,9 @@ public sealed class ExporterProcess : IAsyncDisposable
         return Launch(port, ["--Web:ListenAddress=127.0.0.1:" + port, .. args]);
     }
 
-    /// <summary>Starts the exporter with exactly these arguments; set <see cref="Port"/> to where they make it listen.</summary>
+    /// <summary>
+    /// Starts the exporter with exactly these arguments; set <see cref="Port"/> to where they make it listen.
+    /// </summary>
     public static ExporterProcess StartRaw(params string[] args) => Launch(0, args);
 
     /// <summary>Starts the exporter in <paramref name="directory"/>, where it reads appsettings.json.</summary>
@@ -87,11 +97,15 @@ public sealed class ExporterProcess : IAsyncDisposable
     }
 
     /// <summary>Runs the exporter to completion (for --once, --check-config, healthcheck).</summary>
-    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IDictionary<string, string>? environment, params string[] args) =>
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IDictionary<string, string>? environment,
+        params string[] args) =>
         RunInAsync(null, environment, args);
 
-    /// <summary>Runs the exporter to completion in <paramref name="directory"/> (where it reads appsettings.json).</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunInAsync(string? directory, IDictionary<string, string>? environment, params string[] args)
+    /// <summary>
+    /// Runs the exporter to completion in <paramref name="directory"/> (where it reads appsettings.json).
+    /// </summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunInAsync(string? directory,
+        IDictionary<string, string>? environment, params string[] args)
     {
         var info = Command(args);
         if (directory is not null) info.WorkingDirectory = directory;
@@ -106,12 +120,19 @@ public sealed class ExporterProcess : IAsyncDisposable
 
     private static ProcessStartInfo Command(string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+            UseShellExecute = false
+        };
         info.ArgumentList.Add(ExporterDll);
         foreach (var a in args) info.ArgumentList.Add(a);
         // The exporter must not pick up a token or settings from the test runner's environment.
-        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("Cirrus__", StringComparison.Ordinal) || k.StartsWith("Web__", StringComparison.Ordinal)).ToList())
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("Cirrus__", StringComparison.Ordinal)
+            || k.StartsWith("Web__", StringComparison.Ordinal)).ToList())
+        {
             info.Environment.Remove(key);
+        }
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         return info;
     }
@@ -130,7 +151,10 @@ public sealed class ExporterProcess : IAsyncDisposable
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < limit)
         {
-            if (_process.HasExited) throw new InvalidOperationException($"exporter exited with {_process.ExitCode}:\n{Output}");
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"exporter exited with {_process.ExitCode}:\n{Output}");
+            }
             try
             {
                 if ((await GetAsync("/readyz")).Status == 200) return;

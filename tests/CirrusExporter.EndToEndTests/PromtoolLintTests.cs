@@ -13,17 +13,25 @@ public sealed class PromtoolLintTests
         await exporter.WaitReadyAsync(TimeSpan.FromSeconds(60));
         var (_, body) = await exporter.GetAsync("/metrics");
 
-        // The runtime families keep prometheus-net DotNetStats' names and help, lint findings included; ours are cirrus_* and the RSS gauge.
+        // The runtime families keep prometheus-net DotNetStats' names and help, lint findings included; ours are
+        // cirrus_* and the RSS gauge.
         var own = new StringBuilder();
         foreach (var line in body.Split('\n'))
         {
             var name = line.StartsWith('#') ? line.Split(' ').ElementAtOrDefault(2) ?? "" : line;
-            if (name.StartsWith("cirrus_", StringComparison.Ordinal) || name.StartsWith("process_resident_memory_bytes", StringComparison.Ordinal))
+            if (name.StartsWith("cirrus_", StringComparison.Ordinal)
+                || name.StartsWith("process_resident_memory_bytes", StringComparison.Ordinal))
+            {
                 own.Append(line).Append('\n');
+            }
         }
         Assert.Contains("cirrus_stream_objects{", own.ToString());
 
-        var info = new ProcessStartInfo("promtool", "check metrics") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo("promtool", "check metrics")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true, RedirectStandardError = true
+        };
         using var promtool = Process.Start(info)!;
         await promtool.StandardInput.WriteAsync(own.ToString());
         promtool.StandardInput.Close();

@@ -23,8 +23,11 @@ public sealed partial class ReadmeCommandTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("Cirrus__", StringComparison.Ordinal) || k.StartsWith("Web__", StringComparison.Ordinal)).ToList())
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("Cirrus__", StringComparison.Ordinal)
+            || k.StartsWith("Web__", StringComparison.Ordinal)).ToList())
+        {
             info.Environment.Remove(key);
+        }
         using var process = Process.Start(info)!;
         var output = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
@@ -33,7 +36,11 @@ public sealed partial class ReadmeCommandTests
         process.BeginErrorReadLine();
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9878"), Timeout = TimeSpan.FromSeconds(5) };
+            using var http = new HttpClient
+            {
+                BaseAddress = new Uri("http://127.0.0.1:9878"),
+                Timeout = TimeSpan.FromSeconds(5)
+            };
             var watch = Stopwatch.StartNew();
             string? metrics = null;
             // dotnet run may build first: allow for it.
@@ -54,7 +61,9 @@ public sealed partial class ReadmeCommandTests
             }
             Assert.True(metrics is not null, $"no ready exporter on :9878\n{output}");
             Assert.Contains("cirrus_up{tenant=\"demo\"} 1", metrics);
-            Assert.Contains("cirrus_stream_info{tenant=\"demo\",stream_id=\"11345\",sub_stream_id=\"0\",name=\"Web chat\"", metrics);
+            Assert.Contains(
+                "cirrus_stream_info{tenant=\"demo\",stream_id=\"11345\",sub_stream_id=\"0\",name=\"Web chat\"",
+                metrics);
             lock (output) Assert.Contains("SIMULATED", output.ToString());
         }
         finally

@@ -15,9 +15,12 @@ namespace CirrusExporter.EndToEndTests;
 /// socket buffers on loopback (up to 4 MiB for sending) cannot take a whole scrape, so a stalled reader
 /// really keeps its scrape in flight.
 /// </summary>
-public sealed class ServingLimitsTests(ServingLimitsTests.LargeTenant tenant) : IClassFixture<ServingLimitsTests.LargeTenant>
+public sealed class ServingLimitsTests(ServingLimitsTests.LargeTenant tenant)
+    : IClassFixture<ServingLimitsTests.LargeTenant>
 {
-    /// <summary>A simulated tenant of 5,000 streams on a free loopback port, shared by the tests of this class.</summary>
+    /// <summary>
+    /// A simulated tenant of 5,000 streams on a free loopback port, shared by the tests of this class.
+    /// </summary>
     public sealed class LargeTenant : IAsyncLifetime
     {
         private readonly string _tokenFile = Path.GetTempFileName();
@@ -30,7 +33,11 @@ public sealed class ServingLimitsTests(ServingLimitsTests.LargeTenant tenant) : 
             // A weekday morning on the simulated clock, whatever the hour the suite runs: the tenant's traffic, and so
             // the size of a scrape, follows business hours and weekends, and at night it fell under MinimumBytes.
             _simulator = SimulatorHost.Create(
-                new SimulatorOptions { Token = token, LargeTenantStreams = 5000, StartTime = new DateTimeOffset(2026, 11, 25, 11, 0, 0, TimeSpan.Zero) },
+                new SimulatorOptions
+                {
+                    Token = token, LargeTenantStreams = 5000,
+                    StartTime = new DateTimeOffset(2026, 11, 25, 11, 0, 0, TimeSpan.Zero)
+                },
                 "http://127.0.0.1:0");
             await _simulator.StartAsync();
         }
@@ -41,14 +48,19 @@ public sealed class ServingLimitsTests(ServingLimitsTests.LargeTenant tenant) : 
             File.Delete(_tokenFile);
         }
 
-        /// <summary>An exporter watching every stream of the tenant, refreshed once (then hourly), with <paramref name="web"/> settings.</summary>
+        /// <summary>
+        /// An exporter watching every stream of the tenant, refreshed once (then hourly), with <paramref name="web"/>
+        /// settings.
+        /// </summary>
         public async Task<ExporterProcess> StartExporterAsync(params string[] web)
         {
             var exporter = ExporterProcess.Start([
                 "--Cirrus:BaseUrl=" + _simulator!.Urls.First(), "--Cirrus:ApiTokenFile=" + _tokenFile,
                 "--Cirrus:MaxStreams=10000", "--Cirrus:Http:RateLimitPerSecond=0", "--Cirrus:MaxDataAge=02:00:00",
-                "--Cirrus:Collectors:Availability:Interval=01:00:00", "--Cirrus:Collectors:StreamStats:Interval=01:00:00",
-                "--Cirrus:Collectors:SlaExceptions:Interval=01:00:00", "--Cirrus:Collectors:Objects:Interval=01:00:00", .. web]);
+                "--Cirrus:Collectors:Availability:Interval=01:00:00",
+                    "--Cirrus:Collectors:StreamStats:Interval=01:00:00",
+                "--Cirrus:Collectors:SlaExceptions:Interval=01:00:00", "--Cirrus:Collectors:Objects:Interval=01:00:00",
+                    .. web]);
             try
             {
                 await exporter.WaitReadyAsync(TimeSpan.FromMinutes(2));
@@ -68,7 +80,9 @@ public sealed class ServingLimitsTests(ServingLimitsTests.LargeTenant tenant) : 
     /// </summary>
     private sealed class RawScrape : IDisposable
     {
-        private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Stream,
+            ProtocolType.Tcp)
+        { ReceiveBufferSize = 4096 };
 
         public int Status { get; private set; }
 
@@ -86,23 +100,30 @@ public sealed class ServingLimitsTests(ServingLimitsTests.LargeTenant tenant) : 
         {
             var scrape = new RawScrape();
             await scrape._socket.ConnectAsync(IPAddress.Loopback, port);
-            await scrape._socket.SendAsync(Encoding.ASCII.GetBytes($"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"));
+            await scrape._socket.SendAsync(
+                Encoding.ASCII.GetBytes($"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"));
             var head = new List<byte>();
             var one = new byte[1];
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             // Byte by byte up to the blank line, so no body byte is read with the headers.
             while (head.Count < 4 || !(head[^4] == '\r' && head[^3] == '\n' && head[^2] == '\r' && head[^1] == '\n'))
             {
-                if (await scrape._socket.ReceiveAsync(one, limit.Token) == 0) throw new IOException("connection closed before the headers ended");
+                if (await scrape._socket.ReceiveAsync(one, limit.Token) == 0)
+                {
+                    throw new IOException("connection closed before the headers ended");
+                }
                 head.Add(one[0]);
             }
             var lines = Encoding.ASCII.GetString(head.ToArray()).Split("\r\n");
             scrape.Status = int.Parse(lines[0].Split(' ')[1]);
-            scrape.ContentLength = long.Parse(lines.Single(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)).Split(':')[1].Trim());
+            scrape.ContentLength = long.Parse(lines.Single(
+                l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)).Split(':')[1].Trim());
             return scrape;
         }
 
-        /// <summary>Reads at most <paramref name="bytes"/> of the body; false once the server has ended the connection.</summary>
+        /// <summary>
+        /// Reads at most <paramref name="bytes"/> of the body; false once the server has ended the connection.
+        /// </summary>
         public async Task<bool> ReadAsync(int bytes, CancellationToken cancellationToken)
         {
             var buffer = new byte[Math.Min(bytes, 64 * 1024)];
@@ -110,7 +131,11 @@ public sealed class ServingLimitsTests(ServingLimitsTests.LargeTenant tenant) : 
             while (left > 0 && !Complete && !Ended)
             {
                 int n;
-                try { n = await _socket.ReceiveAsync(buffer.AsMemory(0, (int)Math.Min(Math.Min(left, buffer.Length), ContentLength - Received)), cancellationToken); }
+                try
+                {
+                    n = await _socket.ReceiveAsync(buffer.AsMemory(0,
+                    (int)Math.Min(Math.Min(left, buffer.Length), ContentLength - Received)), cancellationToken);
+                }
                 catch (SocketException) { n = 0; }
                 if (n == 0) Ended = true;
                 Received += n;
@@ -119,7 +144,9 @@ public sealed class ServingLimitsTests(ServingLimitsTests.LargeTenant tenant) : 
             return !Ended;
         }
 
-        /// <summary>Reads everything the connection still delivers, up to the end of the body, within <paramref name="limit"/>.</summary>
+        /// <summary>
+        /// Reads everything the connection still delivers, up to the end of the body, within <paramref name="limit"/>.
+        /// </summary>
         public async Task DrainAsync(TimeSpan limit)
         {
             using var cancel = new CancellationTokenSource(limit);
@@ -129,34 +156,42 @@ public sealed class ServingLimitsTests(ServingLimitsTests.LargeTenant tenant) : 
         public void Dispose() => _socket.Dispose();
     }
 
-    /// <summary>A scrape at full speed: its status, and whether its body was at least the size of the tenant's exposition.</summary>
+    /// <summary>
+    /// A scrape at full speed: its status, and whether its body was at least the size of the tenant's exposition.
+    /// </summary>
     private static async Task<(int Status, bool Whole)> ScrapeAsync(ExporterProcess exporter)
     {
         using var response = await exporter.Http.GetAsync("/metrics");
         return ((int)response.StatusCode, (await response.Content.ReadAsByteArrayAsync()).LongLength > MinimumBytes);
     }
 
-    /// <summary>Waits (bounded) for the exporter's log to show <paramref name="text"/>: its output arrives asynchronously.</summary>
+    /// <summary>
+    /// Waits (bounded) for the exporter's log to show <paramref name="text"/>: its output arrives asynchronously.
+    /// </summary>
     private static async Task AssertLoggedAsync(ExporterProcess exporter, string text)
     {
         for (var i = 0; i < 50 && !exporter.Output.Contains(text, StringComparison.Ordinal); i++) await Task.Delay(100);
         Assert.Contains(text, exporter.Output);
     }
 
-    /// <summary>Well above what the kernel's socket buffers take on loopback (a few MB), so a stalled reader stays in flight.</summary>
+    /// <summary>
+    /// Well above what the kernel's socket buffers take on loopback (a few MB), so a stalled reader stays in flight.
+    /// </summary>
     private const long MinimumBytes = 6_000_000;
 
     [Fact]
     public async Task A_scrape_over_MaxConcurrentScrapes_gets_503_at_once_while_the_others_are_in_flight_and_their_slots_come_back()
     {
-        await using var exporter = await tenant.StartExporterAsync("--Web:MaxConcurrentScrapes=2", "--Web:MinResponseBytesPerSecond=0");
+        await using var exporter = await tenant.StartExporterAsync("--Web:MaxConcurrentScrapes=2",
+            "--Web:MinResponseBytesPerSecond=0");
         Assert.Equal((200, true), await ScrapeAsync(exporter));
 
         using (var first = await RawScrape.StartAsync(exporter.Port))
         using (var second = await RawScrape.StartAsync(exporter.Port))
         {
             Assert.Equal((200, 200), (first.Status, second.Status));
-            Assert.True(first.ContentLength > MinimumBytes, $"the tenant's scrape is {first.ContentLength} bytes, too small to stall a reader");
+            Assert.True(first.ContentLength > MinimumBytes,
+                $"the tenant's scrape is {first.ContentLength} bytes, too small to stall a reader");
 
             var watch = Stopwatch.StartNew();
             var (status, body) = await exporter.GetAsync("/metrics");
@@ -182,7 +217,8 @@ public sealed class ServingLimitsTests(ServingLimitsTests.LargeTenant tenant) : 
     [Fact]
     public async Task A_reader_that_stalls_is_cut_off_after_ScrapeTimeout_and_frees_its_slot()
     {
-        await using var exporter = await tenant.StartExporterAsync("--Web:ScrapeTimeout=00:00:02", "--Web:MaxConcurrentScrapes=1", "--Web:MinResponseBytesPerSecond=0");
+        await using var exporter = await tenant.StartExporterAsync("--Web:ScrapeTimeout=00:00:02",
+            "--Web:MaxConcurrentScrapes=1", "--Web:MinResponseBytesPerSecond=0");
 
         using var stalled = await RawScrape.StartAsync(exporter.Port);
         Assert.Equal(200, stalled.Status);
@@ -200,7 +236,8 @@ public sealed class ServingLimitsTests(ServingLimitsTests.LargeTenant tenant) : 
     public async Task Readers_slower_than_MinResponseBytesPerSecond_are_cut_off_while_others_are_served()
     {
         // ScrapeTimeout is long, so it is the data rate that ends the slow scrapes.
-        await using var exporter = await tenant.StartExporterAsync("--Web:MinResponseBytesPerSecond=32768", "--Web:ScrapeTimeout=00:10:00");
+        await using var exporter = await tenant.StartExporterAsync("--Web:MinResponseBytesPerSecond=32768",
+            "--Web:ScrapeTimeout=00:10:00");
 
         using var stalled = await RawScrape.StartAsync(exporter.Port);
         using var slow = await RawScrape.StartAsync(exporter.Port);

@@ -4,7 +4,9 @@ using CirrusExporter.TestSupport;
 
 namespace CirrusExporter.EndToEndTests;
 
-/// <summary>Start-up problems end the process with exit code 2 and one line naming the key, before any API call.</summary>
+/// <summary>
+/// Start-up problems end the process with exit code 2 and one line naming the key, before any API call.
+/// </summary>
 public sealed class StartupFailureTests
 {
     [Fact]
@@ -16,12 +18,14 @@ public sealed class StartupFailureTests
         occupant.Start();
         var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
 
-        var (code, stdout, stderr) = await ExporterProcess.RunAsync(new Dictionary<string, string> { ["Cirrus__ApiToken"] = "t" },
+        var (code, stdout, stderr) = await ExporterProcess.RunAsync(
+            new Dictionary<string, string> { ["Cirrus__ApiToken"] = "t" },
             $"--Web:ListenAddress=127.0.0.1:{port}", $"--Cirrus:BaseUrl={api.Url}");
 
         Assert.Equal(2, code);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Equal($"cirrus-exporter: cannot listen on Web:ListenAddress 127.0.0.1:{port}: the address is already in use by another process; stop it or choose a free port", line);
+        Assert.Equal($"cirrus-exporter: cannot listen on Web:ListenAddress 127.0.0.1:{port}: the address is already in "
+            + "use by another process; stop it or choose a free port", line);
         Assert.Equal("", stdout);
         Assert.Equal(0, api.TotalCalls);
     }
@@ -35,7 +39,8 @@ public sealed class StartupFailureTests
         try
         {
             await File.WriteAllTextAsync(file, content);
-            var (code, _, stderr) = await ExporterProcess.RunAsync(new Dictionary<string, string> { ["Cirrus__ApiTokenFile"] = file }, "--check-config");
+            var (code, _, stderr) = await ExporterProcess.RunAsync(
+                new Dictionary<string, string> { ["Cirrus__ApiTokenFile"] = file }, "--check-config");
 
             Assert.Equal(2, code);
             var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -52,9 +57,11 @@ public sealed class StartupFailureTests
     [InlineData("   ")]
     public async Task A_blank_inline_token_fails_the_configuration_check(string token)
     {
-        var (code, _, stderr) = await ExporterProcess.RunAsync(new Dictionary<string, string> { ["Cirrus__ApiToken"] = token }, "--check-config");
+        var (code, _, stderr) = await ExporterProcess.RunAsync(
+            new Dictionary<string, string> { ["Cirrus__ApiToken"] = token }, "--check-config");
 
         Assert.Equal(2, code);
-        Assert.Contains("Cirrus:ApiToken is required and must not be blank", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Contains("Cirrus:ApiToken is required and must not be blank",
+            Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 }

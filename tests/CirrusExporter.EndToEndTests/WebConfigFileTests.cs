@@ -31,7 +31,8 @@ public sealed class WebConfigFileTests : IDisposable
     /// <summary>A self-signed certificate for 127.0.0.1; returns it for the client to trust.</summary>
     private X509Certificate2 MakeCertificate(string name)
     {
-        Run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+        Run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days",
+            "2",
             "-subj", $"/CN={name}", "-addext", "subjectAltName=IP:127.0.0.1",
             "-keyout", Path.Combine(_dir, "tls.key"), "-out", Path.Combine(_dir, "tls.crt"));
         return X509CertificateLoader.LoadCertificateFromFile(Path.Combine(_dir, "tls.crt"));
@@ -41,8 +42,15 @@ public sealed class WebConfigFileTests : IDisposable
     {
         var handler = new HttpClientHandler();
         if (trusted is not null)
-            handler.ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert is not null && cert.Thumbprint == trusted.Thumbprint;
-        return new HttpClient(handler) { BaseAddress = new Uri($"{scheme}://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        {
+            handler.ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert is not null
+                && cert.Thumbprint == trusted.Thumbprint;
+        }
+        return new HttpClient(handler)
+        {
+            BaseAddress = new Uri($"{scheme}://127.0.0.1:{port}"),
+            Timeout = TimeSpan.FromSeconds(10)
+        };
     }
 
     private static async Task WaitHttpsAsync(HttpClient client, ExporterProcess exporter)
@@ -65,7 +73,8 @@ public sealed class WebConfigFileTests : IDisposable
         var certificate = MakeCertificate("first");
         var hash = Run("htpasswd", "-nbBC", "10", "prometheus", "s3cret pass").Trim().Split(':', 2)[1];
         var config = Path.Combine(_dir, "web.yml");
-        await File.WriteAllTextAsync(config, $"tls_server_config:\n  cert_file: tls.crt\n  key_file: tls.key\nbasic_auth_users:\n  prometheus: '{hash}'\n");
+        await File.WriteAllTextAsync(config, "tls_server_config:\n  cert_file: tls.crt\n  key_file: "
+            + $"tls.key\nbasic_auth_users:\n  prometheus: '{hash}'\n");
 
         await using var exporter = ExporterProcess.Start("--demo", "--Web:ConfigFile=" + config);
         using var client = Client(exporter.Port, "https", certificate);
@@ -79,12 +88,14 @@ public sealed class WebConfigFileTests : IDisposable
             Assert.StartsWith("Basic ", none.Headers.WwwAuthenticate.ToString());
         }
         using var wrong = new HttpRequestMessage(HttpMethod.Get, "/metrics");
-        wrong.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("prometheus:wrong")));
+        wrong.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes("prometheus:wrong")));
         using var refused = await client.SendAsync(wrong);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Empty(await refused.Content.ReadAsByteArrayAsync());
 
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("prometheus:s3cret pass")));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes("prometheus:s3cret pass")));
         using var ok = await client.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Contains("cirrus_exporter_build_info{", await ok.Content.ReadAsStringAsync());
@@ -92,10 +103,14 @@ public sealed class WebConfigFileTests : IDisposable
         using var plain = Client(exporter.Port, "http", null);
         await Assert.ThrowsAsync<HttpRequestException>(() => plain.GetAsync("/healthz"));
 
-        // Up to three attempts, as the image's HEALTHCHECK --retries=3: each has a 3 s limit, which a loaded machine can miss.
+        // Up to three attempts, as the image's HEALTHCHECK --retries=3: each has a 3 s limit, which a loaded machine
+        // can miss.
         var code = -1;
         for (var attempt = 0; attempt < 3 && code != 0; attempt++)
-            (code, _, _) = await ExporterProcess.RunAsync(null, "healthcheck", $"--Web:ListenAddress=127.0.0.1:{exporter.Port}", "--Web:ConfigFile=" + config);
+        {
+            (code, _, _) = await ExporterProcess.RunAsync(null, "healthcheck",
+                $"--Web:ListenAddress=127.0.0.1:{exporter.Port}", "--Web:ConfigFile=" + config);
+        }
         Assert.Equal(0, code);
     }
 
@@ -125,7 +140,8 @@ public sealed class WebConfigFileTests : IDisposable
         var config = Path.Combine(_dir, "web.yml");
         await File.WriteAllTextAsync(config, "tls_server_config:\n  cert_file: missing.crt\n  key_file: missing.key\n");
 
-        var (code, _, stderr) = await ExporterProcess.RunAsync(null, "--check-config", "--Cirrus:ApiToken=t", "--Cirrus:Streams:0:Id=1", "--Web:ConfigFile=" + config);
+        var (code, _, stderr) = await ExporterProcess.RunAsync(null, "--check-config", "--Cirrus:ApiToken=t",
+            "--Cirrus:Streams:0:Id=1", "--Web:ConfigFile=" + config);
 
         Assert.Equal(2, code);
         Assert.Contains("Web:ConfigFile:", stderr);

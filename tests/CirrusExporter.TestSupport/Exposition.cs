@@ -5,8 +5,12 @@ namespace CirrusExporter.TestSupport;
 
 public sealed record Sample(string Name, IReadOnlyDictionary<string, string> Labels, double Value)
 {
-    /// <summary>The sorted labels ("a=1,b=2") without the constant tenant label, which <see cref="Exposition.Tenants"/> checks once.</summary>
-    public string LabelText => string.Join(",", Labels.Where(l => l.Key != "tenant").OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}"));
+    /// <summary>
+    /// The sorted labels ("a=1,b=2") without the constant tenant label, which <see cref="Exposition.Tenants"/> checks
+    /// once.
+    /// </summary>
+    public string LabelText => string.Join(",", Labels.Where(l => l.Key != "tenant")
+        .OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}"));
 }
 
 /// <summary>A parsed Prometheus text exposition, for asserting exact series and values.</summary>
@@ -26,9 +30,18 @@ public sealed partial class Exposition(string text, IReadOnlyList<Sample> sample
             if (!m.Success) throw new FormatException($"not an exposition line: {line}");
             var labels = new Dictionary<string, string>();
             foreach (Match l in LabelPair().Matches(m.Groups["labels"].Value))
-                labels[l.Groups[1].Value] = l.Groups[2].Value.Replace("\\\"", "\"").Replace("\\n", "\n").Replace("\\\\", "\\");
+            {
+                labels[l.Groups[1].Value] = l.Groups[2].Value.Replace("\\\"", "\"").Replace("\\n", "\n")
+                    .Replace("\\\\", "\\");
+            }
             var raw = m.Groups["value"].Value;
-            var value = raw switch { "+Inf" => double.PositiveInfinity, "-Inf" => double.NegativeInfinity, "NaN" => double.NaN, _ => double.Parse(raw, CultureInfo.InvariantCulture) };
+            var value = raw switch
+            {
+                "+Inf" => double.PositiveInfinity,
+                "-Inf" => double.NegativeInfinity,
+                "NaN" => double.NaN,
+                _ => double.Parse(raw, CultureInfo.InvariantCulture)
+            };
             samples.Add(new Sample(m.Groups["name"].Value, labels, value));
         }
         return new Exposition(text, samples);
@@ -38,7 +51,9 @@ public sealed partial class Exposition(string text, IReadOnlyList<Sample> sample
     public Dictionary<string, double> Family(string name) =>
         Samples.Where(s => s.Name == name).ToDictionary(s => s.LabelText, s => s.Value);
 
-    /// <summary>The single value of a series given as label pairs ("endpoint", "stream_stats", ...), or null when absent.</summary>
+    /// <summary>
+    /// The single value of a series given as label pairs ("endpoint", "stream_stats", ...), or null when absent.
+    /// </summary>
     public double? Value(string name, params string[] labelPairs)
     {
         var matches = Samples.Where(s => s.Name == name && Enumerable.Range(0, labelPairs.Length / 2)
@@ -47,7 +62,8 @@ public sealed partial class Exposition(string text, IReadOnlyList<Sample> sample
         {
             0 => null,
             1 => matches[0].Value,
-            _ => throw new InvalidOperationException($"{matches.Count} series of {name} match {string.Join(",", labelPairs)}"),
+            _ => throw new InvalidOperationException(
+                $"{matches.Count} series of {name} match {string.Join(",", labelPairs)}"),
         };
     }
 
@@ -55,7 +71,8 @@ public sealed partial class Exposition(string text, IReadOnlyList<Sample> sample
 
     /// <summary>The distinct tenant label values of the cirrus_* samples ("" for a sample without one).</summary>
     public IReadOnlyList<string> Tenants =>
-        [.. Samples.Where(s => s.Name.StartsWith("cirrus_", StringComparison.Ordinal)).Select(s => s.Labels.GetValueOrDefault("tenant", "")).Distinct()];
+        [.. Samples.Where(s => s.Name.StartsWith("cirrus_", StringComparison.Ordinal))
+            .Select(s => s.Labels.GetValueOrDefault("tenant", "")).Distinct()];
 
     [GeneratedRegex("""^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>.*)\})? (?<value>\S+)$""")]
     private static partial Regex SampleLine();

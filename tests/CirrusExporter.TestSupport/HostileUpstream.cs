@@ -34,7 +34,9 @@ public sealed class HostileUpstream : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    /// <summary>Answers requests for <paramref name="path"/> (query ignored) with the responders in turn, the last repeating.</summary>
+    /// <summary>
+    /// Answers requests for <paramref name="path"/> (query ignored) with the responders in turn, the last repeating.
+    /// </summary>
     public void On(string path, params Responder[] responders) => _routes[path] = responders;
 
     /// <summary>Requests seen for the path, whatever the answer.</summary>
@@ -73,7 +75,8 @@ public sealed class HostileUpstream : IAsyncDisposable
             await stream.FlushAsync(_stop.Token);
             socket.Shutdown(SocketShutdown.Send);
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException
+            or ObjectDisposedException)
         {
             // The client gave up (timeout) or the test ended: nothing to answer any more.
         }
@@ -90,7 +93,8 @@ public sealed class HostileUpstream : IAsyncDisposable
             if (read == 0 || head.Length > 64 * 1024) return null;
             if (head.Length == 0 && !char.IsAsciiLetterUpper((char)buffer[0]))
             {
-                // Not HTTP (a TLS ClientHello from an https:// client): answer in plain text, as a misconfigured port would.
+                // Not HTTP (a TLS ClientHello from an https:// client): answer in plain text, as a misconfigured port
+                // would.
                 await stream.WriteAsync(Ascii("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n"), ct);
                 return null;
             }
@@ -121,7 +125,8 @@ public sealed class HostileUpstream : IAsyncDisposable
     public static Responder Json(string body, int status = 200) => async (_, stream, ct) =>
     {
         var bytes = Encoding.UTF8.GetBytes(body);
-        await stream.WriteAsync(Ascii(Head(status, "OK", "Content-Type: application/json", $"Content-Length: {bytes.Length}")), ct);
+        await stream.WriteAsync(
+            Ascii(Head(status, "OK", "Content-Type: application/json", $"Content-Length: {bytes.Length}")), ct);
         await stream.WriteAsync(bytes, ct);
     };
 
@@ -132,7 +137,8 @@ public sealed class HostileUpstream : IAsyncDisposable
     public static Responder Trickle(string body, TimeSpan perByte) => async (_, stream, ct) =>
     {
         var bytes = Encoding.UTF8.GetBytes(body);
-        await stream.WriteAsync(Ascii(Head(200, "OK", "Content-Type: application/json", $"Content-Length: {bytes.Length}")), ct);
+        await stream.WriteAsync(
+            Ascii(Head(200, "OK", "Content-Type: application/json", $"Content-Length: {bytes.Length}")), ct);
         foreach (var b in bytes)
         {
             await stream.WriteAsync(new[] { b }, ct);
@@ -141,11 +147,15 @@ public sealed class HostileUpstream : IAsyncDisposable
         }
     };
 
-    /// <summary>Declares the body's full length, sends the first <paramref name="sent"/> bytes, then resets the connection (TCP RST).</summary>
+    /// <summary>
+    /// Declares the body's full length, sends the first <paramref name="sent"/> bytes, then resets the connection (TCP
+    /// RST).
+    /// </summary>
     public static Responder ResetMidBody(string body, int sent) => async (socket, stream, ct) =>
     {
         var bytes = Encoding.UTF8.GetBytes(body);
-        await stream.WriteAsync(Ascii(Head(200, "OK", "Content-Type: application/json", $"Content-Length: {bytes.Length}")), ct);
+        await stream.WriteAsync(
+            Ascii(Head(200, "OK", "Content-Type: application/json", $"Content-Length: {bytes.Length}")), ct);
         await stream.WriteAsync(bytes.AsMemory(0, sent), ct);
         await stream.FlushAsync(ct);
         await Task.Delay(100, ct);
@@ -158,10 +168,12 @@ public sealed class HostileUpstream : IAsyncDisposable
     /// spaces (still valid JSON), in chunks of <paramref name="chunkBytes"/>, pausing <paramref name="hold"/> after the
     /// first <paramref name="holdAfterBytes"/> bytes (to keep many such bodies in flight at once).
     /// </summary>
-    public static Responder Chunked(long totalBytes, string json = "[]", int chunkBytes = 64 * 1024, long holdAfterBytes = long.MaxValue, TimeSpan hold = default) =>
+    public static Responder Chunked(long totalBytes, string json = "[]", int chunkBytes = 64 * 1024,
+        long holdAfterBytes = long.MaxValue, TimeSpan hold = default) =>
         async (_, stream, ct) =>
         {
-            await stream.WriteAsync(Ascii(Head(200, "OK", "Content-Type: application/json", "Transfer-Encoding: chunked")), ct);
+            await stream.WriteAsync(
+                Ascii(Head(200, "OK", "Content-Type: application/json", "Transfer-Encoding: chunked")), ct);
             var chunk = new byte[chunkBytes];
             Array.Fill(chunk, (byte)' ');
             Encoding.UTF8.GetBytes(json).CopyTo(chunk, 0);
@@ -182,12 +194,18 @@ public sealed class HostileUpstream : IAsyncDisposable
             await stream.WriteAsync(Ascii("0\r\n\r\n"), ct);
         };
 
-    /// <summary>A JSON answer compressed with <paramref name="encoding"/> (gzip, deflate or br), whatever the request accepted.</summary>
+    /// <summary>
+    /// A JSON answer compressed with <paramref name="encoding"/> (gzip, deflate or br), whatever the request accepted.
+    /// </summary>
     public static Responder Encoded(string body, string encoding) => async (_, stream, ct) =>
     {
         using var compressed = new MemoryStream();
-        await using (var encoder = Encoder(encoding, compressed)) await encoder.WriteAsync(Encoding.UTF8.GetBytes(body), ct);
-        await stream.WriteAsync(Ascii(Head(200, "OK", "Content-Type: application/json", $"Content-Encoding: {encoding}", $"Content-Length: {compressed.Length}")), ct);
+        await using (var encoder = Encoder(encoding, compressed))
+        {
+            await encoder.WriteAsync(Encoding.UTF8.GetBytes(body), ct);
+        }
+        await stream.WriteAsync(Ascii(Head(200, "OK", "Content-Type: application/json", $"Content-Encoding: {encoding}",
+            $"Content-Length: {compressed.Length}")), ct);
         await stream.WriteAsync(compressed.ToArray(), ct);
     };
 
@@ -199,10 +217,14 @@ public sealed class HostileUpstream : IAsyncDisposable
     {
         const int memberBytes = 1 << 20;
         using var compressed = new MemoryStream();
-        await using (var gzip = new GZipStream(compressed, CompressionLevel.SmallestSize)) await gzip.WriteAsync(Enumerable.Repeat((byte)' ', memberBytes).ToArray(), ct);
+        await using (var gzip = new GZipStream(compressed, CompressionLevel.SmallestSize))
+        {
+            await gzip.WriteAsync(Enumerable.Repeat((byte)' ', memberBytes).ToArray(), ct);
+        }
         var member = compressed.ToArray();
         var members = decodedBytes / memberBytes;
-        await stream.WriteAsync(Ascii(Head(200, "OK", "Content-Type: application/json", "Content-Encoding: gzip", $"Content-Length: {members * member.Length}")), ct);
+        await stream.WriteAsync(Ascii(Head(200, "OK", "Content-Type: application/json", "Content-Encoding: gzip",
+            $"Content-Length: {members * member.Length}")), ct);
         for (long i = 0; i < members; i++) await stream.WriteAsync(member, ct);
     };
 

@@ -17,5 +17,6 @@ public sealed class LogCapture : ILogEventSink
         _events.Select(e => $"{e.Level} {e.RenderMessage()} {e.Exception}").ToList();
 
     public IReadOnlyList<string> AtLeast(LogEventLevel level) =>
-        _events.Where(e => e.Level >= level).Select(e => $"[{e.Properties.GetValueOrDefault("SourceContext")}] {e.RenderMessage()} {e.Exception}").ToList();
+        _events.Where(e => e.Level >= level).Select(
+            e => $"[{e.Properties.GetValueOrDefault("SourceContext")}] {e.RenderMessage()} {e.Exception}").ToList();
 }

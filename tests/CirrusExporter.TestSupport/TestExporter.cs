@@ -35,7 +35,8 @@ public sealed class TestExporter : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    public static TestExporter Start(string baseUrl, IDictionary<string, string?>? settings = null, TimeProvider? time = null, bool background = false)
+    public static TestExporter Start(string baseUrl, IDictionary<string, string?>? settings = null,
+        TimeProvider? time = null, bool background = false)
     {
         var all = new Dictionary<string, string?>
         {
@@ -63,8 +64,8 @@ public sealed class TestExporter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Scrapes every 25 ms (real time) until the scrape satisfies the condition, at most <paramref name="attempts"/> times:
-    /// background refreshes run on their own tasks.
+    /// Scrapes every 25 ms (real time) until the scrape satisfies the condition, at most <paramref name="attempts"/>
+    /// times: background refreshes run on their own tasks.
     /// </summary>
     public async Task<Exposition> ScrapeUntilAsync(Func<Exposition, bool> condition, int attempts)
     {
@@ -102,7 +103,8 @@ public sealed class TestExporter : IAsyncDisposable
             foreach (var body in _bodies.Append(landing)) Assert.DoesNotContain(Token, body);
     }
 
-    private sealed class Factory(Dictionary<string, string?> settings, TimeProvider? time, bool background, LogCapture logs) : WebApplicationFactory<Program>
+    private sealed class Factory(Dictionary<string, string?> settings, TimeProvider? time, bool background,
+        LogCapture logs) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -110,7 +112,10 @@ public sealed class TestExporter : IAsyncDisposable
             builder.ConfigureTestServices(services =>
             {
                 if (!background)
-                    services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(CollectorScheduler)));
+                {
+                    services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService)
+                        && d.ImplementationType == typeof(CollectorScheduler)));
+                }
                 if (time is not null) services.AddSingleton(time);
                 services.AddSingleton<ILogEventSink>(logs);
             });

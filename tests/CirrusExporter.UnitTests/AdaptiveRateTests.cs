@@ -11,19 +11,26 @@ using Polly;
 
 namespace CirrusExporter.UnitTests;
 
-/// <summary>The adaptive request rate (AIMD) on a fake clock: spacing, decrease on 429, increase when quiet, Retry-After.</summary>
+/// <summary>
+/// The adaptive request rate (AIMD) on a fake clock: spacing, decrease on 429, increase when quiet, Retry-After, and
+/// the order and number of attempts let through.
+/// </summary>
 public sealed class AdaptiveRateTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
     private readonly SelfMetrics _metrics = new();
 
-    private AdaptiveRate Rate(int ceiling = 40, double step = 2, int quietSeconds = 10, int inFlight = 8) => new(Options.Create(new CirrusOptions
-    {
-        Http = new HttpOptions
+    private AdaptiveRate Rate(int ceiling = 40, double step = 2, int quietSeconds = 10, int inFlight = 8) =>
+        new(Options.Create(new CirrusOptions
         {
-            RateLimitPerSecond = ceiling, RateIncreaseStep = step, RateIncreaseInterval = TimeSpan.FromSeconds(quietSeconds), MaxConcurrency = inFlight,
-        },
-    }), _time, _metrics);
+            Http = new HttpOptions
+            {
+                RateLimitPerSecond = ceiling,
+                RateIncreaseStep = step,
+                RateIncreaseInterval = TimeSpan.FromSeconds(quietSeconds),
+                MaxConcurrency = inFlight,
+            },
+        }), _time, _metrics);
 
     private static HttpResponseMessage Throttled(TimeSpan? retryAfter = null)
     {
@@ -70,7 +77,11 @@ public sealed class AdaptiveRateTests
         for (var i = 0; i < 4; i++)
         {
             _time.Advance(TimeSpan.FromMilliseconds(100));
-            var done = new[] { (detail, "detail"), (laterDetail, "later detail"), (paging, "paging"), (laterPaging, "later paging") }
+            var done = new[]
+                {
+                    (detail, "detail"), (laterDetail, "later detail"),
+                    (paging, "paging"), (laterPaging, "later paging"),
+                }
                 .Where(w => w.Item1.IsCompletedSuccessfully && !order.Contains(w.Item2)).Select(w => w.Item2).ToList();
             Assert.Single(done);
             order.AddRange(done);
@@ -84,7 +95,7 @@ public sealed class AdaptiveRateTests
     [Theory]
     [InlineData(10)]
     [InlineData(0)]
-    public async Task At_most_max_concurrency_attempts_are_in_flight_and_a_freed_place_goes_to_the_lowest_rank(int ceiling)
+    public async Task At_most_max_concurrency_in_flight_and_a_freed_place_goes_to_the_lowest_rank(int ceiling)
     {
         var rate = Rate(ceiling, inFlight: 2);
         var first = await rate.AcquireAsync(2, CancellationToken.None);
@@ -161,7 +172,12 @@ public sealed class AdaptiveRateTests
     public async Task Other_answers_change_nothing()
     {
         var rate = Rate(ceiling: 40);
-        foreach (var code in new[] { HttpStatusCode.OK, HttpStatusCode.InternalServerError, HttpStatusCode.ServiceUnavailable, HttpStatusCode.Unauthorized })
+        HttpStatusCode[] codes =
+        [
+            HttpStatusCode.OK, HttpStatusCode.InternalServerError,
+            HttpStatusCode.ServiceUnavailable, HttpStatusCode.Unauthorized,
+        ];
+        foreach (var code in codes)
         {
             _time.Advance(TimeSpan.FromSeconds(1));
             var sent = await rate.AcquireAsync(0, CancellationToken.None);
@@ -169,7 +185,8 @@ public sealed class AdaptiveRateTests
             rate.Observe(sent, response);
         }
         _time.Advance(TimeSpan.FromSeconds(1));
-        rate.Observe(await rate.AcquireAsync(0, CancellationToken.None), null); // no answer: a timeout or a refused connection
+        // No answer: a timeout or a refused connection.
+        rate.Observe(await rate.AcquireAsync(0, CancellationToken.None), null);
         Assert.Equal(40, rate.Current);
     }
 

@@ -55,7 +55,8 @@ public sealed class ApiTokenProviderTests : IDisposable
     [Theory]
     [InlineData(true, "does not exist")]
     [InlineData(false, "is empty")]
-    public void A_token_file_deleted_or_emptied_while_running_fails_calls_with_a_message_naming_the_file(bool delete, string expected)
+    public void A_token_file_deleted_or_emptied_while_running_fails_calls_with_a_message_naming_the_file(bool delete,
+        string expected)
     {
         var path = Path.Combine(_dir.FullName, "token");
         Write(path, "first\n");

@@ -50,7 +50,8 @@ public sealed class ChunksTests
     public void Returned_chunks_are_reused_by_the_next_writer()
     {
         var first = Chunks.Of(Pattern(2 * Chunks.ChunkBytes));
-        var arrays = first.Segments().Select(s => System.Runtime.InteropServices.MemoryMarshal.TryGetArray(s, out var a) ? a.Array : null).ToHashSet();
+        var arrays = first.Segments().Select(s => System.Runtime.InteropServices.MemoryMarshal.TryGetArray(s, out var a)
+            ? a.Array : null).ToHashSet();
         first.Return();
 
         var next = Chunks.Of(Pattern(Chunks.ChunkBytes));

@@ -41,11 +41,16 @@ public sealed class CirrusHttpSetupTests
     [Fact]
     public void Attempt_timeouts_and_connection_errors_are_transient_other_exceptions_are_not()
     {
-        Assert.True(CirrusHttpSetup.IsTransient(Outcome.FromException<HttpResponseMessage>(new TimeoutRejectedException())));
-        Assert.True(CirrusHttpSetup.IsTransient(Outcome.FromException<HttpResponseMessage>(new HttpRequestException("refused"))));
-        Assert.False(CirrusHttpSetup.IsTransient(Outcome.FromException<HttpResponseMessage>(new OperationCanceledException())));
-        Assert.False(CirrusHttpSetup.IsTransient(Outcome.FromException<HttpResponseMessage>(new BrokenCircuitException())));
-        Assert.False(CirrusHttpSetup.IsTransient(Outcome.FromException<HttpResponseMessage>(new InvalidOperationException())));
+        Assert.True(
+            CirrusHttpSetup.IsTransient(Outcome.FromException<HttpResponseMessage>(new TimeoutRejectedException())));
+        Assert.True(CirrusHttpSetup.IsTransient(
+            Outcome.FromException<HttpResponseMessage>(new HttpRequestException("refused"))));
+        Assert.False(
+            CirrusHttpSetup.IsTransient(Outcome.FromException<HttpResponseMessage>(new OperationCanceledException())));
+        Assert.False(
+            CirrusHttpSetup.IsTransient(Outcome.FromException<HttpResponseMessage>(new BrokenCircuitException())));
+        Assert.False(
+            CirrusHttpSetup.IsTransient(Outcome.FromException<HttpResponseMessage>(new InvalidOperationException())));
     }
 
     [Theory]
@@ -60,7 +65,8 @@ public sealed class CirrusHttpSetupTests
     [Fact]
     public void Retry_after_http_date_is_measured_from_the_clock()
     {
-        using var response = Response(HttpStatusCode.TooManyRequests, new RetryConditionHeaderValue(Now.AddSeconds(20)));
+        using var response = Response(HttpStatusCode.TooManyRequests,
+            new RetryConditionHeaderValue(Now.AddSeconds(20)));
         var time = new FakeTimeProvider(Now);
         Assert.Equal(TimeSpan.FromSeconds(20), CirrusHttpSetup.RetryAfter(response, Cap, time));
 
@@ -71,14 +77,16 @@ public sealed class CirrusHttpSetupTests
     [Fact]
     public void A_date_in_the_past_means_retry_now()
     {
-        using var response = Response(HttpStatusCode.TooManyRequests, new RetryConditionHeaderValue(Now.AddSeconds(-30)));
+        using var response = Response(HttpStatusCode.TooManyRequests,
+            new RetryConditionHeaderValue(Now.AddSeconds(-30)));
         Assert.Equal(TimeSpan.Zero, CirrusHttpSetup.RetryAfter(response, Cap, new FakeTimeProvider(Now)));
     }
 
     [Fact]
     public void Long_waits_are_capped()
     {
-        using var delta = Response(HttpStatusCode.TooManyRequests, new RetryConditionHeaderValue(TimeSpan.FromMinutes(10)));
+        using var delta = Response(HttpStatusCode.TooManyRequests,
+            new RetryConditionHeaderValue(TimeSpan.FromMinutes(10)));
         using var date = Response(HttpStatusCode.TooManyRequests, new RetryConditionHeaderValue(Now.AddHours(1)));
         var time = new FakeTimeProvider(Now);
         Assert.Equal(Cap, CirrusHttpSetup.RetryAfter(delta, Cap, time));

@@ -16,8 +16,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace CirrusExporter.UnitTests;
 
 /// <summary>
-/// The scheduler's budget at the defaults (25 requests/s, MaxDataAge 5 minutes, the default collectors): it plans from the
-/// watched streams and the adaptive rate, exports the plan, and logs each change of state once.
+/// The scheduler's budget at the defaults (25 requests/s, MaxDataAge 5 minutes, the default collectors): it plans from
+/// the watched streams and the adaptive rate, exports the plan, and logs each change of state once.
 /// </summary>
 public sealed class CollectorBudgetTests
 {
@@ -42,7 +42,8 @@ public sealed class CollectorBudgetTests
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter) =>
             Lines.Add((logLevel, formatter(state, exception)));
     }
 
@@ -50,14 +51,15 @@ public sealed class CollectorBudgetTests
         CollectorRegistry.All.Where(d => d.Options(new CollectorsOptions()).Enabled).ToList();
 
     /// <summary>
-    /// Streams without sub-streams but the first <paramref name="subStreams"/>, which have one more: one availability call
-    /// each, and one objects call per stream id. With <paramref name="open"/>, a fresh /stats/streams read shows that many
-    /// streams with an open conversation and the others with none; without it, no counts are known.
+    /// Streams without sub-streams but the first <paramref name="subStreams"/>, which have one more: one availability
+    /// call each, and one objects call per stream id. With <paramref name="open"/>, a fresh /stats/streams read shows
+    /// that many streams with an open conversation and the others with none; without it, no counts are known.
     /// </summary>
     private IntervalPlan Replan(int streams, int subStreams = 0, int? open = null)
     {
         var keys = Enumerable.Range(1, streams).Select(id => new KnownStream(new StreamKey(id, 0), $"{id}", null))
-            .Concat(Enumerable.Range(1, subStreams).Select(id => new KnownStream(new StreamKey(id, 1), $"{id}", null))).ToList();
+            .Concat(Enumerable.Range(1, subStreams).Select(id => new KnownStream(new StreamKey(id, 1), $"{id}", null)))
+            .ToList();
         var catalogue = new StreamCatalogue(keys, keys.Select(k => k.Key.StreamId).ToHashSet(),
             new HashSet<(StreamKey, int, int)>(), new HashSet<(StreamKey, int, int)>());
         var states = new Dictionary<string, CollectorState>();
@@ -69,7 +71,8 @@ public sealed class CollectorBudgetTests
                 Data = new StreamStatsData(rows), DataTime = _time.GetUtcNow(), LastSucceeded = true,
             };
         }
-        return _budget.Replan(Enabled, new MetricsSnapshot(1, states, catalogue, new Dictionary<string, RenderedPart>()));
+        var snapshot = new MetricsSnapshot(1, states, catalogue, new Dictionary<string, RenderedPart>());
+        return _budget.Replan(Enabled, snapshot);
     }
 
     private string Exposition()
@@ -84,7 +87,8 @@ public sealed class CollectorBudgetTests
     {
         Replan(500);
 
-        // 500/30 + 2/30 + 500/60 = 25.1 calls/s: objects to 150 s, availability to 500 / (20 - 3.33 - 0.07) = 30.1, so 31 s.
+        // 500/30 + 2/30 + 500/60 = 25.1 calls/s: objects to 150 s, availability to 500 / (20 - 3.33 - 0.07) = 30.1, so
+        // 31 s.
         var lines = Exposition().Split('\n');
         Assert.Equal(
         [
@@ -93,8 +97,10 @@ public sealed class CollectorBudgetTests
             "cirrus_collector_effective_interval_seconds{tenant=\"acme\",collector=\"sla_exceptions\"} 30",
             "cirrus_collector_effective_interval_seconds{tenant=\"acme\",collector=\"objects\"} 150",
         ], lines.Where(l => l.StartsWith("cirrus_collector_effective_interval_seconds{", StringComparison.Ordinal)));
-        var utilisation = Assert.Single(lines, l => l.StartsWith("cirrus_api_budget_utilisation_ratio{tenant=\"acme\"} ", StringComparison.Ordinal));
-        Assert.Equal((500 / 31.0 + 2 / 30.0 + 500 / 150.0) / 25, double.Parse(utilisation.Split(' ')[1], CultureInfo.InvariantCulture), 12);
+        var utilisation = Assert.Single(lines,
+            l => l.StartsWith("cirrus_api_budget_utilisation_ratio{tenant=\"acme\"} ", StringComparison.Ordinal));
+        Assert.Equal((500 / 31.0 + 2 / 30.0 + 500 / 150.0) / 25,
+            double.Parse(utilisation.Split(' ')[1], CultureInfo.InvariantCulture), 12);
         Assert.Equal(TimeSpan.FromSeconds(31), _budget.IntervalOf(CollectorRegistry.ByLabel("availability")));
         Assert.Equal(TimeSpan.FromSeconds(60), _budget.IntervalOf(CollectorRegistry.ByLabel("conversations")));
     }
@@ -113,8 +119,8 @@ public sealed class CollectorBudgetTests
         Assert.Equal((2000 / 134.0 + 740 / 150.0 + 2 / 30.0) / 25, plan.Utilisation, 12);
         Assert.True(plan.Fits);
 
-        // With 500 sub-streams availability is at its longest, 150 s, and the whole plan past 80 %: the calls sent first
-        // (availability and the two single calls) take 67 %, and the objects calls the rest, within the rate.
+        // With 500 sub-streams availability is at its longest, 150 s, and the whole plan past 80 %: the calls sent
+        // first (availability and the two single calls) take 67 %, and the objects calls the rest, within the rate.
         plan = Replan(2000, subStreams: 500, open: 600);
         Assert.Equal(150, plan.Intervals["availability"].TotalSeconds);
         Assert.Equal((2500 / 150.0 + 740 / 150.0 + 2 / 30.0) / 25, plan.Utilisation, 12);
@@ -132,7 +138,8 @@ public sealed class CollectorBudgetTests
         var sent = await _rate.AcquireAsync(0, CancellationToken.None);
         using (var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests)) _rate.Observe(sent, response);
 
-        // 12.5 requests/s: availability gives up what objects at 150 s cannot, 500 / (10 - 3.33 - 0.07) = 75.8, so 76 s.
+        // 12.5 requests/s: availability gives up what objects at 150 s cannot, 500 / (10 - 3.33 - 0.07) = 75.8, so 76
+        // s.
         var plan = Replan(500);
         Assert.Equal(76, plan.Intervals["availability"].TotalSeconds);
         Assert.Equal(150, plan.Intervals["objects"].TotalSeconds);
@@ -157,7 +164,8 @@ public sealed class CollectorBudgetTests
 
         Replan(100);
         Replan(100);
-        Assert.Equal((LogLevel.Information, "API budget fits again: every collector at its configured interval"), _log.Lines[2]);
+        Assert.Equal((LogLevel.Information, "API budget fits again: every collector at its configured interval"),
+            _log.Lines[2]);
         Assert.Equal(3, _log.Lines.Count);
     }
 }

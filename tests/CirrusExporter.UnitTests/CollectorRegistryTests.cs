@@ -40,7 +40,8 @@ public sealed class CollectorRegistryTests
             [$"{d.Section}:Interval"] = "00:00:42",
         }).Build());
         Assert.Equal(TimeSpan.FromSeconds(42), d.Options(collectors).Interval);
-        Assert.All(CollectorRegistry.All.Where(o => o != d), o => Assert.NotEqual(TimeSpan.FromSeconds(42), o.Options(collectors).Interval));
+        Assert.All(CollectorRegistry.All.Where(o => o != d),
+            o => Assert.NotEqual(TimeSpan.FromSeconds(42), o.Options(collectors).Interval));
     }
 
     [Theory]
@@ -75,8 +76,10 @@ public sealed class CollectorRegistryTests
     {
         var d = Get(label);
         var metricsDoc = Markdown.ReadDoc("docs/metrics.md");
-        Assert.Contains(Markdown.Table(metricsDoc, "collector (`collector`, `endpoint` label)", "API call", "configuration section", "default interval", "families"),
-            row => row[0].StartsWith($"`{label}`", StringComparison.Ordinal) && row[2] == $"`Cirrus:Collectors:{d.Section}`");
+        Assert.Contains(Markdown.Table(metricsDoc, "collector (`collector`, `endpoint` label)", "API call",
+            "configuration section", "default interval", "families"),
+            row => row[0].StartsWith($"`{label}`", StringComparison.Ordinal)
+            && row[2] == $"`Cirrus:Collectors:{d.Section}`");
         var keys = Markdown.Table(Markdown.ReadDoc("docs/configuration.md"), "key", "type", "default", "meaning");
         Assert.Contains(keys, row => row[0] == $"`{d.Key("Enabled")}`" && row[3] == d.Purpose);
         Assert.Contains(keys, row => row[0] == $"`{d.Key("Interval")}`");
@@ -101,26 +104,31 @@ public sealed class CollectorRegistryTests
     [Fact]
     public void Every_collector_in_the_assembly_is_in_the_registry_and_registered_by_its_descriptor_alone()
     {
-        var collectorTypes = ExporterTypes.Where(t => t.IsClass && !t.IsAbstract && typeof(ICollector).IsAssignableFrom(t)).ToList();
+        var collectorTypes = ExporterTypes.Where(t => t.IsClass && !t.IsAbstract
+            && typeof(ICollector).IsAssignableFrom(t)).ToList();
         Assert.NotEmpty(collectorTypes);
         foreach (var t in collectorTypes)
         {
             var descriptor = t.GetProperty("Descriptor", BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
             Assert.True(descriptor is CollectorDescriptor, $"{t.Name} declares no static Descriptor");
-            Assert.True(CollectorRegistry.All.Contains((CollectorDescriptor)descriptor), $"{t.Name} is not listed in CollectorRegistry.All");
+            Assert.True(CollectorRegistry.All.Contains((CollectorDescriptor)descriptor),
+                $"{t.Name} is not listed in CollectorRegistry.All");
         }
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Cirrus:ApiToken"] = "t" });
         builder.AddCirrusExporter();
         using var app = builder.Build();
-        // Resolving them resolves their call interfaces too; every Refit interface in the assembly is a registered client.
+        // Resolving them resolves their call interfaces too; every Refit interface in the assembly is a registered
+        // client.
         Assert.Equal(collectorTypes.Select(t => t.Name).Order(StringComparer.Ordinal),
             app.Services.GetServices<ICollector>().Select(c => c.GetType().Name).Order(StringComparer.Ordinal));
-        var callInterfaces = ExporterTypes.Where(t => t.IsInterface && t.GetMethods().Any(m => m.GetCustomAttribute<Refit.HttpMethodAttribute>() is not null)).ToList();
+        var callInterfaces = ExporterTypes.Where(t => t.IsInterface
+            && t.GetMethods().Any(m => m.GetCustomAttribute<Refit.HttpMethodAttribute>() is not null)).ToList();
         Assert.Equal(collectorTypes.Count, callInterfaces.Count);
         Assert.All(callInterfaces, api => Assert.NotNull(app.Services.GetService(api)));
-        // Every collector options class is some descriptor's, so it is bound, validated, walked for docs and kept for Native AOT.
+        // Every collector options class is some descriptor's, so it is bound, validated, walked for docs and kept for
+        // Native AOT.
         Assert.All(ExporterTypes.Where(t => t.IsSubclassOf(typeof(CollectorOptions))),
             t => Assert.Contains(t, CollectorRegistry.All.Select(d => d.OptionsBinding.Type)));
     }
@@ -130,9 +138,11 @@ public sealed class CollectorRegistryTests
     {
         // Anything else naming a collector would be one more place to edit when adding one. Slices may name each other.
         const string prefix = "CirrusExporter.Collectors.";
-        var slices = ExporterTypes.Where(t => t.Namespace?.StartsWith(prefix, StringComparison.Ordinal) == true && !t.Name.Contains('<'))
+        var slices = ExporterTypes.Where(t => t.Namespace?.StartsWith(prefix, StringComparison.Ordinal) == true
+            && !t.Name.Contains('<'))
             .GroupBy(t => t.Namespace![prefix.Length..])
-            .ToDictionary(g => g.Key, g => new Regex($@"\b(Collectors\.{g.Key}|{string.Join('|', g.Select(t => t.Name.Split('`')[0]))})\b"));
+            .ToDictionary(g => g.Key,
+                g => new Regex($@"\b(Collectors\.{g.Key}|{string.Join('|', g.Select(t => t.Name.Split('`')[0]))})\b"));
         Assert.Equal(CollectorRegistry.All.Count, slices.Count);
 
         var root = Path.Combine(Markdown.RepoRoot, "src", "CirrusExporter");
@@ -141,7 +151,8 @@ public sealed class CollectorRegistryTests
         var offenders =
             from file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
             where !file.Contains($"{sep}obj{sep}") && !file.Contains($"{sep}bin{sep}")
-            where file != Path.Combine(collectors, "CollectorRegistry.cs") && !slices.ContainsKey(Path.GetRelativePath(collectors, Path.GetDirectoryName(file)!))
+            where file != Path.Combine(collectors, "CollectorRegistry.cs")
+                && !slices.ContainsKey(Path.GetRelativePath(collectors, Path.GetDirectoryName(file)!))
             let text = File.ReadAllText(file)
             from slice in slices
             where slice.Value.IsMatch(text)

@@ -15,9 +15,12 @@ public sealed class ConversationsTests
     [Fact]
     public void Items_parse_with_any_casing_optional_times_and_the_closeTime_spelling()
     {
-        var items = Parse("""
-            [{"ObjectId":"5","CreatedTime":"2026-11-27T09:00:00","updatedTime":"2026-11-27T09:02:00Z","firstResponseTime":"","closeTime":"2026-11-27T09:02:00Z"},
-             {"objectId":6,"statusId":"1","createdTime":"2026-11-27T09:00:00Z","updatedTime":"2026-11-27T09:00:30Z","firstResponseTime":"2026-11-27T09:00:30Z","closedTime":null}]
+        var items = Parse(
+            """[{"ObjectId":"5","CreatedTime":"2026-11-27T09:00:00","updatedTime":"2026-11-27T09:02:00Z",""" + """
+            "firstResponseTime":"","closeTime":"2026-11-27T09:02:00Z"},
+             {"objectId":6,"statusId":"1","createdTime":"2026-11-27T09:00:00Z","updatedTime":"2026-11-27T09:00:30Z",
+            """ + """
+            "firstResponseTime":"2026-11-27T09:00:30Z","closedTime":null}]
             """);
 
         Assert.Equal(new ChangedConversation(5, T, T.AddMinutes(2), null, T.AddMinutes(2)), items[0]);
@@ -28,7 +31,8 @@ public sealed class ConversationsTests
     [InlineData("""{"objectId":1}""")]
     [InlineData("""[{"createdTime":"2026-11-27T09:00:00Z","updatedTime":"2026-11-27T09:00:00Z"}]""")]
     [InlineData("""[{"objectId":1,"createdTime":"2026-11-27T09:00:00Z"}]""")]
-    [InlineData("""[{"objectId":1,"createdTime":"2026-11-27T09:00:00Z","updatedTime":"2026-11-27T09:00:00Z","closedTime":17}]""")]
+    [InlineData("""[{"objectId":1,"createdTime":"2026-11-27T09:00:00Z","updatedTime":"2026-11-27T09:00:"""
+        + """00Z","closedTime":17}]""")]
     [InlineData("""[{"objectId":1,"createdTime":"soon","updatedTime":"2026-11-27T09:00:00Z"}]""")]
     [InlineData("""[7]""")]
     public void Unrecognised_shapes_fail_rather_than_guess(string json)
@@ -63,7 +67,8 @@ public sealed class ConversationsTests
 
         Assert.Equal(60, tally.Created);
         Assert.Equal(60, tally.FirstResponse.Count);
-        // Only events at or after the next window's start (minute 57): created at 57:30 and 58:30, answered at 57, 58 and 59.
+        // Only events at or after the next window's start (minute 57): created at 57:30 and 58:30, answered at 57, 58
+        // and 59.
         Assert.Equal(5, tally.TrackedIds);
     }
 
@@ -78,7 +83,8 @@ public sealed class ConversationsTests
         Assert.False(tally.Unchanged(empty: true, T)); // counts read no later than the read vouch for nothing after it
         Assert.False(tally.Unchanged(empty: false, T.AddMinutes(1)));
 
-        tally.ReadUpTo(empty: false, T.AddMinutes(2)); // had conversations: equal counts would not prove nothing changed
+        // had conversations: equal counts would not prove nothing changed
+        tally.ReadUpTo(empty: false, T.AddMinutes(2));
         Assert.False(tally.Unchanged(empty: true, T.AddMinutes(3)));
 
         tally.ReadUpTo(empty: true, T.AddMinutes(4));

@@ -33,7 +33,8 @@ public sealed class ExpositionWriterTests
             w.Family(MetricCatalogue.Up, "up");
             w.Sample(MetricCatalogue.Up, 1);
             w.Family(MetricCatalogue.ApiRequestDuration, "seconds");
-            w.Histogram(MetricCatalogue.ApiRequestDuration, new HistogramSnapshot([.. MetricCatalogue.ApiRequestDuration.Buckets!.Select((_, i) => (long)i)], 1.5, 12), "objects");
+            w.Histogram(MetricCatalogue.ApiRequestDuration, new HistogramSnapshot(
+                [.. MetricCatalogue.ApiRequestDuration.Buckets!.Select((_, i) => (long)i)], 1.5, 12), "objects");
             w.Family(MetricCatalogue.RowsIgnored, "rows");
             w.Sample(MetricCatalogue.RowsIgnored, 2, "objects", "shape");
         }
@@ -46,7 +47,8 @@ public sealed class ExpositionWriterTests
         Assert.True(openMetrics.DiffersAsText);
         Assert.Contains("# TYPE cirrus_api_requests counter\n", Encoding.UTF8.GetString(buffer.WrittenSpan));
         Assert.Equal(Write(Families), Encoding.UTF8.GetString(text.WrittenSpan));
-        Assert.Contains("# HELP cirrus_rows_ignored_total rows\n# TYPE cirrus_rows_ignored_total counter\n", Encoding.UTF8.GetString(text.WrittenSpan));
+        Assert.Contains("# HELP cirrus_rows_ignored_total rows\n# TYPE cirrus_rows_ignored_total counter\n",
+            Encoding.UTF8.GetString(text.WrittenSpan));
     }
 
     [Fact]
@@ -58,13 +60,15 @@ public sealed class ExpositionWriterTests
         openMetrics.Sample(MetricCatalogue.Up, 1);
 
         Assert.False(openMetrics.DiffersAsText);
-        Assert.Equal(Write(w => { w.Family(MetricCatalogue.Up, "up"); w.Sample(MetricCatalogue.Up, 1); }), Encoding.UTF8.GetString(buffer.WrittenSpan));
+        Assert.Equal(Write(w => { w.Family(MetricCatalogue.Up, "up"); w.Sample(MetricCatalogue.Up, 1); }),
+            Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 
     [Fact]
     public void A_family_whose_name_ends_in_a_base_unit_declares_it_for_OpenMetrics()
     {
-        Assert.Equal("# HELP cirrus_collector_duration_seconds d\n# TYPE cirrus_collector_duration_seconds gauge\n# UNIT cirrus_collector_duration_seconds seconds\n",
+        Assert.Equal("# HELP cirrus_collector_duration_seconds d\n# TYPE cirrus_collector_duration_seconds gauge\n# "
+            + "UNIT cirrus_collector_duration_seconds seconds\n",
             Write(w => w.Family(MetricCatalogue.CollectorDuration, "d")));
         Assert.DoesNotContain("# UNIT", Write(w => w.Family(MetricCatalogue.Up, "d")));
     }
@@ -79,7 +83,8 @@ public sealed class ExpositionWriterTests
     [Fact]
     public void Label_values_pass_utf8_through()
     {
-        Assert.Equal("x_info{name=\"Služba – 客服\",module=\"chat\"} 1\n", Write(w => w.Sample(Info, 1, "Služba – 客服", "chat")));
+        Assert.Equal("x_info{name=\"Služba – 客服\",module=\"chat\"} 1\n",
+            Write(w => w.Sample(Info, 1, "Služba – 客服", "chat")));
     }
 
     [Theory]
@@ -99,16 +104,20 @@ public sealed class ExpositionWriterTests
     [Fact]
     public void Labels_follow_the_tenant_then_the_definition_order()
     {
-        Assert.Equal("cirrus_stream_objects{tenant=\"acme\",stream_id=\"7\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 41\n",
+        Assert.Equal("cirrus_stream_objects{tenant=\"acme\",stream_id=\"7\",sub_stream_id=\"0\",module=\"chat\","
+            + "status=\"open\"} 41\n",
             Write(w => w.Sample(StreamStatsMetrics.Objects, 41, "7", "0", "chat", "open")));
     }
 
     [Fact]
     public void Every_cirrus_family_carries_the_tenant_and_the_runtime_families_do_not()
     {
-        Assert.Equal("cirrus_api_request_duration_seconds_bucket{tenant=\"eu.acme\",endpoint=\"objects\",le=\"0.025\"} 1\n",
-            Write(w => w.Histogram(MetricCatalogue.ApiRequestDuration, new HistogramSnapshot([1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 0.01, 1), "objects"), "eu.acme").Split('\n')[0] + "\n");
-        Assert.Equal("process_resident_memory_bytes 5\n", Write(w => w.Sample(MetricCatalogue.ProcessResidentMemory, 5)));
+        Assert.Equal(
+            "cirrus_api_request_duration_seconds_bucket{tenant=\"eu.acme\",endpoint=\"objects\",le=\"0.025\"} 1\n",
+            Write(w => w.Histogram(MetricCatalogue.ApiRequestDuration, new HistogramSnapshot(
+            [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 0.01, 1), "objects"), "eu.acme").Split('\n')[0] + "\n");
+        Assert.Equal("process_resident_memory_bytes 5\n",
+            Write(w => w.Sample(MetricCatalogue.ProcessResidentMemory, 5)));
         Assert.Equal("x_info{name=\"a\",module=\"b\"} 1\n", Write(w => w.Sample(Info, 1, "a", "b")));
     }
 }

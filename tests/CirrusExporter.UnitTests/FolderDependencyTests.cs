@@ -10,8 +10,9 @@ namespace CirrusExporter.UnitTests;
 public sealed partial class FolderDependencyTests
 {
     /// <summary>
-    /// Edges that still close a cycle, each to be removed by making the lower folder take what it needs from the container
-    /// or moving the type. The list may only shrink: a new cycle fails, and so does an edge here that is gone.
+    /// Edges that still close a cycle, each to be removed by making the lower folder take what it needs from the
+    /// container or moving the type. The list may only shrink: a new cycle fails, and so does an edge here that is
+    /// gone.
     /// </summary>
     private static readonly HashSet<string> Remaining =
     [
@@ -28,18 +29,25 @@ public sealed partial class FolderDependencyTests
         var graph = Graph();
         Assert.True(graph.Count >= 8, $"read only {graph.Count} folders: {string.Join(", ", graph.Keys)}");
 
-        var kept = graph.ToDictionary(kv => kv.Key, kv => kv.Value.Where(to => !Remaining.Contains($"{kv.Key} -> {to}")).ToHashSet());
+        var kept = graph.ToDictionary(kv => kv.Key,
+            kv => kv.Value.Where(to => !Remaining.Contains($"{kv.Key} -> {to}")).ToHashSet());
         var cycle = FindCycle(kept);
         Assert.True(cycle is null, $"the folders depend on each other in a cycle: {string.Join(" -> ", cycle ?? [])}");
 
-        var gone = Remaining.Where(edge => edge.Split(" -> ") is [var from, var to] && !(graph.TryGetValue(from, out var targets) && targets.Contains(to)));
-        Assert.True(!gone.Any(), $"no longer a dependency, remove it from {nameof(Remaining)}: {string.Join(", ", gone)}");
+        var gone = Remaining.Where(edge => edge.Split(" -> ") is [var from, var to]
+            && !(graph.TryGetValue(from, out var targets) && targets.Contains(to)));
+        Assert.True(!gone.Any(),
+            $"no longer a dependency, remove it from {nameof(Remaining)}: {string.Join(", ", gone)}");
     }
 
     [Fact]
     public void The_cycle_finder_names_a_cycle_and_accepts_a_layering()
     {
-        var cyclic = new Dictionary<string, HashSet<string>> { ["A"] = ["B"], ["B"] = ["C"], ["C"] = ["A"], ["D"] = ["A"] };
+        var cyclic = new Dictionary<string, HashSet<string>>
+        {
+            ["A"] = ["B"], ["B"] = ["C"], ["C"] = ["A"],
+            ["D"] = ["A"]
+        };
         Assert.Equal(["A", "B", "C", "A"], FindCycle(cyclic));
         var layered = new Dictionary<string, HashSet<string>> { ["A"] = ["B", "C"], ["B"] = ["C"], ["C"] = [] };
         Assert.Null(FindCycle(layered));
@@ -56,25 +64,34 @@ public sealed partial class FolderDependencyTests
             .Where(f => f.Folder is not null)
             .ToList();
         var typesOf = files.GroupBy(f => f.Folder!)
-            .ToDictionary(g => g.Key, g => g.SelectMany(f => TypeDeclaration().Matches(f.Text).Select(m => m.Groups[1].Value)).ToHashSet());
+            .ToDictionary(g => g.Key,
+                g => g.SelectMany(f => TypeDeclaration().Matches(f.Text).Select(m => m.Groups[1].Value)).ToHashSet());
 
         var graph = typesOf.Keys.ToDictionary(k => k, _ => new HashSet<string>());
         foreach (var (folder, text) in files)
         {
             foreach (Match m in Using().Matches(text)) graph[folder!].Add(m.Groups[1].Value);
             foreach (Match m in Qualified().Matches(text))
-                if (typesOf.TryGetValue(m.Groups[1].Value, out var types) && types.Contains(m.Groups[2].Value)) graph[folder!].Add(m.Groups[1].Value);
+            {
+                if (typesOf.TryGetValue(m.Groups[1].Value, out var types) && types.Contains(m.Groups[2].Value))
+                {
+                    graph[folder!].Add(m.Groups[1].Value);
+                }
+            }
         }
         foreach (var (folder, targets) in graph) targets.Remove(folder);
         return graph;
     }
 
-    /// <summary>The folder a file's namespace is in (CirrusExporter.Collectors.Objects is in Collectors); null for the root.</summary>
+    /// <summary>
+    /// The folder a file's namespace is in (CirrusExporter.Collectors.Objects is in Collectors); null for the root.
+    /// </summary>
     private static string? FolderOf(string text) =>
         Namespace().Match(text) is { Success: true } m ? m.Groups[1].Value : null;
 
     /// <summary>The text without comments and string literals, which name folders without depending on them.</summary>
-    private static string Code(string text) => CommentOrLiteral().Replace(text, m => m.Value.StartsWith('/') ? "" : "\"\"");
+    private static string Code(string text)
+        => CommentOrLiteral().Replace(text, m => m.Value.StartsWith('/') ? "" : "\"\"");
 
     /// <summary>A cycle as its folders, the first repeated at the end; null when there is none.</summary>
     internal static List<string>? FindCycle(Dictionary<string, HashSet<string>> graph)
@@ -108,6 +125,7 @@ public sealed partial class FolderDependencyTests
     private static partial Regex TypeDeclaration();
 
     /// <summary>Whichever starts first: a comment, or a string literal (raw, verbatim or regular).</summary>
-    [GeneratedRegex(@"//[^\n]*|/\*.*?\*/|"""""".*?""""""|@""(?:[^""]|"""")*""|""(?:[^""\\\n]|\\.)*""", RegexOptions.Singleline)]
+    [GeneratedRegex(@"//[^\n]*|/\*.*?\*/|"""""".*?""""""|@""(?:[^""]|"""")*""|""(?:[^""\\\n]|\\.)*""",
+        RegexOptions.Singleline)]
     private static partial Regex CommentOrLiteral();
 }

@@ -16,7 +16,9 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace CirrusExporter.UnitTests;
 
-/// <summary>What a scrape serves as refreshes succeed, fail, partly fail and age (docs/metrics.md, "Freshness and withdrawal").</summary>
+/// <summary>
+/// What a scrape serves as refreshes succeed, fail, partly fail and age (docs/metrics.md, "Freshness and withdrawal").
+/// </summary>
 public sealed partial class FreshnessTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
@@ -28,7 +30,8 @@ public sealed partial class FreshnessTests
 
         public CollectorDescriptor Descriptor => descriptor;
 
-        public Task<RefreshResult> CollectAsync(MetricsSnapshot current, CancellationToken cancellationToken) => Task.FromResult(Next());
+        public Task<RefreshResult> CollectAsync(MetricsSnapshot current, CancellationToken cancellationToken)
+            => Task.FromResult(Next());
     }
 
     private sealed class Harness
@@ -39,7 +42,8 @@ public sealed partial class FreshnessTests
             Store = new SnapshotStore(CollectorRegistry.All, Options.Create(options), new LabelNames(options), Time);
             Collectors = CollectorRegistry.All.ToDictionary(d => d.Label, d => new ScriptedCollector(d));
             var metrics = new SelfMetrics();
-            Runner = new CollectorRunner(Collectors.Values, Options.Create(options), Store, metrics, Time, NullLogger<CollectorRunner>.Instance);
+            Runner = new CollectorRunner(Collectors.Values, Options.Create(options), Store, metrics, Time,
+                NullLogger<CollectorRunner>.Instance);
             Writer = new MetricsWriter(Store, metrics, Time);
         }
 
@@ -76,14 +80,22 @@ public sealed partial class FreshnessTests
             {
                 var m = SampleLine().Match(l);
                 Assert.True(m.Success, l);
-                var value = m.Groups[3].Value switch { "+Inf" => double.PositiveInfinity, var v => double.Parse(v, CultureInfo.InvariantCulture) };
+                var value = m.Groups[3].Value switch
+                {
+                    "+Inf" => double.PositiveInfinity,
+                    var v => double.Parse(v, CultureInfo.InvariantCulture)
+                };
                 var labels = m.Groups[2].Value;
-                if (!m.Groups[1].Value.StartsWith("cirrus_", StringComparison.Ordinal)) return (m.Groups[1].Value, labels, value);
+                if (!m.Groups[1].Value.StartsWith("cirrus_", StringComparison.Ordinal))
+                {
+                    return (m.Groups[1].Value, labels, value);
+                }
                 Assert.StartsWith(Tenant, labels);
                 return (m.Groups[1].Value, labels[Tenant.Length..].TrimStart(','), value);
             });
 
-        public Dictionary<string, double> Family(string name) => Samples.Where(s => s.Name == name).ToDictionary(s => s.Labels, s => s.Value);
+        public Dictionary<string, double> Family(string name)
+            => Samples.Where(s => s.Name == name).ToDictionary(s => s.Labels, s => s.Value);
 
         public double? Value(string name, string labels = "") => Family(name).TryGetValue(labels, out var v) ? v : null;
 
@@ -95,8 +107,15 @@ public sealed partial class FreshnessTests
 
     private static CirrusOptions AvailabilityOnly(params long[] streams)
     {
-        var o = new CirrusOptions { ApiToken = "t", DiscoverStreams = false, Streams = [.. streams.Select(id => new StreamOptions { Id = id })] };
-        foreach (var d in CollectorRegistry.All.Where(d => d != AvailabilityCollector.Descriptor)) d.Options(o.Collectors).Enabled = false;
+        var o = new CirrusOptions
+        {
+            ApiToken = "t", DiscoverStreams = false,
+            Streams = [.. streams.Select(id => new StreamOptions { Id = id })]
+        };
+        foreach (var d in CollectorRegistry.All.Where(d => d != AvailabilityCollector.Descriptor))
+        {
+            d.Options(o.Collectors).Enabled = false;
+        }
         return o;
     }
 
@@ -112,15 +131,18 @@ public sealed partial class FreshnessTests
         Assert.Equal(2, fresh.Value("cirrus_stream_availability_state_code", "stream_id=\"1\",sub_stream_id=\"0\""));
         Assert.Equal(1, fresh.Value("cirrus_up"));
         Assert.Equal(1, fresh.Value("cirrus_collector_success", "collector=\"availability\""));
-        Assert.Equal((double)Start.ToUnixTimeSeconds(), fresh.Value("cirrus_collector_last_success_timestamp_seconds", "collector=\"availability\""));
+        Assert.Equal((double)Start.ToUnixTimeSeconds(),
+            fresh.Value("cirrus_collector_last_success_timestamp_seconds", "collector=\"availability\""));
 
         h.Time.Advance(TimeSpan.FromMinutes(4));
-        Assert.False(await h.RefreshAsync(AvailabilityCollector.Label, () => throw new CirrusApiException("availability", "availability: HTTP 500 error")));
+        Assert.False(await h.RefreshAsync(AvailabilityCollector.Label,
+            () => throw new CirrusApiException("availability", "availability: HTTP 500 error")));
         var failing = await h.ScrapeAsync();
         Assert.Equal(2, failing.Value("cirrus_stream_availability_state_code", "stream_id=\"1\",sub_stream_id=\"0\""));
         Assert.Equal(1, failing.Value("cirrus_up"));
         Assert.Equal(0, failing.Value("cirrus_collector_success", "collector=\"availability\""));
-        Assert.Equal((double)Start.ToUnixTimeSeconds(), failing.Value("cirrus_collector_last_success_timestamp_seconds", "collector=\"availability\""));
+        Assert.Equal((double)Start.ToUnixTimeSeconds(),
+            failing.Value("cirrus_collector_last_success_timestamp_seconds", "collector=\"availability\""));
         Assert.Empty(h.Writer.StaleCollectors());
 
         h.Time.Advance(TimeSpan.FromSeconds(61));
@@ -128,7 +150,8 @@ public sealed partial class FreshnessTests
         Assert.False(stale.HasFamily("cirrus_stream_availability_state"));
         Assert.False(stale.HasFamily("cirrus_stream_availability_state_code"));
         Assert.Equal(0, stale.Value("cirrus_up"));
-        Assert.Equal(1, stale.Value("cirrus_stream_info", "stream_id=\"1\",sub_stream_id=\"0\",name=\"1\",module=\"\""));
+        Assert.Equal(1,
+            stale.Value("cirrus_stream_info", "stream_id=\"1\",sub_stream_id=\"0\",name=\"1\",module=\"\""));
         Assert.Equal(["availability"], h.Writer.StaleCollectors());
     }
 
@@ -139,13 +162,16 @@ public sealed partial class FreshnessTests
         Assert.True(await h.RefreshAsync(AvailabilityCollector.Label, () => States((1, 1), (2, 3))));
         h.Time.Advance(TimeSpan.FromSeconds(30));
 
-        Assert.False(await h.RefreshAsync(AvailabilityCollector.Label, () => new RefreshResult(States((1, 2)).Data, 1, "availability: HTTP 404 not found (check the stream id)")));
+        Assert.False(await h.RefreshAsync(AvailabilityCollector.Label,
+            () => new RefreshResult(States((1, 2)).Data, 1, "availability: HTTP 404 not found (check the stream id)")));
         var metrics = await h.ScrapeAsync();
 
-        Assert.Equal(new Dictionary<string, double> { ["stream_id=\"1\",sub_stream_id=\"0\""] = 2 }, metrics.Family("cirrus_stream_availability_state_code"));
+        Assert.Equal(new Dictionary<string, double> { ["stream_id=\"1\",sub_stream_id=\"0\""] = 2 },
+            metrics.Family("cirrus_stream_availability_state_code"));
         Assert.Equal(0, metrics.Value("cirrus_collector_success", "collector=\"availability\""));
         Assert.Equal(1, metrics.Value("cirrus_up"));
-        Assert.Equal((double)Start.ToUnixTimeSeconds(), metrics.Value("cirrus_collector_last_success_timestamp_seconds", "collector=\"availability\""));
+        Assert.Equal((double)Start.ToUnixTimeSeconds(),
+            metrics.Value("cirrus_collector_last_success_timestamp_seconds", "collector=\"availability\""));
         Assert.Equal("1 stream call(s) failed, first: availability: HTTP 404 not found (check the stream id)",
             h.Store.Current.Collectors[AvailabilityCollector.Label].LastError);
     }
@@ -157,7 +183,8 @@ public sealed partial class FreshnessTests
         Assert.True(await h.RefreshAsync(AvailabilityCollector.Label, () => States((1, 0))));
         var metrics = await h.ScrapeAsync();
 
-        Assert.Equal(new Dictionary<string, double> { ["collector=\"availability\""] = 1 }, metrics.Family("cirrus_collector_success"));
+        Assert.Equal(new Dictionary<string, double> { ["collector=\"availability\""] = 1 },
+            metrics.Family("cirrus_collector_success"));
         Assert.Equal(["collector=\"availability\""], metrics.Family("cirrus_collector_duration_seconds").Keys);
         Assert.Equal(1, metrics.Value("cirrus_up"));
     }
@@ -168,22 +195,29 @@ public sealed partial class FreshnessTests
         var options = new CirrusOptions { ApiToken = "t", Streams = [new StreamOptions { Id = 1 }] };
         options.Collectors.Conversations().Enabled = true;
         var h = new Harness(options);
-        Assert.True(await h.RefreshAsync(StreamStatsCollector.Label, () => new RefreshResult(new StreamStatsData([new StatRow(9, 1, 0, 1, 4)]))));
-        Assert.True(await h.RefreshAsync(SlaExceptionsCollector.Label, () => new RefreshResult(new SlaData(new SlaLists([new StatRow(9, 1, 0, 1, 1)], [])))));
+        Assert.True(await h.RefreshAsync(StreamStatsCollector.Label,
+            () => new RefreshResult(new StreamStatsData([new StatRow(9, 1, 0, 1, 4)]))));
+        Assert.True(await h.RefreshAsync(SlaExceptionsCollector.Label,
+            () => new RefreshResult(new SlaData(new SlaLists([new StatRow(9, 1, 0, 1, 1)], [])))));
         Assert.True(await h.RefreshAsync(AvailabilityCollector.Label, () => States((1, 1))));
-        Assert.True(await h.RefreshAsync(ObjectsCollector.Label, () => new RefreshResult(new ObjectsData(new Dictionary<long, double> { [1] = 42 }))));
+        Assert.True(await h.RefreshAsync(ObjectsCollector.Label,
+            () => new RefreshResult(new ObjectsData(new Dictionary<long, double> { [1] = 42 }))));
         var timings = new StreamTally("chat", new SloTargetOptions(), (from, to) => (to - from).TotalSeconds);
         Assert.True(await h.RefreshAsync(ConversationsCollector.Label, () => new RefreshResult(new ConversationsData(
-            [new StreamTimings(1, "chat", timings.Target, 0, 0, timings.FirstResponse.Snapshot(), timings.Resolution.Snapshot(), 0, 0)]))));
+            [new StreamTimings(1, "chat", timings.Target, 0, 0, timings.FirstResponse.Snapshot(),
+            timings.Resolution.Snapshot(), 0, 0)]))));
         var text = (await h.ScrapeAsync()).Text;
 
         var served = text.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal))
             .Select(l => l.Split(' ')).ToDictionary(p => p[2], p => p[3]);
-        var own = served.Where(kv => kv.Key.StartsWith("cirrus_", StringComparison.Ordinal) || MetricCatalogue.All.Any(m => m.Name == kv.Key))
+        var own = served.Where(kv => kv.Key.StartsWith("cirrus_", StringComparison.Ordinal)
+            || MetricCatalogue.All.Any(m => m.Name == kv.Key))
             .ToDictionary();
         // The collectors refreshed here; RegisteredCollectorsTests checks that every collector serves its families.
-        string[] refreshed = [StreamStatsCollector.Label, SlaExceptionsCollector.Label, AvailabilityCollector.Label, ObjectsCollector.Label, ConversationsCollector.Label];
-        Assert.Equal(MetricCatalogue.All.Where(m => m.Collector is null || refreshed.Contains(m.Collector)).ToDictionary(m => m.Name, m => m.Type), own);
+        string[] refreshed = [StreamStatsCollector.Label, SlaExceptionsCollector.Label, AvailabilityCollector.Label,
+            ObjectsCollector.Label, ConversationsCollector.Label];
+        Assert.Equal(MetricCatalogue.All.Where(m => m.Collector is null || refreshed.Contains(m.Collector))
+            .ToDictionary(m => m.Name, m => m.Type), own);
         Assert.Contains("process_cpu_seconds_total", served.Keys);
         Assert.Contains("process_start_time_seconds", served.Keys);
     }

@@ -8,7 +8,9 @@ using CirrusExporter.Docs;
 
 namespace CirrusExporter.UnitTests;
 
-/// <summary>The generated parts of docs/*.md are exactly what `cirrus-exporter docs` writes, and say what the code does.</summary>
+/// <summary>
+/// The generated parts of docs/*.md are exactly what `cirrus-exporter docs` writes, and say what the code does.
+/// </summary>
 public sealed class GeneratedDocsTests
 {
     public static TheoryData<string> Files => new(GeneratedDocs.Files.Keys);
@@ -19,7 +21,8 @@ public sealed class GeneratedDocsTests
     {
         var committed = Markdown.ReadDoc(path).ReplaceLineEndings("\n");
         var generated = GeneratedDocs.Generate(committed, GeneratedDocs.Files[path]);
-        Assert.True(generated == committed, $"{path} is out of date: run `{GeneratedDocs.Command}` and commit the result");
+        Assert.True(generated == committed,
+            $"{path} is out of date: run `{GeneratedDocs.Command}` and commit the result");
     }
 
     [Fact]
@@ -34,12 +37,14 @@ public sealed class GeneratedDocsTests
                 File.WriteAllText(Path.Combine(root, path), Markdown.ReadDoc(path).ReplaceLineEndings("\n"));
             }
             var stale = Path.Combine(root, "docs/metrics.md");
-            var edited = File.ReadAllText(stale).Replace("| `cirrus_up` | gauge |", "| `cirrus_up` | counter |", StringComparison.Ordinal);
+            var edited = File.ReadAllText(stale)
+                .Replace("| `cirrus_up` | gauge |", "| `cirrus_up` | counter |", StringComparison.Ordinal);
             File.WriteAllText(stale, edited);
 
             var output = new StringWriter();
             Assert.Equal(1, GeneratedDocs.Run(root, check: true, output));
-            Assert.Equal($"cirrus-exporter docs: docs/metrics.md is out of date; run {GeneratedDocs.Command}\n", output.ToString().ReplaceLineEndings("\n"));
+            Assert.Equal($"cirrus-exporter docs: docs/metrics.md is out of date; run {GeneratedDocs.Command}\n",
+                output.ToString().ReplaceLineEndings("\n"));
             Assert.Equal(edited, File.ReadAllText(stale));
 
             Assert.Equal(0, GeneratedDocs.Run(root, check: false, TextWriter.Null));
@@ -54,7 +59,8 @@ public sealed class GeneratedDocsTests
     [Fact]
     public void A_file_without_the_markers_of_a_region_is_an_error_not_silently_skipped()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => GeneratedDocs.Generate("# Metrics\n", GeneratedDocs.Files["docs/metrics.md"]));
+        var e = Assert.Throws<InvalidOperationException>(
+            () => GeneratedDocs.Generate("# Metrics\n", GeneratedDocs.Files["docs/metrics.md"]));
         Assert.Contains("BEGIN GENERATED", e.Message);
     }
 
@@ -84,7 +90,12 @@ public sealed class GeneratedDocsTests
             if (!kept.Add(t)) return;
             if (t.BaseType is { } b && b != typeof(object)) Keep(b);
             foreach (var ctor in t.GetConstructors())
-                foreach (var dependency in ctor.GetCustomAttributes<DynamicDependencyAttribute>()) Keep(dependency.Type!);
+            {
+                foreach (var dependency in ctor.GetCustomAttributes<DynamicDependencyAttribute>())
+                {
+                    Keep(dependency.Type!);
+                }
+            }
         }
         foreach (var a in walk.GetCustomAttributes<DynamicDependencyAttribute>()) Keep(a.Type!);
         foreach (var d in CollectorRegistry.All) Keep(d.OptionsBinding.Type);
@@ -97,16 +108,24 @@ public sealed class GeneratedDocsTests
                 foreach (var d in CollectorRegistry.All) Visit(d.OptionsBinding.Type);
                 return;
             }
-            if (t.Namespace?.StartsWith("CirrusExporter", StringComparison.Ordinal) != true || !t.IsClass || !reached.Add(t)) return;
+            if (t.Namespace?.StartsWith("CirrusExporter", StringComparison.Ordinal) != true || !t.IsClass
+                || !reached.Add(t))
+            {
+                return;
+            }
             if (t.BaseType is { } b) Visit(b);
             foreach (var p in t.GetProperties(BindingFlags.Public | BindingFlags.Instance))
             {
-                foreach (var type in p.PropertyType.IsGenericType ? p.PropertyType.GetGenericArguments() : [p.PropertyType])
+                foreach (var type in p.PropertyType.IsGenericType
+                    ? p.PropertyType.GetGenericArguments() : [p.PropertyType])
+                {
                     Visit(type);
+                }
             }
         }
         foreach (var root in new[] { typeof(CirrusOptions), typeof(WebOptions), typeof(LogOptions) }) Visit(root);
-        Assert.Equal(reached.Select(t => t.Name).Order(StringComparer.Ordinal), kept.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(reached.Select(t => t.Name).Order(StringComparer.Ordinal),
+            kept.Select(t => t.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -115,15 +134,19 @@ public sealed class GeneratedDocsTests
         var rows = Markdown.Table(Markdown.ReadDoc("README.md"), "key", "default", "meaning");
         var marked = ConfigurationKeys.All.Where(k => k.Doc?.Readme is not null).Select(k => $"`{k.Path}`").ToList();
         Assert.Contains("`Cirrus:ApiToken`", marked);
-        Assert.Equal(marked, rows.Select(r => r[0]).Where(k => !k.StartsWith("`Cirrus:Collectors:", StringComparison.Ordinal)));
-        var collectors = Assert.Single(rows, r => r[0].StartsWith("`Cirrus:Collectors:<Name>:Enabled`", StringComparison.Ordinal));
-        Assert.All(CollectorRegistry.All, d => Assert.Contains($"`{d.Section}` {(d.Options(new CollectorsOptions()).Enabled ? "on" : "off")}", collectors[1]));
+        Assert.Equal(marked,
+            rows.Select(r => r[0]).Where(k => !k.StartsWith("`Cirrus:Collectors:", StringComparison.Ordinal)));
+        var collectors = Assert.Single(rows,
+            r => r[0].StartsWith("`Cirrus:Collectors:<Name>:Enabled`", StringComparison.Ordinal));
+        Assert.All(CollectorRegistry.All, d => Assert.Contains(
+            $"`{d.Section}` {(d.Options(new CollectorsOptions()).Enabled ? "on" : "off")}", collectors[1]));
     }
 
     [Fact]
     public void Every_configuration_key_has_a_meaning()
     {
-        Assert.All(ConfigurationKeys.All, key => Assert.False(string.IsNullOrWhiteSpace(key.Doc?.Meaning), $"{key.Path} lacks [KeyDoc]"));
+        Assert.All(ConfigurationKeys.All,
+            key => Assert.False(string.IsNullOrWhiteSpace(key.Doc?.Meaning), $"{key.Path} lacks [KeyDoc]"));
     }
 
     [Fact]
@@ -131,13 +154,15 @@ public sealed class GeneratedDocsTests
     {
         var rows = Markdown.Table(Markdown.ReadDoc("docs/configuration.md"), "key", "type", "default", "meaning")
             .ToDictionary(r => Assert.Single(Markdown.CodeSpans(r[0])), r => r);
-        Assert.Equal(ConfigurationKeys.All.Select(k => k.Path).Order(StringComparer.Ordinal), rows.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(ConfigurationKeys.All.Select(k => k.Path).Order(StringComparer.Ordinal),
+            rows.Keys.Order(StringComparer.Ordinal));
         foreach (var key in ConfigurationKeys.All.Where(k => !k.Unset && k.Shape == KeyShape.Value))
         {
             var documented = Assert.Single(Markdown.CodeSpans(rows[key.Path][2]));
             // Converted the way the configuration binder converts it, so the doc's text is also a valid setting.
             var parsed = TypeDescriptor.GetConverter(key.ValueType).ConvertFromInvariantString(documented);
-            Assert.True(Equals(key.Default, parsed), $"{key.Path}: documented default '{documented}' is {parsed}, code default is {key.Default}");
+            Assert.True(Equals(key.Default, parsed),
+                $"{key.Path}: documented default '{documented}' is {parsed}, code default is {key.Default}");
         }
     }
 
@@ -151,7 +176,8 @@ public sealed class GeneratedDocsTests
     }
 
     private static Dictionary<int, string> LabelNamesOf(string doc, string label) =>
-        Markdown.Table(doc, "id", label).ToDictionary(r => int.Parse(r[0], CultureInfo.InvariantCulture), r => Assert.Single(Markdown.CodeSpans(r[1])));
+        Markdown.Table(doc, "id", label).ToDictionary(r => int.Parse(r[0], CultureInfo.InvariantCulture),
+            r => Assert.Single(Markdown.CodeSpans(r[1])));
 
     [Fact]
     public void Configuration_doc_shows_every_way_of_setting_a_key()

@@ -20,14 +20,18 @@ public sealed class IntervalPlannerTests
         new("conversations", CollectorPriority.OptIn, streams, TimeSpan.FromSeconds(60)),
     ];
 
-    private static IntervalPlan At25PerSecond(params PlannedCollector[] collectors) => IntervalPlanner.Plan(collectors, 25, MaxDataAge);
+    private static IntervalPlan At25PerSecond(params PlannedCollector[] collectors)
+        => IntervalPlanner.Plan(collectors, 25, MaxDataAge);
 
-    private static Dictionary<string, double> Seconds(IntervalPlan plan) => plan.Intervals.ToDictionary(kv => kv.Key, kv => kv.Value.TotalSeconds);
+    private static Dictionary<string, double> Seconds(IntervalPlan plan)
+        => plan.Intervals.ToDictionary(kv => kv.Key, kv => kv.Value.TotalSeconds);
 
-    private static Dictionary<string, double> Expected(double availability, double streamStats, double sla, double objects, double conversations) => new()
-    {
-        ["availability"] = availability, ["stream_stats"] = streamStats, ["sla_exceptions"] = sla, ["objects"] = objects, ["conversations"] = conversations,
-    };
+    private static Dictionary<string, double> Expected(double availability, double streamStats, double sla,
+        double objects, double conversations) => new()
+        {
+            ["availability"] = availability, ["stream_stats"] = streamStats, ["sla_exceptions"] = sla,
+            ["objects"] = objects, ["conversations"] = conversations,
+        };
 
     [Fact]
     public void Within_80_percent_of_the_rate_every_collector_keeps_its_interval()
@@ -56,7 +60,8 @@ public sealed class IntervalPlannerTests
     [Fact]
     public void The_lowest_priority_is_stretched_first_and_only_as_far_as_needed()
     {
-        // 6.73 calls/s against 80 % of 8/s = 6.4: conversations alone gives up the 0.33 over, at 100 / (100/60 - 0.333) = 75 s.
+        // 6.73 calls/s against 80 % of 8/s = 6.4: conversations alone gives up the 0.33 over, at 100 / (100/60 - 0.333)
+        // = 75 s.
         var plan = IntervalPlanner.Plan(Defaults(), 8, MaxDataAge);
 
         Assert.Equal(Expected(30, 30, 30, 60, 75), Seconds(plan));

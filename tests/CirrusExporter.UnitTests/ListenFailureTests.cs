@@ -6,7 +6,8 @@ namespace CirrusExporter.UnitTests;
 
 public sealed class ListenFailureTests
 {
-    private static IOException Bind(Exception inner) => new("Failed to bind to address http://127.0.0.1:80: permission denied.", inner);
+    private static IOException Bind(Exception inner)
+        => new("Failed to bind to address http://127.0.0.1:80: permission denied.", inner);
 
     [Fact]
     public void An_address_in_use_says_so()

@@ -19,17 +19,22 @@ public static partial class Markdown
         Assert.True(start >= 0, $"no table with header | {string.Join(" | ", header)} |");
         var rows = lines.Skip(start + 2).TakeWhile(l => l.StartsWith('|')).Select(Cells).ToList();
         foreach (var row in rows)
-            Assert.True(row.Length == header.Length, $"row has {row.Length} cells, expected {header.Length}: {string.Join(" | ", row)}");
+        {
+            Assert.True(row.Length == header.Length,
+                $"row has {row.Length} cells, expected {header.Length}: {string.Join(" | ", row)}");
+        }
         return rows;
     }
 
     /// <summary>The contents of every fenced block opened with ```<paramref name="language"/>.</summary>
     public static IReadOnlyList<string> FencedBlocks(string markdown, string language) =>
-        Regex.Matches(markdown, $@"^```{Regex.Escape(language)}\n(.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)
+        Regex.Matches(markdown, $@"^```{Regex.Escape(language)}\n(.*?)^```", RegexOptions.Multiline
+            | RegexOptions.Singleline)
             .Select(m => m.Groups[1].Value).ToList();
 
     /// <summary>The text of every `code span` in a cell, in order.</summary>
-    public static IReadOnlyList<string> CodeSpans(string cell) => CodeSpan().Matches(cell).Select(m => m.Groups[1].Value).ToList();
+    public static IReadOnlyList<string> CodeSpans(string cell)
+        => CodeSpan().Matches(cell).Select(m => m.Groups[1].Value).ToList();
 
     private static string[] Cells(string line) => line.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray();
 

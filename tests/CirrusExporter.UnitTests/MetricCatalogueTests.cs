@@ -22,7 +22,8 @@ public sealed partial class MetricCatalogueTests
         var metric = Get(name);
         Assert.Matches(MetricName(), metric.Name);
         // The exporter's own families, plus the one standard process metric the dashboards rely on.
-        Assert.True(metric.Name.StartsWith("cirrus_", StringComparison.Ordinal) || metric.Name == "process_resident_memory_bytes", metric.Name);
+        Assert.True(metric.Name.StartsWith("cirrus_", StringComparison.Ordinal)
+            || metric.Name == "process_resident_memory_bytes", metric.Name);
         Assert.Contains(metric.Type, new[] { "gauge", "counter", "histogram" });
         Assert.Equal(metric.Type == "counter", metric.Name.EndsWith("_total", StringComparison.Ordinal));
         Assert.DoesNotMatch(ReservedSuffix(), metric.Name);
@@ -40,7 +41,8 @@ public sealed partial class MetricCatalogueTests
     [Fact]
     public void Durations_and_times_are_in_seconds()
     {
-        Assert.All(MetricCatalogue.All.Where(m => m.Name.Contains("duration") || m.Name.Contains("age") || m.Name.Contains("timestamp")),
+        Assert.All(MetricCatalogue.All.Where(m => m.Name.Contains("duration") || m.Name.Contains("age")
+            || m.Name.Contains("timestamp")),
             m => Assert.EndsWith("_seconds", m.Name));
     }
 
@@ -48,8 +50,10 @@ public sealed partial class MetricCatalogueTests
     public void Names_are_unique_and_every_collector_is_a_known_endpoint()
     {
         Assert.Equal(MetricCatalogue.All.Count, MetricCatalogue.All.Select(m => m.Name).Distinct().Count());
-        Assert.All(MetricCatalogue.All.Where(m => m.Collector is not null), m => Assert.Contains(m.Collector, CollectorRegistry.All.Select(d => d.Label)));
-        Assert.Equal(CollectorRegistry.All.Select(d => d.Label).Order(), MetricCatalogue.All.Select(m => m.Collector).OfType<string>().Distinct().Order());
+        Assert.All(MetricCatalogue.All.Where(m => m.Collector is not null),
+            m => Assert.Contains(m.Collector, CollectorRegistry.All.Select(d => d.Label)));
+        Assert.Equal(CollectorRegistry.All.Select(d => d.Label).Order(),
+            MetricCatalogue.All.Select(m => m.Collector).OfType<string>().Distinct().Order());
     }
 
     [Fact]
@@ -59,7 +63,8 @@ public sealed partial class MetricCatalogueTests
         collectors.StreamStats().Interval = TimeSpan.FromSeconds(45);
         collectors.Availability().Interval = TimeSpan.FromMilliseconds(1500);
 
-        Assert.Equal("Conversations (objects) in the stream, by status. Source: GET /stats/streams field c. Refreshed every 45 s.",
+        Assert.Equal("Conversations (objects) in the stream, by status. Source: GET /stats/streams field c. Refreshed "
+            + "every 45 s.",
             MetricCatalogue.Help(StreamStatsMetrics.Objects, collectors));
         Assert.EndsWith("Refreshed every 1.5 s.", MetricCatalogue.Help(AvailabilityMetrics.StateCode, collectors));
         Assert.EndsWith("Refreshed every 30 s.", MetricCatalogue.Help(SlaExceptionsMetrics.Critical, collectors));
@@ -71,7 +76,10 @@ public sealed partial class MetricCatalogueTests
     {
         var collectors = new CollectorsOptions();
         foreach (var metric in MetricCatalogue.All)
-            Assert.True(metric.Collector is not null == MetricCatalogue.Help(metric, collectors).Contains("Refreshed every"), metric.Name);
+        {
+            Assert.True(metric.Collector is not null == MetricCatalogue.Help(metric, collectors)
+                .Contains("Refreshed every"), metric.Name);
+        }
     }
 
     [Fact]
@@ -80,7 +88,8 @@ public sealed partial class MetricCatalogueTests
         var collectors = new CollectorsOptions();
         Assert.Equal(MetricCatalogue.Up.Description, MetricCatalogue.Help(MetricCatalogue.Up, collectors));
         Assert.Equal(
-            "Always 1; carries the stream's configured name (the id when none) and its module. Source: Cirrus:Streams names and modules seen in GET /stats/streams.",
+            "Always 1; carries the stream's configured name (the id when none) and its module. Source: Cirrus:Streams "
+            + "names and modules seen in GET /stats/streams.",
             MetricCatalogue.Help(MetricCatalogue.StreamInfo, collectors));
     }
 

@@ -45,7 +45,8 @@ public sealed class OptionsValidationTests
         { "Cirrus:ApiToken", o => o.ApiToken = "abc\ndef" },
         { "Cirrus:ApiTokenFile", o => o.ApiTokenFile = Path.Combine(Path.GetTempPath(), "no-such-dir-7c1f", "token") },
         { "Cirrus:Streams:0:Id", o => o.Streams.Add(new StreamOptions { Id = 0 }) },
-        { "Cirrus:Streams:1:Id", o => o.Streams.AddRange([new StreamOptions { Id = 5 }, new StreamOptions { Id = 5 }]) },
+        { "Cirrus:Streams:1:Id",
+            o => o.Streams.AddRange([new StreamOptions { Id = 5 }, new StreamOptions { Id = 5 }]) },
         { "Cirrus:Streams:0:SubStreams", o => o.Streams.Add(new StreamOptions { Id = 5, SubStreams = [12, -1] }) },
         { "Cirrus:Streams", o => o.DiscoverStreams = false },
         {
@@ -56,7 +57,8 @@ public sealed class OptionsValidationTests
                 foreach (var d in CollectorRegistry.All) d.Options(o.Collectors).Enabled = false;
             }
         },
-        { "Cirrus:Collectors:Availability:Interval", o => o.Collectors.Availability().Interval = TimeSpan.FromMilliseconds(500) },
+        { "Cirrus:Collectors:Availability:Interval",
+            o => o.Collectors.Availability().Interval = TimeSpan.FromMilliseconds(500) },
         { "Cirrus:Collectors:SlaExceptions:Timeout", o => o.Collectors.SlaExceptions().Timeout = TimeSpan.Zero },
         { "Cirrus:Collectors:StreamStats:Timeout", o => o.Collectors.StreamStats().Timeout = TimeSpan.FromSeconds(-1) },
         { "Cirrus:MaxDataAge", o => o.MaxDataAge = TimeSpan.FromSeconds(45) },
@@ -83,7 +85,8 @@ public sealed class OptionsValidationTests
         { "Cirrus:Http:CircuitMinimumThroughput", o => o.Http.CircuitMinimumThroughput = 1 },
         { "Cirrus:Http:CircuitBreakDuration", o => o.Http.CircuitBreakDuration = TimeSpan.FromMilliseconds(100) },
         { "Cirrus:Http:MaxResponseBytes", o => o.Http.MaxResponseBytes = 1023 },
-        { "Cirrus:Http:MaxResponseBytes", o => (o.Http.MaxResponseBytes, o.Http.MaxBufferedResponseBytes) = ((1L << 30) + 1, 1L << 31) },
+        { "Cirrus:Http:MaxResponseBytes",
+            o => (o.Http.MaxResponseBytes, o.Http.MaxBufferedResponseBytes) = ((1L << 30) + 1, 1L << 31) },
         { "Cirrus:Http:MaxBufferedResponseBytes", o => o.Http.MaxBufferedResponseBytes = o.Http.MaxResponseBytes - 1 },
         { "Cirrus:ModuleNames:chat", o => o.ModuleNames["chat"] = "chat" },
         { "Cirrus:ModuleNames:9", o => o.ModuleNames["9"] = "Web-Chat" },
@@ -103,11 +106,16 @@ public sealed class OptionsValidationTests
     }
 
     [Theory]
-    [InlineData("StatusNames", "8", "pending", "Cirrus:StatusNames:8 'pending' is already the name of status 15; give each status a name of its own")]
-    [InlineData("StatusNames", "1", "resolved", "Cirrus:StatusNames:1 'resolved' is already the name of status 2; give each status a name of its own")]
-    [InlineData("ModuleNames", "9", "whatsapp", "Cirrus:ModuleNames:9 'whatsapp' is already the name of module 13; give each module a name of its own")]
-    [InlineData("StatusNames", "1", "unknown_7", "Cirrus:StatusNames:1 'unknown_7' is the name an unnamed status 7 gets; choose another")]
-    public void A_name_that_another_status_or_module_already_has_is_refused_naming_the_key(string section, string id, string name, string expected)
+    [InlineData("StatusNames", "8", "pending",
+        "Cirrus:StatusNames:8 'pending' is already the name of status 15; give each status a name of its own")]
+    [InlineData("StatusNames", "1", "resolved",
+        "Cirrus:StatusNames:1 'resolved' is already the name of status 2; give each status a name of its own")]
+    [InlineData("ModuleNames", "9", "whatsapp",
+        "Cirrus:ModuleNames:9 'whatsapp' is already the name of module 13; give each module a name of its own")]
+    [InlineData("StatusNames", "1", "unknown_7",
+        "Cirrus:StatusNames:1 'unknown_7' is the name an unnamed status 7 gets; choose another")]
+    public void A_name_that_another_status_or_module_already_has_is_refused_naming_the_key(string section, string id,
+        string name, string expected)
     {
         var o = Valid();
         (section == "StatusNames" ? o.StatusNames : o.ModuleNames)[id] = name;
@@ -137,7 +145,8 @@ public sealed class OptionsValidationTests
     public void A_directory_as_token_file_is_named_a_directory()
     {
         var failure = Assert.Single(Failures(new CirrusOptions { ApiTokenFile = Path.GetTempPath() }));
-        Assert.Equal("Cirrus:ApiTokenFile names a directory, not a file; give the path of the file holding the key (for a mounted secret, the file inside the directory)", failure);
+        Assert.Equal("Cirrus:ApiTokenFile names a directory, not a file; give the path of the file holding the key "
+            + "(for a mounted secret, the file inside the directory)", failure);
     }
 
     [Theory]
@@ -204,7 +213,8 @@ public sealed class OptionsValidationTests
 
         Assert.Equal(
         [
-            "Cirrus:MaxDataAge (00:00:45) must be at least Collectors:Objects:Interval (00:01:00), or data would be withdrawn between refreshes",
+            "Cirrus:MaxDataAge (00:00:45) must be at least Collectors:Objects:Interval (00:01:00), or data would be "
+                + "withdrawn between refreshes",
             "Cirrus:Collectors:Objects:PageSize must be between 1 and 100",
             "Cirrus:Http:MaxConcurrency must be between 1 and 256",
         ], Failures(o));
@@ -214,7 +224,8 @@ public sealed class OptionsValidationTests
     public void Listen_address_errors_name_the_key_and_an_example()
     {
         var result = new WebOptionsValidator().Validate(null, new WebOptions { ListenAddress = "9878" });
-        Assert.Equal("Web:ListenAddress must be host:port, e.g. 0.0.0.0:9878 or 127.0.0.1:9878", Assert.Single(result.Failures!));
+        Assert.Equal("Web:ListenAddress must be host:port, e.g. 0.0.0.0:9878 or 127.0.0.1:9878",
+            Assert.Single(result.Failures!));
         Assert.True(new WebOptionsValidator().Validate(null, new WebOptions()).Succeeded);
     }
 

@@ -9,14 +9,20 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace CirrusExporter.UnitTests;
 
-/// <summary>Parts' buffers are pooled: a scrape must never see a buffer that went back to the pool and was reused.</summary>
+/// <summary>
+/// Parts' buffers are pooled: a scrape must never see a buffer that went back to the pool and was reused.
+/// </summary>
 public sealed class PooledPartsTests
 {
     private const int Chat = 9, Open = 1;
 
     private static (SnapshotStore Store, MetricsWriter Writer, FakeTimeProvider Time) NewStore()
     {
-        var options = new CirrusOptions { ApiToken = "t", Streams = [.. Enumerable.Range(1, 50).Select(i => new StreamOptions { Id = i })] };
+        var options = new CirrusOptions
+        {
+            ApiToken = "t",
+            Streams = [.. Enumerable.Range(1, 50).Select(i => new StreamOptions { Id = i })]
+        };
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
         var store = new SnapshotStore(CollectorRegistry.All, Options.Create(options), new LabelNames(options), time);
         return (store, new MetricsWriter(store, new SelfMetrics(), time), time);
@@ -36,7 +42,8 @@ public sealed class PooledPartsTests
 
     /// <summary>The values of cirrus_stream_objects in a scrape, one per stream.</summary>
     private static long[] Counts(string text) =>
-        [.. text.Split('\n').Where(l => l.StartsWith("cirrus_stream_objects{", StringComparison.Ordinal)).Select(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..]))];
+        [.. text.Split('\n').Where(l => l.StartsWith("cirrus_stream_objects{", StringComparison.Ordinal))
+            .Select(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..]))];
 
     [Fact]
     public void A_part_that_no_snapshot_shows_goes_back_to_the_pool_at_once()

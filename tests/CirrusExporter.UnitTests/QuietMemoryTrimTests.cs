@@ -161,7 +161,8 @@ public sealed class QuietMemoryTrimTests
         QuietMemoryTrim.Gc.Runtime.CollectAggressively();
         var after = QuietMemoryTrim.Gc.Runtime.Read();
         Assert.True(after.Collections > before.Collections, $"{before.Collections} -> {after.Collections}");
-        Assert.True(after.CommittedBytes > 0 && after.AllocatedBytes >= before.AllocatedBytes, $"committed {after.CommittedBytes}, allocated {after.AllocatedBytes}");
+        Assert.True(after.CommittedBytes > 0 && after.AllocatedBytes >= before.AllocatedBytes,
+            $"committed {after.CommittedBytes}, allocated {after.AllocatedBytes}");
     }
 
     [Fact]
@@ -169,7 +170,8 @@ public sealed class QuietMemoryTrimTests
     {
         var builder = WebApplication.CreateBuilder();
         builder.AddCirrusExporter();
-        Assert.Contains(builder.Services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(QuietMemoryTrim));
+        Assert.Contains(builder.Services, d => d.ServiceType == typeof(IHostedService)
+            && d.ImplementationType == typeof(QuietMemoryTrim));
 
         // The background loop: each tick of the clock given is one check. ExecuteAsync may start after
         // StartAsync returns, so the clock moves until the collection comes, within a bound of real time.

@@ -9,7 +9,9 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace CirrusExporter.UnitTests;
 
-/// <summary>The exporter's own instruments: exact under concurrency, and written in both formats with the rest of a scrape.</summary>
+/// <summary>
+/// The exporter's own instruments: exact under concurrency, and written in both formats with the rest of a scrape.
+/// </summary>
 public sealed class SelfMetricsTests
 {
     private static string Render(Action<ExpositionWriter> write, bool openMetrics = false)
@@ -39,8 +41,10 @@ public sealed class SelfMetricsTests
 
         var lines = Render(histogram.Write).Split('\n');
         var buckets = new[] { ("0.025", 1), ("0.25", 1), ("0.5", 3), ("30", 3), ("+Inf", 4) };
-        Assert.All(buckets, b => Assert.Contains($"cirrus_api_request_duration_seconds_bucket{{tenant=\"acme\",endpoint=\"objects\",le=\"{b.Item1}\"}} {b.Item2}", lines));
-        Assert.Equal(["cirrus_api_request_duration_seconds_sum{tenant=\"acme\",endpoint=\"objects\"} 100.61", "cirrus_api_request_duration_seconds_count{tenant=\"acme\",endpoint=\"objects\"} 4"],
+        Assert.All(buckets, b => Assert.Contains($"cirrus_api_request_duration_seconds_bucket{{tenant=\"acme\","
+            + $"endpoint=\"objects\",le=\"{b.Item1}\"}} {b.Item2}", lines));
+        Assert.Equal(["cirrus_api_request_duration_seconds_sum{tenant=\"acme\",endpoint=\"objects\"} 100.61",
+            "cirrus_api_request_duration_seconds_count{tenant=\"acme\",endpoint=\"objects\"} 4"],
             lines.Where(l => l.Contains("_sum") || l.Contains("_count")));
     }
 
@@ -49,12 +53,17 @@ public sealed class SelfMetricsTests
     [InlineData(true)]
     public async Task A_scrape_carries_the_self_metrics_and_openmetrics_ends_with_one_eof(bool openMetrics)
     {
-        var options = new CirrusOptions { ApiToken = "t", Tenant = "eu-acme", Streams = [new StreamOptions { Id = 1 }] };
+        var options = new CirrusOptions
+        {
+            ApiToken = "t", Tenant = "eu-acme",
+            Streams = [new StreamOptions { Id = 1 }]
+        };
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
         var self = new SelfMetrics();
         self.ObserveRequest("objects", "200", TimeSpan.FromSeconds(0.2));
         self.ObserveRetry("objects");
-        var writer = new MetricsWriter(new SnapshotStore(CollectorRegistry.All, Options.Create(options), new LabelNames(options), time), self, time);
+        var writer = new MetricsWriter(new SnapshotStore(CollectorRegistry.All, Options.Create(options),
+            new LabelNames(options), time), self, time);
 
         using var body = await writer.PrepareAsync(openMetrics, gzip: false, CancellationToken.None);
         var text = body.Segments.Utf8();
@@ -64,7 +73,8 @@ public sealed class SelfMetricsTests
         Assert.Contains("cirrus_api_requests_total{tenant=\"eu-acme\",endpoint=\"objects\",code=\"200\"} 1\n", text);
         Assert.Contains("cirrus_api_retries_total{tenant=\"eu-acme\",endpoint=\"objects\"} 1\n", text);
         Assert.Contains("cirrus_api_request_duration_seconds_count{tenant=\"eu-acme\",endpoint=\"objects\"} 1\n", text);
-        Assert.Contains($"cirrus_exporter_build_info{{tenant=\"eu-acme\",version=\"{BuildInfo.Version}\",revision=\"{BuildInfo.Revision}\",runtime=\"{BuildInfo.Runtime}\"}} 1\n", text);
+        Assert.Contains($"cirrus_exporter_build_info{{tenant=\"eu-acme\",version=\"{BuildInfo.Version}\","
+            + $"revision=\"{BuildInfo.Revision}\",runtime=\"{BuildInfo.Runtime}\"}} 1\n", text);
         Assert.Contains("cirrus_up{tenant=\"eu-acme\"} ", text);
         Assert.Contains("# TYPE process_cpu_seconds" + (openMetrics ? "" : "_total") + " counter\n", text);
         Assert.Matches(@"\nprocess_resident_memory_bytes [1-9][0-9]*\n", text);

@@ -13,16 +13,20 @@ public sealed class SnapshotRendererTests
 {
     private const int Chat = 9, WhatsApp = 13, Open = 1, Resolved = 2, InProcess = 8, Pending = 15;
 
-    private static StatRow Row(int module, long stream, long sub, int status, long count) => new(module, stream, sub, status, count);
+    private static StatRow Row(int module, long stream, long sub, int status, long count)
+        => new(module, stream, sub, status, count);
 
-    private static CirrusOptions Options(params StreamOptions[] streams) => new() { ApiToken = "t", Streams = [.. streams] };
+    private static CirrusOptions Options(params StreamOptions[] streams)
+        => new() { ApiToken = "t", Streams = [.. streams] };
 
-    private static Dictionary<string, string> Render(CirrusOptions options, StreamCatalogue catalogue, params CollectorData[] data)
+    private static Dictionary<string, string> Render(CirrusOptions options, StreamCatalogue catalogue,
+        params CollectorData[] data)
     {
         var states = data.Select((d, i) => new CollectorState($"c{i}", true, TimeSpan.FromSeconds(30)) { Data = d })
             .ToDictionary(s => s.Name);
         var renderer = new SnapshotRenderer(options, new LabelNames(options));
-        return renderer.Render(states, catalogue, new Dictionary<string, RenderedPart>()).ToDictionary(kv => kv.Key, kv => kv.Value.Text.Utf8());
+        return renderer.Render(states, catalogue, new Dictionary<string, RenderedPart>())
+            .ToDictionary(kv => kv.Key, kv => kv.Value.Text.Utf8());
     }
 
     /// <summary>The sample lines of one family, in order.</summary>
@@ -34,17 +38,25 @@ public sealed class SnapshotRendererTests
     {
         var options = Options(new StreamOptions { Id = 11345 });
         var catalogue = StreamCatalogue.Build(options, StreamCatalogue.Empty, null, null);
-        var part = Render(options, catalogue, new AvailabilityData(new Dictionary<StreamKey, int> { [new(11345, 0)] = 2 }))["c0"];
+        var part = Render(options, catalogue,
+            new AvailabilityData(new Dictionary<StreamKey, int> { [new(11345, 0)] = 2 }))["c0"];
 
         Assert.Equal(
         [
-            "cirrus_stream_availability_state{tenant=\"api.commbox.io\",stream_id=\"11345\",sub_stream_id=\"0\",state=\"inactive\"} 0",
-            "cirrus_stream_availability_state{tenant=\"api.commbox.io\",stream_id=\"11345\",sub_stream_id=\"0\",state=\"available\"} 0",
-            "cirrus_stream_availability_state{tenant=\"api.commbox.io\",stream_id=\"11345\",sub_stream_id=\"0\",state=\"busy\"} 1",
-            "cirrus_stream_availability_state{tenant=\"api.commbox.io\",stream_id=\"11345\",sub_stream_id=\"0\",state=\"unavailable\"} 0",
+            "cirrus_stream_availability_state{tenant=\"api.commbox.io\",stream_id=\"11345\",sub_stream_id=\"0\","
+                + "state=\"inactive\"} 0",
+            "cirrus_stream_availability_state{tenant=\"api.commbox.io\",stream_id=\"11345\",sub_stream_id=\"0\","
+                + "state=\"available\"} 0",
+            "cirrus_stream_availability_state{tenant=\"api.commbox.io\",stream_id=\"11345\",sub_stream_id=\"0\","
+                + "state=\"busy\"} 1",
+            "cirrus_stream_availability_state{tenant=\"api.commbox.io\",stream_id=\"11345\",sub_stream_id=\"0\","
+                + "state=\"unavailable\"} 0",
         ], Lines(part, "cirrus_stream_availability_state"));
-        Assert.Equal(["cirrus_stream_availability_state_code{tenant=\"api.commbox.io\",stream_id=\"11345\",sub_stream_id=\"0\"} 2"], Lines(part, "cirrus_stream_availability_state_code"));
-        Assert.Contains($"# HELP cirrus_stream_availability_state {MetricCatalogue.Help(AvailabilityMetrics.State, options.Collectors)}\n# TYPE cirrus_stream_availability_state gauge\n", part);
+        Assert.Equal(["cirrus_stream_availability_state_code{tenant=\"api.commbox.io\",stream_id=\"11345\","
+            + "sub_stream_id=\"0\"} 2"], Lines(part, "cirrus_stream_availability_state_code"));
+        Assert.Contains("# HELP cirrus_stream_availability_state "
+            + $"{MetricCatalogue.Help(AvailabilityMetrics.State, options.Collectors)}\n# TYPE "
+            + "cirrus_stream_availability_state gauge\n", part);
     }
 
     [Fact]
@@ -52,7 +64,11 @@ public sealed class SnapshotRendererTests
     {
         var options = Options(new StreamOptions { Id = 10 }, new StreamOptions { Id = 2, SubStreams = [5, 1] });
         var catalogue = StreamCatalogue.Build(options, StreamCatalogue.Empty, null, null);
-        var states = new Dictionary<StreamKey, int> { [new(10, 0)] = 1, [new(2, 5)] = 3, [new(2, 1)] = 0, [new(99, 0)] = 1 };
+        var states = new Dictionary<StreamKey, int>
+        {
+            [new(10, 0)] = 1, [new(2, 5)] = 3, [new(2, 1)] = 0,
+            [new(99, 0)] = 1
+        };
         var part = Render(options, catalogue, new AvailabilityData(states))["c0"];
 
         Assert.Equal(
@@ -75,10 +91,14 @@ public sealed class SnapshotRendererTests
 
         Assert.Equal(
         [
-            "cirrus_stream_objects{tenant=\"api.commbox.io\",stream_id=\"2\",sub_stream_id=\"0\",module=\"whatsapp\",status=\"open\"} 3",
-            "cirrus_stream_objects{tenant=\"api.commbox.io\",stream_id=\"2\",sub_stream_id=\"0\",module=\"whatsapp\",status=\"pending\"} 0",
-            "cirrus_stream_objects{tenant=\"api.commbox.io\",stream_id=\"10\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 5",
-            "cirrus_stream_objects{tenant=\"api.commbox.io\",stream_id=\"10\",sub_stream_id=\"0\",module=\"chat\",status=\"in_process\"} 0",
+            "cirrus_stream_objects{tenant=\"api.commbox.io\",stream_id=\"2\",sub_stream_id=\"0\",module=\"whatsapp\","
+                + "status=\"open\"} 3",
+            "cirrus_stream_objects{tenant=\"api.commbox.io\",stream_id=\"2\",sub_stream_id=\"0\",module=\"whatsapp\","
+                + "status=\"pending\"} 0",
+            "cirrus_stream_objects{tenant=\"api.commbox.io\",stream_id=\"10\",sub_stream_id=\"0\",module=\"chat\","
+                + "status=\"open\"} 5",
+            "cirrus_stream_objects{tenant=\"api.commbox.io\",stream_id=\"10\",sub_stream_id=\"0\",module=\"chat\","
+                + "status=\"in_process\"} 0",
         ], Lines(part, "cirrus_stream_objects"));
     }
 
@@ -87,20 +107,25 @@ public sealed class SnapshotRendererTests
     {
         var options = Options();
         StatRow[] stats = [Row(Chat, 1, 0, Open, 5), Row(Chat, 1, 0, Resolved, 9)];
-        var previous = StreamCatalogue.Build(options, StreamCatalogue.Empty, stats, new SlaLists([], [Row(Chat, 1, 0, InProcess, 1)]).Rows);
+        var previous = StreamCatalogue.Build(options, StreamCatalogue.Empty, stats,
+            new SlaLists([], [Row(Chat, 1, 0, InProcess, 1)]).Rows);
         var sla = new SlaLists([Row(Chat, 1, 0, Open, 3)], []);
         var catalogue = StreamCatalogue.Build(options, previous, stats, sla.Rows);
         var part = Render(options, catalogue, new SlaData(sla))["c0"];
 
         Assert.Equal(
         [
-            "cirrus_stream_sla_exception_objects{tenant=\"api.commbox.io\",stream_id=\"1\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 3",
-            "cirrus_stream_sla_exception_objects{tenant=\"api.commbox.io\",stream_id=\"1\",sub_stream_id=\"0\",module=\"chat\",status=\"in_process\"} 0",
+            "cirrus_stream_sla_exception_objects{tenant=\"api.commbox.io\",stream_id=\"1\",sub_stream_id=\"0\","
+                + "module=\"chat\",status=\"open\"} 3",
+            "cirrus_stream_sla_exception_objects{tenant=\"api.commbox.io\",stream_id=\"1\",sub_stream_id=\"0\","
+                + "module=\"chat\",status=\"in_process\"} 0",
         ], Lines(part, "cirrus_stream_sla_exception_objects"));
         Assert.Equal(
         [
-            "cirrus_stream_sla_critical_objects{tenant=\"api.commbox.io\",stream_id=\"1\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 0",
-            "cirrus_stream_sla_critical_objects{tenant=\"api.commbox.io\",stream_id=\"1\",sub_stream_id=\"0\",module=\"chat\",status=\"in_process\"} 0",
+            "cirrus_stream_sla_critical_objects{tenant=\"api.commbox.io\",stream_id=\"1\",sub_stream_id=\"0\","
+                + "module=\"chat\",status=\"open\"} 0",
+            "cirrus_stream_sla_critical_objects{tenant=\"api.commbox.io\",stream_id=\"1\",sub_stream_id=\"0\","
+                + "module=\"chat\",status=\"in_process\"} 0",
         ], Lines(part, "cirrus_stream_sla_critical_objects"));
     }
 
@@ -113,7 +138,8 @@ public sealed class SnapshotRendererTests
         var catalogue = StreamCatalogue.Build(options, StreamCatalogue.Empty, stats, null);
         var part = Render(options, catalogue, new SlaData(new SlaLists([], [])))["c0"];
 
-        Assert.Equal(["cirrus_stream_sla_exception_objects{tenant=\"api.commbox.io\",stream_id=\"1\",sub_stream_id=\"0\",module=\"chat\",status=\"pending\"} 0"],
+        Assert.Equal(["cirrus_stream_sla_exception_objects{tenant=\"api.commbox.io\",stream_id=\"1\","
+            + "sub_stream_id=\"0\",module=\"chat\",status=\"pending\"} 0"],
             Lines(part, "cirrus_stream_sla_exception_objects"));
     }
 
@@ -122,27 +148,33 @@ public sealed class SnapshotRendererTests
     {
         var options = Options(new StreamOptions { Id = 12 }, new StreamOptions { Id = 3, SubStreams = [4] });
         var catalogue = StreamCatalogue.Build(options, StreamCatalogue.Empty, null, null);
-        var part = Render(options, catalogue, new ObjectsData(new Dictionary<long, double> { [12] = 90.5, [3] = 0, [99] = 7 }))["c0"];
+        var part = Render(options, catalogue,
+            new ObjectsData(new Dictionary<long, double> { [12] = 90.5, [3] = 0, [99] = 7 }))["c0"];
 
         Assert.Equal(
         [
-            "cirrus_stream_oldest_open_object_age_seconds{tenant=\"api.commbox.io\",stream_id=\"3\",sub_stream_id=\"0\"} 0",
-            "cirrus_stream_oldest_open_object_age_seconds{tenant=\"api.commbox.io\",stream_id=\"12\",sub_stream_id=\"0\"} 90.5",
+            "cirrus_stream_oldest_open_object_age_seconds{tenant=\"api.commbox.io\",stream_id=\"3\","
+                + "sub_stream_id=\"0\"} 0",
+            "cirrus_stream_oldest_open_object_age_seconds{tenant=\"api.commbox.io\",stream_id=\"12\","
+                + "sub_stream_id=\"0\"} 90.5",
         ], Lines(part, "cirrus_stream_oldest_open_object_age_seconds"));
     }
 
     [Fact]
     public void Info_escapes_names_and_leaves_unknown_modules_empty()
     {
-        var options = Options(new StreamOptions { Id = 5, Name = "Web \"chat\" \\ EU\nnight" }, new StreamOptions { Id = 4 });
+        var options = Options(new StreamOptions { Id = 5, Name = "Web \"chat\" \\ EU\nnight" },
+            new StreamOptions { Id = 4 });
         options.ModuleNames["13"] = "wa";
         var catalogue = StreamCatalogue.Build(options, StreamCatalogue.Empty, [Row(WhatsApp, 5, 0, Open, 1)], null);
         var parts = Render(options, catalogue);
 
         Assert.Equal(
         [
-            "cirrus_stream_info{tenant=\"api.commbox.io\",stream_id=\"4\",sub_stream_id=\"0\",name=\"4\",module=\"\"} 1",
-            "cirrus_stream_info{tenant=\"api.commbox.io\",stream_id=\"5\",sub_stream_id=\"0\",name=\"Web \\\"chat\\\" \\\\ EU\\nnight\",module=\"wa\"} 1",
+            "cirrus_stream_info{tenant=\"api.commbox.io\",stream_id=\"4\",sub_stream_id=\"0\",name=\"4\",module=\"\"} "
+                + "1",
+            "cirrus_stream_info{tenant=\"api.commbox.io\",stream_id=\"5\",sub_stream_id=\"0\",name=\"Web \\\"chat\\\" "
+                + "\\\\ EU\\nnight\",module=\"wa\"} 1",
         ], Lines(parts[SnapshotRenderer.InfoPart], "cirrus_stream_info"));
     }
 
@@ -155,10 +187,13 @@ public sealed class SnapshotRendererTests
             ["availability"] = new("availability", true, TimeSpan.FromSeconds(30)),
             ["stream_stats"] = new("stream_stats", true, TimeSpan.FromSeconds(30)) { Data = new StreamStatsData([]) },
         };
-        var parts = new SnapshotRenderer(options, new LabelNames(options)).Render(states, StreamCatalogue.Empty, new Dictionary<string, RenderedPart>());
+        var parts = new SnapshotRenderer(options, new LabelNames(options))
+            .Render(states, StreamCatalogue.Empty, new Dictionary<string, RenderedPart>());
 
         Assert.Equal(["info", "stream_stats"], parts.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal($"# HELP cirrus_stream_objects {MetricCatalogue.Help(StreamStatsMetrics.Objects, options.Collectors)}\n# TYPE cirrus_stream_objects gauge\n",
+        Assert.Equal("# HELP cirrus_stream_objects "
+            + $"{MetricCatalogue.Help(StreamStatsMetrics.Objects, options.Collectors)}\n# TYPE cirrus_stream_objects "
+            + "gauge\n",
             parts["stream_stats"].Text.Utf8());
     }
 
@@ -169,19 +204,25 @@ public sealed class SnapshotRendererTests
         var catalogue = StreamCatalogue.Build(options, StreamCatalogue.Empty, [Row(Chat, 7, 0, Open, 3)], null);
         var states = new Dictionary<string, CollectorState>
         {
-            ["stream_stats"] = new("stream_stats", true, TimeSpan.FromSeconds(30)) { Data = new StreamStatsData([Row(Chat, 7, 0, Open, 3)]) },
+            ["stream_stats"] = new("stream_stats", true,
+                TimeSpan.FromSeconds(30))
+            { Data = new StreamStatsData([Row(Chat, 7, 0, Open, 3)]) },
         };
-        var parts = new SnapshotRenderer(options, new LabelNames(options)).Render(states, catalogue, new Dictionary<string, RenderedPart>());
+        var parts = new SnapshotRenderer(options, new LabelNames(options))
+            .Render(states, catalogue, new Dictionary<string, RenderedPart>());
 
         var text = parts.Values.SelectMany(p => p.Text.Joined()).ToArray();
         var crc = parts.Values.Aggregate(0u, (crc, p) => GzipSegments.Combine(crc, p.Crc, p.TextLength));
         Assert.Equal(System.IO.Hashing.Crc32.HashToUInt32(text), crc);
-        var concatenated = GzipSegments.Header.Concat(parts.Values.SelectMany(p => p.Deflated.Joined())).Concat(GzipSegments.Close([]))
+        var concatenated = GzipSegments.Header.Concat(parts.Values.SelectMany(p => p.Deflated.Joined()))
+            .Concat(GzipSegments.Close([]))
             .Concat(GzipSegments.Trailer(crc, text.Length)).ToArray();
         using var decoded = new MemoryStream();
-        new System.IO.Compression.GZipStream(new MemoryStream(concatenated), System.IO.Compression.CompressionMode.Decompress).CopyTo(decoded);
+        new System.IO.Compression.GZipStream(new MemoryStream(concatenated),
+            System.IO.Compression.CompressionMode.Decompress).CopyTo(decoded);
         Assert.Equal(text, decoded.ToArray());
-        Assert.Contains("cirrus_stream_objects{tenant=\"api.commbox.io\",stream_id=\"7\",sub_stream_id=\"0\",module=\"chat\",status=\"open\"} 3\n", parts["stream_stats"].Text.Utf8());
+        Assert.Contains("cirrus_stream_objects{tenant=\"api.commbox.io\",stream_id=\"7\",sub_stream_id=\"0\","
+            + "module=\"chat\",status=\"open\"} 3\n", parts["stream_stats"].Text.Utf8());
     }
 
     [Fact]
@@ -192,12 +233,19 @@ public sealed class SnapshotRendererTests
         var stats = new StreamStatsData([Row(Chat, 7, 0, Open, 3)]);
         var renderer = new SnapshotRenderer(options, new LabelNames(options));
         CollectorState Stats(CollectorData data) => new("stream_stats", true, TimeSpan.FromSeconds(30)) { Data = data };
-        var first = renderer.Render(new Dictionary<string, CollectorState> { ["stream_stats"] = Stats(stats) }, catalogue, new Dictionary<string, RenderedPart>());
+        var first = renderer.Render(new Dictionary<string, CollectorState> { ["stream_stats"] = Stats(stats) },
+            catalogue, new Dictionary<string, RenderedPart>());
 
-        var same = renderer.Render(new Dictionary<string, CollectorState> { ["stream_stats"] = Stats(stats) }, catalogue, first);
-        var newData = renderer.Render(new Dictionary<string, CollectorState> { ["stream_stats"] = Stats(new StreamStatsData([Row(Chat, 7, 0, Open, 4)])) }, catalogue, first);
-        var newCatalogue = StreamCatalogue.Build(options, catalogue, [Row(Chat, 7, 0, Open, 3), Row(Chat, 7, 0, Resolved, 1)], null);
-        var moved = renderer.Render(new Dictionary<string, CollectorState> { ["stream_stats"] = Stats(stats) }, newCatalogue, first);
+        var same = renderer.Render(new Dictionary<string, CollectorState> { ["stream_stats"] = Stats(stats) },
+            catalogue, first);
+        var newData = renderer.Render(new Dictionary<string, CollectorState>
+        {
+            ["stream_stats"] = Stats(new StreamStatsData([Row(Chat, 7, 0, Open, 4)]))
+        }, catalogue, first);
+        var newCatalogue = StreamCatalogue.Build(options, catalogue,
+            [Row(Chat, 7, 0, Open, 3), Row(Chat, 7, 0, Resolved, 1)], null);
+        var moved = renderer.Render(new Dictionary<string, CollectorState> { ["stream_stats"] = Stats(stats) },
+            newCatalogue, first);
 
         Assert.Same(first["stream_stats"], same["stream_stats"]);
         Assert.Same(first["info"], same["info"]);
@@ -228,7 +276,10 @@ public sealed class SnapshotRendererTests
         var catalogue = StreamCatalogue.Build(options, StreamCatalogue.Empty, null, null);
         var data = new CountedRenders();
         var renderer = new SnapshotRenderer(options, new LabelNames(options));
-        var states = new Dictionary<string, CollectorState> { ["c"] = new("c", true, TimeSpan.FromSeconds(30)) { Data = data } };
+        var states = new Dictionary<string, CollectorState>
+        {
+            ["c"] = new("c", true, TimeSpan.FromSeconds(30)) { Data = data }
+        };
 
         var first = renderer.Render(states, catalogue, new Dictionary<string, RenderedPart>());
         var again = renderer.Render(states, catalogue, first);
@@ -236,8 +287,10 @@ public sealed class SnapshotRendererTests
         Assert.Equal(1, data.Renders);
         Assert.Same(first["c"], again["c"]);
         Assert.Equal("# HELP cirrus_rows_ignored_total rows\n# TYPE cirrus_rows_ignored_total counter\n"
-            + "cirrus_rows_ignored_total{tenant=\"api.commbox.io\",collector=\"objects\",reason=\"shape\"} 1\n", first["c"].For(openMetrics: false).Text.Utf8());
+            + "cirrus_rows_ignored_total{tenant=\"api.commbox.io\",collector=\"objects\",reason=\"shape\"} 1\n",
+            first["c"].For(openMetrics: false).Text.Utf8());
         Assert.Equal("# HELP cirrus_rows_ignored rows\n# TYPE cirrus_rows_ignored counter\n"
-            + "cirrus_rows_ignored_total{tenant=\"api.commbox.io\",collector=\"objects\",reason=\"shape\"} 1\n", first["c"].For(openMetrics: true).Text.Utf8());
+            + "cirrus_rows_ignored_total{tenant=\"api.commbox.io\",collector=\"objects\",reason=\"shape\"} 1\n",
+            first["c"].For(openMetrics: true).Text.Utf8());
     }
 }

@@ -22,7 +22,8 @@ public sealed class SnapshotStoreTests
         return (new SnapshotStore(CollectorRegistry.All, Options.Create(options), new LabelNames(options), time), time);
     }
 
-    private static CirrusOptions Configured() => new() { ApiToken = "t", Streams = [new StreamOptions { Id = 1, Name = "Web chat" }] };
+    private static CirrusOptions Configured()
+        => new() { ApiToken = "t", Streams = [new StreamOptions { Id = 1, Name = "Web chat" }] };
 
     private static Func<CollectorState, CollectorState> Fetched(CollectorData data, DateTimeOffset at) =>
         s => s with { Data = data, DataTime = at, LastSuccess = at, LastAttempt = at, LastSucceeded = true };
@@ -37,7 +38,8 @@ public sealed class SnapshotStoreTests
         Assert.Equal(CollectorRegistry.All.Select(d => d.Label).Order(), snapshot.Collectors.Keys.Order());
         Assert.All(snapshot.Collectors.Values, c => Assert.Null(c.Data));
         Assert.Equal([SnapshotRenderer.InfoPart], snapshot.Parts.Keys);
-        Assert.Equal(["1/0 Web chat"], snapshot.Catalogue.Streams.Select(s => $"{s.Key.StreamId}/{s.Key.SubStreamId} {s.Name}"));
+        Assert.Equal(["1/0 Web chat"],
+            snapshot.Catalogue.Streams.Select(s => $"{s.Key.StreamId}/{s.Key.SubStreamId} {s.Name}"));
         Assert.Equal(TimeSpan.FromSeconds(60), snapshot.Collectors[ObjectsCollector.Label].Interval);
     }
 
@@ -47,8 +49,10 @@ public sealed class SnapshotStoreTests
         var (store, time) = NewStore(Configured());
         var before = store.Current;
 
-        var first = store.Publish(AvailabilityCollector.Label, Fetched(new AvailabilityData(new Dictionary<StreamKey, int> { [new(1, 0)] = 1 }), time.GetUtcNow()));
-        var second = store.Publish(AvailabilityCollector.Label, s => s with { LastSucceeded = false, LastError = "boom" });
+        var first = store.Publish(AvailabilityCollector.Label,
+            Fetched(new AvailabilityData(new Dictionary<StreamKey, int> { [new(1, 0)] = 1 }), time.GetUtcNow()));
+        var second = store.Publish(AvailabilityCollector.Label,
+            s => s with { LastSucceeded = false, LastError = "boom" });
 
         Assert.Equal((1L, 2L), (first.Generation, second.Generation));
         Assert.Same(second, store.Current);
@@ -70,7 +74,8 @@ public sealed class SnapshotStoreTests
             return s with { LastError = $"refresh {i}" };
         };
 
-        var published = await Task.WhenAll(Enumerable.Range(1, 20).Select(i => Task.Run(() => store.PublishAsync(AvailabilityCollector.Label, Recorded(i)))));
+        var published = await Task.WhenAll(Enumerable.Range(1, 20)
+            .Select(i => Task.Run(() => store.PublishAsync(AvailabilityCollector.Label, Recorded(i)))));
 
         Assert.Equal(20, threads.Count);
         var thread = Assert.Single(threads.Distinct());
@@ -88,12 +93,14 @@ public sealed class SnapshotStoreTests
     public void Discovery_uses_stream_stats_only_while_they_are_fresh()
     {
         var (store, time) = NewStore(Configured());
-        store.Publish(StreamStatsCollector.Label, Fetched(new StreamStatsData([new StatRow(9, 3, 0, 1, 4)]), time.GetUtcNow()));
+        store.Publish(StreamStatsCollector.Label,
+            Fetched(new StreamStatsData([new StatRow(9, 3, 0, 1, 4)]), time.GetUtcNow()));
         Assert.Equal([1L, 3L], store.Current.Catalogue.Streams.Select(s => s.Key.StreamId));
 
         // A failed refresh keeps the last data; it still counts while younger than MaxDataAge.
         time.Advance(TimeSpan.FromMinutes(5));
-        store.Publish(StreamStatsCollector.Label, s => s with { LastSucceeded = false, LastAttempt = time.GetUtcNow() });
+        store.Publish(StreamStatsCollector.Label,
+            s => s with { LastSucceeded = false, LastAttempt = time.GetUtcNow() });
         Assert.Equal([1L, 3L], store.Current.Catalogue.Streams.Select(s => s.Key.StreamId));
 
         time.Advance(TimeSpan.FromSeconds(1));
@@ -111,7 +118,8 @@ public sealed class SnapshotStoreTests
         Assert.Equal(13, store.Current.Catalogue.Streams.Single().ModuleId);
 
         time.Advance(TimeSpan.FromMinutes(6));
-        var fresh = store.Publish(StreamStatsCollector.Label, Fetched(new StreamStatsData([new StatRow(9, 1, 0, 1, 1)]), time.GetUtcNow()));
+        var fresh = store.Publish(StreamStatsCollector.Label,
+            Fetched(new StreamStatsData([new StatRow(9, 1, 0, 1, 1)]), time.GetUtcNow()));
         // The remembered module is overwritten by fresh stats, not by the stale SLA list.
         Assert.Equal(9, fresh.Catalogue.Streams.Single().ModuleId);
     }

@@ -5,7 +5,9 @@ using CirrusExporter.Collectors.StreamStats;
 
 namespace CirrusExporter.UnitTests;
 
-/// <summary>A /stats/streams body read without a document must give exactly what the document path gives, or nothing.</summary>
+/// <summary>
+/// A /stats/streams body read without a document must give exactly what the document path gives, or nothing.
+/// </summary>
 public sealed class StatRowsTests
 {
     private const string Endpoint = "stream_stats";
@@ -13,10 +15,13 @@ public sealed class StatRowsTests
     /// <summary>The document path's answer: the rows, or the error it reports.</summary>
     private static async Task<(IReadOnlyList<StatRow>? Rows, string? Error)> ThroughDocument(string body)
     {
-        using var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) };
+        using var response = new HttpResponseMessage(
+            HttpStatusCode.OK)
+        { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) };
         try
         {
-            return (await new ApiResponseReader().ReadDataAsync(response, Endpoint, StreamStatsData.Parse, CancellationToken.None), null);
+            return (await new ApiResponseReader()
+                .ReadDataAsync(response, Endpoint, StreamStatsData.Parse, CancellationToken.None), null);
         }
         catch (CirrusApiException e)
         {
@@ -24,14 +29,16 @@ public sealed class StatRowsTests
         }
     }
 
-    private static IReadOnlyList<StatRow>? Fast(string body) => StatRows.TryReadBody(Encoding.UTF8.GetBytes(body), Endpoint, out var rows) ? rows : null;
+    private static IReadOnlyList<StatRow>? Fast(string body)
+        => StatRows.TryReadBody(Encoding.UTF8.GetBytes(body), Endpoint, out var rows) ? rows : null;
 
     [Fact]
     public void The_documented_sample_is_read_without_a_document()
     {
         var sample = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "api-samples", "stats-streams.json"));
         Assert.Equal(
-            [new StatRow(9, 11345, 0, 1, 12), new StatRow(9, 11345, 0, 8, 5), new StatRow(13, 11346, 12, 1, 31), new StatRow(13, 11346, 12, 15, 2)],
+            [new StatRow(9, 11345, 0, 1, 12), new StatRow(9, 11345, 0, 8, 5), new StatRow(13, 11346, 12, 1, 31),
+            new StatRow(13, 11346, 12, 15, 2)],
             Fast(sample));
     }
 
@@ -53,7 +60,8 @@ public sealed class StatRowsTests
     [InlineData("""{"data":[{"moduleId":9,"streamId":1,"statusId":1,"c":1.0}]}""")]
     [InlineData("""{"data":[{"moduleId":9,"stre\u0061mId":1,"statusId":"+1","COUNT":"7","subStreamId":null}]}""")]
     [InlineData("""{"status":"200","data":[{"moduleId":9,"streamId":1,"statusId":1,"c":1},],"description":null}""")]
-    public async Task Bodies_of_the_usual_shape_with_tolerated_spellings_are_read_as_the_document_path_reads_them(string body)
+    public async Task Bodies_of_the_usual_shape_with_tolerated_spellings_are_read_as_the_document_path_reads_them(
+        string body)
     {
         var (rows, error) = await ThroughDocument(body);
         Assert.Null(error);
@@ -64,17 +72,21 @@ public sealed class StatRowsTests
     [Fact]
     public async Task A_row_with_an_invalid_stream_id_is_left_out_and_recorded_once_by_either_path()
     {
-        const string Body = """{"data":[{"moduleId":9,"streamId":0,"statusId":1,"c":1},{"moduleId":9,"streamId":4,"subStreamId":-2,"statusId":1,"c":1},{"moduleId":9,"streamId":5,"statusId":1,"c":3}]}""";
+        const string Body = """{"data":[{"moduleId":9,"streamId":0,"statusId":1,"c":1},"""
+            + """{"moduleId":9,"streamId":4,"subStreamId":-2,"statusId":1,"c":1},"""
+            + """{"moduleId":9,"streamId":5,"statusId":1,"c":3}]}""";
         var context = Http.RefreshContext.Begin(TimeSpan.FromSeconds(30));
         try
         {
             Assert.Equal([new StatRow(9, 5, 0, 1, 3)], Fast(Body));
-            Assert.Equal((2, "stream_stats: row with streamId 0, subStreamId 0"), context.Ignored[Http.IgnoredRows.InvalidStreamId]);
+            Assert.Equal((2, "stream_stats: row with streamId 0, subStreamId 0"),
+                context.Ignored[Http.IgnoredRows.InvalidStreamId]);
 
             context = Http.RefreshContext.Begin(TimeSpan.FromSeconds(30));
             Assert.Null(Fast(Body.Replace("\"c\":3", "\"c\":3,\"x\":1", StringComparison.Ordinal)));
             Assert.Empty(context.Ignored);
-            Assert.Equal([new StatRow(9, 5, 0, 1, 3)], (await ThroughDocument(Body.Replace("\"c\":3", "\"c\":3,\"x\":1", StringComparison.Ordinal))).Rows);
+            Assert.Equal([new StatRow(9, 5, 0, 1, 3)],
+                (await ThroughDocument(Body.Replace("\"c\":3", "\"c\":3,\"x\":1", StringComparison.Ordinal))).Rows);
             Assert.Equal(2, context.Ignored[Http.IgnoredRows.InvalidStreamId].Count);
         }
         finally
@@ -83,7 +95,9 @@ public sealed class StatRowsTests
         }
     }
 
-    /// <summary>Random bodies around the usual shape: whenever the reader answers, the document path gives the same rows.</summary>
+    /// <summary>
+    /// Random bodies around the usual shape: whenever the reader answers, the document path gives the same rows.
+    /// </summary>
     [Fact]
     public async Task On_random_bodies_the_reader_answers_only_what_the_document_path_answers()
     {
@@ -139,7 +153,9 @@ public sealed class StatRowsTests
             {
                 case 0: break;
                 case 1: fields.Add($"\"{Key("subStreamId")}\":null"); break;
-                default: fields.Add($"\"{Key("subStreamId")}\":{Number(random.Next(30) == 0 ? -1 : random.Next(0, 40))}"); break;
+                default:
+                    fields.Add(
+                    $"\"{Key("subStreamId")}\":{Number(random.Next(30) == 0 ? -1 : random.Next(0, 40))}"); break;
             }
             var count = random.Next(30) == 0 ? -3 : random.Next(0, 500);
             switch (random.Next(10))
@@ -154,7 +170,8 @@ public sealed class StatRowsTests
             return "{" + string.Join(",", fields.OrderBy(_ => random.Next())) + (random.Next(30) == 0 ? "," : "") + "}";
         }
         var rows = Enumerable.Range(0, random.Next(0, 4)).Select(_ => random.Next(60) == 0 ? "7" : Row()).ToList();
-        var envelope = new List<string> { $"\"{Key("data")}\":" + (random.Next(40) == 0 ? "null" : "[" + string.Join(",", rows) + "]") };
+        var envelope = new List<string> { $"\"{Key("data")}\":"
+            + (random.Next(40) == 0 ? "null" : "[" + string.Join(",", rows) + "]") };
         switch (random.Next(8))
         {
             case 0: break;

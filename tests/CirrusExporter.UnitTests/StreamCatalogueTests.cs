@@ -20,16 +20,19 @@ public sealed class StreamCatalogueTests
         ],
     };
 
-    private static StatRow Row(int module, long stream, long sub, int status, long count) => new(module, stream, sub, status, count);
+    private static StatRow Row(int module, long stream, long sub, int status, long count)
+        => new(module, stream, sub, status, count);
 
     private static string Describe(StreamCatalogue c) =>
-        string.Join(" ", c.Streams.Select(s => $"{s.Key.StreamId}/{s.Key.SubStreamId}:{s.Name}:{s.ModuleId?.ToString() ?? "-"}"));
+        string.Join(" ",
+            c.Streams.Select(s => $"{s.Key.StreamId}/{s.Key.SubStreamId}:{s.Name}:{s.ModuleId?.ToString() ?? "-"}"));
 
     [Fact]
     public void Configured_streams_come_first_then_discovered_ones_by_ascending_id()
     {
         var c = StreamCatalogue.Build(Options(), StreamCatalogue.Empty,
-            [Row(Chat, 3, 0, Open, 4), Row(WhatsApp, 1, 0, Open, 2), Row(WhatsApp, 2, 5, Open, 1), Row(Chat, 3, 0, InProcess, 1), Row(Chat, 4, 9, Open, 1)], null);
+            [Row(Chat, 3, 0, Open, 4), Row(WhatsApp, 1, 0, Open, 2), Row(WhatsApp, 2, 5, Open, 1),
+            Row(Chat, 3, 0, InProcess, 1), Row(Chat, 4, 9, Open, 1)], null);
 
         Assert.Equal("1/0:Web chat:13 2/5:2:13 2/6:2:- 3/0:3:9 4/9:4:9", Describe(c));
         Assert.Equal(new HashSet<long> { 1, 2, 3, 4 }, c.StreamIds);
@@ -40,9 +43,11 @@ public sealed class StreamCatalogueTests
     {
         var options = Options();
         options.MaxStreams = 5;
-        // Configured: 1/0, 2/5, 2/6, and 2/7 as reported for configured stream 2 (four keys). Discovered, in API order: 9, 7, 8.
+        // Configured: 1/0, 2/5, 2/6, and 2/7 as reported for configured stream 2 (four keys). Discovered, in API order:
+        // 9, 7, 8.
         var c = StreamCatalogue.Build(options, StreamCatalogue.Empty,
-            [Row(Chat, 9, 0, Open, 1), Row(Chat, 7, 0, Open, 1), Row(Chat, 8, 0, Open, 1), Row(Chat, 2, 7, Open, 1)], null);
+            [Row(Chat, 9, 0, Open, 1), Row(Chat, 7, 0, Open, 1), Row(Chat, 8, 0, Open, 1), Row(Chat, 2, 7, Open, 1)],
+            null);
 
         Assert.Equal("1/0:Web chat:- 2/5:2:- 2/6:2:- 2/7:2:9 7/0:7:9", Describe(c));
         Assert.Equal(2, c.DroppedStreams);
@@ -50,7 +55,8 @@ public sealed class StreamCatalogueTests
 
         // Configured sub-streams count too: beyond the cap they are dropped in the order they are listed.
         options.MaxStreams = 2;
-        var tight = StreamCatalogue.Build(options, StreamCatalogue.Empty, [Row(Chat, 9, 0, Open, 1), Row(Chat, 2, 6, Open, 1)], null);
+        var tight = StreamCatalogue.Build(options, StreamCatalogue.Empty,
+            [Row(Chat, 9, 0, Open, 1), Row(Chat, 2, 6, Open, 1)], null);
         Assert.Equal("1/0:Web chat:- 2/5:2:-", Describe(tight));
         Assert.Equal(2, tight.DroppedStreams);
         Assert.Equal(new HashSet<long> { 1, 2 }, tight.StreamIds);
@@ -98,9 +104,11 @@ public sealed class StreamCatalogueTests
 
         Assert.Equal("7/0:7:9", Describe(second));
         Assert.Equal(
-            new HashSet<(StreamKey, int, int)> { (new StreamKey(7, 0), Chat, Open), (new StreamKey(7, 0), Chat, InProcess) },
+            new HashSet<(StreamKey, int, int)> { (new StreamKey(7, 0), Chat, Open),
+            (new StreamKey(7, 0), Chat, InProcess) },
             second.KnownSourceCombos.ToHashSet());
-        Assert.Equal(new HashSet<(StreamKey, int, int)> { (new StreamKey(7, 0), Chat, Resolved) }, second.KnownReportedCombos.ToHashSet());
+        Assert.Equal(new HashSet<(StreamKey, int, int)> { (new StreamKey(7, 0), Chat, Resolved) },
+            second.KnownReportedCombos.ToHashSet());
     }
 
     [Fact]
@@ -109,7 +117,8 @@ public sealed class StreamCatalogueTests
         var c = StreamCatalogue.Build(Options(discover: false), StreamCatalogue.Empty, [],
             new SlaLists([Row(Chat, 77, 0, Open, 3)], [Row(Chat, 1, 0, Open, 1)]).Rows);
 
-        Assert.Equal(new HashSet<(StreamKey, int, int)> { (new StreamKey(1, 0), Chat, Open) }, c.KnownReportedCombos.ToHashSet());
+        Assert.Equal(new HashSet<(StreamKey, int, int)> { (new StreamKey(1, 0), Chat, Open) },
+            c.KnownReportedCombos.ToHashSet());
         Assert.DoesNotContain(c.StreamIds, id => id == 77);
     }
 
@@ -135,11 +144,13 @@ public sealed class StreamCatalogueTests
     [Fact]
     public void Without_fresh_stats_discovered_streams_drop_out_and_configured_ones_stay()
     {
-        var first = StreamCatalogue.Build(Options(), StreamCatalogue.Empty, [Row(Chat, 3, 0, Open, 4), Row(Chat, 1, 0, Open, 1)], null);
+        var first = StreamCatalogue.Build(Options(), StreamCatalogue.Empty,
+            [Row(Chat, 3, 0, Open, 4), Row(Chat, 1, 0, Open, 1)], null);
         var stale = StreamCatalogue.Build(Options(), first, null, null);
 
         Assert.Equal("1/0:Web chat:9 2/5:2:- 2/6:2:-", Describe(stale));
-        Assert.Equal(new HashSet<(StreamKey, int, int)> { (new StreamKey(1, 0), Chat, Open) }, stale.KnownSourceCombos.ToHashSet());
+        Assert.Equal(new HashSet<(StreamKey, int, int)> { (new StreamKey(1, 0), Chat, Open) },
+            stale.KnownSourceCombos.ToHashSet());
     }
 
     [Fact]
@@ -152,16 +163,23 @@ public sealed class StreamCatalogueTests
     [Fact]
     public void The_same_catalogue_in_another_stream_order_is_the_same_and_any_other_difference_is_not()
     {
-        var c = StreamCatalogue.Build(Options(), StreamCatalogue.Empty, [Row(Chat, 3, 0, Open, 4), Row(Chat, 1, 7, Open, 1)], [Row(Chat, 3, 0, Resolved, 1)]);
+        var c = StreamCatalogue.Build(Options(), StreamCatalogue.Empty,
+            [Row(Chat, 3, 0, Open, 4), Row(Chat, 1, 7, Open, 1)], [Row(Chat, 3, 0, Resolved, 1)]);
         var reordered = c with { Streams = [.. c.Streams.Reverse()] };
         Assert.True(reordered.SameAs(c));
         Assert.True(c.SameAs(reordered));
 
-        Assert.False(c.SameAs(c with { Streams = [.. c.Streams.Select(s => s.Key.StreamId == 3 ? s with { Name = "Voice" } : s)] }));
-        Assert.False(c.SameAs(c with { Streams = [.. c.Streams.Select(s => s.Key.StreamId == 3 ? s with { ModuleId = WhatsApp } : s)] }));
+        Assert.False(c.SameAs(
+            c with { Streams = [.. c.Streams.Select(s => s.Key.StreamId == 3 ? s with { Name = "Voice" } : s)] }));
+        Assert.False(c.SameAs(
+            c with { Streams = [.. c.Streams.Select(s => s.Key.StreamId == 3 ? s with { ModuleId = WhatsApp } : s)] }));
         Assert.False(c.SameAs(c with { Streams = [.. c.Streams.Skip(1)] }));
         Assert.False(c.SameAs(c with { StreamIds = new HashSet<long>(c.StreamIds) { 99 } }));
-        Assert.False(c.SameAs(c with { KnownSourceCombos = new HashSet<(StreamKey, int, int)>(c.KnownSourceCombos) { (new StreamKey(3, 0), Chat, InProcess) } }));
+        Assert.False(c.SameAs(c with
+        {
+            KnownSourceCombos = new HashSet<(StreamKey, int, int)>(
+            c.KnownSourceCombos) { (new StreamKey(3, 0), Chat, InProcess) }
+        }));
         Assert.False(c.SameAs(c with { KnownReportedCombos = new HashSet<(StreamKey, int, int)>() }));
         Assert.False(c.SameAs(c with { DroppedKeys = new HashSet<StreamKey> { new(4, 0) } }));
         Assert.False(c.SameAs(c with { SourceStale = true }));
@@ -170,12 +188,15 @@ public sealed class StreamCatalogueTests
     [Fact]
     public void A_steady_tenant_keeps_its_catalogue_object_from_one_refresh_to_the_next()
     {
-        StatRow[] rows = [Row(Chat, 3, 0, Open, 4), Row(WhatsApp, 1, 0, Open, 2), Row(WhatsApp, 2, 5, Open, 1), Row(Chat, 3, 0, InProcess, 1)];
+        StatRow[] rows = [Row(Chat, 3, 0, Open, 4), Row(WhatsApp, 1, 0, Open, 2), Row(WhatsApp, 2, 5, Open, 1),
+            Row(Chat, 3, 0, InProcess, 1)];
         var first = StreamCatalogue.Build(Options(), StreamCatalogue.Empty, rows, [Row(Chat, 3, 0, Resolved, 1)]);
-        var again = StreamCatalogue.Build(Options(), first, rows.Select(r => r with { Count = r.Count + 7 }).Reverse(), [Row(Chat, 3, 0, Resolved, 5)]);
+        var again = StreamCatalogue.Build(Options(), first, rows.Select(r => r with { Count = r.Count + 7 }).Reverse(),
+            [Row(Chat, 3, 0, Resolved, 5)]);
         Assert.Same(first, again);
 
-        var newStatus = StreamCatalogue.Build(Options(), first, [.. rows, Row(Chat, 3, 0, Resolved, 1)], [Row(Chat, 3, 0, Resolved, 5)]);
+        var newStatus = StreamCatalogue.Build(Options(), first, [.. rows, Row(Chat, 3, 0, Resolved, 1)],
+            [Row(Chat, 3, 0, Resolved, 5)]);
         Assert.NotSame(first, newStatus);
         Assert.Contains((new StreamKey(3, 0), Chat, Resolved), newStatus.KnownSourceCombos);
     }

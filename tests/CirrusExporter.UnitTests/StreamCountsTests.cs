@@ -14,10 +14,12 @@ public sealed class StreamCountsTests
         var ids = Enumerable.Range(0, 2000).Select(i => 11_345L + (i * 37L)).ToList();
         for (var start = 0L; start < 3 * sweepEvery; start += sweepEvery)
         {
-            var window = Enumerable.Range(0, sweepEvery).Select(r => ids.Where(id => StreamCounts.Swept(id, start + r, sweepEvery)).ToList()).ToList();
+            var window = Enumerable.Range(0, sweepEvery)
+                .Select(r => ids.Where(id => StreamCounts.Swept(id, start + r, sweepEvery)).ToList()).ToList();
             Assert.All(ids, id => Assert.Equal(1, window.Count(swept => swept.Contains(id))));
             // ids spaced 37 apart fall evenly on the residues: no refresh sweeps more than its share and one.
-            Assert.All(window, swept => Assert.InRange(swept.Count, ids.Count / sweepEvery - 1, (ids.Count / sweepEvery) + 1));
+            var share = ids.Count / sweepEvery;
+            Assert.All(window, swept => Assert.InRange(swept.Count, share - 1, share + 1));
         }
     }
 }

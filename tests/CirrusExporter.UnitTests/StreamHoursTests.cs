@@ -8,18 +8,23 @@ public sealed class StreamHoursTests
 {
     private static readonly DateTimeOffset T = new(2026, 11, 26, 18, 0, 0, TimeSpan.Zero);
 
-    private static StreamHours Hours() => new(Options.Create(new CirrusOptions { MaxDataAge = TimeSpan.FromMinutes(5) }));
+    private static StreamHours Hours()
+        => new(Options.Create(new CirrusOptions { MaxDataAge = TimeSpan.FromMinutes(5) }));
 
     [Fact]
     public void Only_the_time_between_two_closed_polls_counts_as_closed_and_streams_are_apart()
     {
         var hours = Hours();
-        foreach (var (minute, closed) in new[] { (0, false), (1, true), (2, true), (3, true), (4, false), (5, true), (6, true) })
+        foreach (var (minute, closed) in new[] { (0, false), (1, true), (2, true), (3, true), (4, false), (5, true),
+            (6, true) })
+        {
             hours.Observe(7, T.AddMinutes(minute), closed);
+        }
 
         // Closed 18:01-18:03 and 18:05-18:06; 18:00-18:01 and 18:03-18:05 are transitions of unknown time, so open.
         Assert.Equal(TimeSpan.FromMinutes(3), hours.ClosedBetween(7, T, T.AddHours(1)));
-        Assert.Equal(TimeSpan.FromSeconds(60), hours.ClosedBetween(7, T.AddMinutes(2).AddSeconds(30), T.AddMinutes(5).AddSeconds(30)));
+        Assert.Equal(TimeSpan.FromSeconds(60),
+            hours.ClosedBetween(7, T.AddMinutes(2).AddSeconds(30), T.AddMinutes(5).AddSeconds(30)));
         Assert.Equal(TimeSpan.Zero, hours.ClosedBetween(8, T, T.AddHours(1)));
         Assert.Equal(57 * 60, hours.OpenSeconds(7, T, T.AddHours(1)));
     }

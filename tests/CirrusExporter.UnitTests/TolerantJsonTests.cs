@@ -64,7 +64,8 @@ public sealed class TolerantJsonTests
     [Theory]
     [InlineData("{\"Item1\":[],\"Foo\":\"x\"}", "object{Item1:array,Foo:string}")]
     [InlineData("{\"a\":1,\"b\":true,\"c\":null,\"d\":{}}", "object{a:number,b:boolean,c:null,d:object}")]
-    [InlineData("{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9}", "object{a:number,b:number,c:number,d:number,e:number,f:number,g:number,h:number,…}")]
+    [InlineData("{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9}",
+        "object{a:number,b:number,c:number,d:number,e:number,f:number,g:number,h:number,…}")]
     [InlineData("[{\"c\":1},{\"c\":2}]", "array[2] of object")]
     [InlineData("[]", "array[0]")]
     [InlineData("\"tok-SECRET\"", "string")]
@@ -87,7 +88,10 @@ public sealed class TolerantJsonTests
         Assert.Null(TolerantJson.Property(Json("[1]"), "streamId"));
     }
 
-    /// <summary>Names are compared in their raw UTF-8 where that is plain ASCII; escaped or non-ASCII names must still compare as OrdinalIgnoreCase does.</summary>
+    /// <summary>
+    /// Names are compared in their raw UTF-8 where that is plain ASCII; escaped or non-ASCII names must still compare
+    /// as OrdinalIgnoreCase does.
+    /// </summary>
     [Theory]
     [InlineData("""{"stre\u0061mId":5}""", "stre\u0061mId")]
     [InlineData("""{"STRE\u0041MID":5}""", "STRE\u0041MID")]
@@ -107,6 +111,7 @@ public sealed class TolerantJsonTests
     public void An_escaped_name_is_found_and_counts_as_the_same_key_as_its_plain_spelling()
     {
         Assert.Equal(5, TolerantJson.Property(Json("""{"stre\u0061mId":5}"""), "streamId")!.Value.GetInt32());
-        Assert.Throws<AmbiguousJsonException>(() => TolerantJson.Property(Json("""{"stre\u0061mId":5,"STREAMID":6}"""), "streamId"));
+        Assert.Throws<AmbiguousJsonException>(
+            () => TolerantJson.Property(Json("""{"stre\u0061mId":5,"STREAMID":6}"""), "streamId"));
     }
 }

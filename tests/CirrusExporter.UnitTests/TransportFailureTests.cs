@@ -3,7 +3,9 @@ using CirrusExporter.Http;
 
 namespace CirrusExporter.UnitTests;
 
-/// <summary>The words for failures the contract tests cannot cause on 127.0.0.1 alone (DNS, unreachable networks).</summary>
+/// <summary>
+/// The words for failures the contract tests cannot cause on 127.0.0.1 alone (DNS, unreachable networks).
+/// </summary>
 public sealed class TransportFailureTests
 {
     private static readonly Uri Api = new("https://api.commbox.io/stats/streams");
@@ -11,9 +13,11 @@ public sealed class TransportFailureTests
     [Fact]
     public void A_failed_dns_lookup_names_the_host()
     {
-        var e = new HttpRequestException(HttpRequestError.NameResolutionError, "Name or service not known (api.commbox.io:443)", new SocketException((int)SocketError.HostNotFound));
+        var e = new HttpRequestException(HttpRequestError.NameResolutionError,
+            "Name or service not known (api.commbox.io:443)", new SocketException((int)SocketError.HostNotFound));
 
-        Assert.Equal("network error: DNS lookup of api.commbox.io failed (" + new SocketException((int)SocketError.HostNotFound).Message + ")", TransportFailure.Describe(e, Api));
+        Assert.Equal("network error: DNS lookup of api.commbox.io failed ("
+            + new SocketException((int)SocketError.HostNotFound).Message + ")", TransportFailure.Describe(e, Api));
     }
 
     [Theory]
@@ -22,7 +26,8 @@ public sealed class TransportFailureTests
     [InlineData(SocketError.TimedOut, "network error: connecting to api.commbox.io timed out")]
     public void Connect_failures_name_the_host_and_what_happened(SocketError error, string expected)
     {
-        var e = new HttpRequestException(HttpRequestError.ConnectionError, "connect failed", new SocketException((int)error));
+        var e = new HttpRequestException(HttpRequestError.ConnectionError, "connect failed",
+            new SocketException((int)error));
 
         Assert.Equal(expected, TransportFailure.Describe(e, Api));
     }
@@ -32,7 +37,8 @@ public sealed class TransportFailureTests
     {
         var e = new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely");
 
-        Assert.Equal("network error: api.commbox.io closed the connection while reading the response body (10 of 300 bytes received)",
+        Assert.Equal("network error: api.commbox.io closed the connection while reading the response body (10 of 300 "
+            + "bytes received)",
             TransportFailure.DescribeBodyFailure(e, Api, 10, 300));
     }
 
@@ -41,6 +47,7 @@ public sealed class TransportFailureTests
     {
         var e = new HttpRequestException(HttpRequestError.InvalidResponse, "bad", new IOException("line1\nline2"));
 
-        Assert.Equal(@"network error: api.commbox.io did not answer valid HTTP (line1\nline2)", TransportFailure.Describe(e, Api));
+        Assert.Equal(@"network error: api.commbox.io did not answer valid HTTP (line1\nline2)",
+            TransportFailure.Describe(e, Api));
     }
 }

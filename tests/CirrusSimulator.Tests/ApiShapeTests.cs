@@ -14,7 +14,8 @@ public sealed partial class ApiShapeTests
     private static readonly string[] RowFields = ["moduleId", "streamId", "subStreamId", "statusId", "c"];
 
     private static readonly string[] ObjectFields =
-        ["objectId", "streamId", "substreamId", "statusId", "type", "createdTime", "updatedTime", "firstResponseTime", "closedTime", "numTags"];
+        ["objectId", "streamId", "substreamId", "statusId", "type", "createdTime", "updatedTime", "firstResponseTime",
+            "closedTime", "numTags"];
 
     private static void AssertEnvelope(JsonElement body)
     {
@@ -56,14 +57,16 @@ public sealed partial class ApiShapeTests
         var rows = body.GetProperty("data").EnumerateArray().ToList();
         Assert.NotEmpty(rows);
         Assert.All(rows, AssertRow);
-        var groups = rows.Select(r => (r.GetProperty("streamId").GetInt64(), r.GetProperty("subStreamId").GetInt64(), r.GetProperty("statusId").GetInt32())).ToList();
+        var groups = rows.Select(r => (r.GetProperty("streamId").GetInt64(), r.GetProperty("subStreamId").GetInt64(),
+            r.GetProperty("statusId").GetInt32())).ToList();
         Assert.Equal(groups.Count, groups.Distinct().Count());
         // Sub-streams show up with their own ids, streams without them as 0; the inactive stream has nothing.
         Assert.Equal([1L, 2L], rows.Where(r => r.GetProperty("streamId").GetInt64() == TestTenants.WhatsApp)
             .Select(r => r.GetProperty("subStreamId").GetInt64()).Distinct().Order());
         var overloaded = rows.Where(r => r.GetProperty("streamId").GetInt64() == TestTenants.OverloadedChat).ToList();
         Assert.NotEmpty(overloaded);
-        Assert.All(overloaded, r => Assert.Equal((9, 0L), (r.GetProperty("moduleId").GetInt32(), r.GetProperty("subStreamId").GetInt64())));
+        Assert.All(overloaded, r => Assert.Equal((9, 0L),
+            (r.GetProperty("moduleId").GetInt32(), r.GetProperty("subStreamId").GetInt64())));
         Assert.DoesNotContain(rows, r => r.GetProperty("streamId").GetInt64() == TestTenants.InactiveMail);
     }
 
@@ -89,8 +92,10 @@ public sealed partial class ApiShapeTests
     {
         await using var sim = await RunningSimulator.StartAsync(TestTenants.Options());
 
-        var stream = await sim.GetAsync($"/streams/{TestTenants.WhatsApp}/streamavailability?ignoreAutomationExsistance=true&autoAssign=false");
-        var sub = await sim.GetAsync($"/streams/{TestTenants.WhatsApp}/substreams/2/streamavailability?ignoreAutomationExsistance=true&autoAssign=true");
+        var stream = await sim.GetAsync(
+            $"/streams/{TestTenants.WhatsApp}/streamavailability?ignoreAutomationExsistance=true&autoAssign=false");
+        var sub = await sim.GetAsync($"/streams/{TestTenants.WhatsApp}/substreams/2/"
+            + "streamavailability?ignoreAutomationExsistance=true&autoAssign=true");
         var oldForm = await sim.GetAsync($"/streams/{TestTenants.WhatsApp}/streamavailability/true");
 
         foreach (var body in new[] { stream, sub, oldForm })
@@ -106,7 +111,8 @@ public sealed partial class ApiShapeTests
     {
         await using var sim = await RunningSimulator.StartAsync(TestTenants.Options());
 
-        var body = await sim.GetAsync($"/streams/{TestTenants.WhatsApp}/objects?unixStartTime=0&unixEndTime={RunningSimulator.Wednesday10.ToUnixTimeSeconds()}");
+        var body = await sim.GetAsync($"/streams/{TestTenants.WhatsApp}/objects?unixStartTime=0&"
+            + $"unixEndTime={RunningSimulator.Wednesday10.ToUnixTimeSeconds()}");
 
         AssertEnvelope(body);
         var objects = body.GetProperty("data").EnumerateArray().ToList();
@@ -122,7 +128,8 @@ public sealed partial class ApiShapeTests
             foreach (var optional in new[] { "firstResponseTime", "closedTime" })
             {
                 var value = o.GetProperty(optional);
-                Assert.True(value.ValueKind == JsonValueKind.Null || MillisecondTime().IsMatch(value.GetString()!), $"{optional}: {value}");
+                Assert.True(value.ValueKind == JsonValueKind.Null || MillisecondTime().IsMatch(value.GetString()!),
+                    $"{optional}: {value}");
             }
         }
         Assert.Contains(objects, o => o.GetProperty("closedTime").ValueKind == JsonValueKind.String);

@@ -98,7 +98,9 @@ public sealed class AuthAndValidationTests
     {
         await using var sim = await RunningSimulator.StartAsync(TestTenants.Options());
 
-        await sim.GetAsync($"/streams/{TestTenants.WhatsApp}/streamavailability?ignoreAutomationExsistance=maybe", HttpStatusCode.BadRequest);
-        await sim.GetAsync($"/streams/{TestTenants.WhatsApp}/streamavailability?autoAssign=2", HttpStatusCode.BadRequest);
+        await sim.GetAsync($"/streams/{TestTenants.WhatsApp}/streamavailability?ignoreAutomationExsistance=maybe",
+            HttpStatusCode.BadRequest);
+        await sim.GetAsync($"/streams/{TestTenants.WhatsApp}/streamavailability?autoAssign=2",
+            HttpStatusCode.BadRequest);
     }
 }

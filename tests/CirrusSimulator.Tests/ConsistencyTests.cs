@@ -6,11 +6,13 @@ namespace CirrusSimulator.Tests;
 public sealed class ConsistencyTests
 {
     private static readonly long[] ActiveStreams =
-        [TestTenants.OverloadedChat, TestTenants.WhatsApp, TestTenants.WeekendVoice, TestTenants.BotChat, TestTenants.ManualOnlySms];
+        [TestTenants.OverloadedChat, TestTenants.WhatsApp, TestTenants.WeekendVoice, TestTenants.BotChat,
+            TestTenants.ManualOnlySms];
 
     private static Dictionary<(long Stream, long Sub, int Status), int> Counts(JsonElement rows) =>
         rows.EnumerateArray().ToDictionary(
-            r => (r.GetProperty("streamId").GetInt64(), r.GetProperty("subStreamId").GetInt64(), r.GetProperty("statusId").GetInt32()),
+            r => (r.GetProperty("streamId").GetInt64(), r.GetProperty("subStreamId").GetInt64(),
+            r.GetProperty("statusId").GetInt32()),
             r => r.GetProperty("c").GetInt32());
 
     [Theory]
@@ -31,7 +33,8 @@ public sealed class ConsistencyTests
         foreach (var stream in ActiveStreams)
         {
             var objects = await sim.AllObjectsAsync(stream, statuses);
-            var expected = counts.Where(kv => kv.Key.Stream == stream && (wanted is null || wanted.Contains(kv.Key.Status))).Sum(kv => kv.Value);
+            var expected = counts.Where(kv => kv.Key.Stream == stream
+                && (wanted is null || wanted.Contains(kv.Key.Status))).Sum(kv => kv.Value);
             Assert.Equal(expected, objects.Count);
             total += objects.Count;
         }
@@ -63,7 +66,8 @@ public sealed class ConsistencyTests
             seenBreached += breached;
             seenCritical += critical;
         }
-        Assert.True(seenBreached > 0 && seenCritical > 0, $"the overloaded stream breaches: {seenBreached} breached, {seenCritical} critical");
+        Assert.True(seenBreached > 0 && seenCritical > 0,
+            $"the overloaded stream breaches: {seenBreached} breached, {seenCritical} critical");
     }
 
     [Fact]

@@ -19,12 +19,15 @@ public sealed class ConversationTimesTests
         var from = RunningSimulator.Wednesday10.AddMinutes(-20);
         var to = RunningSimulator.Wednesday10.AddMinutes(-5);
 
-        var changed = (await sim.DataAsync($"/streams/{TestTenants.OverloadedChat}/objects?unixStartTime={from.ToUnixTimeSeconds()}"
+        var changed = (await sim.DataAsync(
+            $"/streams/{TestTenants.OverloadedChat}/objects?unixStartTime={from.ToUnixTimeSeconds()}"
             + $"&unixEndTime={to.ToUnixTimeSeconds()}&order=updatedtime&sort=asc")).EnumerateArray().ToList();
 
-        var expected = all.Where(o => Time(o, "updatedTime") >= from && Time(o, "updatedTime") < to.AddSeconds(1)).ToList();
+        var expected = all.Where(o => Time(o, "updatedTime") >= from && Time(o, "updatedTime") < to.AddSeconds(1))
+            .ToList();
         Assert.InRange(changed.Count, 1, 99);
-        Assert.Equal(expected.Select(o => o.GetProperty("objectId").GetInt64()).Order(), changed.Select(o => o.GetProperty("objectId").GetInt64()).Order());
+        Assert.Equal(expected.Select(o => o.GetProperty("objectId").GetInt64()).Order(),
+            changed.Select(o => o.GetProperty("objectId").GetInt64()).Order());
         Assert.Equal(changed.Select(o => Time(o, "updatedTime")).Order(), changed.Select(o => Time(o, "updatedTime")));
         // Some changed in the window although created before it: the range is not on created time.
         Assert.Contains(changed, o => Time(o, "createdTime") < from);
@@ -41,12 +44,14 @@ public sealed class ConversationTimesTests
         {
             Assert.True(Time(o, "firstResponseTime") is not { } answered || answered >= Time(o, "createdTime"));
             Assert.True(Time(o, "closedTime") is not { } closed || closed >= Time(o, "createdTime"));
-            Assert.True(Time(o, "updatedTime") >= (Time(o, "closedTime") ?? Time(o, "firstResponseTime") ?? Time(o, "createdTime")));
+            Assert.True(Time(o, "updatedTime") >= (Time(o, "closedTime") ?? Time(o, "firstResponseTime")
+                ?? Time(o, "createdTime")));
         });
         var truth = (await sim.AdminAsync(HttpMethod.Get, $"/admin/conversations?since={since.ToUnixTimeSeconds()}"))
             .EnumerateArray().Single(s => s.GetProperty("streamId").GetInt64() == TestTenants.OverloadedChat);
         Assert.Equal(all.Count(o => Time(o, "createdTime") >= since), truth.GetProperty("created").GetInt32());
-        Assert.Equal(all.Count(o => Time(o, "firstResponseTime") >= since), truth.GetProperty("firstResponses").GetInt32());
+        Assert.Equal(all.Count(o => Time(o, "firstResponseTime") >= since),
+            truth.GetProperty("firstResponses").GetInt32());
         Assert.Equal(all.Count(o => Time(o, "closedTime") >= since), truth.GetProperty("closures").GetInt32());
         Assert.True(truth.GetProperty("firstResponses").GetInt32() > 0 && truth.GetProperty("closures").GetInt32() > 0);
     }
@@ -69,7 +74,8 @@ public sealed class ConversationTimesTests
     {
         await using var sim = await RunningSimulator.StartAsync(TestTenants.Options());
 
-        await sim.DataAsync($"/streams/{TestTenants.WhatsApp}/objects?unixStartTime=0&unixEndTime=1900000000&order=updatedtime");
+        await sim.DataAsync(
+            $"/streams/{TestTenants.WhatsApp}/objects?unixStartTime=0&unixEndTime=1900000000&order=updatedtime");
         await sim.DataAsync($"/streams/{TestTenants.WhatsApp}/objects?unixStartTime=0&unixEndTime=1900000000");
 
         var calls = await sim.AdminAsync(HttpMethod.Get, "/admin/calls");
@@ -82,6 +88,7 @@ public sealed class ConversationTimesTests
     {
         await using var sim = await RunningSimulator.StartAsync(TestTenants.Options());
 
-        await sim.AdminAsync(HttpMethod.Get, "/admin/conversations?since=yesterday", System.Net.HttpStatusCode.BadRequest);
+        await sim.AdminAsync(HttpMethod.Get, "/admin/conversations?since=yesterday",
+            System.Net.HttpStatusCode.BadRequest);
     }
 }

@@ -12,11 +12,15 @@ public sealed class DynamicsTests
     {
         await using var sim = await RunningSimulator.StartAsync(TestTenants.Options());
 
-        Assert.Equal(0, await StateAsync(sim, $"/streams/{TestTenants.InactiveMail}/streamavailability?ignoreAutomationExsistance=true"));
-        Assert.Equal(1, await StateAsync(sim, $"/streams/{TestTenants.WhatsApp}/streamavailability?ignoreAutomationExsistance=true"));
-        Assert.Equal(2, await StateAsync(sim, $"/streams/{TestTenants.OverloadedChat}/streamavailability?ignoreAutomationExsistance=true"));
+        Assert.Equal(0, await StateAsync(sim,
+            $"/streams/{TestTenants.InactiveMail}/streamavailability?ignoreAutomationExsistance=true"));
+        Assert.Equal(1, await StateAsync(sim,
+            $"/streams/{TestTenants.WhatsApp}/streamavailability?ignoreAutomationExsistance=true"));
+        Assert.Equal(2, await StateAsync(sim,
+            $"/streams/{TestTenants.OverloadedChat}/streamavailability?ignoreAutomationExsistance=true"));
         // The voice line only opens at weekends; this is a Wednesday.
-        Assert.Equal(3, await StateAsync(sim, $"/streams/{TestTenants.WeekendVoice}/streamavailability?ignoreAutomationExsistance=true"));
+        Assert.Equal(3, await StateAsync(sim,
+            $"/streams/{TestTenants.WeekendVoice}/streamavailability?ignoreAutomationExsistance=true"));
     }
 
     [Fact]
@@ -39,10 +43,13 @@ public sealed class DynamicsTests
         options.SpecialDays = ["2026-03-04"];
         await using var sim = await RunningSimulator.StartAsync(options);
 
-        Assert.Equal(3, await StateAsync(sim, $"/streams/{TestTenants.WhatsApp}/streamavailability?ignoreAutomationExsistance=true"));
-        Assert.Equal(3, await StateAsync(sim, $"/streams/{TestTenants.OverloadedChat}/streamavailability?ignoreAutomationExsistance=true"));
+        Assert.Equal(3, await StateAsync(sim,
+            $"/streams/{TestTenants.WhatsApp}/streamavailability?ignoreAutomationExsistance=true"));
+        Assert.Equal(3, await StateAsync(sim,
+            $"/streams/{TestTenants.OverloadedChat}/streamavailability?ignoreAutomationExsistance=true"));
         sim.Time.Advance(TimeSpan.FromHours(14)); // past midnight
-        Assert.Equal(2, await StateAsync(sim, $"/streams/{TestTenants.OverloadedChat}/streamavailability?ignoreAutomationExsistance=true"));
+        Assert.Equal(2, await StateAsync(sim,
+            $"/streams/{TestTenants.OverloadedChat}/streamavailability?ignoreAutomationExsistance=true"));
     }
 
     [Fact]
@@ -50,12 +57,15 @@ public sealed class DynamicsTests
     {
         await using var sim = await RunningSimulator.StartAsync(TestTenants.Options());
 
-        Assert.Equal(1, await StateAsync(sim, $"/streams/{TestTenants.BotChat}/streamavailability?ignoreAutomationExsistance=false"));
+        Assert.Equal(1, await StateAsync(sim,
+            $"/streams/{TestTenants.BotChat}/streamavailability?ignoreAutomationExsistance=false"));
         Assert.Equal(1, await StateAsync(sim, $"/streams/{TestTenants.BotChat}/streamavailability"));
-        Assert.Equal(2, await StateAsync(sim, $"/streams/{TestTenants.BotChat}/streamavailability?ignoreAutomationExsistance=true"));
+        Assert.Equal(2, await StateAsync(sim,
+            $"/streams/{TestTenants.BotChat}/streamavailability?ignoreAutomationExsistance=true"));
         // The bot answers first: conversations pass through Automated before they reach an agent.
         var stats = await sim.DataAsync("/stats/streams");
-        Assert.Contains(stats.EnumerateArray(), r => r.GetProperty("streamId").GetInt64() == TestTenants.BotChat && r.GetProperty("statusId").GetInt32() == 11);
+        Assert.Contains(stats.EnumerateArray(), r => r.GetProperty("streamId").GetInt64() == TestTenants.BotChat
+            && r.GetProperty("statusId").GetInt32() == 11);
     }
 
     [Fact]
@@ -63,8 +73,10 @@ public sealed class DynamicsTests
     {
         await using var sim = await RunningSimulator.StartAsync(TestTenants.Options());
 
-        Assert.Equal(1, await StateAsync(sim, $"/streams/{TestTenants.ManualOnlySms}/streamavailability?ignoreAutomationExsistance=true&autoAssign=false"));
-        Assert.Equal(2, await StateAsync(sim, $"/streams/{TestTenants.ManualOnlySms}/streamavailability?ignoreAutomationExsistance=true&autoAssign=true"));
+        Assert.Equal(1, await StateAsync(sim, $"/streams/{TestTenants.ManualOnlySms}/"
+            + "streamavailability?ignoreAutomationExsistance=true&autoAssign=false"));
+        Assert.Equal(2, await StateAsync(sim, $"/streams/{TestTenants.ManualOnlySms}/"
+            + "streamavailability?ignoreAutomationExsistance=true&autoAssign=true"));
     }
 
     [Fact]
@@ -95,7 +107,8 @@ public sealed class DynamicsTests
         Assert.NotEqual(await Text(polledOnce, "/stats/streams"), await Text(otherSeed, "/stats/streams"));
     }
 
-    private static async Task<string> Text(RunningSimulator sim, string path) => (await sim.GetAsync(path)).GetRawText();
+    private static async Task<string> Text(RunningSimulator sim, string path)
+        => (await sim.GetAsync(path)).GetRawText();
 
     [Fact]
     public async Task Simulated_time_runs_at_the_speed_factor()
@@ -108,8 +121,10 @@ public sealed class DynamicsTests
         var body = await sim.GetAsync("/stats/streams");
 
         Assert.Equal("2026-03-04T10:10:00.0000000Z", body.GetProperty("response_time").GetString());
-        var newest = (await sim.DataAsync($"/streams/{TestTenants.OverloadedChat}/objects?unixStartTime=0&unixEndTime=1900000000&pageSize=1"))[0];
-        Assert.InRange(DateTimeOffset.Parse(newest.GetProperty("createdTime").GetString()!), RunningSimulator.Wednesday10, RunningSimulator.Wednesday10.AddMinutes(10));
+        var newest = (await sim.DataAsync(
+            $"/streams/{TestTenants.OverloadedChat}/objects?unixStartTime=0&unixEndTime=1900000000&pageSize=1"))[0];
+        Assert.InRange(DateTimeOffset.Parse(newest.GetProperty("createdTime").GetString()!),
+            RunningSimulator.Wednesday10, RunningSimulator.Wednesday10.AddMinutes(10));
     }
 
     [Fact]
@@ -151,8 +166,10 @@ public sealed class DynamicsTests
         Assert.NotEmpty(closed);
         Assert.All(closed, o =>
         {
-            var closedAt = o.GetProperty("closedTime") is { ValueKind: JsonValueKind.String } c ? c : o.GetProperty("updatedTime");
-            Assert.True(DateTimeOffset.Parse(closedAt.GetString()!) >= now - options.Retention, $"closed at {closedAt}");
+            var closedAt = o.GetProperty("closedTime") is { ValueKind: JsonValueKind.String } c
+                ? c : o.GetProperty("updatedTime");
+            Assert.True(DateTimeOffset.Parse(closedAt.GetString()!) >= now - options.Retention,
+                $"closed at {closedAt}");
         });
         // Three days of traffic went through, but only the recent part is kept.
         var oldest = objects.Min(o => DateTimeOffset.Parse(o.GetProperty("createdTime").GetString()!));
@@ -167,9 +184,11 @@ public sealed class DynamicsTests
     public async Task Every_status_of_the_life_cycle_occurs_in_the_demo_tenant()
     {
         var afternoon = RunningSimulator.Wednesday10.AddHours(5);
-        await using var sim = await RunningSimulator.StartAsync(new SimulatorOptions { Seed = 3, Token = "t" }, afternoon);
+        await using var sim = await RunningSimulator.StartAsync(new SimulatorOptions { Seed = 3, Token = "t" },
+            afternoon);
 
-        var statuses = (await sim.DataAsync("/stats/streams")).EnumerateArray().Select(r => r.GetProperty("statusId").GetInt32()).ToHashSet();
+        var statuses = (await sim.DataAsync("/stats/streams")).EnumerateArray()
+            .Select(r => r.GetProperty("statusId").GetInt32()).ToHashSet();
 
         Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15], statuses.Order());
     }

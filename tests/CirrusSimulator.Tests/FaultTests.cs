@@ -113,13 +113,16 @@ public sealed class FaultTests
     public async Task Reset_clears_every_fault()
     {
         await using var sim = await RunningSimulator.StartAsync(TestTenants.Options());
-        await sim.AdminAsync(HttpMethod.Post, "/admin/faults?latencyMs=5&errorRate=0.1&throttleRate=0.2&retryAfterSeconds=3&tokenRevoked=true&malformedRate=0.3&rateLimitPerSecond=40");
+        await sim.AdminAsync(HttpMethod.Post, "/admin/faults?latencyMs=5&errorRate=0.1&throttleRate=0.2&"
+            + "retryAfterSeconds=3&tokenRevoked=true&malformedRate=0.3&rateLimitPerSecond=40");
 
         var set = await sim.AdminAsync(HttpMethod.Get, "/admin/faults");
         var reset = await sim.AdminAsync(HttpMethod.Post, "/admin/faults/reset");
 
-        Assert.Equal("""{"latencyMs":5,"errorRate":0.1,"throttleRate":0.2,"retryAfterSeconds":3,"tokenRevoked":true,"malformedRate":0.3,"rateLimitPerSecond":40}""", set.GetRawText());
-        Assert.Equal("""{"latencyMs":0,"errorRate":0,"throttleRate":0,"retryAfterSeconds":0,"tokenRevoked":false,"malformedRate":0,"rateLimitPerSecond":0}""", reset.GetRawText());
+        Assert.Equal("""{"latencyMs":5,"errorRate":0.1,"throttleRate":0.2,"retryAfterSeconds":3,"tokenRevoked":"""
+            + """true,"malformedRate":0.3,"rateLimitPerSecond":40}""", set.GetRawText());
+        Assert.Equal("""{"latencyMs":0,"errorRate":0,"throttleRate":0,"retryAfterSeconds":0,"tokenRevoked":"""
+            + """false,"malformedRate":0,"rateLimitPerSecond":0}""", reset.GetRawText());
         await sim.GetAsync(Stats);
     }
 
@@ -132,7 +135,8 @@ public sealed class FaultTests
     {
         await using var sim = await RunningSimulator.StartAsync(TestTenants.Options());
 
-        var error = await sim.AdminAsync(HttpMethod.Post, $"/admin/faults?latencyMs=1&{query}", HttpStatusCode.BadRequest);
+        var error = await sim.AdminAsync(HttpMethod.Post, $"/admin/faults?latencyMs=1&{query}",
+            HttpStatusCode.BadRequest);
 
         Assert.Contains(query.Split('=')[0], error.GetProperty("error").GetString());
         Assert.Equal(0, (await sim.AdminAsync(HttpMethod.Get, "/admin/faults")).GetProperty("latencyMs").GetInt32());
@@ -153,12 +157,14 @@ public sealed class FaultTests
     {
         await using var sim = await RunningSimulator.StartAsync(TestTenants.Options());
         static int Breached(JsonElement data) => data.GetProperty("Item1").EnumerateArray()
-            .Where(r => r.GetProperty("streamId").GetInt64() == TestTenants.WhatsApp && r.GetProperty("subStreamId").GetInt64() == 2)
+            .Where(r => r.GetProperty("streamId").GetInt64() == TestTenants.WhatsApp
+                && r.GetProperty("subStreamId").GetInt64() == 2)
             .Sum(r => r.GetProperty("c").GetInt32());
         var before = Breached(await sim.DataAsync("/stats/streamsSLAExceptions"));
         var openBefore = (await sim.AllObjectsAsync(TestTenants.WhatsApp, "1", subStream: 2)).Count;
 
-        var result = await sim.AdminAsync(HttpMethod.Post, $"/admin/streams/{TestTenants.WhatsApp}/breach?count=5&subStreamId=2");
+        var result = await sim.AdminAsync(HttpMethod.Post,
+            $"/admin/streams/{TestTenants.WhatsApp}/breach?count=5&subStreamId=2");
 
         Assert.Equal(5, result.GetProperty("injected").GetInt32());
         Assert.Equal(before + 5, Breached(await sim.DataAsync("/stats/streamsSLAExceptions")));
@@ -203,12 +209,18 @@ public sealed class FaultTests
         }
 
         // Every endpoint the simulator serves is counted, in CirrusEndpoint's order, uncalled ones as 0.
-        var called = new Dictionary<string, long> { ["availability"] = 3, ["stream_stats"] = 3, ["sla_exceptions"] = 1, ["objects"] = 1 };
+        var called = new Dictionary<string, long>
+        {
+            ["availability"] = 3, ["stream_stats"] = 3, ["sla_exceptions"] = 1,
+            ["objects"] = 1
+        };
         var counts = await sim.AdminAsync(HttpMethod.Get, "/admin/calls");
-        Assert.Equal(CirrusEndpoint.All.Select(e => (e.Name, called.GetValueOrDefault(e.Name))), counts.EnumerateObject().Select(p => (p.Name, p.Value.GetInt64())));
+        Assert.Equal(CirrusEndpoint.All.Select(e => (e.Name, called.GetValueOrDefault(e.Name))),
+            counts.EnumerateObject().Select(p => (p.Name, p.Value.GetInt64())));
 
         var reset = await sim.AdminAsync(HttpMethod.Post, "/admin/calls/reset");
-        Assert.Equal(CirrusEndpoint.All.Select(e => (e.Name, 0L)), reset.EnumerateObject().Select(p => (p.Name, p.Value.GetInt64())));
+        Assert.Equal(CirrusEndpoint.All.Select(e => (e.Name, 0L)),
+            reset.EnumerateObject().Select(p => (p.Name, p.Value.GetInt64())));
         await sim.GetAsync(Stats);
         Assert.Equal(1, (await sim.AdminAsync(HttpMethod.Get, "/admin/calls")).GetProperty("stream_stats").GetInt64());
     }

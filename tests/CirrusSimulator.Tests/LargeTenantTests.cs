@@ -14,7 +14,8 @@ public sealed class LargeTenantTests
         Assert.Equal(2000, streams.Count);
         Assert.Equal(500_000, streams.Min(g => g.Key));
         Assert.Equal(501_999, streams.Max(g => g.Key));
-        var statusesPerStream = streams.Select(g => g.Select(r => r.GetProperty("statusId").GetInt32()).Distinct().Count()).Order().ToList();
+        var statusesPerStream = streams.Select(g => g.Select(r => r.GetProperty("statusId").GetInt32()).Distinct()
+            .Count()).Order().ToList();
         Assert.True(statusesPerStream[1000] >= 6, $"median statuses per stream: {statusesPerStream[1000]}");
 
         // Within one simulated second every answer is the same snapshot (its speed is a benchmark, bench/api-cost.sh).
@@ -26,7 +27,9 @@ public sealed class LargeTenantTests
 
         // A fresh simulated second recomputes and still answers.
         await sim.AdvanceAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(0, (await sim.DataAsync("/streams/500001/substreams/2/streamavailability?ignoreAutomationExsistance=false")).GetProperty("state").GetInt32() - 1);
+        Assert.Equal(0,
+            (await sim.DataAsync("/streams/500001/substreams/2/streamavailability?ignoreAutomationExsistance=false"))
+            .GetProperty("state").GetInt32() - 1);
     }
 
     [Fact]
@@ -34,11 +37,17 @@ public sealed class LargeTenantTests
     {
         async Task<int> StreamsWithConversations(double traffic)
         {
-            await using var sim = await RunningSimulator.StartAsync(new SimulatorOptions { Seed = 5, Token = "bench", LargeTenantStreams = 200, LargeTenantTraffic = traffic });
-            return (await sim.DataAsync("/stats/streams")).EnumerateArray().Select(r => r.GetProperty("streamId").GetInt64()).Distinct().Count();
+            await using var sim = await RunningSimulator.StartAsync(new SimulatorOptions
+            {
+                Seed = 5, Token = "bench",
+                LargeTenantStreams = 200, LargeTenantTraffic = traffic
+            });
+            return (await sim.DataAsync("/stats/streams")).EnumerateArray()
+                .Select(r => r.GetProperty("streamId").GetInt64()).Distinct().Count();
         }
 
-        var (full, tenth, none) = (await StreamsWithConversations(1), await StreamsWithConversations(0.1), await StreamsWithConversations(0));
+        var (full, tenth, none) = (await StreamsWithConversations(1), await StreamsWithConversations(0.1),
+            await StreamsWithConversations(0));
         Assert.Equal(200, full);
         Assert.InRange(tenth, 1, full - 1);
         Assert.Equal(0, none);

@@ -20,7 +20,8 @@ public sealed class ObjectsPagingTests
         do
         {
             pages.Add((await sim.DataAsync(
-                $"/streams/{TestTenants.OverloadedChat}/objects?unixStartTime=0&unixEndTime=1900000000&pageNumber={pages.Count}&pageSize={pageSize}"))
+                $"/streams/{TestTenants.OverloadedChat}/objects?unixStartTime=0&unixEndTime=1900000000&"
+                + $"pageNumber={pages.Count}&pageSize={pageSize}"))
                 .EnumerateArray().ToList());
         }
         while (pages[^1].Count == pageSize);
@@ -36,8 +37,10 @@ public sealed class ObjectsPagingTests
     {
         await using var sim = await RunningSimulator.StartAsync(TestTenants.Options());
 
-        var byDefault = await sim.DataAsync($"/streams/{TestTenants.OverloadedChat}/objects?unixStartTime=0&unixEndTime=1900000000");
-        var oversized = await sim.DataAsync($"/streams/{TestTenants.OverloadedChat}/objects?unixStartTime=0&unixEndTime=1900000000&pageSize=500");
+        var byDefault = await sim.DataAsync(
+            $"/streams/{TestTenants.OverloadedChat}/objects?unixStartTime=0&unixEndTime=1900000000");
+        var oversized = await sim.DataAsync(
+            $"/streams/{TestTenants.OverloadedChat}/objects?unixStartTime=0&unixEndTime=1900000000&pageSize=500");
 
         Assert.Equal(100, byDefault.GetArrayLength());
         Assert.Equal(100, oversized.GetArrayLength());
@@ -49,7 +52,8 @@ public sealed class ObjectsPagingTests
         await using var sim = await RunningSimulator.StartAsync(TestTenants.Options());
 
         var desc = await sim.AllObjectsAsync(TestTenants.WhatsApp);
-        var asc = (await sim.DataAsync($"/streams/{TestTenants.WhatsApp}/objects?unixStartTime=0&unixEndTime=1900000000&sort=asc&order=createdtime"))
+        var asc = (await sim.DataAsync($"/streams/{TestTenants.WhatsApp}/objects?unixStartTime=0&"
+            + "unixEndTime=1900000000&sort=asc&order=createdtime"))
             .EnumerateArray().ToList();
 
         Assert.Equal(desc.Select(Created).OrderDescending(StringComparer.Ordinal), desc.Select(Created));
@@ -65,7 +69,8 @@ public sealed class ObjectsPagingTests
         var from = RunningSimulator.Wednesday10.AddHours(-2);
 
         var recent = (await sim.DataAsync(
-            $"/streams/{TestTenants.WhatsApp}/objects?unixStartTime={from.ToUnixTimeSeconds()}&unixEndTime={RunningSimulator.Wednesday10.ToUnixTimeSeconds()}"))
+            $"/streams/{TestTenants.WhatsApp}/objects?unixStartTime={from.ToUnixTimeSeconds()}&"
+            + $"unixEndTime={RunningSimulator.Wednesday10.ToUnixTimeSeconds()}"))
             .EnumerateArray().ToList();
         var openOrPending = await sim.AllObjectsAsync(TestTenants.WhatsApp, status: "1,15");
         var subTwo = await sim.AllObjectsAsync(TestTenants.WhatsApp, subStream: 2);

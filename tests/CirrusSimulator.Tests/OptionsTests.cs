@@ -34,7 +34,8 @@ public sealed class OptionsTests
 
         var options = SimulatorOptions.FromConfiguration(configuration.GetSection("Simulator"));
 
-        Assert.Equal(("secret", 99, 30.0, TimeSpan.FromHours(2), 0.25), (options.Token, options.Seed, options.SpeedFactor, options.WarmUp, options.Faults.ErrorRate));
+        Assert.Equal(("secret", 99, 30.0, TimeSpan.FromHours(2), 0.25),
+            (options.Token, options.Seed, options.SpeedFactor, options.WarmUp, options.Faults.ErrorRate));
         var stream = Assert.Single(options.Streams);
         Assert.Equal((77L, 15, "24/7"), (stream.Id, stream.ModuleId, stream.BusinessHours));
         Assert.Equal([3L], stream.SubStreams);
@@ -43,7 +44,8 @@ public sealed class OptionsTests
     [Fact]
     public void Configuration_without_streams_keeps_the_demo_tenant()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Simulator:Token"] = "x" }).Build();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Simulator:Token"] = "x" }).Build();
 
         Assert.Equal(8, SimulatorOptions.FromConfiguration(configuration.GetSection("Simulator")).Streams.Count);
     }
@@ -93,10 +95,12 @@ public sealed class OptionsTests
     [Fact]
     public void Next_opening_skips_closed_days()
     {
-        var calendar = new BusinessCalendar(TimeZoneInfo.Utc, WeeklySchedule.Parse("Mon-Fri 08:00-18:00"), [new DateOnly(2026, 3, 9)]);
+        var calendar = new BusinessCalendar(TimeZoneInfo.Utc, WeeklySchedule.Parse("Mon-Fri 08:00-18:00"),
+            [new DateOnly(2026, 3, 9)]);
         var fridayEvening = new DateTime(2026, 3, 6, 19, 0, 0, DateTimeKind.Utc).Ticks;
 
         Assert.Equal(new DateTime(2026, 3, 10, 8, 0, 0, DateTimeKind.Utc).Ticks, calendar.NextOpening(fridayEvening));
-        Assert.Equal(fridayEvening - TimeSpan.TicksPerHour * 2, calendar.SlaClockStart(fridayEvening - TimeSpan.TicksPerHour * 2));
+        Assert.Equal(fridayEvening - TimeSpan.TicksPerHour * 2,
+            calendar.SlaClockStart(fridayEvening - TimeSpan.TicksPerHour * 2));
     }
 }

@@ -47,28 +47,33 @@ internal sealed class RunningSimulator : IAsyncDisposable
     {
         using var response = await Api.GetAsync(path);
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(expected == response.StatusCode, $"GET {path}: expected {expected}, got {response.StatusCode}: {body}");
+        Assert.True(expected == response.StatusCode,
+            $"GET {path}: expected {expected}, got {response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
     public async Task<JsonElement> DataAsync(string path) => (await GetAsync(path)).GetProperty("data");
 
-    public async Task<JsonElement> AdminAsync(HttpMethod method, string path, HttpStatusCode expected = HttpStatusCode.OK)
+    public async Task<JsonElement> AdminAsync(HttpMethod method, string path,
+        HttpStatusCode expected = HttpStatusCode.OK)
     {
         using var response = await Anonymous.SendAsync(new HttpRequestMessage(method, path));
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(expected == response.StatusCode, $"{method} {path}: expected {expected}, got {response.StatusCode}: {body}");
+        Assert.True(expected == response.StatusCode,
+            $"{method} {path}: expected {expected}, got {response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
     /// <summary>Every object of a stream created up to now, walking the pages until a short one.</summary>
-    public async Task<List<JsonElement>> AllObjectsAsync(long streamId, string? status = null, int pageSize = 100, long subStream = 0)
+    public async Task<List<JsonElement>> AllObjectsAsync(long streamId, string? status = null, int pageSize = 100,
+        long subStream = 0)
     {
         var end = Time.GetUtcNow().AddDays(1).ToUnixTimeSeconds();
         var all = new List<JsonElement>();
         for (var page = 0; ; page++)
         {
-            var path = $"/streams/{streamId}/objects?unixStartTime=0&unixEndTime={end}&pageNumber={page}&pageSize={pageSize}&subStream={subStream}"
+            var path = $"/streams/{streamId}/objects?unixStartTime=0&unixEndTime={end}&pageNumber={page}&"
+                + $"pageSize={pageSize}&subStream={subStream}"
                 + (status is null ? "" : $"&status={status}");
             var items = (await DataAsync(path)).EnumerateArray().ToList();
             all.AddRange(items);
@@ -112,12 +117,16 @@ internal static class TestTenants
         Streams =
         [
             // Far more arrivals than its four slots can take: a growing backlog that breaches its SLA.
-            new() { Id = OverloadedChat, ModuleId = ModuleIds.Chat, BusinessHours = "24/7", Agents = 2, AgentCapacity = 2,
+            new() { Id = OverloadedChat, ModuleId = ModuleIds.Chat, BusinessHours = "24/7", Agents = 2,
+                AgentCapacity = 2,
                     ArrivalsPerHour = 60, HandleTimeSeconds = 600, SlaSeconds = 300 },
-            new() { Id = WhatsApp, ModuleId = ModuleIds.WhatsApp, SubStreams = [1, 2], BusinessHours = "Mon-Fri 08:00-18:00",
-                    Agents = 6, AgentCapacity = 4, ArrivalsPerHour = 20, OutboundPerHour = 10, HandleTimeSeconds = 600, SlaSeconds = 600 },
+            new() { Id = WhatsApp, ModuleId = ModuleIds.WhatsApp, SubStreams = [1, 2],
+                BusinessHours = "Mon-Fri 08:00-18:00",
+                    Agents = 6, AgentCapacity = 4, ArrivalsPerHour = 20, OutboundPerHour = 10, HandleTimeSeconds = 600,
+                    SlaSeconds = 600 },
             new() { Id = InactiveMail, ModuleId = ModuleIds.Mailbox, Active = false },
-            new() { Id = WeekendVoice, ModuleId = ModuleIds.Voice, BusinessHours = "Sat-Sun 10:00-12:00", Agents = 2, AgentCapacity = 1,
+            new() { Id = WeekendVoice, ModuleId = ModuleIds.Voice, BusinessHours = "Sat-Sun 10:00-12:00", Agents = 2,
+                AgentCapacity = 1,
                     ArrivalsPerHour = 10, HandleTimeSeconds = 300, SlaSeconds = 60 },
             new() { Id = BotChat, ModuleId = ModuleIds.Chat, BusinessHours = "24/7", Agents = 1, AgentCapacity = 1,
                     ArrivalsPerHour = 60, HandleTimeSeconds = 900, SlaSeconds = 120, BotEnabled = true },

@@ -15,7 +15,8 @@ internal static class AdminApi
     {
         var admin = routes.MapGroup("/admin").WithMetadata(AdminEndpoint.Instance);
         admin.MapGet("", Describe);
-        admin.MapGet("/faults", context => Json(context, 200, Service<FaultState>(context).Current, AdminJsonContext.Default.Faults));
+        admin.MapGet("/faults",
+            context => Json(context, 200, Service<FaultState>(context).Current, AdminJsonContext.Default.Faults));
         admin.MapPost("/faults", UpdateFaults);
         admin.MapPost("/faults/reset", context =>
         {
@@ -24,7 +25,8 @@ internal static class AdminApi
         });
         admin.MapPost("/streams/{streamId}/breach", InjectBreach);
         admin.MapGet("/conversations", ConversationTruth);
-        admin.MapGet("/calls", context => Json(context, 200, Service<CallCounter>(context).Snapshot(), AdminJsonContext.Default.DictionaryStringInt64));
+        admin.MapGet("/calls", context => Json(context, 200, Service<CallCounter>(context).Snapshot(),
+            AdminJsonContext.Default.DictionaryStringInt64));
         admin.MapPost("/calls/reset", context =>
         {
             var calls = Service<CallCounter>(context);
@@ -43,14 +45,16 @@ internal static class AdminApi
         {
             return Error(context, StatusCodes.Status400BadRequest, "since must be unix seconds");
         }
-        return Json(context, 200, Service<Tenant>(context).ConversationTruth(DateTimeOffset.FromUnixTimeSeconds(seconds)),
+        return Json(context, 200,
+            Service<Tenant>(context).ConversationTruth(DateTimeOffset.FromUnixTimeSeconds(seconds)),
             AdminJsonContext.Default.ListConversationTruth);
     }
 
     private static Task Describe(HttpContext context)
     {
         var options = Service<SimulatorOptions>(context);
-        var summary = new AdminSummary(options.Seed, options.SpeedFactor, options.LargeTenantStreams, Service<FaultState>(context).Current,
+        var summary = new AdminSummary(options.Seed, options.SpeedFactor, options.LargeTenantStreams,
+            Service<FaultState>(context).Current,
             Service<CallCounter>(context).Snapshot(), Service<Tenant>(context).Describe());
         return Json(context, 200, summary, AdminJsonContext.Default.AdminSummary);
     }
@@ -71,7 +75,8 @@ internal static class AdminApi
                 RetryAfterSeconds = Read(query, "retryAfterSeconds", faults.RetryAfterSeconds, int.Parse, v => v >= 0),
                 TokenRevoked = Read(query, "tokenRevoked", faults.TokenRevoked, bool.Parse, _ => true),
                 MalformedRate = Read(query, "malformedRate", faults.MalformedRate, ParseDouble, IsFraction),
-                RateLimitPerSecond = Read(query, "rateLimitPerSecond", faults.RateLimitPerSecond, int.Parse, v => v >= 0),
+                RateLimitPerSecond = Read(query, "rateLimitPerSecond", faults.RateLimitPerSecond, int.Parse,
+                    v => v >= 0),
             };
         }
         catch (FormatException e)
@@ -93,16 +98,19 @@ internal static class AdminApi
         {
             streamId = long.Parse((string)context.Request.RouteValues["streamId"]!, CultureInfo.InvariantCulture);
             count = Read(query, "count", 1, int.Parse, v => v is >= 1 and <= MaxInjected);
-            subStreamId = query.ContainsKey("subStreamId") ? Read(query, "subStreamId", 0L, long.Parse, _ => true) : null;
+            subStreamId = query.ContainsKey("subStreamId")
+                ? Read(query, "subStreamId", 0L, long.Parse, _ => true) : null;
             holdSeconds = Read(query, "holdSeconds", 900.0, ParseDouble, v => v >= 0);
         }
         catch (FormatException e)
         {
             return Error(context, 400, e.Message);
         }
-        return Service<Tenant>(context).InjectBreach(streamId, subStreamId, count, TimeSpan.FromSeconds(holdSeconds)) switch
+        return Service<Tenant>(context)
+            .InjectBreach(streamId, subStreamId, count, TimeSpan.FromSeconds(holdSeconds)) switch
         {
-            InjectResult.Injected => Json(context, 200, new BreachInjected(streamId, count), AdminJsonContext.Default.BreachInjected),
+            InjectResult.Injected => Json(context, 200, new BreachInjected(streamId, count),
+                AdminJsonContext.Default.BreachInjected),
             InjectResult.InactiveStream => Error(context, 409, $"stream {streamId} is inactive"),
             _ => Error(context, 404, $"unknown stream {streamId} or sub-stream"),
         };
@@ -127,11 +135,13 @@ internal static class AdminApi
         return valid(value) ? value : throw new FormatException($"{name}: {text} is out of range");
     }
 
-    private static double ParseDouble(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+    private static double ParseDouble(string text)
+        => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 
     private static bool IsFraction(double value) => value is >= 0 and <= 1;
 
-    private static T Service<T>(HttpContext context) where T : notnull => context.RequestServices.GetRequiredService<T>();
+    private static T Service<T>(HttpContext context) where T : notnull
+        => context.RequestServices.GetRequiredService<T>();
 
     private static Task Json<T>(HttpContext context, int status, T body, JsonTypeInfo<T> type) =>
         Http.WriteJsonAsync(context, status, JsonSerializer.SerializeToUtf8Bytes(body, type));

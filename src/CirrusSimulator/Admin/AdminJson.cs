@@ -8,17 +8,21 @@ internal sealed record AdminError(string Error);
 internal sealed record BreachInjected(long StreamId, int Injected);
 
 internal sealed record AdminSummary(
-    int Seed, double SpeedFactor, int LargeTenantStreams, Faults Faults, Dictionary<string, long> Calls, TenantSummary Tenant);
+    int Seed, double SpeedFactor, int LargeTenantStreams, Faults Faults, Dictionary<string, long> Calls,
+    TenantSummary Tenant);
 
-internal sealed record TenantSummary(DateTimeOffset SimulatedTime, int Conversations, long ConversationsCreated, List<StreamSummary> Streams);
+internal sealed record TenantSummary(DateTimeOffset SimulatedTime, int Conversations, long ConversationsCreated,
+    List<StreamSummary> Streams);
 
-internal sealed record StreamSummary(long Id, string? Name, int ModuleId, bool Active, bool Open, int State, List<QueueSummary> Queues);
+internal sealed record StreamSummary(long Id, string? Name, int ModuleId, bool Active, bool Open, int State,
+    List<QueueSummary> Queues);
 
 /// <summary>Conversations of a stream created, first answered and closed in a period.</summary>
 internal sealed record ConversationTruth(long StreamId, int Created, int FirstResponses, int Closures);
 
 internal sealed record QueueSummary(
-    long SubStreamId, int Agents, int BusySlots, int Slots, int Waiting, int SlaWarning, int SlaCritical, int SlaBreached,
+    long SubStreamId, int Agents, int BusySlots, int Slots, int Waiting, int SlaWarning, int SlaCritical,
+    int SlaBreached,
     Dictionary<string, int> Statuses);
 
 /// <summary>

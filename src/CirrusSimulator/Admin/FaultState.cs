@@ -13,11 +13,14 @@ internal sealed record Faults(
     public static readonly Faults None = new(0, 0, 0, 0, false, 0, 0);
 
     public static Faults From(FaultOptions options) => new(
-        options.LatencyMs, options.ErrorRate, options.ThrottleRate, options.RetryAfterSeconds, options.TokenRevoked, options.MalformedRate,
+        options.LatencyMs, options.ErrorRate, options.ThrottleRate, options.RetryAfterSeconds, options.TokenRevoked,
+        options.MalformedRate,
         options.RateLimitPerSecond);
 }
 
-/// <summary>The live fault settings, the dice that decide which calls they hit, and the bucket of the hidden rate limit.</summary>
+/// <summary>
+/// The live fault settings, the dice that decide which calls they hit, and the bucket of the hidden rate limit.
+/// </summary>
 internal sealed class FaultState(FaultOptions initial, int seed, TimeProvider time)
 {
     // Separate from the simulation's random source so that faults never change the simulated tenant.
@@ -50,7 +53,8 @@ internal sealed class FaultState(FaultOptions initial, int seed, TimeProvider ti
 
     /// <summary>
     /// Takes one call from a token bucket that holds one second's worth of <paramref name="perSecond"/> and refills
-    /// continuously; false when it is empty, so a client that keeps under the rate is never refused, and one above it is.
+    /// continuously; false when it is empty, so a client that keeps under the rate is never refused, and one above it
+    /// is.
     /// </summary>
     public bool WithinRate(int perSecond)
     {

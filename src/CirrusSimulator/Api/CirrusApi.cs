@@ -14,8 +14,10 @@ internal static class CirrusApi
         routes.MapGet("/stats/streamsSLAExceptions", SlaExceptions).WithMetadata(CirrusEndpoint.SlaExceptions);
         routes.MapGet("/streams/{streamId}/streamavailability", Availability).WithMetadata(CirrusEndpoint.Availability);
         // The older documented form carries the flag in the path: .../streamavailability/false
-        routes.MapGet("/streams/{streamId}/streamavailability/{ignoreAutomationExsistance}", Availability).WithMetadata(CirrusEndpoint.Availability);
-        routes.MapGet("/streams/{streamId}/substreams/{subStreamId}/streamavailability", Availability).WithMetadata(CirrusEndpoint.Availability);
+        routes.MapGet("/streams/{streamId}/streamavailability/{ignoreAutomationExsistance}", Availability)
+            .WithMetadata(CirrusEndpoint.Availability);
+        routes.MapGet("/streams/{streamId}/substreams/{subStreamId}/streamavailability", Availability)
+            .WithMetadata(CirrusEndpoint.Availability);
         routes.MapGet("/streams/{streamId}/objects", Objects).WithMetadata(CirrusEndpoint.Objects);
     }
 
@@ -49,7 +51,8 @@ internal static class CirrusApi
         }
         var ignoreText = context.Request.RouteValues["ignoreAutomationExsistance"] as string
             ?? context.Request.Query["ignoreAutomationExsistance"].ToString();
-        if (!TryBool(ignoreText, out var ignoreAutomation) || !TryBool(context.Request.Query["autoAssign"].ToString(), out var autoAssign))
+        if (!TryBool(ignoreText, out var ignoreAutomation)
+            || !TryBool(context.Request.Query["autoAssign"].ToString(), out var autoAssign))
         {
             return Error(context, tenant, StatusCodes.Status400BadRequest);
         }
@@ -75,7 +78,9 @@ internal static class CirrusApi
             : Error(context, tenant, StatusCodes.Status404NotFound);
     }
 
-    /// <summary>The query, or null when it is invalid; the time range is required (the objects call must be limited).</summary>
+    /// <summary>
+    /// The query, or null when it is invalid; the time range is required (the objects call must be limited).
+    /// </summary>
     internal static ObjectsQuery? ParseObjectsQuery(long streamId, IQueryCollection query)
     {
         if (!long.TryParse(query["unixStartTime"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var start)
@@ -89,7 +94,8 @@ internal static class CirrusApi
         if (statusText.Length > 0)
         {
             statuses = [];
-            foreach (var part in statusText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            foreach (var part in statusText.Split(',', StringSplitOptions.TrimEntries
+                | StringSplitOptions.RemoveEmptyEntries))
             {
                 if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var status))
                 {
@@ -131,7 +137,8 @@ internal static class CirrusApi
         Http.WriteJsonAsync(context, status, CirrusJson.Error(status, tenant.Now));
 
     private static bool TryRouteId(HttpContext context, string name, out long id) =>
-        long.TryParse(context.Request.RouteValues[name] as string, NumberStyles.None, CultureInfo.InvariantCulture, out id);
+        long.TryParse(context.Request.RouteValues[name] as string, NumberStyles.None, CultureInfo.InvariantCulture,
+            out id);
 
     private static bool TryBool(string text, out bool value)
     {
@@ -142,12 +149,14 @@ internal static class CirrusApi
     private static bool TryInt(string? text, int fallback, out int value)
     {
         value = fallback;
-        return string.IsNullOrEmpty(text) || int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
+        return string.IsNullOrEmpty(text)
+            || int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
     }
 
     private static bool TryLong(string? text, long fallback, out long value)
     {
         value = fallback;
-        return string.IsNullOrEmpty(text) || long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
+        return string.IsNullOrEmpty(text)
+            || long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
     }
 }

@@ -15,13 +15,16 @@ internal static class CirrusJson
     public static byte[] Success(DateTimeOffset time, byte[] data) =>
         Write(writer =>
         {
-            WriteHeader(writer, 200, "Operation successful", time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+            WriteHeader(writer, 200, "Operation successful",
+                time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
             writer.WritePropertyName("data");
             writer.WriteRawValue(data, skipInputValidation: true);
             writer.WriteEndObject();
         });
 
-    /// <summary>Error envelope without data; response_time with 3 fraction digits, as the vendor's error schemas.</summary>
+    /// <summary>
+    /// Error envelope without data; response_time with 3 fraction digits, as the vendor's error schemas.
+    /// </summary>
     public static byte[] Error(int status, DateTimeOffset time) =>
         Write(writer =>
         {

@@ -14,11 +14,15 @@ internal sealed record CirrusEndpoint(int CounterIndex, string Name)
     /// <summary>The objects route read by updated time: what the conversations collector asks for.</summary>
     public static readonly CirrusEndpoint Conversations = new(4, "conversations");
 
-    public static readonly IReadOnlyList<CirrusEndpoint> All = [Availability, StreamStats, SlaExceptions, Objects, Conversations];
+    public static readonly IReadOnlyList<CirrusEndpoint> All = [Availability, StreamStats, SlaExceptions, Objects,
+        Conversations];
 
-    /// <summary>The endpoint a call is counted under: the objects route ordered by updated time counts as conversations.</summary>
+    /// <summary>
+    /// The endpoint a call is counted under: the objects route ordered by updated time counts as conversations.
+    /// </summary>
     public static CirrusEndpoint Of(CirrusEndpoint routed, HttpRequest request) =>
-        routed == Objects && string.Equals(request.Query["order"], "updatedtime", StringComparison.OrdinalIgnoreCase) ? Conversations : routed;
+        routed == Objects && string.Equals(request.Query["order"], "updatedtime", StringComparison.OrdinalIgnoreCase)
+            ? Conversations : routed;
 }
 
 /// <summary>Marks an /admin endpoint.</summary>

@@ -6,8 +6,8 @@ namespace CirrusSimulator.Api;
 
 /// <summary>
 /// In front of every Cirrus endpoint, in this order: count the call, add latency, check the token (or the revoke
-/// switch), throttle (429: over the hidden rate limit, or by chance), fail (500), then let the endpoint answer, possibly with its body cut short.
-/// Also guards /admin with the admin token when one is configured.
+/// switch), throttle (429: over the hidden rate limit, or by chance), fail (500), then let the endpoint answer,
+/// possibly with its body cut short. Also guards /admin with the admin token when one is configured.
 /// </summary>
 internal sealed class GuardMiddleware(
     RequestDelegate next, SimulatorOptions options, FaultState faults, CallCounter calls, SimulatedClock clock)
@@ -45,7 +45,8 @@ internal sealed class GuardMiddleware(
             await ErrorAsync(context, StatusCodes.Status401Unauthorized);
             return;
         }
-        if ((current.RateLimitPerSecond > 0 && !faults.WithinRate(current.RateLimitPerSecond)) || faults.Hits(current.ThrottleRate))
+        if ((current.RateLimitPerSecond > 0 && !faults.WithinRate(current.RateLimitPerSecond))
+            || faults.Hits(current.ThrottleRate))
         {
             if (current.RetryAfterSeconds > 0)
             {

@@ -13,7 +13,9 @@ internal static class Http
         await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }
 
-    /// <summary>True when the request carries "Authorization: Bearer &lt;expected&gt;" (compared in constant time).</summary>
+    /// <summary>
+    /// True when the request carries "Authorization: Bearer &lt;expected&gt;" (compared in constant time).
+    /// </summary>
     public static bool HasBearer(HttpContext context, string expected)
     {
         var header = context.Request.Headers.Authorization.ToString();

@@ -26,7 +26,10 @@ internal sealed class BusinessCalendar
             && _schedule.IsOpenAt(local.DayOfWeek, (int)local.TimeOfDay.TotalMinutes);
     }
 
-    /// <summary>The first opening boundary strictly after <paramref name="utcTicks"/>, or long.MaxValue if none within two weeks.</summary>
+    /// <summary>
+    /// The first opening boundary strictly after <paramref name="utcTicks"/>, or long.MaxValue if none within two
+    /// weeks.
+    /// </summary>
     public long NextOpening(long utcTicks)
     {
         var localDate = ToLocal(utcTicks).Date;
@@ -54,11 +57,15 @@ internal sealed class BusinessCalendar
         return long.MaxValue;
     }
 
-    /// <summary>When a conversation queued at <paramref name="utcTicks"/> starts using up its SLA: now if open, else at the next opening.</summary>
+    /// <summary>
+    /// When a conversation queued at <paramref name="utcTicks"/> starts using up its SLA: now if open, else at the next
+    /// opening.
+    /// </summary>
     public long SlaClockStart(long utcTicks) => IsOpen(utcTicks) ? utcTicks : NextOpening(utcTicks);
 
     public static TimeZoneInfo FindZone(string id) =>
-        string.Equals(id, "UTC", StringComparison.OrdinalIgnoreCase) ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(id);
+        string.Equals(id, "UTC", StringComparison.OrdinalIgnoreCase)
+            ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(id);
 
     public static DateOnly ParseDay(string text) =>
         DateOnly.ParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture);

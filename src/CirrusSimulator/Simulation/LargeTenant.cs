@@ -1,12 +1,15 @@
 namespace CirrusSimulator.Simulation;
 
-/// <summary>Generated streams for benchmarks: every module, a third on office hours, a quarter with sub-streams.</summary>
+/// <summary>
+/// Generated streams for benchmarks: every module, a third on office hours, a quarter with sub-streams.
+/// </summary>
 internal static class LargeTenant
 {
     public const long FirstStreamId = 500_000;
 
     private static readonly int[] Modules =
-        [ModuleIds.Chat, ModuleIds.WhatsApp, ModuleIds.Sms, ModuleIds.Mailbox, ModuleIds.Voice, ModuleIds.FacebookMessenger];
+        [ModuleIds.Chat, ModuleIds.WhatsApp, ModuleIds.Sms, ModuleIds.Mailbox, ModuleIds.Voice,
+            ModuleIds.FacebookMessenger];
 
     /// <param name="traffic">Scales every stream's arrivals.</param>
     public static List<StreamOptions> Streams(int count, double traffic) =>
@@ -53,6 +56,10 @@ internal static class LargeTenant
             ModuleId = module, Agents = 4, AgentCapacity = 1, ArrivalsPerHour = 20, HandleTimeSeconds = 300,
             SlaSeconds = 60, AbandonAfterSeconds = 240
         },
-        _ => new() { ModuleId = module, Agents = 2, AgentCapacity = 3, ArrivalsPerHour = 12, HandleTimeSeconds = 600, SlaSeconds = 900 },
+        _ => new()
+        {
+            ModuleId = module, Agents = 2, AgentCapacity = 3, ArrivalsPerHour = 12, HandleTimeSeconds = 600,
+            SlaSeconds = 900
+        },
     };
 }

@@ -1,6 +1,8 @@
 namespace CirrusSimulator.Simulation;
 
-/// <summary>A stream at run time: its options, calendar and one queue per sub-stream (or one for subStreamId 0).</summary>
+/// <summary>
+/// A stream at run time: its options, calendar and one queue per sub-stream (or one for subStreamId 0).
+/// </summary>
 internal sealed class StreamModel(StreamOptions options, BusinessCalendar calendar, ModuleProfile profile)
 {
     public StreamOptions Options { get; } = options;

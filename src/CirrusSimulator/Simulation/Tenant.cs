@@ -4,7 +4,9 @@ using CirrusSimulator.Api;
 
 namespace CirrusSimulator.Simulation;
 
-/// <summary>Sort keys of the objects endpoint; conversations have no priority, so prioritytime sorts like createdtime.</summary>
+/// <summary>
+/// Sort keys of the objects endpoint; conversations have no priority, so prioritytime sorts like createdtime.
+/// </summary>
 internal enum ObjectOrder
 {
     CreatedTime,
@@ -45,7 +47,8 @@ internal sealed class Tenant
     public Tenant(SimulatorOptions options, SimulatedClock clock)
     {
         _clock = clock;
-        var streams = options.LargeTenantStreams > 0 ? LargeTenant.Streams(options.LargeTenantStreams, options.LargeTenantTraffic) : options.Streams;
+        var streams = options.LargeTenantStreams > 0
+            ? LargeTenant.Streams(options.LargeTenantStreams, options.LargeTenantTraffic) : options.Streams;
         _simulation = new TenantSimulation(options, streams, clock.WholeSecondTicks);
     }
 
@@ -135,7 +138,8 @@ internal sealed class Tenant
             }
             var startTicks = DateTimeOffset.FromUnixTimeSeconds(query.StartUnix).UtcTicks;
             var endTicks = DateTimeOffset.FromUnixTimeSeconds(query.EndUnix).UtcTicks + TimeSpan.TicksPerSecond;
-            // The time range applies to the field the results are ordered by, so order=updatedtime selects what changed.
+            // The time range applies to the field the results are ordered by, so order=updatedtime selects what
+            // changed.
             Func<Conversation, long> key = query.Order switch
             {
                 ObjectOrder.ClosedTime => c => c.Closed ?? long.MinValue,
@@ -190,7 +194,8 @@ internal sealed class Tenant
             {
                 return InjectResult.InactiveStream;
             }
-            var queue = subStreamId is { } sub ? stream.Queues.FirstOrDefault(q => q.SubStreamId == sub) : stream.Queues[0];
+            var queue = subStreamId is { } sub
+                ? stream.Queues.FirstOrDefault(q => q.SubStreamId == sub) : stream.Queues[0];
             if (queue is null)
             {
                 return InjectResult.UnknownStream;
@@ -220,8 +225,10 @@ internal sealed class Tenant
                     q.Waiting.Count(c => sim.SlaLevelOf(c) == SlaLevel.Breached),
                     Enumerable.Range(1, StatusIds.Max)
                         .Where(status => q.StatusCounts[status] > 0)
-                        .ToDictionary(status => status.ToString(CultureInfo.InvariantCulture), status => q.StatusCounts[status]))).ToList())).ToList();
-            return new TenantSummary(new DateTimeOffset(sim.Now, TimeSpan.Zero), sim.ConversationCount, sim.ConversationsCreated, streams);
+                        .ToDictionary(status => status.ToString(CultureInfo.InvariantCulture),
+                            status => q.StatusCounts[status]))).ToList())).ToList();
+            return new TenantSummary(new DateTimeOffset(sim.Now, TimeSpan.Zero), sim.ConversationCount,
+                sim.ConversationsCreated, streams);
         }
     }
 

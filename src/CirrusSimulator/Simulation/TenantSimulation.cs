@@ -58,7 +58,8 @@ internal sealed class TenantSimulation
             var autoAssignAgents = streamOptions.AutoAssignAgents ?? streamOptions.Agents;
             for (var i = 0; i < streamOptions.Agents; i++)
             {
-                stream.Queues[i % stream.Queues.Count].Agents.Add(new Agent(streamOptions.AgentCapacity, i < autoAssignAgents));
+                stream.Queues[i % stream.Queues.Count].Agents.Add(
+                    new Agent(streamOptions.AgentCapacity, i < autoAssignAgents));
             }
             _streams.Add(stream);
             _streamsById.Add(stream.Id, stream);
@@ -337,14 +338,17 @@ internal sealed class TenantSimulation
             var abandonAfter = queue.Stream.Options.AbandonAfterSeconds;
             if (abandonAfter > 0)
             {
-                Schedule(Now + Seconds(abandonAfter), new SimEvent(EventKind.Abandon, queue, conversation, conversation.Version));
+                Schedule(Now + Seconds(abandonAfter),
+                    new SimEvent(EventKind.Abandon, queue, conversation, conversation.Version));
             }
         }
         queue.Waiting.Add(conversation);
         TryAssign(queue);
     }
 
-    /// <summary>Hands waiting conversations, oldest first, to the least loaded agent while agents are at work.</summary>
+    /// <summary>
+    /// Hands waiting conversations, oldest first, to the least loaded agent while agents are at work.
+    /// </summary>
     private void TryAssign(QueueModel queue)
     {
         var stream = queue.Stream;
@@ -381,7 +385,8 @@ internal sealed class TenantSimulation
         if (status == StatusIds.Resolved)
         {
             conversation.NumTags = _random.Next(0, 4);
-            Schedule(Now + _options.ArchiveAfter.Ticks, new SimEvent(EventKind.StatusTimer, conversation.Queue, conversation, conversation.Version));
+            Schedule(Now + _options.ArchiveAfter.Ticks,
+                new SimEvent(EventKind.StatusTimer, conversation.Queue, conversation, conversation.Version));
         }
         else if (status == StatusIds.Irrelevant && Chance(DeleteChance))
         {
@@ -485,7 +490,8 @@ internal sealed class TenantSimulation
             t += Seconds(Exponential(1 / ceiling));
             var local = queue.Stream.Calendar.ToLocal(t);
             var weekend = local.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
-            var rate = peakPerSecond * DailyCurve.At(local.TimeOfDay.TotalHours) * (weekend ? _options.WeekendArrivalFactor : 1);
+            var rate = peakPerSecond * DailyCurve.At(local.TimeOfDay.TotalHours)
+                * (weekend ? _options.WeekendArrivalFactor : 1);
             if (_random.NextDouble() * ceiling < rate)
             {
                 return t;

@@ -46,7 +46,8 @@ internal sealed class WeeklySchedule
             var parts = rule.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length < 2)
             {
-                throw new FormatException($"business hours rule '{rule}' needs days and at least one HH:mm-HH:mm range");
+                throw new FormatException(
+                    $"business hours rule '{rule}' needs days and at least one HH:mm-HH:mm range");
             }
             var ruleDays = ParseDays(parts[0], rule);
             foreach (var range in parts.Skip(1))
@@ -106,7 +107,8 @@ internal sealed class WeeklySchedule
     {
         var key = name.Trim().ToLowerInvariant();
         var index = key.Length >= 3 ? Array.IndexOf(DayNames, key[..3]) : -1;
-        return index >= 0 ? index : throw new FormatException($"business hours rule '{rule}': unknown day '{name}' (use Mon..Sun)");
+        return index >= 0
+            ? index : throw new FormatException($"business hours rule '{rule}': unknown day '{name}' (use Mon..Sun)");
     }
 
     private static (int Start, int End) ParseRange(string range, string rule)
