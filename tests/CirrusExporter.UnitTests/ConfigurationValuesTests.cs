@@ -22,7 +22,7 @@ public sealed class ConfigurationValuesTests
         "Cirrus:Collectors:Objects:Timeout: '10s' is not a duration; use hh:mm:ss, e.g. 00:00:30")]
     [InlineData("Cirrus:Collectors:Conversations:Slo:chat:FirstResponse", "1m",
         "Cirrus:Collectors:Conversations:Slo:chat:FirstResponse: '1m' is not a duration; use hh:mm:ss, e.g. 00:00:30")]
-    [InlineData("Cirrus:MaxStreams", "many", "Cirrus:MaxStreams: 'many' is not a whole number, e.g. 1400")]
+    [InlineData("Cirrus:MaxStreams", "many", "Cirrus:MaxStreams: 'many' is not a whole number, e.g. 2500")]
     [InlineData("Cirrus:Streams:0:SubStreams:0", "main",
         "Cirrus:Streams:0:SubStreams:0: 'main' is not a whole number, e.g. 1")]
     [InlineData("Cirrus:DiscoverStreams", "yes", "Cirrus:DiscoverStreams: 'yes' is not true or false")]
