@@ -1,5 +1,5 @@
 using CirrusExporter.Collectors;
-using CirrusExporter.Http;
+using CirrusExporter.Api;
 
 namespace CirrusExporter.Metrics;
 

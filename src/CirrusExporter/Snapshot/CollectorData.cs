@@ -34,7 +34,7 @@ public sealed record RefreshResult(CollectorData Data, int FailedTargets = 0, st
     /// since with discovery on an empty or configured-only list is not the streams there are.
     /// </summary>
     public static RefreshResult ForStreams(CollectorData data, StreamCatalogue catalogue, int failed, Exception? first, string collector) =>
-        new(data, failed, first is null ? null : Http.FailureDescription.Of(first, collector, Http.RefreshContext.Current?.Deadline ?? TimeSpan.Zero),
+        new(data, failed, first is null ? null : Http.FailureDescription.Of(first, collector, RefreshContext.Current?.Deadline ?? TimeSpan.Zero),
             catalogue.SourceStale ? $"{collector}: the stream source {Collectors.CollectorRegistry.StreamSource.Label} has no fresh data, so discovered streams are unknown; only configured streams were polled" : null);
 }
 

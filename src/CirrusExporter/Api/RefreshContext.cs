@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace CirrusExporter.Http;
+namespace CirrusExporter.Api;
 
 /// <summary>
 /// What the HTTP pipeline and the parsers saw during one collector refresh: retries, auth failures and
