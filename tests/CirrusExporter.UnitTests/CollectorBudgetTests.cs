@@ -20,7 +20,7 @@ namespace CirrusExporter.UnitTests;
 public sealed class CollectorBudgetTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
-    private readonly SelfMetrics _metrics = new();
+    private readonly SelfMetrics _metrics = new([]);
     private readonly Logger _log = new();
     private readonly AdaptiveRate _rate;
     private readonly CollectorBudget _budget;

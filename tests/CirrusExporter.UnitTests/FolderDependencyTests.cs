@@ -16,7 +16,6 @@ public sealed partial class FolderDependencyTests
     private static readonly HashSet<string> Remaining =
     [
         "Configuration -> Collectors",
-        "Metrics -> Collectors",
         "Snapshot -> Collectors",
     ];
 

@@ -4,6 +4,7 @@ using CirrusExporter.Collectors.StreamStats;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
 using CirrusExporter.Snapshot;
+using CirrusExporter.TestSupport;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -19,7 +20,7 @@ public sealed class PooledPartsTests
         var options = new CirrusOptions { ApiToken = "t", Streams = [.. Enumerable.Range(1, 50).Select(i => new StreamOptions { Id = i })] };
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
         var store = new SnapshotStore(CollectorRegistry.All, Options.Create(options), new LabelNames(options), time);
-        return (store, new MetricsWriter(store, new SelfMetrics(), time), time);
+        return (store, new MetricsWriter(store, new SelfMetrics(Registered.Labels), time), time);
     }
 
     /// <summary>Every stream reports <paramref name="count"/> open conversations.</summary>

@@ -4,6 +4,7 @@ using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
 using CirrusExporter.Snapshot;
+using CirrusExporter.TestSupport;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -51,7 +52,7 @@ public sealed class SelfMetricsTests
     {
         var options = new CirrusOptions { ApiToken = "t", Tenant = "eu-acme", Streams = [new StreamOptions { Id = 1 }] };
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
-        var self = new SelfMetrics();
+        var self = new SelfMetrics(Registered.Labels);
         self.ObserveRequest("objects", "200", TimeSpan.FromSeconds(0.2));
         self.ObserveRetry("objects");
         var writer = new MetricsWriter(new SnapshotStore(CollectorRegistry.All, Options.Create(options), new LabelNames(options), time), self, time);

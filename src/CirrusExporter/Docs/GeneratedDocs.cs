@@ -107,7 +107,7 @@ internal static class DocTables
     {
         var sb = new StringBuilder();
         sb.Append("| metric | type | labels | source (endpoint and field) | description | refresh |\n|---|---|---|---|---|---|\n");
-        foreach (var m in MetricCatalogue.All) Row(sb, m);
+        foreach (var m in MetricCatalogue.All(CollectorRegistry.All.SelectMany(d => d.Metrics))) Row(sb, m);
         return sb.ToString();
     }
 
@@ -116,7 +116,7 @@ internal static class DocTables
     {
         var sb = new StringBuilder();
         sb.Append("| metric | labels | what |\n|---|---|---|\n");
-        foreach (var m in MetricCatalogue.All) sb.Append($"| `{m.Name}` | {Labels(MetricCatalogue.SeriesLabels(m))} | {m.Description} |\n");
+        foreach (var m in MetricCatalogue.All(CollectorRegistry.All.SelectMany(d => d.Metrics))) sb.Append($"| `{m.Name}` | {Labels(MetricCatalogue.SeriesLabels(m))} | {m.Description} |\n");
         return sb.ToString();
     }
 

@@ -37,7 +37,7 @@ public static class ExporterServices
         services.AddOptions<LogOptions>().Bind(config.GetSection(LogOptions.Section), o => o.ErrorOnUnknownConfiguration = true);
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<SelfMetrics>();
+        services.AddSingleton(sp => new SelfMetrics(sp.GetServices<CollectorDescriptor>().Select(d => d.Label)));
         services.AddSingleton(sp => new LabelNames(sp.GetRequiredService<IOptions<CirrusOptions>>().Value, sp.GetRequiredService<SelfMetrics>()));
         services.AddSingleton<ApiResponseReader>();
         services.AddCirrusApiClient();
