@@ -22,7 +22,7 @@ if (cli.Help)
     return 0;
 }
 
-if (cli.Docs) return GeneratedDocs.Run(GeneratedDocs.RepositoryRoot(Directory.GetCurrentDirectory()) ?? Directory.GetCurrentDirectory(), cli.DocsCheck, Console.Out);
+if (cli.Docs) return GeneratedDocs.Run(CollectorRegistry.All, GeneratedDocs.RepositoryRoot(Directory.GetCurrentDirectory()) ?? Directory.GetCurrentDirectory(), cli.DocsCheck, Console.Out);
 
 WebApplicationBuilder builder;
 try

@@ -39,7 +39,7 @@ public sealed class CollectorRegistryTests
         collectors.Bind(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"{d.Section}:Interval"] = "00:00:42",
-        }).Build());
+        }).Build(), Registered.Collectors);
         Assert.Equal(TimeSpan.FromSeconds(42), d.Options(collectors).Interval);
         Assert.All(CollectorRegistry.All.Where(o => o != d), o => Assert.NotEqual(TimeSpan.FromSeconds(42), o.Options(collectors).Interval));
     }
@@ -63,10 +63,10 @@ public sealed class CollectorRegistryTests
         var options = new CirrusOptions { ApiToken = "t" };
         d.Options(options.Collectors).Enabled = true; // some are off by default
         Assert.Empty(d.Options(options.Collectors).Validate());
-        Assert.True(new CirrusOptionsValidator().Validate(null, options).Succeeded);
+        Assert.True(new CirrusOptionsValidator(Registered.Collectors).Validate(null, options).Succeeded);
 
         d.Options(options.Collectors).Interval = TimeSpan.FromMilliseconds(10);
-        var result = new CirrusOptionsValidator().Validate(null, options);
+        var result = new CirrusOptionsValidator(Registered.Collectors).Validate(null, options);
         Assert.Contains($"Cirrus:Collectors:{d.Section}:Interval must be at least 00:00:01", result.Failures!);
     }
 

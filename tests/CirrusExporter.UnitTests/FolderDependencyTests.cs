@@ -15,7 +15,6 @@ public sealed partial class FolderDependencyTests
     /// </summary>
     private static readonly HashSet<string> Remaining =
     [
-        "Configuration -> Collectors",
         "Snapshot -> Collectors",
     ];
 

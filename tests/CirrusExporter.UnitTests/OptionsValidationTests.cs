@@ -1,5 +1,7 @@
 using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
+using CirrusExporter.Hosting;
+using CirrusExporter.TestSupport;
 using CirrusExporter.Web;
 
 namespace CirrusExporter.UnitTests;
@@ -9,7 +11,7 @@ public sealed class OptionsValidationTests
     private static CirrusOptions Valid() => new() { ApiToken = "t" };
 
     private static IReadOnlyList<string> Failures(CirrusOptions o) =>
-        new CirrusOptionsValidator().Validate(null, o).Failures?.ToList() ?? [];
+        new CirrusOptionsValidator(Registered.Collectors).Validate(null, o).Failures?.ToList() ?? [];
 
     [Fact]
     public void Defaults_plus_a_token_pass()

@@ -42,7 +42,7 @@ public sealed record CollectorDescriptor(
     Func<StreamCatalogue, CollectorOptions, int> CallsPerRefresh,
     IReadOnlyList<MetricDefinition> Metrics,
     CollectorOptionsBinding OptionsBinding,
-    Action<IServiceCollection, string> Register)
+    Action<IServiceCollection, string> Register) : ICollectorSection
 {
     /// <summary>Full configuration path of one of its keys.</summary>
     public string Key(string name) => $"{CirrusOptions.Section}:Collectors:{Section}:{name}";

@@ -28,7 +28,7 @@ public static class ExporterServices
         // collector's section; the binder cannot, since each collector binds its own.
         services.AddOptions<CirrusOptions>()
             .Bind(config.GetSection(CirrusOptions.Section))
-            .Configure(o => o.Collectors.Bind(config.GetSection($"{CirrusOptions.Section}:{nameof(CirrusOptions.Collectors)}")));
+            .Configure<IEnumerable<CollectorDescriptor>>((o, collectors) => o.Collectors.Bind(config.GetSection($"{CirrusOptions.Section}:{nameof(CirrusOptions.Collectors)}"), collectors));
         services.AddSingleton<IValidateOptions<CirrusOptions>, CirrusOptionsValidator>();
         services.AddSingleton<LiveCirrusOptions>();
         services.AddSingleton<IOptions<CirrusOptions>>(sp => sp.GetRequiredService<LiveCirrusOptions>());
