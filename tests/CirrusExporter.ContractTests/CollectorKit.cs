@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CirrusExporter.Collectors;
+using CirrusExporter.Snapshot;
 using CirrusExporter.TestSupport;
 using CirrusSimulator;
 

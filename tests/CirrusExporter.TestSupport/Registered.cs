@@ -1,4 +1,5 @@
 using CirrusExporter.Collectors;
+using CirrusExporter.Snapshot;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CirrusExporter.TestSupport;

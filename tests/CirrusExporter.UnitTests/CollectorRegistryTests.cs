@@ -4,6 +4,7 @@ using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Hosting;
 using CirrusExporter.Metrics;
+using CirrusExporter.Snapshot;
 using CirrusExporter.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;

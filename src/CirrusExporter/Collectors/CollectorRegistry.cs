@@ -3,6 +3,7 @@ using CirrusExporter.Collectors.Conversations;
 using CirrusExporter.Collectors.Objects;
 using CirrusExporter.Collectors.SlaExceptions;
 using CirrusExporter.Collectors.StreamStats;
+using CirrusExporter.Snapshot;
 
 namespace CirrusExporter.Collectors;
 

@@ -1,23 +1,6 @@
+using CirrusExporter.Snapshot;
+
 namespace CirrusExporter.Collectors;
-
-/// <summary>Which collectors keep their interval when the API budget is short: the planner stretches the last ones first.</summary>
-public enum CollectorPriority
-{
-    /// <summary>Its data feeds pages: stretched last, only when the others cannot make room.</summary>
-    Paging,
-
-    /// <summary>
-    /// Never stretched: one call a refresh, and the per-stream collectors skip calls only on its counts while they are no
-    /// older than two of its configured intervals.
-    /// </summary>
-    Source,
-
-    /// <summary>Per-stream detail that no page depends on: stretched first.</summary>
-    Detail,
-
-    /// <summary>Off by default for its cost: stretched before <see cref="Detail"/>.</summary>
-    OptIn,
-}
 
 /// <summary>One enabled collector as the planner sees it: its configured interval and what a refresh costs.</summary>
 public sealed record PlannedCollector(string Label, CollectorPriority Priority, double CallsPerRefresh, TimeSpan Interval);

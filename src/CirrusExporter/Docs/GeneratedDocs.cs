@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
+using CirrusExporter.Snapshot;
 
 namespace CirrusExporter.Docs;
 

@@ -1,5 +1,5 @@
 using CirrusExporter.Configuration;
-using CirrusExporter.Collectors;
+using CirrusExporter.Snapshot;
 using Microsoft.Extensions.Options;
 
 namespace CirrusExporter.Hosting;

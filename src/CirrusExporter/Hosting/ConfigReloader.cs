@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
 using CirrusExporter.Snapshot;

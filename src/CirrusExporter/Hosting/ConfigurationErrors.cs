@@ -1,5 +1,5 @@
-using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
+using CirrusExporter.Snapshot;
 using Microsoft.Extensions.Options;
 
 namespace CirrusExporter.Hosting;

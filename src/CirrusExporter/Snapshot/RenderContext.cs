@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using CirrusExporter.Api;
-using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
 
