@@ -36,7 +36,7 @@ catch (InvalidDataException e) when (ConfigurationErrors.Unreadable(e) is { } un
 }
 if (cli.Healthcheck) return await Healthcheck.RunAsync(builder.Configuration);
 
-await using var simulator = cli.Demo ? await DemoMode.StartSimulatorAsync(builder) : null;
+await using var simulator = cli.Demo ? await DemoMode.StartSimulatorAsync(builder, CollectorRegistry.All) : null;
 builder.AddCirrusExporter(cli.Demo);
 var app = builder.Build();
 

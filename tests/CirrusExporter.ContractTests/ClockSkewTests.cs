@@ -1,4 +1,3 @@
-using CirrusExporter.Collectors;
 using CirrusExporter.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 using WireMock.ResponseBuilders;
@@ -35,7 +34,7 @@ public sealed class ClockSkewTests : IDisposable
         var answered = """{"objectId":7,"statusId":1,"createdTime":"2026-11-27T09:15:20Z","updatedTime":"2026-11-27T09:15:40Z","firstResponseTime":"2026-11-27T09:15:40Z","closedTime":null}""";
         _upstream.Sequence(Objects, Page(""), Page(answered), Page(""));
         var settings = Settings.Only("conversations", ("Cirrus:DiscoverStreams", "true"));
-        settings.Remove(CollectorRegistry.StreamSource.Key("Enabled"));
+        settings.Remove(Registered.StreamSource.Key("Enabled"));
         await using var exporter = TestExporter.Start(_upstream.Url, settings, new OffsetTime(_api, Ahead));
 
         for (var i = 0; i < 3; i++)

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CirrusExporter.Collectors;
 using CirrusExporter.Snapshot;
 using CirrusExporter.TestSupport;
 using CirrusSimulator;
@@ -80,7 +79,7 @@ public abstract class CollectorKit : IDisposable
         await using var simulator = SimulatorHost.Create(new SimulatorOptions { Token = TestExporter.Token }, "http://127.0.0.1:0");
         await simulator.StartAsync();
         var settings = ContractTests.Settings.Only(Collector.Label);
-        settings.Remove(CollectorRegistry.StreamSource.Key("Enabled"));
+        settings.Remove(Registered.StreamSource.Key("Enabled"));
         await using var exporter = TestExporter.Start(simulator.Urls.First(), settings);
 
         Assert.True(await exporter.RefreshAllAsync(), $"{Collector.Label} failed against the simulator: serve its route in src/CirrusSimulator/Api/CirrusApi.cs");

@@ -1,4 +1,4 @@
-using CirrusExporter.Collectors;
+using CirrusExporter.TestSupport;
 
 namespace CirrusExporter.EndToEndTests;
 
@@ -64,7 +64,7 @@ public sealed class CommandLineTests
         var refreshed = events.Where(e => e.GetProperty("msg").GetString()!.StartsWith("Collector ", StringComparison.Ordinal) && e.GetProperty("msg").GetString()!.Contains(" refreshed in ", StringComparison.Ordinal))
             .Select(e => e.GetProperty("Collector").GetString()).Order().ToList();
         // --demo turns every collector on.
-        Assert.Equal(CollectorRegistry.All.Select(d => d.Label).Order(), refreshed);
+        Assert.Equal(Registered.Labels.Order(), refreshed);
         // As other exporters' JSON logs: a level name and the rendered message on every line.
         Assert.All(events, e => Assert.Contains(e.GetProperty("level").GetString(), new[] { "debug", "info", "warn", "error" }));
         Assert.Contains(events, e => e.GetProperty("level").GetString() == "debug" && e.GetProperty("msg").GetString() == "Collector stream_stats refreshed in "

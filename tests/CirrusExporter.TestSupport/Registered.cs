@@ -1,4 +1,4 @@
-using CirrusExporter.Collectors;
+using CirrusExporter.Hosting;
 using CirrusExporter.Snapshot;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -7,6 +7,7 @@ using CirrusExporter.Configuration;
 using CirrusExporter.Http;
 using CirrusExporter.Metrics;
 using CirrusExporter.Snapshot;
+using CirrusExporter.TestSupport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -45,7 +46,7 @@ public sealed class CollectorBudgetTests
     }
 
     private static readonly IReadOnlyList<CollectorDescriptor> Enabled =
-        CollectorRegistry.All.Where(d => d.Options(new CollectorsOptions()).Enabled).ToList();
+        Registered.Collectors.Where(d => d.Options(new CollectorsOptions()).Enabled).ToList();
 
     /// <summary>Streams without sub-streams: one availability and one objects call each.</summary>
     private IntervalPlan Replan(int streams)
@@ -78,8 +79,8 @@ public sealed class CollectorBudgetTests
         ], lines.Where(l => l.StartsWith("cirrus_collector_effective_interval_seconds{", StringComparison.Ordinal)));
         var utilisation = Assert.Single(lines, l => l.StartsWith("cirrus_api_budget_utilisation_ratio{tenant=\"acme\"} ", StringComparison.Ordinal));
         Assert.Equal((500 / 31.0 + 2 / 30.0 + 500 / 150.0) / 25, double.Parse(utilisation.Split(' ')[1], CultureInfo.InvariantCulture), 12);
-        Assert.Equal(TimeSpan.FromSeconds(31), _budget.IntervalOf(CollectorRegistry.ByLabel("availability")));
-        Assert.Equal(TimeSpan.FromSeconds(60), _budget.IntervalOf(CollectorRegistry.ByLabel("conversations")));
+        Assert.Equal(TimeSpan.FromSeconds(31), _budget.IntervalOf(Registered.Collector("availability")));
+        Assert.Equal(TimeSpan.FromSeconds(60), _budget.IntervalOf(Registered.Collector("conversations")));
     }
 
     [Fact]

@@ -37,8 +37,8 @@ public sealed partial class FreshnessTests
         public Harness(CirrusOptions options)
         {
             Time = new FakeTimeProvider(Start);
-            Store = new SnapshotStore(CollectorRegistry.All, Options.Create(options), new LabelNames(options), Time);
-            Collectors = CollectorRegistry.All.ToDictionary(d => d.Label, d => new ScriptedCollector(d));
+            Store = new SnapshotStore(Registered.Collectors, Options.Create(options), new LabelNames(options), Time);
+            Collectors = Registered.Collectors.ToDictionary(d => d.Label, d => new ScriptedCollector(d));
             var metrics = new SelfMetrics(Registered.Labels);
             Runner = new CollectorRunner(Collectors.Values, Options.Create(options), Store, metrics, Time, NullLogger<CollectorRunner>.Instance);
             Writer = new MetricsWriter(Store, metrics, Time);
@@ -97,7 +97,7 @@ public sealed partial class FreshnessTests
     private static CirrusOptions AvailabilityOnly(params long[] streams)
     {
         var o = new CirrusOptions { ApiToken = "t", DiscoverStreams = false, Streams = [.. streams.Select(id => new StreamOptions { Id = id })] };
-        foreach (var d in CollectorRegistry.All.Where(d => d != AvailabilityCollector.Descriptor)) d.Options(o.Collectors).Enabled = false;
+        foreach (var d in Registered.Collectors.Where(d => d != AvailabilityCollector.Descriptor)) d.Options(o.Collectors).Enabled = false;
         return o;
     }
 

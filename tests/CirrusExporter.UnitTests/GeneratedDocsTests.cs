@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
-using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Docs;
 using CirrusExporter.TestSupport;
@@ -88,14 +87,14 @@ public sealed class GeneratedDocsTests
                 foreach (var dependency in ctor.GetCustomAttributes<DynamicDependencyAttribute>()) Keep(dependency.Type!);
         }
         foreach (var a in walk.GetCustomAttributes<DynamicDependencyAttribute>()) Keep(a.Type!);
-        foreach (var d in CollectorRegistry.All) Keep(d.OptionsBinding.Type);
+        foreach (var d in Registered.Collectors) Keep(d.OptionsBinding.Type);
 
         var reached = new HashSet<Type>();
         void Visit(Type t)
         {
             if (t == typeof(CollectorsOptions))
             {
-                foreach (var d in CollectorRegistry.All) Visit(d.OptionsBinding.Type);
+                foreach (var d in Registered.Collectors) Visit(d.OptionsBinding.Type);
                 return;
             }
             if (t.Namespace?.StartsWith("CirrusExporter", StringComparison.Ordinal) != true || !t.IsClass || !reached.Add(t)) return;
@@ -118,7 +117,7 @@ public sealed class GeneratedDocsTests
         Assert.Contains("`Cirrus:ApiToken`", marked);
         Assert.Equal(marked, rows.Select(r => r[0]).Where(k => !k.StartsWith("`Cirrus:Collectors:", StringComparison.Ordinal)));
         var collectors = Assert.Single(rows, r => r[0].StartsWith("`Cirrus:Collectors:<Name>:Enabled`", StringComparison.Ordinal));
-        Assert.All(CollectorRegistry.All, d => Assert.Contains($"`{d.Section}` {(d.Options(new CollectorsOptions()).Enabled ? "on" : "off")}", collectors[1]));
+        Assert.All(Registered.Collectors, d => Assert.Contains($"`{d.Section}` {(d.Options(new CollectorsOptions()).Enabled ? "on" : "off")}", collectors[1]));
     }
 
     [Fact]

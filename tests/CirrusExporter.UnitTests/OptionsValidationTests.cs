@@ -1,4 +1,3 @@
-using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Hosting;
 using CirrusExporter.TestSupport;
@@ -55,7 +54,7 @@ public sealed class OptionsValidationTests
             {
                 o.DiscoverStreams = false;
                 o.Streams.Add(new StreamOptions { Id = 5 });
-                foreach (var d in CollectorRegistry.All) d.Options(o.Collectors).Enabled = false;
+                foreach (var d in Registered.Collectors) d.Options(o.Collectors).Enabled = false;
             }
         },
         { "Cirrus:Collectors:Availability:Interval", o => o.Collectors.Availability().Interval = TimeSpan.FromMilliseconds(500) },

@@ -1,5 +1,4 @@
 using CirrusExporter.Api;
-using CirrusExporter.Collectors;
 using CirrusExporter.Collectors.StreamStats;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
@@ -19,7 +18,7 @@ public sealed class PooledPartsTests
     {
         var options = new CirrusOptions { ApiToken = "t", Streams = [.. Enumerable.Range(1, 50).Select(i => new StreamOptions { Id = i })] };
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
-        var store = new SnapshotStore(CollectorRegistry.All, Options.Create(options), new LabelNames(options), time);
+        var store = new SnapshotStore(Registered.Collectors, Options.Create(options), new LabelNames(options), time);
         return (store, new MetricsWriter(store, new SelfMetrics(Registered.Labels), time), time);
     }
 

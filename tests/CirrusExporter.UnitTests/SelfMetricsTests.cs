@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
 using CirrusExporter.Snapshot;
@@ -55,7 +54,7 @@ public sealed class SelfMetricsTests
         var self = new SelfMetrics(Registered.Labels);
         self.ObserveRequest("objects", "200", TimeSpan.FromSeconds(0.2));
         self.ObserveRetry("objects");
-        var writer = new MetricsWriter(new SnapshotStore(CollectorRegistry.All, Options.Create(options), new LabelNames(options), time), self, time);
+        var writer = new MetricsWriter(new SnapshotStore(Registered.Collectors, Options.Create(options), new LabelNames(options), time), self, time);
 
         using var body = await writer.PrepareAsync(openMetrics, gzip: false, CancellationToken.None);
         var text = body.Segments.Utf8();
