@@ -22,7 +22,7 @@ if (cli.Help)
     return 0;
 }
 
-if (cli.Docs) return GeneratedDocs.Run(GeneratedDocs.RepositoryRoot(Directory.GetCurrentDirectory()) ?? Directory.GetCurrentDirectory(), cli.DocsCheck, Console.Out);
+if (cli.Docs) return GeneratedDocs.Run(CollectorRegistry.All, GeneratedDocs.RepositoryRoot(Directory.GetCurrentDirectory()) ?? Directory.GetCurrentDirectory(), cli.DocsCheck, Console.Out);
 
 WebApplicationBuilder builder;
 try
@@ -36,7 +36,7 @@ catch (InvalidDataException e) when (ConfigurationErrors.Unreadable(e) is { } un
 }
 if (cli.Healthcheck) return await Healthcheck.RunAsync(builder.Configuration);
 
-await using var simulator = cli.Demo ? await DemoMode.StartSimulatorAsync(builder) : null;
+await using var simulator = cli.Demo ? await DemoMode.StartSimulatorAsync(builder, CollectorRegistry.All) : null;
 builder.AddCirrusExporter(cli.Demo);
 var app = builder.Build();
 

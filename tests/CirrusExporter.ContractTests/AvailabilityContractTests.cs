@@ -1,5 +1,5 @@
-using CirrusExporter.Collectors;
 using CirrusExporter.Collectors.Availability;
+using CirrusExporter.Snapshot;
 using CirrusExporter.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
-using CirrusExporter.Collectors;
 using CirrusExporter.TestSupport;
 using CirrusSimulator;
 using Microsoft.Extensions.Time.Testing;
@@ -27,8 +26,8 @@ public sealed class BusinessTimeSimulatorTests
             "http://127.0.0.1:0", time);
         await simulator.StartAsync();
         var settings = Settings.Only("conversations");
-        settings.Remove(CollectorRegistry.StreamSource.Key("Enabled"));
-        settings.Remove(CollectorRegistry.ByLabel("availability").Key("Enabled"));
+        settings.Remove(Registered.StreamSource.Key("Enabled"));
+        settings.Remove(Registered.Collector("availability").Key("Enabled"));
         await using var exporter = TestExporter.Start(simulator.Urls.First(), settings, time);
         string[] awaiting = ["stream_id", Mailbox, "sub_stream_id", "0", "module", "mailbox_connector"];
 

@@ -1,4 +1,3 @@
-using CirrusExporter.Collectors;
 using CirrusExporter.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 using WireMock.ResponseBuilders;
@@ -29,10 +28,9 @@ public sealed class BusinessTimeTests : IDisposable
 
     private TestExporter Start()
     {
-        var settings = Settings.Only("conversations", ("Cirrus:DiscoverStreams", "true"),
-            ("Cirrus:MaxDataAge", "01:00:00"));
-        settings.Remove(CollectorRegistry.StreamSource.Key("Enabled"));
-        settings.Remove(CollectorRegistry.ByLabel("availability").Key("Enabled"));
+        var settings = Settings.Only("conversations", ("Cirrus:DiscoverStreams", "true"), ("Cirrus:MaxDataAge", "01:00:00"));
+        settings.Remove(Registered.StreamSource.Key("Enabled"));
+        settings.Remove(Registered.Collector("availability").Key("Enabled"));
         return TestExporter.Start(_api.Url, settings, _time);
     }
 

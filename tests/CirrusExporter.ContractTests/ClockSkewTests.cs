@@ -1,4 +1,3 @@
-using CirrusExporter.Collectors;
 using CirrusExporter.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 using WireMock.ResponseBuilders;
@@ -38,7 +37,7 @@ public sealed class ClockSkewTests : IDisposable
             + """null}""";
         _upstream.Sequence(Objects, Page(""), Page(answered), Page(""));
         var settings = Settings.Only("conversations", ("Cirrus:DiscoverStreams", "true"));
-        settings.Remove(CollectorRegistry.StreamSource.Key("Enabled"));
+        settings.Remove(Registered.StreamSource.Key("Enabled"));
         await using var exporter = TestExporter.Start(_upstream.Url, settings, new OffsetTime(_api, Ahead));
 
         for (var i = 0; i < 3; i++)

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CirrusExporter.Collectors;
+using CirrusExporter.Snapshot;
 using CirrusExporter.TestSupport;
 using CirrusSimulator;
 
@@ -89,7 +89,7 @@ public abstract class CollectorKit : IDisposable
             "http://127.0.0.1:0");
         await simulator.StartAsync();
         var settings = ContractTests.Settings.Only(Collector.Label);
-        settings.Remove(CollectorRegistry.StreamSource.Key("Enabled"));
+        settings.Remove(Registered.StreamSource.Key("Enabled"));
         await using var exporter = TestExporter.Start(simulator.Urls.First(), settings);
 
         Assert.True(await exporter.RefreshAllAsync(),

@@ -1,4 +1,3 @@
-using CirrusExporter.Collectors;
 using CirrusExporter.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 using WireMock.RequestBuilders;
@@ -29,7 +28,7 @@ public sealed class ConversationsContractTests : IDisposable
     private TestExporter Start(params (string, string)[] extra)
     {
         var settings = Settings.Only("conversations", [("Cirrus:DiscoverStreams", "true"), .. extra]);
-        settings.Remove(CollectorRegistry.StreamSource.Key("Enabled"));
+        settings.Remove(Registered.StreamSource.Key("Enabled"));
         return TestExporter.Start(_api.Url, settings, _time);
     }
 

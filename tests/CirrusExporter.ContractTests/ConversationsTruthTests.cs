@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CirrusExporter.Collectors;
 using CirrusExporter.TestSupport;
 using CirrusSimulator;
 using Microsoft.Extensions.Time.Testing;
@@ -22,7 +21,7 @@ public sealed class ConversationsTruthTests
             "http://127.0.0.1:0", time);
         await simulator.StartAsync();
         var settings = Settings.Only("conversations");
-        settings.Remove(CollectorRegistry.StreamSource.Key("Enabled"));
+        settings.Remove(Registered.StreamSource.Key("Enabled"));
         await using var exporter = TestExporter.Start(simulator.Urls.First(), settings, time);
 
         var since = time.GetUtcNow() - TimeSpan.FromMinutes(2); // the first window reaches one overlap back

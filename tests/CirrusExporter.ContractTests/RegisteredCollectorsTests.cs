@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CirrusExporter.Collectors;
 using CirrusExporter.TestSupport;
 using CirrusSimulator;
 
@@ -12,7 +11,7 @@ namespace CirrusExporter.ContractTests;
 /// </summary>
 public sealed class RegisteredCollectorsTests
 {
-    public static TheoryData<string> Labels => new(CollectorRegistry.All.Select(d => d.Label));
+    public static TheoryData<string> Labels => new(Registered.Labels);
 
     [Theory]
     [MemberData(nameof(Labels))]
@@ -23,12 +22,12 @@ public sealed class RegisteredCollectorsTests
         await simulator.StartAsync();
         // The stream source stays on beside the collector under test: the others call the streams it lists.
         var settings = Settings.Only(label);
-        settings.Remove(CollectorRegistry.StreamSource.Key("Enabled"));
+        settings.Remove(Registered.StreamSource.Key("Enabled"));
         await using var exporter = TestExporter.Start(simulator.Urls.First(), settings);
 
         Assert.True(await exporter.RefreshAllAsync());
         var scrape = await exporter.ScrapeAsync();
-        foreach (var metric in CollectorRegistry.ByLabel(label).Metrics)
+        foreach (var metric in Registered.Collector(label).Metrics)
         {
             Assert.Contains($"# TYPE {metric.Name} {metric.Type}\n", scrape.Text);
             var sample = metric.Type == "histogram" ? metric.Name + "_count" : metric.Name;
@@ -36,24 +35,19 @@ public sealed class RegisteredCollectorsTests
         }
         Assert.Equal(1, scrape.Value("cirrus_collector_success", "collector", label));
         // Its requests count under its own endpoint label, whichever route they share with another collector.
-        var requested = scrape.Samples.Where(s => s.Name == "cirrus_api_requests_total" && s.Value > 0)
-            .Select(s => s.Labels["endpoint"]).Distinct();
-        Assert.Equal(new[] { label, CollectorRegistry.StreamSource.Label }.Distinct().Order(StringComparer.Ordinal),
-            requested.Order(StringComparer.Ordinal));
+        var requested = scrape.Samples.Where(s => s.Name == "cirrus_api_requests_total" && s.Value > 0).Select(s => s.Labels["endpoint"]).Distinct();
+        Assert.Equal(new[] { label, Registered.StreamSource.Label }.Distinct().Order(StringComparer.Ordinal), requested.Order(StringComparer.Ordinal));
 
         // The simulator counts calls under the collector labels: only the enabled collectors called.
         using var http = new HttpClient();
         var calls = JsonDocument.Parse(
             await http.GetStringAsync(new Uri(new Uri(simulator.Urls.First()), "/admin/calls"))).RootElement
             .EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
-        var uncounted = CollectorRegistry.All.Select(d => d.Label).Where(l => !calls.ContainsKey(l));
+        var uncounted = Registered.Labels.Where(l => !calls.ContainsKey(l));
         Assert.True(!uncounted.Any(),
-            $"the simulator counts no calls under {string.Join(", ", uncounted)}: serve its route in "
-            + "src/CirrusSimulator/Api/CirrusApi.cs and add it to CirrusEndpoint in Endpoints.cs, told apart by its "
-            + "request if another collector calls the same route");
-        Assert.Equal(CollectorRegistry.All.Select(d => d.Label).Order(StringComparer.Ordinal),
-            calls.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(new[] { label, CollectorRegistry.StreamSource.Label }.Distinct().Order(StringComparer.Ordinal),
+            $"the simulator counts no calls under {string.Join(", ", uncounted)}: serve its route in src/CirrusSimulator/Api/CirrusApi.cs and add it to CirrusEndpoint in Endpoints.cs, told apart by its request if another collector calls the same route");
+        Assert.Equal(Registered.Labels.Order(StringComparer.Ordinal), calls.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { label, Registered.StreamSource.Label }.Distinct().Order(StringComparer.Ordinal),
             calls.Where(c => c.Value > 0).Select(c => c.Key).Order(StringComparer.Ordinal));
     }
 }

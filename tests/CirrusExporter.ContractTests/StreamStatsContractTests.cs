@@ -1,5 +1,5 @@
-using CirrusExporter.Collectors;
 using CirrusExporter.Collectors.StreamStats;
+using CirrusExporter.Snapshot;
 using CirrusExporter.TestSupport;
 
 namespace CirrusExporter.ContractTests;

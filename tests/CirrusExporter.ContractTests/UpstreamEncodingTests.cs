@@ -1,5 +1,4 @@
 using System.Text;
-using CirrusExporter.Collectors;
 using CirrusExporter.Http;
 using CirrusExporter.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,9 +35,8 @@ public sealed class UpstreamEncodingTests : IDisposable
         // One body for both readers of /objects: the oldest open conversation, created 10 minutes ago and answered
         // since.
         WithBom("/streams/11345/objects", Upstream.Envelope(
-            """[{"objectId":1,"statusId":1,"createdTime":"2026-11-27T09:05:00Z","updatedTime":"2026-11-27T09:14:"""
-            + """00Z","firstResponseTime":"2026-11-27T09:14:00Z"}]"""));
-        var settings = CollectorRegistry.All.ToDictionary(d => d.Key("Enabled"), _ => (string?)"true");
+            """[{"objectId":1,"statusId":1,"createdTime":"2026-11-27T09:05:00Z","updatedTime":"2026-11-27T09:14:00Z","firstResponseTime":"2026-11-27T09:14:00Z"}]"""));
+        var settings = Registered.Collectors.ToDictionary(d => d.Key("Enabled"), _ => (string?)"true");
         var time = new FakeTimeProvider(Now);
         _api.Clock = time;
         await using var exporter = TestExporter.Start(_api.Url, settings, time);
@@ -46,8 +44,7 @@ public sealed class UpstreamEncodingTests : IDisposable
         Assert.True(await exporter.RefreshAllAsync());
 
         var metrics = await exporter.ScrapeAsync();
-        Assert.All(CollectorRegistry.All,
-            d => Assert.Equal(1, metrics.Value("cirrus_collector_success", "collector", d.Label)));
+        Assert.All(Registered.Collectors, d => Assert.Equal(1, metrics.Value("cirrus_collector_success", "collector", d.Label)));
         Assert.Equal(6, metrics.Value("cirrus_stream_objects", "stream_id", "11345"));
         Assert.Equal(2, metrics.Value("cirrus_stream_sla_exception_objects", "stream_id", "11345"));
         Assert.Equal(2, metrics.Value("cirrus_stream_availability_state_code", "stream_id", "11345"));

@@ -1,4 +1,4 @@
-using CirrusExporter.Collectors;
+using CirrusExporter.TestSupport;
 
 namespace CirrusExporter.EndToEndTests;
 
@@ -69,7 +69,7 @@ public sealed class CommandLineTests
             && e.GetProperty("msg").GetString()!.Contains(" refreshed in ", StringComparison.Ordinal))
             .Select(e => e.GetProperty("Collector").GetString()).Order().ToList();
         // --demo turns every collector on.
-        Assert.Equal(CollectorRegistry.All.Select(d => d.Label).Order(), refreshed);
+        Assert.Equal(Registered.Labels.Order(), refreshed);
         // As other exporters' JSON logs: a level name and the rendered message on every line.
         Assert.All(events,
             e => Assert.Contains(e.GetProperty("level").GetString(), new[] { "debug", "info", "warn", "error" }));

@@ -1,4 +1,4 @@
-using CirrusExporter.Collectors;
+using CirrusExporter.TestSupport;
 
 namespace CirrusExporter.EndToEndTests;
 
@@ -6,13 +6,12 @@ namespace CirrusExporter.EndToEndTests;
 public sealed class DemoModeTests
 {
     /// <summary>Every registered collector: --demo turns each on, so each must be served by the simulator.</summary>
-    private static readonly string[] ExporterCollectors = [.. CollectorRegistry.All.Select(d => d.Label)];
+    private static readonly string[] ExporterCollectors = [.. Registered.Labels];
 
     // Every collector every second asks more of the API than the default request rate allows (the rate spaces calls
     // evenly), so the rate limit is lifted: the simulator costs nothing.
     private static readonly string[] Fast =
-        ["--demo", "--Cirrus:Http:RateLimitPerSecond=0",
-            .. CollectorRegistry.All.Select(d => $"--{d.Key("Interval")}=00:00:01")];
+        ["--demo", "--Cirrus:Http:RateLimitPerSecond=0", .. Registered.Collectors.Select(d => $"--{d.Key("Interval")}=00:00:01")];
 
     private static readonly string[] ContractFamilies =
     [

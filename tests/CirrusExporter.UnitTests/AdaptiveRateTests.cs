@@ -18,7 +18,7 @@ namespace CirrusExporter.UnitTests;
 public sealed class AdaptiveRateTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
-    private readonly SelfMetrics _metrics = new();
+    private readonly SelfMetrics _metrics = new([]);
 
     private AdaptiveRate Rate(int ceiling = 40, double step = 2, int quietSeconds = 10, int inFlight = 8) =>
         new(Options.Create(new CirrusOptions

@@ -9,6 +9,7 @@ using CirrusExporter.Configuration;
 using CirrusExporter.Http;
 using CirrusExporter.Metrics;
 using CirrusExporter.Snapshot;
+using CirrusExporter.TestSupport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -22,7 +23,7 @@ namespace CirrusExporter.UnitTests;
 public sealed class CollectorBudgetTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
-    private readonly SelfMetrics _metrics = new();
+    private readonly SelfMetrics _metrics = new([]);
     private readonly Logger _log = new();
     private readonly AdaptiveRate _rate;
     private readonly CollectorBudget _budget;
@@ -48,7 +49,7 @@ public sealed class CollectorBudgetTests
     }
 
     private static readonly IReadOnlyList<CollectorDescriptor> Enabled =
-        CollectorRegistry.All.Where(d => d.Options(new CollectorsOptions()).Enabled).ToList();
+        Registered.Collectors.Where(d => d.Options(new CollectorsOptions()).Enabled).ToList();
 
     /// <summary>
     /// Streams without sub-streams but the first <paramref name="subStreams"/>, which have one more: one availability
@@ -71,7 +72,7 @@ public sealed class CollectorBudgetTests
                 Data = new StreamStatsData(rows), DataTime = _time.GetUtcNow(), LastSucceeded = true,
             };
         }
-        var snapshot = new MetricsSnapshot(1, states, catalogue, new Dictionary<string, RenderedPart>());
+        var snapshot = new MetricsSnapshot(1, states, catalogue, new Dictionary<string, RenderedPart>(), "stream_stats");
         return _budget.Replan(Enabled, snapshot);
     }
 
@@ -97,12 +98,10 @@ public sealed class CollectorBudgetTests
             "cirrus_collector_effective_interval_seconds{tenant=\"acme\",collector=\"sla_exceptions\"} 30",
             "cirrus_collector_effective_interval_seconds{tenant=\"acme\",collector=\"objects\"} 150",
         ], lines.Where(l => l.StartsWith("cirrus_collector_effective_interval_seconds{", StringComparison.Ordinal)));
-        var utilisation = Assert.Single(lines,
-            l => l.StartsWith("cirrus_api_budget_utilisation_ratio{tenant=\"acme\"} ", StringComparison.Ordinal));
-        Assert.Equal((500 / 31.0 + 2 / 30.0 + 500 / 150.0) / 25,
-            double.Parse(utilisation.Split(' ')[1], CultureInfo.InvariantCulture), 12);
-        Assert.Equal(TimeSpan.FromSeconds(31), _budget.IntervalOf(CollectorRegistry.ByLabel("availability")));
-        Assert.Equal(TimeSpan.FromSeconds(60), _budget.IntervalOf(CollectorRegistry.ByLabel("conversations")));
+        var utilisation = Assert.Single(lines, l => l.StartsWith("cirrus_api_budget_utilisation_ratio{tenant=\"acme\"} ", StringComparison.Ordinal));
+        Assert.Equal((500 / 31.0 + 2 / 30.0 + 500 / 150.0) / 25, double.Parse(utilisation.Split(' ')[1], CultureInfo.InvariantCulture), 12);
+        Assert.Equal(TimeSpan.FromSeconds(31), _budget.IntervalOf(Registered.Collector("availability")));
+        Assert.Equal(TimeSpan.FromSeconds(60), _budget.IntervalOf(Registered.Collector("conversations")));
     }
 
     [Fact]

@@ -1,9 +1,10 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Hosting;
 using CirrusExporter.Metrics;
+using CirrusExporter.Snapshot;
+using CirrusExporter.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,16 +17,16 @@ namespace CirrusExporter.UnitTests;
 /// </summary>
 public sealed class CollectorRegistryTests
 {
-    public static TheoryData<string> Labels => new(CollectorRegistry.All.Select(d => d.Label));
+    public static TheoryData<string> Labels => new(Registered.Labels);
 
-    private static CollectorDescriptor Get(string label) => CollectorRegistry.ByLabel(label);
+    private static CollectorDescriptor Get(string label) => Registered.Collector(label);
 
     [Fact]
     public void Labels_and_sections_are_unique_and_exactly_one_collector_supplies_the_streams()
     {
-        Assert.Equal(CollectorRegistry.All.Count, CollectorRegistry.All.Select(d => d.Label).Distinct().Count());
-        Assert.Equal(CollectorRegistry.All.Count, CollectorRegistry.All.Select(d => d.Section).Distinct().Count());
-        Assert.Single(CollectorRegistry.All, d => d.Role == CollectorRole.StreamSource);
+        Assert.Equal(Registered.Collectors.Count, Registered.Labels.Distinct().Count());
+        Assert.Equal(Registered.Collectors.Count, Registered.Collectors.Select(d => d.Section).Distinct().Count());
+        Assert.Single(Registered.Collectors, d => d.Role == CollectorRole.StreamSource);
     }
 
     [Theory]
@@ -38,10 +39,9 @@ public sealed class CollectorRegistryTests
         collectors.Bind(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"{d.Section}:Interval"] = "00:00:42",
-        }).Build());
+        }).Build(), Registered.Collectors);
         Assert.Equal(TimeSpan.FromSeconds(42), d.Options(collectors).Interval);
-        Assert.All(CollectorRegistry.All.Where(o => o != d),
-            o => Assert.NotEqual(TimeSpan.FromSeconds(42), o.Options(collectors).Interval));
+        Assert.All(Registered.Collectors.Where(o => o != d), o => Assert.NotEqual(TimeSpan.FromSeconds(42), o.Options(collectors).Interval));
     }
 
     [Theory]
@@ -50,9 +50,9 @@ public sealed class CollectorRegistryTests
     {
         var d = Get(label);
         Assert.NotEmpty(d.Metrics);
-        Assert.All(d.Metrics, m => Assert.Contains(m, MetricCatalogue.All));
+        Assert.All(d.Metrics, m => Assert.Contains(m, MetricCatalogue.All(Registered.Collectors.SelectMany(c => c.Metrics))));
         Assert.All(d.Metrics, m => Assert.Equal(label, m.Collector));
-        Assert.Equal(d.Metrics, MetricCatalogue.All.Where(m => m.Collector == label));
+        Assert.Equal(d.Metrics, MetricCatalogue.All(Registered.Collectors.SelectMany(c => c.Metrics)).Where(m => m.Collector == label));
     }
 
     [Theory]
@@ -63,10 +63,10 @@ public sealed class CollectorRegistryTests
         var options = new CirrusOptions { ApiToken = "t" };
         d.Options(options.Collectors).Enabled = true; // some are off by default
         Assert.Empty(d.Options(options.Collectors).Validate());
-        Assert.True(new CirrusOptionsValidator().Validate(null, options).Succeeded);
+        Assert.True(new CirrusOptionsValidator(Registered.Collectors).Validate(null, options).Succeeded);
 
         d.Options(options.Collectors).Interval = TimeSpan.FromMilliseconds(10);
-        var result = new CirrusOptionsValidator().Validate(null, options);
+        var result = new CirrusOptionsValidator(Registered.Collectors).Validate(null, options);
         Assert.Contains($"Cirrus:Collectors:{d.Section}:Interval must be at least 00:00:01", result.Failures!);
     }
 
@@ -93,9 +93,9 @@ public sealed class CollectorRegistryTests
         builder.AddCirrusExporter();
         using var app = builder.Build();
         var registered = app.Services.GetServices<ICollector>().Select(c => c.Descriptor).ToList();
-        Assert.Equal(CollectorRegistry.All, registered);
+        Assert.Equal(Registered.Collectors, registered);
         // What iterates the collectors takes them from the container.
-        Assert.Equal(CollectorRegistry.All, app.Services.GetServices<CollectorDescriptor>());
+        Assert.Equal(Registered.Collectors, app.Services.GetServices<CollectorDescriptor>());
         Assert.All(registered, d => Assert.Same(d, registered.Single(r => r.Label == d.Label)));
     }
 
@@ -111,8 +111,7 @@ public sealed class CollectorRegistryTests
         {
             var descriptor = t.GetProperty("Descriptor", BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
             Assert.True(descriptor is CollectorDescriptor, $"{t.Name} declares no static Descriptor");
-            Assert.True(CollectorRegistry.All.Contains((CollectorDescriptor)descriptor),
-                $"{t.Name} is not listed in CollectorRegistry.All");
+            Assert.True(Registered.Collectors.Contains((CollectorDescriptor)descriptor), $"{t.Name} is not listed in CollectorRegistry (Hosting/CollectorRegistry.cs)");
         }
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -130,7 +129,7 @@ public sealed class CollectorRegistryTests
         // Every collector options class is some descriptor's, so it is bound, validated, walked for docs and kept for
         // Native AOT.
         Assert.All(ExporterTypes.Where(t => t.IsSubclassOf(typeof(CollectorOptions))),
-            t => Assert.Contains(t, CollectorRegistry.All.Select(d => d.OptionsBinding.Type)));
+            t => Assert.Contains(t, Registered.Collectors.Select(d => d.OptionsBinding.Type)));
     }
 
     [Fact]
@@ -141,9 +140,8 @@ public sealed class CollectorRegistryTests
         var slices = ExporterTypes.Where(t => t.Namespace?.StartsWith(prefix, StringComparison.Ordinal) == true
             && !t.Name.Contains('<'))
             .GroupBy(t => t.Namespace![prefix.Length..])
-            .ToDictionary(g => g.Key,
-                g => new Regex($@"\b(Collectors\.{g.Key}|{string.Join('|', g.Select(t => t.Name.Split('`')[0]))})\b"));
-        Assert.Equal(CollectorRegistry.All.Count, slices.Count);
+            .ToDictionary(g => g.Key, g => new Regex($@"\b(Collectors\.{g.Key}|{string.Join('|', g.Select(t => t.Name.Split('`')[0]))})\b"));
+        Assert.Equal(Registered.Collectors.Count, slices.Count);
 
         var root = Path.Combine(Markdown.RepoRoot, "src", "CirrusExporter");
         var collectors = Path.Combine(root, "Collectors");
@@ -151,8 +149,7 @@ public sealed class CollectorRegistryTests
         var offenders =
             from file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
             where !file.Contains($"{sep}obj{sep}") && !file.Contains($"{sep}bin{sep}")
-            where file != Path.Combine(collectors, "CollectorRegistry.cs")
-                && !slices.ContainsKey(Path.GetRelativePath(collectors, Path.GetDirectoryName(file)!))
+            where file != Path.Combine(root, "Hosting", "CollectorRegistry.cs") && !slices.ContainsKey(Path.GetRelativePath(collectors, Path.GetDirectoryName(file)!))
             let text = File.ReadAllText(file)
             from slice in slices
             where slice.Value.IsMatch(text)

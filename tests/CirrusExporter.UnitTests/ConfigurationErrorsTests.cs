@@ -1,4 +1,6 @@
+using CirrusExporter.Configuration;
 using CirrusExporter.Hosting;
+using CirrusExporter.TestSupport;
 using Microsoft.Extensions.Configuration;
 
 namespace CirrusExporter.UnitTests;
@@ -11,7 +13,7 @@ public sealed class ConfigurationErrorsTests
     private static string? Unknown(params (string Key, string Value)[] settings) =>
         ConfigurationErrors.UnknownKeys(new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))
-            .Build());
+            .Build(), ConfigurationKeys.Of(Registered.Collectors));
 
     [Fact]
     public void Every_documented_shape_of_key_is_known_whatever_its_casing()

@@ -1,4 +1,5 @@
 using CirrusExporter.Configuration;
+using CirrusExporter.TestSupport;
 using Microsoft.Extensions.Configuration;
 
 namespace CirrusExporter.UnitTests;
@@ -12,7 +13,7 @@ public sealed class ConfigurationValuesTests
     private static string? Problems(params (string Key, string Value)[] settings) =>
         ConfigurationValues.Problems(new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))
-            .Build());
+            .Build(), ConfigurationKeys.Of(Registered.Collectors));
 
     [Theory]
     [InlineData("Cirrus:MaxDataAge", "5x", "Cirrus:MaxDataAge: '5x' is not a duration; use hh:mm:ss, e.g. 00:05:00")]

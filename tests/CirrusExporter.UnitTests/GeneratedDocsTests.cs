@@ -2,9 +2,9 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
-using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Docs;
+using CirrusExporter.TestSupport;
 
 namespace CirrusExporter.UnitTests;
 
@@ -13,16 +13,15 @@ namespace CirrusExporter.UnitTests;
 /// </summary>
 public sealed class GeneratedDocsTests
 {
-    public static TheoryData<string> Files => new(GeneratedDocs.Files.Keys);
+    public static TheoryData<string> Files => new(GeneratedDocs.Files(Registered.Collectors).Keys);
 
     [Theory]
     [MemberData(nameof(Files))]
     public void Committed_file_is_the_generated_output(string path)
     {
         var committed = Markdown.ReadDoc(path).ReplaceLineEndings("\n");
-        var generated = GeneratedDocs.Generate(committed, GeneratedDocs.Files[path]);
-        Assert.True(generated == committed,
-            $"{path} is out of date: run `{GeneratedDocs.Command}` and commit the result");
+        var generated = GeneratedDocs.Generate(committed, GeneratedDocs.Files(Registered.Collectors)[path]);
+        Assert.True(generated == committed, $"{path} is out of date: run `{GeneratedDocs.Command}` and commit the result");
     }
 
     [Fact]
@@ -31,7 +30,7 @@ public sealed class GeneratedDocsTests
         var root = Directory.CreateTempSubdirectory("cirrus-docs-").FullName;
         try
         {
-            foreach (var path in GeneratedDocs.Files.Keys)
+            foreach (var path in GeneratedDocs.Files(Registered.Collectors).Keys)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(root, path))!);
                 File.WriteAllText(Path.Combine(root, path), Markdown.ReadDoc(path).ReplaceLineEndings("\n"));
@@ -42,12 +41,11 @@ public sealed class GeneratedDocsTests
             File.WriteAllText(stale, edited);
 
             var output = new StringWriter();
-            Assert.Equal(1, GeneratedDocs.Run(root, check: true, output));
-            Assert.Equal($"cirrus-exporter docs: docs/metrics.md is out of date; run {GeneratedDocs.Command}\n",
-                output.ToString().ReplaceLineEndings("\n"));
+            Assert.Equal(1, GeneratedDocs.Run(Registered.Collectors, root, check: true, output));
+            Assert.Equal($"cirrus-exporter docs: docs/metrics.md is out of date; run {GeneratedDocs.Command}\n", output.ToString().ReplaceLineEndings("\n"));
             Assert.Equal(edited, File.ReadAllText(stale));
 
-            Assert.Equal(0, GeneratedDocs.Run(root, check: false, TextWriter.Null));
+            Assert.Equal(0, GeneratedDocs.Run(Registered.Collectors, root, check: false, TextWriter.Null));
             Assert.Equal(Markdown.ReadDoc("docs/metrics.md").ReplaceLineEndings("\n"), File.ReadAllText(stale));
         }
         finally
@@ -59,15 +57,14 @@ public sealed class GeneratedDocsTests
     [Fact]
     public void A_file_without_the_markers_of_a_region_is_an_error_not_silently_skipped()
     {
-        var e = Assert.Throws<InvalidOperationException>(
-            () => GeneratedDocs.Generate("# Metrics\n", GeneratedDocs.Files["docs/metrics.md"]));
+        var e = Assert.Throws<InvalidOperationException>(() => GeneratedDocs.Generate("# Metrics\n", GeneratedDocs.Files(Registered.Collectors)["docs/metrics.md"]));
         Assert.Contains("BEGIN GENERATED", e.Message);
     }
 
     [Fact]
     public void Key_walk_finds_the_nested_list_and_map_keys()
     {
-        var paths = ConfigurationKeys.All.Select(k => k.Path).ToList();
+        var paths = ConfigurationKeys.Of(Registered.Collectors).Select(k => k.Path).ToList();
         Assert.Contains("Cirrus:Collectors:Objects:PageSize", paths);
         Assert.Contains("Cirrus:Collectors:Availability:IgnoreAutomation", paths);
         Assert.Contains("Cirrus:Streams:N:SubStreams:N", paths);
@@ -98,14 +95,14 @@ public sealed class GeneratedDocsTests
             }
         }
         foreach (var a in walk.GetCustomAttributes<DynamicDependencyAttribute>()) Keep(a.Type!);
-        foreach (var d in CollectorRegistry.All) Keep(d.OptionsBinding.Type);
+        foreach (var d in Registered.Collectors) Keep(d.OptionsBinding.Type);
 
         var reached = new HashSet<Type>();
         void Visit(Type t)
         {
             if (t == typeof(CollectorsOptions))
             {
-                foreach (var d in CollectorRegistry.All) Visit(d.OptionsBinding.Type);
+                foreach (var d in Registered.Collectors) Visit(d.OptionsBinding.Type);
                 return;
             }
             if (t.Namespace?.StartsWith("CirrusExporter", StringComparison.Ordinal) != true || !t.IsClass
@@ -132,21 +129,17 @@ public sealed class GeneratedDocsTests
     public void The_readme_key_table_lists_the_keys_marked_for_it_and_every_collector()
     {
         var rows = Markdown.Table(Markdown.ReadDoc("README.md"), "key", "default", "meaning");
-        var marked = ConfigurationKeys.All.Where(k => k.Doc?.Readme is not null).Select(k => $"`{k.Path}`").ToList();
+        var marked = ConfigurationKeys.Of(Registered.Collectors).Where(k => k.Doc?.Readme is not null).Select(k => $"`{k.Path}`").ToList();
         Assert.Contains("`Cirrus:ApiToken`", marked);
-        Assert.Equal(marked,
-            rows.Select(r => r[0]).Where(k => !k.StartsWith("`Cirrus:Collectors:", StringComparison.Ordinal)));
-        var collectors = Assert.Single(rows,
-            r => r[0].StartsWith("`Cirrus:Collectors:<Name>:Enabled`", StringComparison.Ordinal));
-        Assert.All(CollectorRegistry.All, d => Assert.Contains(
-            $"`{d.Section}` {(d.Options(new CollectorsOptions()).Enabled ? "on" : "off")}", collectors[1]));
+        Assert.Equal(marked, rows.Select(r => r[0]).Where(k => !k.StartsWith("`Cirrus:Collectors:", StringComparison.Ordinal)));
+        var collectors = Assert.Single(rows, r => r[0].StartsWith("`Cirrus:Collectors:<Name>:Enabled`", StringComparison.Ordinal));
+        Assert.All(Registered.Collectors, d => Assert.Contains($"`{d.Section}` {(d.Options(new CollectorsOptions()).Enabled ? "on" : "off")}", collectors[1]));
     }
 
     [Fact]
     public void Every_configuration_key_has_a_meaning()
     {
-        Assert.All(ConfigurationKeys.All,
-            key => Assert.False(string.IsNullOrWhiteSpace(key.Doc?.Meaning), $"{key.Path} lacks [KeyDoc]"));
+        Assert.All(ConfigurationKeys.Of(Registered.Collectors), key => Assert.False(string.IsNullOrWhiteSpace(key.Doc?.Meaning), $"{key.Path} lacks [KeyDoc]"));
     }
 
     [Fact]
@@ -154,9 +147,8 @@ public sealed class GeneratedDocsTests
     {
         var rows = Markdown.Table(Markdown.ReadDoc("docs/configuration.md"), "key", "type", "default", "meaning")
             .ToDictionary(r => Assert.Single(Markdown.CodeSpans(r[0])), r => r);
-        Assert.Equal(ConfigurationKeys.All.Select(k => k.Path).Order(StringComparer.Ordinal),
-            rows.Keys.Order(StringComparer.Ordinal));
-        foreach (var key in ConfigurationKeys.All.Where(k => !k.Unset && k.Shape == KeyShape.Value))
+        Assert.Equal(ConfigurationKeys.Of(Registered.Collectors).Select(k => k.Path).Order(StringComparer.Ordinal), rows.Keys.Order(StringComparer.Ordinal));
+        foreach (var key in ConfigurationKeys.Of(Registered.Collectors).Where(k => !k.Unset && k.Shape == KeyShape.Value))
         {
             var documented = Assert.Single(Markdown.CodeSpans(rows[key.Path][2]));
             // Converted the way the configuration binder converts it, so the doc's text is also a valid setting.

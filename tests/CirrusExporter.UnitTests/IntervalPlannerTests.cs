@@ -1,4 +1,5 @@
 using CirrusExporter.Collectors;
+using CirrusExporter.Snapshot;
 
 namespace CirrusExporter.UnitTests;
 

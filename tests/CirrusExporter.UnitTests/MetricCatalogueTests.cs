@@ -1,19 +1,21 @@
 using System.Text.RegularExpressions;
-using CirrusExporter.Collectors;
 using CirrusExporter.Collectors.Availability;
 using CirrusExporter.Collectors.Objects;
 using CirrusExporter.Collectors.SlaExceptions;
 using CirrusExporter.Collectors.StreamStats;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
+using CirrusExporter.TestSupport;
 
 namespace CirrusExporter.UnitTests;
 
 public sealed partial class MetricCatalogueTests
 {
-    public static TheoryData<string> Names => new(MetricCatalogue.All.Select(m => m.Name));
+    private static readonly IReadOnlyList<MetricDefinition> All = MetricCatalogue.All(Registered.Collectors.SelectMany(d => d.Metrics));
 
-    private static MetricDefinition Get(string name) => MetricCatalogue.All.Single(m => m.Name == name);
+    public static TheoryData<string> Names => new(All.Select(m => m.Name));
+
+    private static MetricDefinition Get(string name) => All.Single(m => m.Name == name);
 
     [Theory]
     [MemberData(nameof(Names))]
@@ -41,19 +43,16 @@ public sealed partial class MetricCatalogueTests
     [Fact]
     public void Durations_and_times_are_in_seconds()
     {
-        Assert.All(MetricCatalogue.All.Where(m => m.Name.Contains("duration") || m.Name.Contains("age")
-            || m.Name.Contains("timestamp")),
+        Assert.All(All.Where(m => m.Name.Contains("duration") || m.Name.Contains("age") || m.Name.Contains("timestamp")),
             m => Assert.EndsWith("_seconds", m.Name));
     }
 
     [Fact]
     public void Names_are_unique_and_every_collector_is_a_known_endpoint()
     {
-        Assert.Equal(MetricCatalogue.All.Count, MetricCatalogue.All.Select(m => m.Name).Distinct().Count());
-        Assert.All(MetricCatalogue.All.Where(m => m.Collector is not null),
-            m => Assert.Contains(m.Collector, CollectorRegistry.All.Select(d => d.Label)));
-        Assert.Equal(CollectorRegistry.All.Select(d => d.Label).Order(),
-            MetricCatalogue.All.Select(m => m.Collector).OfType<string>().Distinct().Order());
+        Assert.Equal(All.Count, All.Select(m => m.Name).Distinct().Count());
+        Assert.All(All.Where(m => m.Collector is not null), m => Assert.Contains(m.Collector, Registered.Labels));
+        Assert.Equal(Registered.Labels.Order(), All.Select(m => m.Collector).OfType<string>().Distinct().Order());
     }
 
     [Fact]
@@ -63,35 +62,33 @@ public sealed partial class MetricCatalogueTests
         collectors.StreamStats().Interval = TimeSpan.FromSeconds(45);
         collectors.Availability().Interval = TimeSpan.FromMilliseconds(1500);
 
-        Assert.Equal("Conversations (objects) in the stream, by status. Source: GET /stats/streams field c. Refreshed "
-            + "every 45 s.",
-            MetricCatalogue.Help(StreamStatsMetrics.Objects, collectors));
-        Assert.EndsWith("Refreshed every 1.5 s.", MetricCatalogue.Help(AvailabilityMetrics.StateCode, collectors));
-        Assert.EndsWith("Refreshed every 30 s.", MetricCatalogue.Help(SlaExceptionsMetrics.Critical, collectors));
-        Assert.EndsWith("Refreshed every 60 s.", MetricCatalogue.Help(ObjectsMetrics.OldestOpenAge, collectors));
+        Assert.Equal("Conversations (objects) in the stream, by status. Source: GET /stats/streams field c. Refreshed every 45 s.",
+            MetricCatalogue.Help(StreamStatsMetrics.Objects, IntervalOf(collectors)));
+        Assert.EndsWith("Refreshed every 1.5 s.", MetricCatalogue.Help(AvailabilityMetrics.StateCode, IntervalOf(collectors)));
+        Assert.EndsWith("Refreshed every 30 s.", MetricCatalogue.Help(SlaExceptionsMetrics.Critical, IntervalOf(collectors)));
+        Assert.EndsWith("Refreshed every 60 s.", MetricCatalogue.Help(ObjectsMetrics.OldestOpenAge, IntervalOf(collectors)));
     }
 
     [Fact]
     public void Help_of_every_cached_family_and_only_those_says_how_often_it_is_refreshed()
     {
         var collectors = new CollectorsOptions();
-        foreach (var metric in MetricCatalogue.All)
-        {
-            Assert.True(metric.Collector is not null == MetricCatalogue.Help(metric, collectors)
-                .Contains("Refreshed every"), metric.Name);
-        }
+        foreach (var metric in All)
+            Assert.True(metric.Collector is not null == MetricCatalogue.Help(metric, IntervalOf(collectors)).Contains("Refreshed every"), metric.Name);
     }
 
     [Fact]
     public void Help_of_exporter_families_is_the_description_and_info_names_its_source()
     {
         var collectors = new CollectorsOptions();
-        Assert.Equal(MetricCatalogue.Up.Description, MetricCatalogue.Help(MetricCatalogue.Up, collectors));
+        Assert.Equal(MetricCatalogue.Up.Description, MetricCatalogue.Help(MetricCatalogue.Up, IntervalOf(collectors)));
         Assert.Equal(
-            "Always 1; carries the stream's configured name (the id when none) and its module. Source: Cirrus:Streams "
-            + "names and modules seen in GET /stats/streams.",
-            MetricCatalogue.Help(MetricCatalogue.StreamInfo, collectors));
+            "Always 1; carries the stream's configured name (the id when none) and its module. Source: Cirrus:Streams names and modules seen in GET /stats/streams.",
+            MetricCatalogue.Help(MetricCatalogue.StreamInfo, IntervalOf(collectors)));
     }
+
+    /// <summary>The configured interval of a collector, by its label, as HELP names it.</summary>
+    private static Func<string, TimeSpan?> IntervalOf(CollectorsOptions collectors) => label => Registered.Collector(label).Options(collectors).Interval;
 
     [GeneratedRegex("^[a-z_:][a-z0-9_:]*$")]
     private static partial Regex MetricName();

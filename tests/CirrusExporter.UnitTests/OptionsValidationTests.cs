@@ -1,5 +1,6 @@
-using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
+using CirrusExporter.Hosting;
+using CirrusExporter.TestSupport;
 using CirrusExporter.Web;
 
 namespace CirrusExporter.UnitTests;
@@ -9,7 +10,7 @@ public sealed class OptionsValidationTests
     private static CirrusOptions Valid() => new() { ApiToken = "t" };
 
     private static IReadOnlyList<string> Failures(CirrusOptions o) =>
-        new CirrusOptionsValidator().Validate(null, o).Failures?.ToList() ?? [];
+        new CirrusOptionsValidator(Registered.Collectors).Validate(null, o).Failures?.ToList() ?? [];
 
     [Fact]
     public void Defaults_plus_a_token_pass()
@@ -54,7 +55,7 @@ public sealed class OptionsValidationTests
             {
                 o.DiscoverStreams = false;
                 o.Streams.Add(new StreamOptions { Id = 5 });
-                foreach (var d in CollectorRegistry.All) d.Options(o.Collectors).Enabled = false;
+                foreach (var d in Registered.Collectors) d.Options(o.Collectors).Enabled = false;
             }
         },
         { "Cirrus:Collectors:Availability:Interval",

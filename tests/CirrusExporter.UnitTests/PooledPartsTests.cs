@@ -1,9 +1,9 @@
 using CirrusExporter.Api;
-using CirrusExporter.Collectors;
 using CirrusExporter.Collectors.StreamStats;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
 using CirrusExporter.Snapshot;
+using CirrusExporter.TestSupport;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -24,8 +24,8 @@ public sealed class PooledPartsTests
             Streams = [.. Enumerable.Range(1, 50).Select(i => new StreamOptions { Id = i })]
         };
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
-        var store = new SnapshotStore(CollectorRegistry.All, Options.Create(options), new LabelNames(options), time);
-        return (store, new MetricsWriter(store, new SelfMetrics(), time), time);
+        var store = new SnapshotStore(Registered.Collectors, Options.Create(options), new LabelNames(options), time);
+        return (store, new MetricsWriter(store, new SelfMetrics(Registered.Labels), time), time);
     }
 
     /// <summary>Every stream reports <paramref name="count"/> open conversations.</summary>

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Text;
-using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
 using CirrusExporter.Snapshot;
+using CirrusExporter.TestSupport;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -59,11 +59,10 @@ public sealed class SelfMetricsTests
             Streams = [new StreamOptions { Id = 1 }]
         };
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
-        var self = new SelfMetrics();
+        var self = new SelfMetrics(Registered.Labels);
         self.ObserveRequest("objects", "200", TimeSpan.FromSeconds(0.2));
         self.ObserveRetry("objects");
-        var writer = new MetricsWriter(new SnapshotStore(CollectorRegistry.All, Options.Create(options),
-            new LabelNames(options), time), self, time);
+        var writer = new MetricsWriter(new SnapshotStore(Registered.Collectors, Options.Create(options), new LabelNames(options), time), self, time);
 
         using var body = await writer.PrepareAsync(openMetrics, gzip: false, CancellationToken.None);
         var text = body.Segments.Utf8();

@@ -1,5 +1,4 @@
 using CirrusExporter.Api;
-using CirrusExporter.Collectors;
 using CirrusExporter.Collectors.Availability;
 using CirrusExporter.Collectors.Objects;
 using CirrusExporter.Collectors.SlaExceptions;
@@ -7,6 +6,7 @@ using CirrusExporter.Collectors.StreamStats;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
 using CirrusExporter.Snapshot;
+using CirrusExporter.TestSupport;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -19,7 +19,7 @@ public sealed class SnapshotStoreTests
     private static (SnapshotStore Store, FakeTimeProvider Time) NewStore(CirrusOptions options)
     {
         var time = new FakeTimeProvider(Start);
-        return (new SnapshotStore(CollectorRegistry.All, Options.Create(options), new LabelNames(options), time), time);
+        return (new SnapshotStore(Registered.Collectors, Options.Create(options), new LabelNames(options), time), time);
     }
 
     private static CirrusOptions Configured()
@@ -35,7 +35,7 @@ public sealed class SnapshotStoreTests
         var snapshot = store.Current;
 
         Assert.Equal(0, snapshot.Generation);
-        Assert.Equal(CollectorRegistry.All.Select(d => d.Label).Order(), snapshot.Collectors.Keys.Order());
+        Assert.Equal(Registered.Labels.Order(), snapshot.Collectors.Keys.Order());
         Assert.All(snapshot.Collectors.Values, c => Assert.Null(c.Data));
         Assert.Equal([SnapshotRenderer.InfoPart], snapshot.Parts.Keys);
         Assert.Equal(["1/0 Web chat"],

@@ -1,4 +1,4 @@
-using CirrusExporter.Http;
+using CirrusExporter.Api;
 
 namespace CirrusExporter.UnitTests;
 

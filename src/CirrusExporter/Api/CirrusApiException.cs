@@ -7,7 +7,7 @@ namespace CirrusExporter.Api;
 /// never the request headers, so the token cannot leak through them.
 /// </summary>
 public sealed class CirrusApiException(string endpoint, string message, HttpStatusCode? statusCode = null, Exception? inner = null)
-    : Exception(Http.UpstreamText.Safe(message), inner)
+    : Exception(UpstreamText.Safe(message), inner)
 {
     public string Endpoint { get; } = endpoint;
 

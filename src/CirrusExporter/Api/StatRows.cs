@@ -189,7 +189,7 @@ public static class StatRows
     private static void Record(List<(long StreamId, long SubStreamId)> ignored, string endpoint)
     {
         foreach (var (streamId, subStreamId) in ignored)
-            Http.RefreshContext.Current?.RecordIgnored(Http.IgnoredRows.InvalidStreamId, $"{endpoint}: row with streamId {streamId}, subStreamId {subStreamId}");
+            RefreshContext.Current?.RecordIgnored(IgnoredRows.InvalidStreamId, $"{endpoint}: row with streamId {streamId}, subStreamId {subStreamId}");
     }
 
     /// <summary>Which row field a key names in any casing (as <see cref="TolerantJson.Property"/> matches), or -1.</summary>

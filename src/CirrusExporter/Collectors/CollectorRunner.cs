@@ -1,3 +1,4 @@
+using CirrusExporter.Api;
 using CirrusExporter.Configuration;
 using CirrusExporter.Http;
 using CirrusExporter.Metrics;

@@ -1,26 +1,6 @@
+using CirrusExporter.Snapshot;
+
 namespace CirrusExporter.Collectors;
-
-/// <summary>
-/// Which collectors keep their interval when the API budget is short: the planner stretches the last ones first. In
-/// this order, too, the calls that wait for the rate are sent (<see cref="IntervalPlanner.Rank"/>).
-/// </summary>
-public enum CollectorPriority
-{
-    /// <summary>Its data feeds pages: stretched last, only when the others cannot make room.</summary>
-    Paging,
-
-    /// <summary>
-    /// Never stretched: one call a refresh, and the per-stream collectors skip calls only on its counts while they are no
-    /// older than two of its configured intervals.
-    /// </summary>
-    Source,
-
-    /// <summary>Per-stream detail that no page depends on: stretched first.</summary>
-    Detail,
-
-    /// <summary>Off by default for its cost: stretched before <see cref="Detail"/>.</summary>
-    OptIn,
-}
 
 /// <summary>One enabled collector as the planner sees it: its configured interval and what a refresh costs.</summary>
 public sealed record PlannedCollector(string Label, CollectorPriority Priority, double CallsPerRefresh, TimeSpan Interval);
@@ -59,7 +39,7 @@ public static class IntervalPlanner
     public static bool SentFirst(CollectorPriority priority) => priority is CollectorPriority.Paging or CollectorPriority.Source;
 
     /// <summary>
-    /// Where a collector's calls queue for the rate (<see cref="Http.RefreshContext.Rank"/>): those sent first share the
+    /// Where a collector's calls queue for the rate (<see cref="Api.RefreshContext.Rank"/>): those sent first share the
     /// first rank, in order of arrival, so the stream source's one call never waits for a whole availability refresh.
     /// </summary>
     public static int Rank(CollectorPriority priority) => SentFirst(priority) ? 0 : (int)priority;

@@ -1,4 +1,4 @@
-using CirrusExporter.Collectors;
+using System.Collections.Concurrent;
 
 namespace CirrusExporter.Configuration;
 
@@ -70,24 +70,39 @@ public sealed class StreamOptions
 }
 
 /// <summary>
-/// Every registered collector's options, by its descriptor. Each is bound from its own section,
-/// <c>Cirrus:Collectors:&lt;Section&gt;</c>, by its descriptor's <see cref="CollectorOptionsBinding"/>: a new collector
-/// needs no property here.
+/// Every collector's options, by its section. Each is bound from its own section, <c>Cirrus:Collectors:&lt;Section&gt;</c>,
+/// by its descriptor's <see cref="CollectorOptionsBinding"/>: a new collector needs no property here. A collector not bound
+/// has its defaults.
 /// </summary>
 public sealed class CollectorsOptions
 {
-    private readonly Dictionary<string, CollectorOptions> _bySection =
-        CollectorRegistry.All.ToDictionary(d => d.Section, d => d.OptionsBinding.Create());
+    private readonly ConcurrentDictionary<string, CollectorOptions> _bySection = new(StringComparer.Ordinal);
+    private IReadOnlyList<ICollectorSection> _sections = [];
 
-    public CollectorOptions For(CollectorDescriptor collector) => _bySection[collector.Section];
+    public CollectorsOptions()
+    {
+    }
+
+    /// <summary>The defaults of <paramref name="collectors"/>, which the key walk lists in this order.</summary>
+    public CollectorsOptions(IEnumerable<ICollectorSection> collectors)
+    {
+        _sections = [.. collectors];
+        foreach (var c in _sections) _bySection[c.Section] = c.OptionsBinding.Create();
+    }
+
+    /// <summary>The collectors given when it was made or bound, in their order (a method: the binder reads no key here).</summary>
+    internal IReadOnlyList<ICollectorSection> Sections() => _sections;
+
+    public CollectorOptions For(ICollectorSection collector) => _bySection.GetOrAdd(collector.Section, _ => collector.OptionsBinding.Create());
 
     /// <summary>A collector's own options type, for the collector itself.</summary>
-    public TOptions Of<TOptions>(CollectorDescriptor collector) where TOptions : CollectorOptions => (TOptions)For(collector);
+    public TOptions Of<TOptions>(ICollectorSection collector) where TOptions : CollectorOptions => (TOptions)For(collector);
 
-    /// <summary>Binds each collector's section of <paramref name="collectors"/> (<c>Cirrus:Collectors</c>).</summary>
-    public void Bind(IConfiguration collectors)
+    /// <summary>Binds each collector's section of <paramref name="section"/> (<c>Cirrus:Collectors</c>).</summary>
+    public void Bind(IConfiguration section, IEnumerable<ICollectorSection> collectors)
     {
-        foreach (var d in CollectorRegistry.All) _bySection[d.Section] = d.OptionsBinding.Bind(collectors.GetSection(d.Section));
+        _sections = [.. collectors];
+        foreach (var c in _sections) _bySection[c.Section] = c.OptionsBinding.Bind(section.GetSection(c.Section));
     }
 }
 

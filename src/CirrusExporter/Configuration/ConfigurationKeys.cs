@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
-using CirrusExporter.Collectors;
 
 namespace CirrusExporter.Configuration;
 
@@ -20,9 +19,10 @@ public sealed record ConfigKey(string Path, Type ValueType, KeyShape Shape, obje
 /// <summary>Every configuration key the exporter binds, found by walking the options classes.</summary>
 public static class ConfigurationKeys
 {
-    public static IReadOnlyList<ConfigKey> All { get; } =
+    /// <summary>Every key, with one section under <c>Cirrus:Collectors</c> for each of <paramref name="collectors"/>, in their order.</summary>
+    public static IReadOnlyList<ConfigKey> Of(IEnumerable<ICollectorSection> collectors) =>
     [
-        .. Walk(typeof(CirrusOptions), new CirrusOptions(), CirrusOptions.Section, false),
+        .. Walk(typeof(CirrusOptions), new CirrusOptions { Collectors = new CollectorsOptions(collectors) }, CirrusOptions.Section, false),
         .. Walk(typeof(WebOptions), new WebOptions(), WebOptions.Section, false),
         .. Walk(typeof(LogOptions), new LogOptions(), LogOptions.Section, false),
     ];
@@ -59,8 +59,8 @@ public static class ConfigurationKeys
             var doc = property.GetCustomAttribute<KeyDocAttribute>();
             if (value is CollectorsOptions collectors)
             {
-                // One section per registered collector, in registry order, with its own options type.
-                foreach (var d in CollectorRegistry.All)
+                // One section per collector, in their order, with its own options type.
+                foreach (var d in collectors.Sections())
                     foreach (var key in Walk(d.OptionsBinding.Type, collectors.For(d), $"{path}:{d.Section}", inListItem)) yield return key;
             }
             else if (IsSimple(t))

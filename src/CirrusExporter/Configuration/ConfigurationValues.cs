@@ -8,14 +8,20 @@ namespace CirrusExporter.Configuration;
 /// walk the docs come from and named with their key, the format and an example. A section's value is never repeated,
 /// since it may be a secret set under the wrong key.
 /// </summary>
-public static class ConfigurationValues
+public sealed class ConfigurationValues
 {
-    private static readonly Dictionary<string, ConfigKey> Leaves = ConfigurationKeys.All.ToDictionary(k => k.Path, StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, ConfigKey> _leaves;
 
     /// <summary>Every key pattern and every prefix of one, each with the first key under it (in the docs' order).</summary>
-    private static readonly Dictionary<string, string> FirstKeyUnder = Prefixes();
+    private readonly Dictionary<string, string> _firstKeyUnder;
 
-    public static string? Problems(IConfiguration configuration)
+    private ConfigurationValues(IReadOnlyList<ConfigKey> keys) =>
+        (_leaves, _firstKeyUnder) = (keys.ToDictionary(k => k.Path, StringComparer.OrdinalIgnoreCase), Prefixes(keys));
+
+    /// <param name="keys">The key walk (<see cref="ConfigurationKeys.Of"/>) the values are checked against.</param>
+    public static string? Problems(IConfiguration configuration, IReadOnlyList<ConfigKey> keys) => new ConfigurationValues(keys).Check(configuration);
+
+    private string? Check(IConfiguration configuration)
     {
         var problems = new List<string>();
         foreach (var section in new[] { CirrusOptions.Section, WebOptions.Section, LogOptions.Section })
@@ -23,7 +29,7 @@ public static class ConfigurationValues
             foreach (var (path, value) in configuration.GetSection(section).AsEnumerable().OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
                 if (string.IsNullOrWhiteSpace(value) || PatternOf(path) is not { } pattern) continue;
-                if (Leaves.TryGetValue(pattern, out var key))
+                if (_leaves.TryGetValue(pattern, out var key))
                 {
                     if (Expected(key, value.Trim()) is { } expected) problems.Add($"{path}: '{value}' {expected}");
                 }
@@ -37,29 +43,29 @@ public static class ConfigurationValues
     }
 
     /// <summary>The key pattern <paramref name="path"/> matches (list items as ":N", map entries as ":&lt;id&gt;"), or null for an unknown key.</summary>
-    private static string? PatternOf(string path)
+    private string? PatternOf(string path)
     {
         string? pattern = null;
         foreach (var segment in path.Split(':'))
         {
             pattern = pattern is null ? segment
-                : FirstKeyUnder.ContainsKey($"{pattern}:N") && int.TryParse(segment, out _) ? $"{pattern}:N"
-                : FirstKeyUnder.ContainsKey($"{pattern}:<id>") ? $"{pattern}:<id>"
+                : _firstKeyUnder.ContainsKey($"{pattern}:N") && int.TryParse(segment, out _) ? $"{pattern}:N"
+                : _firstKeyUnder.ContainsKey($"{pattern}:<id>") ? $"{pattern}:<id>"
                 : $"{pattern}:{segment}";
-            if (!FirstKeyUnder.ContainsKey(pattern)) return null;
+            if (!_firstKeyUnder.ContainsKey(pattern)) return null;
         }
         return pattern;
     }
 
-    private static string NotAValue(string path, string pattern)
+    private string NotAValue(string path, string pattern)
     {
-        if (FirstKeyUnder.ContainsKey($"{pattern}:N"))
+        if (_firstKeyUnder.ContainsKey($"{pattern}:N"))
         {
-            var item = Leaves.ContainsKey($"{pattern}:N") ? "" : ":" + Segment(FirstKeyUnder[$"{pattern}:N"], pattern.Split(':').Length + 1);
+            var item = _leaves.ContainsKey($"{pattern}:N") ? "" : ":" + Segment(_firstKeyUnder[$"{pattern}:N"], pattern.Split(':').Length + 1);
             return $"{path} is a list: number its items, e.g. {path}:0{item}";
         }
-        if (FirstKeyUnder.ContainsKey($"{pattern}:<id>")) return $"{path} is a map: set its entries, e.g. {path}:<id>";
-        return $"{path} is a section, not a value: set its keys, e.g. {path}:{Segment(FirstKeyUnder[pattern], pattern.Split(':').Length)}";
+        if (_firstKeyUnder.ContainsKey($"{pattern}:<id>")) return $"{path} is a map: set its entries, e.g. {path}:<id>";
+        return $"{path} is a section, not a value: set its keys, e.g. {path}:{Segment(_firstKeyUnder[pattern], pattern.Split(':').Length)}";
     }
 
     private static string Segment(string keyPath, int index) => keyPath.Split(':')[index];
@@ -94,10 +100,10 @@ public static class ConfigurationValues
         return null;
     }
 
-    private static Dictionary<string, string> Prefixes()
+    private static Dictionary<string, string> Prefixes(IReadOnlyList<ConfigKey> keys)
     {
         var first = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var key in ConfigurationKeys.All)
+        foreach (var key in keys)
         {
             var segments = key.Path.Split(':');
             for (var i = 1; i <= segments.Length; i++) first.TryAdd(string.Join(':', segments[..i]), key.Path);

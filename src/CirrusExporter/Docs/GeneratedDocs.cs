@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
+using CirrusExporter.Snapshot;
 
 namespace CirrusExporter.Docs;
 
@@ -15,28 +15,31 @@ public static class GeneratedDocs
 {
     public const string Command = "dotnet run --project src/CirrusExporter -- docs";
 
-    /// <summary>Each generated file with its regions, by repository-relative path.</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, Func<string>>> Files { get; } =
-        new Dictionary<string, IReadOnlyDictionary<string, Func<string>>>
+    /// <summary>Each generated file with its regions, by repository-relative path, for <paramref name="collectors"/>.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, Func<string>>> Files(IReadOnlyList<CollectorDescriptor> collectors)
+    {
+        var tables = new DocTables(collectors);
+        return new Dictionary<string, IReadOnlyDictionary<string, Func<string>>>
         {
             ["docs/metrics.md"] = new Dictionary<string, Func<string>>
             {
-                ["metrics"] = DocTables.Metrics,
+                ["metrics"] = tables.Metrics,
                 ["runtime-metrics"] = DocTables.RuntimeMetrics,
-                ["collectors"] = DocTables.Collectors,
+                ["collectors"] = tables.Collectors,
                 ["statuses"] = () => DocTables.LabelNames("status", BuiltInNames.Statuses),
                 ["modules"] = () => DocTables.LabelNames("module", BuiltInNames.Modules),
             },
             ["docs/configuration.md"] = new Dictionary<string, Func<string>>
             {
-                ["keys"] = DocTables.ConfigurationKeys,
+                ["keys"] = tables.ConfigurationKeys,
             },
             ["README.md"] = new Dictionary<string, Func<string>>
             {
-                ["configuration"] = DocTables.ConfigurationSummary,
-                ["metrics"] = DocTables.MetricsSummary,
+                ["configuration"] = tables.ConfigurationSummary,
+                ["metrics"] = tables.MetricsSummary,
             },
         };
+    }
 
     /// <summary>
     /// The checkout holding <paramref name="directory"/> (dotnet run starts a web project in its own folder), or null
@@ -55,10 +58,10 @@ public static class GeneratedDocs
     }
 
     /// <summary>Writes the files under <paramref name="root"/>, or with <paramref name="check"/> only reports stale ones; 0 when all were current.</summary>
-    public static int Run(string root, bool check, TextWriter output)
+    public static int Run(IReadOnlyList<CollectorDescriptor> collectors, string root, bool check, TextWriter output)
     {
         var stale = 0;
-        foreach (var (path, regions) in Files)
+        foreach (var (path, regions) in Files(collectors))
         {
             var full = Path.Combine(root, path);
             if (!File.Exists(full))
@@ -100,23 +103,25 @@ public static class GeneratedDocs
     }
 }
 
-/// <summary>The generated Markdown tables.</summary>
-internal static class DocTables
+/// <summary>The generated Markdown tables, of <paramref name="collectors"/> and the exporter's own.</summary>
+internal sealed class DocTables(IReadOnlyList<CollectorDescriptor> collectors)
 {
-    public static string Metrics()
+    private IReadOnlyList<MetricDefinition> AllMetrics => MetricCatalogue.All(collectors.SelectMany(d => d.Metrics));
+
+    public string Metrics()
     {
         var sb = new StringBuilder();
         sb.Append("| metric | type | labels | source (endpoint and field) | description | refresh |\n|---|---|---|---|---|---|\n");
-        foreach (var m in MetricCatalogue.All) Row(sb, m);
+        foreach (var m in AllMetrics) Row(sb, m);
         return sb.ToString();
     }
 
     /// <summary>The README's short table: name, labels and what it is.</summary>
-    public static string MetricsSummary()
+    public string MetricsSummary()
     {
         var sb = new StringBuilder();
         sb.Append("| metric | labels | what |\n|---|---|---|\n");
-        foreach (var m in MetricCatalogue.All) sb.Append($"| `{m.Name}` | {Labels(MetricCatalogue.SeriesLabels(m))} | {m.Description} |\n");
+        foreach (var m in AllMetrics) sb.Append($"| `{m.Name}` | {Labels(MetricCatalogue.SeriesLabels(m))} | {m.Description} |\n");
         return sb.ToString();
     }
 
@@ -129,12 +134,12 @@ internal static class DocTables
         return sb.ToString();
     }
 
-    public static string Collectors()
+    public string Collectors()
     {
         var defaults = new CollectorsOptions();
         var sb = new StringBuilder();
         sb.Append("| collector (`collector`, `endpoint` label) | API call | configuration section | default interval | families |\n|---|---|---|---|---|\n");
-        foreach (var d in CollectorRegistry.All)
+        foreach (var d in collectors)
         {
             var role = d.Role == CollectorRole.StreamSource ? " (stream source: refreshed first; lists the streams for discovery)" : "";
             sb.Append($"| `{d.Label}`{role} | `{d.Endpoint}` | `{d.Key("")[..^1]}` | {Seconds(d.Options(defaults).Interval)} | {string.Join(", ", d.Metrics.Select(m => $"`{m.Name}`"))} |\n");
@@ -150,12 +155,12 @@ internal static class DocTables
         return sb.ToString();
     }
 
-    public static string ConfigurationKeys()
+    public string ConfigurationKeys()
     {
-        var enabledKeys = CollectorRegistry.All.ToDictionary(d => d.Key(nameof(CollectorOptions.Enabled)), d => d.Purpose);
+        var enabledKeys = collectors.ToDictionary(d => d.Key(nameof(CollectorOptions.Enabled)), d => d.Purpose);
         var sb = new StringBuilder();
         sb.Append("| key | type | default | meaning |\n|---|---|---|---|\n");
-        foreach (var key in Configuration.ConfigurationKeys.All)
+        foreach (var key in Configuration.ConfigurationKeys.Of(collectors))
         {
             var meaning = enabledKeys.GetValueOrDefault(key.Path) ?? key.Doc?.Meaning
                 ?? throw new InvalidOperationException($"{key.Path} has no [KeyDoc]");
@@ -165,21 +170,21 @@ internal static class DocTables
     }
 
     /// <summary>The README's short key table: the keys whose [KeyDoc] has a README text, and one row for the collectors' common keys.</summary>
-    public static string ConfigurationSummary()
+    public string ConfigurationSummary()
     {
-        var collectors = $"{CirrusOptions.Section}:{nameof(CirrusOptions.Collectors)}:";
+        var prefix = $"{CirrusOptions.Section}:{nameof(CirrusOptions.Collectors)}:";
         var defaults = new CollectorsOptions();
         var sb = new StringBuilder();
         sb.Append("| key | default | meaning |\n|---|---|---|\n");
         var collectorsListed = false;
-        foreach (var key in Configuration.ConfigurationKeys.All)
+        foreach (var key in Configuration.ConfigurationKeys.Of(collectors))
         {
-            if (key.Path.StartsWith(collectors, StringComparison.Ordinal))
+            if (key.Path.StartsWith(prefix, StringComparison.Ordinal))
             {
                 if (collectorsListed) continue;
                 collectorsListed = true;
-                var each = CollectorRegistry.All.Select(d => $"`{d.Section}` {(d.Options(defaults).Enabled ? "on" : "off")}, {Seconds(d.Options(defaults).Interval)}");
-                sb.Append($"| `{collectors}<Name>:Enabled`, `:Interval`, `:Timeout` | {string.Join("; ", each)} | per collector (see the table in [docs/metrics.md](docs/metrics.md#collectors)); the timeout defaults to the interval |\n");
+                var each = collectors.Select(d => $"`{d.Section}` {(d.Options(defaults).Enabled ? "on" : "off")}, {Seconds(d.Options(defaults).Interval)}");
+                sb.Append($"| `{prefix}<Name>:Enabled`, `:Interval`, `:Timeout` | {string.Join("; ", each)} | per collector (see the table in [docs/metrics.md](docs/metrics.md#collectors)); the timeout defaults to the interval |\n");
             }
             else if (key.Doc?.Readme is { } meaning)
             {
@@ -189,10 +194,10 @@ internal static class DocTables
         return sb.ToString();
     }
 
-    private static void Row(StringBuilder sb, MetricDefinition m)
+    private void Row(StringBuilder sb, MetricDefinition m)
     {
         var description = m.Buckets is { } b ? $"{m.Description} Buckets: {string.Join(", ", b.Select(Number))} s." : m.Description;
-        var refresh = m.Collector is { } c ? Refresh(CollectorRegistry.ByLabel(c)) : m.Refresh
+        var refresh = m.Collector is { } c ? Refresh(collectors.Single(d => d.Label == c)) : m.Refresh
             ?? throw new InvalidOperationException($"{m.Name} has neither a collector nor a refresh");
         sb.Append($"| `{m.Name}` | {m.Type} | {Labels(MetricCatalogue.SeriesLabels(m))} | {m.Source} | {description} | {refresh} |\n");
     }

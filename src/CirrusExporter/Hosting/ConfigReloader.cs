@@ -15,7 +15,7 @@ namespace CirrusExporter.Hosting;
 /// </summary>
 public sealed partial class ConfigReloader(
     IConfiguration configuration, IOptionsFactory<CirrusOptions> cirrus, IOptionsFactory<WebOptions> web, IOptionsFactory<LogOptions> log,
-    LiveCirrusOptions live, SnapshotStore store, SelfMetrics metrics, TimeProvider time, ILogger<ConfigReloader> logger) : IHostedService, IDisposable
+    IEnumerable<CollectorDescriptor> collectors, LiveCirrusOptions live, SnapshotStore store, SelfMetrics metrics, TimeProvider time, ILogger<ConfigReloader> logger) : IHostedService, IDisposable
 {
     /// <summary>Keys whose values are taken once, at start.</summary>
     private static readonly string[] RestartOnly = [WebOptions.Section, LogOptions.Section, $"{CirrusOptions.Section}:{nameof(CirrusOptions.BaseUrl)}", $"{CirrusOptions.Section}:{nameof(CirrusOptions.Http)}"];
@@ -64,7 +64,7 @@ public sealed partial class ConfigReloader(
         try
         {
             CirrusOptions? next = null;
-            var error = Reread() ?? ConfigurationErrors.Check(configuration, () =>
+            var error = Reread() ?? ConfigurationErrors.Check(configuration, collectors, () =>
             {
                 next = cirrus.Create(Options.DefaultName);
                 _ = web.Create(Options.DefaultName);

@@ -1,4 +1,5 @@
 using CirrusExporter.Configuration;
+using CirrusExporter.Snapshot;
 using Microsoft.Extensions.Options;
 
 namespace CirrusExporter.Hosting;
@@ -8,19 +9,23 @@ public static class ConfigurationErrors
 {
     private static readonly string[] Sections = CommandLine.Sections;
 
-    public static string? Find(IServiceProvider services) => Check(services.GetRequiredService<IConfiguration>(), () =>
+    public static string? Find(IServiceProvider services) => Check(services.GetRequiredService<IConfiguration>(), services.GetServices<CollectorDescriptor>(), () =>
     {
         _ = services.GetRequiredService<IOptions<CirrusOptions>>().Value;
         _ = services.GetRequiredService<IOptions<WebOptions>>().Value;
         _ = services.GetRequiredService<IOptions<LogOptions>>().Value;
     });
 
-    /// <summary>Unknown sections and keys of <paramref name="configuration"/>, then what <paramref name="bind"/> throws, as one line.</summary>
-    public static string? Check(IConfiguration configuration, Action bind)
+    /// <summary>
+    /// Unknown sections and keys of <paramref name="configuration"/> (each of <paramref name="collectors"/> has its section),
+    /// then what <paramref name="bind"/> throws, as one line.
+    /// </summary>
+    public static string? Check(IConfiguration configuration, IEnumerable<CollectorDescriptor> collectors, Action bind)
     {
+        var keys = ConfigurationKeys.Of(collectors);
         if (UnknownSections(configuration) is { } section) return section;
-        if (UnknownKeys(configuration) is { } unknown) return unknown;
-        if (ConfigurationValues.Problems(configuration) is { } values) return values;
+        if (UnknownKeys(configuration, keys) is { } unknown) return unknown;
+        if (ConfigurationValues.Problems(configuration, keys) is { } values) return values;
         try
         {
             bind();
@@ -85,10 +90,10 @@ public static class ConfigurationErrors
     /// Keys in the exporter's sections that no options property binds (a typo would otherwise be ignored),
     /// compared with the same key walk the docs are generated from: list indexes match ":N", map keys ":&lt;id&gt;".
     /// </summary>
-    internal static string? UnknownKeys(IConfiguration configuration)
+    internal static string? UnknownKeys(IConfiguration configuration, IReadOnlyList<ConfigKey> keys)
     {
         var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var key in ConfigurationKeys.All)
+        foreach (var key in keys)
         {
             var segments = key.Path.Split(':');
             for (var i = 1; i <= segments.Length; i++) known.Add(string.Join(':', segments[..i]));

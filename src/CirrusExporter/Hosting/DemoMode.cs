@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
+using CirrusExporter.Snapshot;
 using CirrusSimulator;
 
 namespace CirrusExporter.Hosting;
@@ -12,7 +12,8 @@ namespace CirrusExporter.Hosting;
 /// </summary>
 public static class DemoMode
 {
-    public static async Task<WebApplication> StartSimulatorAsync(WebApplicationBuilder exporter)
+    /// <param name="collectors">Every collector, for those off by default to be turned on.</param>
+    public static async Task<WebApplication> StartSimulatorAsync(WebApplicationBuilder exporter, IEnumerable<CollectorDescriptor> collectors)
     {
         var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         var options = new SimulatorOptions { Token = token };
@@ -28,7 +29,7 @@ public static class DemoMode
         // The simulator serves every collector's route and its calls cost nothing, so the demo also runs the collectors
         // that are off by default for their cost (response times and SLOs).
         var defaults = new CollectorsOptions();
-        foreach (var d in CollectorRegistry.All.Where(d => !d.Options(defaults).Enabled)) settings[d.Key(nameof(CollectorOptions.Enabled))] = "true";
+        foreach (var d in collectors.Where(d => !d.Options(defaults).Enabled)) settings[d.Key(nameof(CollectorOptions.Enabled))] = "true";
         // The simulator's loopback address would name the tenant by a port that changes every run.
         if (string.IsNullOrEmpty(exporter.Configuration["Cirrus:Tenant"])) settings["Cirrus:Tenant"] = "demo";
         for (var i = 0; i < options.Streams.Count; i++)

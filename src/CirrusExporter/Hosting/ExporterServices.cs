@@ -28,7 +28,7 @@ public static class ExporterServices
         // collector's section; the binder cannot, since each collector binds its own.
         services.AddOptions<CirrusOptions>()
             .Bind(config.GetSection(CirrusOptions.Section))
-            .Configure(o => o.Collectors.Bind(config.GetSection($"{CirrusOptions.Section}:{nameof(CirrusOptions.Collectors)}")));
+            .Configure<IEnumerable<CollectorDescriptor>>((o, collectors) => o.Collectors.Bind(config.GetSection($"{CirrusOptions.Section}:{nameof(CirrusOptions.Collectors)}"), collectors));
         services.AddSingleton<IValidateOptions<CirrusOptions>, CirrusOptionsValidator>();
         services.AddSingleton<LiveCirrusOptions>();
         services.AddSingleton<IOptions<CirrusOptions>>(sp => sp.GetRequiredService<LiveCirrusOptions>());
@@ -37,7 +37,7 @@ public static class ExporterServices
         services.AddOptions<LogOptions>().Bind(config.GetSection(LogOptions.Section), o => o.ErrorOnUnknownConfiguration = true);
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<SelfMetrics>();
+        services.AddSingleton(sp => new SelfMetrics(sp.GetServices<CollectorDescriptor>().Select(d => d.Label)));
         services.AddSingleton(sp => new LabelNames(sp.GetRequiredService<IOptions<CirrusOptions>>().Value, sp.GetRequiredService<SelfMetrics>()));
         services.AddSingleton<ApiResponseReader>();
         services.AddCirrusApiClient();

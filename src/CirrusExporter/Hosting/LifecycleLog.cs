@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
-using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
+using CirrusExporter.Snapshot;
 using Microsoft.Extensions.Options;
 
 namespace CirrusExporter.Hosting;

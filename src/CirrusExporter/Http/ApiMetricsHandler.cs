@@ -1,3 +1,4 @@
+using CirrusExporter.Api;
 using CirrusExporter.Metrics;
 
 namespace CirrusExporter.Http;

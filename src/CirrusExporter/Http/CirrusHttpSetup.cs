@@ -1,4 +1,5 @@
 using System.Net;
+using CirrusExporter.Api;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
 using Microsoft.Extensions.Http.Resilience;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using CirrusExporter.Api;
 using CirrusExporter.Configuration;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using CirrusExporter.Api;
 
 namespace CirrusExporter.Http;
 

@@ -1,6 +1,3 @@
-using CirrusExporter.Collectors;
-using CirrusExporter.Configuration;
-
 namespace CirrusExporter.Metrics;
 
 /// <summary>One exported metric family: the public contract that docs, dashboards and rules rely on.</summary>
@@ -155,19 +152,22 @@ public static class MetricCatalogue
     /// <summary>The labels a family's series carry: the tenant first, then its own.</summary>
     public static string[] SeriesLabels(MetricDefinition metric) => CarriesTenant(metric) ? [TenantLabel, .. metric.Labels] : metric.Labels;
 
-    /// <summary>The collectors' families, in registry order, then the exporter's own.</summary>
-    public static readonly IReadOnlyList<MetricDefinition> All =
+    /// <summary>The exporter's own families, served whichever collectors run.</summary>
+    public static readonly IReadOnlyList<MetricDefinition> Exporter =
     [
-        .. CollectorRegistry.All.SelectMany(c => c.Metrics),
         StreamInfo, Up, CollectorSuccess, CollectorLastSuccess, CollectorDuration, ApiRequests, ApiRetries,
         ApiRequestDuration, ApiResponsesRejected, ClockSkew, RequestRateLimit, EffectiveInterval, BudgetUtilisation, CallsSkipped, StreamsDropped, LabelValuesFolded, RowsIgnored, BuildInfo, ConfigLastReloadSuccessful, ConfigLastReloadSuccess,
         ProcessResidentMemory,
     ];
 
+    /// <summary>Every family: the collectors' (each collector's descriptor declares them), in their order, then the exporter's own.</summary>
+    public static IReadOnlyList<MetricDefinition> All(IEnumerable<MetricDefinition> collectors) => [.. collectors, .. Exporter];
+
     /// <summary>HELP text: what it is, where it comes from and, for cached families, how often it is refreshed.</summary>
-    public static string Help(MetricDefinition metric, CollectorsOptions collectors)
+    /// <param name="intervalOf">The interval of the collector with the given label, whose refresh feeds a cached family.</param>
+    public static string Help(MetricDefinition metric, Func<string, TimeSpan?> intervalOf)
     {
-        TimeSpan? refresh = metric.Collector is { } name ? CollectorRegistry.ByLabel(name).Options(collectors).Interval : null;
+        var refresh = metric.Collector is { } name ? intervalOf(name) : null;
         return refresh is { } r
             ? $"{metric.Description} Source: {metric.Source}. Refreshed every {r.TotalSeconds:0.###} s."
             : metric.Source == "exporter" ? metric.Description : $"{metric.Description} Source: {metric.Source}.";

@@ -1,5 +1,4 @@
-using CirrusExporter.Collectors;
-using CirrusExporter.Http;
+using CirrusExporter.Api;
 
 namespace CirrusExporter.Metrics;
 
@@ -26,20 +25,22 @@ public sealed class SelfMetrics
     private readonly ValueFamily _reloadSuccessful = new(MetricCatalogue.ConfigLastReloadSuccessful);
     private readonly ValueFamily _reloadSuccess = new(MetricCatalogue.ConfigLastReloadSuccess);
 
-    public SelfMetrics()
+    /// <param name="collectors">The collectors' labels (the <c>collector</c> and <c>endpoint</c> label values).</param>
+    public SelfMetrics(IEnumerable<string> collectors)
     {
+        var labels = collectors.ToList();
         // Every combination starts at 0, so increase() and alerts see the first refusal.
-        foreach (var endpoint in CollectorRegistry.All.Select(c => c.Label))
+        foreach (var endpoint in labels)
         {
             foreach (var reason in ResponseRejectedException.Reasons)
                 _rejected.WithLabels(endpoint, reason);
         }
 
         foreach (var label in new[] { "module", "status" }) _folded.WithLabels(label);
-        foreach (var collector in CollectorRegistry.All)
+        foreach (var collector in labels)
         {
-            foreach (var reason in IgnoredRows.Reasons) _ignored.WithLabels(collector.Label, reason);
-            _skipped.WithLabels(collector.Label);
+            foreach (var reason in IgnoredRows.Reasons) _ignored.WithLabels(collector, reason);
+            _skipped.WithLabels(collector);
         }
         _buildInfo.WithLabels(BuildInfo.Version, BuildInfo.Revision, BuildInfo.Runtime).Set(1);
         // The configuration was loaded, and validated, as the process started.

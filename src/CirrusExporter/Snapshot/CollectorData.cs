@@ -30,12 +30,12 @@ public interface IReportsStreamRows
 public sealed record RefreshResult(CollectorData Data, int FailedTargets = 0, string? FirstError = null, string? Problem = null)
 {
     /// <summary>
-    /// The result of a per-stream fan-out: failed calls count, and a stale stream source fails the refresh too,
-    /// since with discovery on an empty or configured-only list is not the streams there are.
+    /// The result of a per-stream fan-out over the streams of <paramref name="current"/>: failed calls count, and a stale
+    /// stream source fails the refresh too, since with discovery on an empty or configured-only list is not the streams there are.
     /// </summary>
-    public static RefreshResult ForStreams(CollectorData data, StreamCatalogue catalogue, int failed, Exception? first, string collector) =>
-        new(data, failed, first is null ? null : Http.FailureDescription.Of(first, collector, Http.RefreshContext.Current?.Deadline ?? TimeSpan.Zero),
-            catalogue.SourceStale ? $"{collector}: the stream source {Collectors.CollectorRegistry.StreamSource.Label} has no fresh data, so discovered streams are unknown; only configured streams were polled" : null);
+    public static RefreshResult ForStreams(CollectorData data, MetricsSnapshot current, int failed, Exception? first, string collector) =>
+        new(data, failed, first is null ? null : Http.FailureDescription.Of(first, collector, RefreshContext.Current?.Deadline ?? TimeSpan.Zero),
+            current.Catalogue.SourceStale ? $"{collector}: the stream source {current.StreamSource} has no fresh data, so discovered streams are unknown; only configured streams were polled" : null);
 }
 
 /// <summary>A collector's latest state as published to /metrics, /readyz and the landing page.</summary>

@@ -1,15 +1,15 @@
 using System.Buffers;
 using System.Globalization;
 using CirrusExporter.Api;
-using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
 
 namespace CirrusExporter.Snapshot;
 
 /// <summary>What a collector's data needs to render: the stream catalogue, label names and HELP text.</summary>
+/// <param name="states">The collectors' states being rendered, whose intervals the HELP texts name.</param>
 /// <param name="ids">Label values of ids, kept by the renderer from one render to the next.</param>
-public sealed class RenderContext(CirrusOptions options, LabelNames labels, StreamCatalogue catalogue, Dictionary<long, string> ids)
+public sealed class RenderContext(CirrusOptions options, LabelNames labels, StreamCatalogue catalogue, IReadOnlyDictionary<string, CollectorState> states, Dictionary<long, string> ids)
 {
     /// <summary>Renders run one at a time (under the store's publish lock): one array of each size is enough, and no per-thread copies.</summary>
     private static readonly ArrayPool<StatSample> Samples = ArrayPool<StatSample>.Create(maxArrayLength: 1 << 26, maxArraysPerBucket: 1);
@@ -21,7 +21,7 @@ public sealed class RenderContext(CirrusOptions options, LabelNames labels, Stre
     /// <summary>A collector's options, for data whose rendering depends on them (its own, or another collector's it names).</summary>
     public TOptions OptionsOf<TOptions>(CollectorDescriptor collector) where TOptions : CollectorOptions => options.Collectors.Of<TOptions>(collector);
 
-    public string Help(MetricDefinition metric) => MetricCatalogue.Help(metric, options.Collectors);
+    public string Help(MetricDefinition metric) => MetricCatalogue.Help(metric, c => states.TryGetValue(c, out var s) ? s.Interval : null);
 
     /// <summary>
     /// Current rows summed per label set, plus 0 for every known combination not reported now (a combination

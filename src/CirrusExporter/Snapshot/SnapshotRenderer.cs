@@ -25,7 +25,7 @@ public sealed class SnapshotRenderer(CirrusOptions options, LabelNames labels)
     public Dictionary<string, RenderedPart> Render(IReadOnlyDictionary<string, CollectorState> states, StreamCatalogue catalogue, IReadOnlyDictionary<string, RenderedPart> previous)
     {
         if (_ids.Count > 4 * catalogue.Streams.Count + 1024) _ids.Clear();
-        var context = new RenderContext(options, labels, catalogue, _ids);
+        var context = new RenderContext(options, labels, catalogue, states, _ids);
         var parts = new Dictionary<string, RenderedPart>();
         foreach (var state in states.Values)
         {

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using CirrusExporter.Collectors;
 using CirrusExporter.Configuration;
 using CirrusExporter.Metrics;
 using Microsoft.Extensions.Options;
@@ -34,7 +33,7 @@ public sealed class SnapshotStore : IDisposable
         _time = time;
         var states = _collectors.Values.ToDictionary(d => d.Label, d => new CollectorState(d.Label, d.Options(_options.Collectors).Enabled, d.Options(_options.Collectors).Interval));
         var catalogue = StreamCatalogue.Build(_options, StreamCatalogue.Empty, null, null);
-        _current = new MetricsSnapshot(0, states, catalogue, _renderer.Render(states, catalogue, new Dictionary<string, RenderedPart>()));
+        _current = new MetricsSnapshot(0, states, catalogue, _renderer.Render(states, catalogue, new Dictionary<string, RenderedPart>()), _streamSource);
     }
 
     public MetricsSnapshot Current => Volatile.Read(ref _current);
@@ -153,7 +152,7 @@ public sealed class SnapshotStore : IDisposable
         // An unchanged catalogue keeps its identity, so parts whose data did not change are reused as they are.
         var catalogue = StreamCatalogue.Build(_options, previous.Catalogue, source?.StreamRows, reported);
 
-        var next = new MetricsSnapshot(previous.Generation + 1, states, catalogue, _renderer.Render(states, catalogue, rebuild ? new Dictionary<string, RenderedPart>() : previous.Parts));
+        var next = new MetricsSnapshot(previous.Generation + 1, states, catalogue, _renderer.Render(states, catalogue, rebuild ? new Dictionary<string, RenderedPart>() : previous.Parts), _streamSource);
         Volatile.Write(ref _current, next);
         // Parts the new snapshot no longer shows go back to the pool once the scrapes serving them finish.
         foreach (var (name, part) in previous.Parts)

@@ -54,6 +54,6 @@ public sealed class AvailabilityCollector(IAvailabilityApi api, ApiResponseReade
         foreach (var stream in states.GroupBy(kv => kv.Key.StreamId))
             hours.Observe(stream.Key, polled, stream.All(kv => kv.Value is InactiveState or UnavailableState));
         var published = _last.Merge(targets, states, time.GetUtcNow(), options.Value.MaxDataAge);
-        return RefreshResult.ForStreams(new AvailabilityData(published), current.Catalogue, failed, first, Label);
+        return RefreshResult.ForStreams(new AvailabilityData(published), current, failed, first, Label);
     }
 }

@@ -76,7 +76,7 @@ public sealed class ConversationsCollector(
 
         var streams = _tallies.Select(kv => new StreamTimings(kv.Key, kv.Value.Module, kv.Value.Target, kv.Value.Created, kv.Value.WithinTarget,
             kv.Value.FirstResponse.Snapshot(), kv.Value.Resolution.Snapshot(), kv.Value.Awaiting, kv.Value.OldestAwaitingAge(now))).ToList();
-        return RefreshResult.ForStreams(new ConversationsData(streams), current.Catalogue, failed, first, Label);
+        return RefreshResult.ForStreams(new ConversationsData(streams), current, failed, first, Label);
     }
 
     /// <param name="empty">Whether the /stats/streams read this refresh relies on shows the stream without conversations (false without such a read).</param>

@@ -89,6 +89,6 @@ public sealed class ObjectsCollector(
         }, cancellationToken);
         foreach (var stream in idle) ages[stream] = 0;
         var published = _last.Merge(current.Catalogue.StreamIds, ages, time.GetUtcNow(), options.Value.MaxDataAge);
-        return RefreshResult.ForStreams(new ObjectsData(published), current.Catalogue, failed, first, Label);
+        return RefreshResult.ForStreams(new ObjectsData(published), current, failed, first, Label);
     }
 }

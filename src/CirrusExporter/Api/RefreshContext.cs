@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace CirrusExporter.Http;
+namespace CirrusExporter.Api;
 
 /// <summary>
 /// What the HTTP pipeline and the parsers saw during one collector refresh: retries, auth failures and
@@ -28,7 +28,7 @@ public sealed class RefreshContext
     public TimeSpan Deadline { get; private init; }
 
     /// <summary>
-    /// Where this refresh's requests queue for the rate (<see cref="AdaptiveRate"/>): lower ranks are sent first. The
+    /// Where this refresh's requests queue for the rate and the places in flight: lower ranks are sent first. From the
     /// collector's priority, so that paging collectors' calls go before the detail collectors'.
     /// </summary>
     public int Rank { get; private init; }

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace CirrusExporter.Http;
+namespace CirrusExporter.Api;
 
 /// <summary>
 /// A response refused before parsing: too large, over the process-wide body budget, or a redirect. The

@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
-using CirrusExporter.Configuration;
 
-namespace CirrusExporter.Collectors;
+namespace CirrusExporter.Configuration;
 
 /// <summary>
 /// A collector's options type and how its section is bound. The bind call is written in the collector's own file,
@@ -29,4 +28,16 @@ public sealed class CollectorOptionsBinding
     public static CollectorOptionsBinding Of<[DynamicallyAccessedMembers(ConfigurationKeys.Walked)] TOptions>(Func<IConfiguration, TOptions?> bind)
         where TOptions : CollectorOptions, new() =>
         new(typeof(TOptions), () => new TOptions(), bind);
+}
+
+/// <summary>
+/// A collector as the configuration sees it: its section under <c>Cirrus:Collectors</c> and its options type. The
+/// collectors' descriptors are these; the configuration takes them as arguments and never lists them itself.
+/// </summary>
+public interface ICollectorSection
+{
+    /// <summary>Its key under <c>Cirrus:Collectors</c>.</summary>
+    string Section { get; }
+
+    CollectorOptionsBinding OptionsBinding { get; }
 }

@@ -3,13 +3,20 @@ using CirrusExporter.Collectors.Conversations;
 using CirrusExporter.Collectors.Objects;
 using CirrusExporter.Collectors.SlaExceptions;
 using CirrusExporter.Collectors.StreamStats;
+using CirrusExporter.Snapshot;
 
-namespace CirrusExporter.Collectors;
+namespace CirrusExporter.Hosting;
 
-/// <summary>Every collector the exporter has: one line each. Everything else iterates this list.</summary>
+/// <summary>
+/// Every collector the exporter has, one line each: the one list of them. <see cref="AddCollectors"/> puts them in the
+/// container, from which every service that iterates collectors takes them (options binding and validation, the
+/// scheduler, the snapshot, the self-metrics); what runs before there is a container (the docs command, --demo) is
+/// given the list by the entry point.
+/// </summary>
 public static class CollectorRegistry
 {
-    public static IReadOnlyList<CollectorDescriptor> All { get; } =
+    /// <summary>Read by the entry point and <see cref="AddCollectors"/> only; everything else is given the descriptors.</summary>
+    internal static IReadOnlyList<CollectorDescriptor> All { get; } =
     [
         AvailabilityCollector.Descriptor,
         StreamStatsCollector.Descriptor,
@@ -17,11 +24,6 @@ public static class CollectorRegistry
         ObjectsCollector.Descriptor,
         ConversationsCollector.Descriptor,
     ];
-
-    /// <summary>The collector whose data lists the streams.</summary>
-    public static CollectorDescriptor StreamSource { get; } = All.Single(d => d.Role == CollectorRole.StreamSource);
-
-    public static CollectorDescriptor ByLabel(string label) => All.Single(d => d.Label == label);
 
     /// <summary>
     /// Adds every collector: its descriptor, which the services that iterate collectors take from the container, its

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace CirrusExporter.Http;
+namespace CirrusExporter.Api;
 
 /// <summary>
 /// Makes text that may carry upstream bytes (JSON keys and values, reason phrases, Location headers) safe

@@ -1,6 +1,4 @@
-using CirrusExporter.Snapshot;
-
-namespace CirrusExporter.Collectors;
+namespace CirrusExporter.Snapshot;
 
 /// <summary>One upstream endpoint, refreshed on its own interval, described by its <see cref="CollectorDescriptor"/>.</summary>
 public interface ICollector

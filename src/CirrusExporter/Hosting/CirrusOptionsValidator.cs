@@ -1,14 +1,17 @@
-using CirrusExporter.Collectors;
+using CirrusExporter.Configuration;
+using CirrusExporter.Snapshot;
 using Microsoft.Extensions.Options;
 
-namespace CirrusExporter.Configuration;
+namespace CirrusExporter.Hosting;
 
 /// <summary>
-/// Checks the whole "Cirrus" section at start-up. Each failure names the key and the fix, so
-/// start-up can stop with one clear line.
+/// Checks the whole "Cirrus" section at start-up, <paramref name="collectors"/>' sections included. Each failure names
+/// the key and the fix, so start-up can stop with one clear line.
 /// </summary>
-public sealed class CirrusOptionsValidator : IValidateOptions<CirrusOptions>
+public sealed class CirrusOptionsValidator(IEnumerable<CollectorDescriptor> collectors) : IValidateOptions<CirrusOptions>
 {
+    private readonly IReadOnlyList<CollectorDescriptor> _collectors = [.. collectors];
+
     public ValidateOptionsResult Validate(string? name, CirrusOptions o)
     {
         var errors = new List<string>();
@@ -53,7 +56,7 @@ public sealed class CirrusOptionsValidator : IValidateOptions<CirrusOptions>
         if (o.Streams.Count == 0 && !o.DiscoverStreams)
             Fail("Streams", "is empty and Cirrus:DiscoverStreams is false: list streams or turn discovery on");
 
-        var enabled = CollectorRegistry.All.Where(d => d.Options(o.Collectors).Enabled).ToList();
+        var enabled = _collectors.Where(d => d.Options(o.Collectors).Enabled).ToList();
         if (enabled.Count == 0) Fail("Collectors", "has every collector disabled; enable at least one");
         foreach (var d in enabled)
         {
@@ -63,11 +66,11 @@ public sealed class CirrusOptionsValidator : IValidateOptions<CirrusOptions>
             if (o.MaxDataAge < opt.Interval)
                 Fail("MaxDataAge", $"({o.MaxDataAge}) must be at least Collectors:{d.Section}:Interval ({opt.Interval}), or data would be withdrawn between refreshes");
         }
-        var source = CollectorRegistry.StreamSource;
+        var source = _collectors.Single(d => d.Role == CollectorRole.StreamSource);
         if (o.DiscoverStreams && !source.Options(o.Collectors).Enabled)
             Fail("DiscoverStreams", $"needs Collectors:{source.Section}:Enabled, since streams are discovered from {source.Endpoint["GET ".Length..]}");
 
-        foreach (var d in CollectorRegistry.All)
+        foreach (var d in _collectors)
         {
             foreach (var (key, message) in d.Options(o.Collectors).Validate())
                 Fail($"Collectors:{d.Section}:{key}", message);
@@ -143,15 +146,4 @@ public sealed class CirrusOptionsValidator : IValidateOptions<CirrusOptions>
     }
 
     private static bool HasInnerWhitespace(string token) => token.Trim().Any(ch => char.IsWhiteSpace(ch) || char.IsControl(ch));
-}
-
-/// <summary>The shape every module and status label value follows.</summary>
-public static class LabelValue
-{
-    public static bool IsValidName(string value) =>
-        value.Length is > 0 and <= 64 && value.All(ch => ch is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_');
-
-    /// <summary>A tenant name: readable in a page and a dashboard variable, and a valid host name fits.</summary>
-    public static bool IsValidTenant(string value) =>
-        value.Length is > 0 and <= 128 && value.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '-' or '_' or ':');
 }

@@ -2,9 +2,8 @@ using System.Diagnostics.CodeAnalysis;
 using CirrusExporter.Configuration;
 using CirrusExporter.Http;
 using CirrusExporter.Metrics;
-using CirrusExporter.Snapshot;
 
-namespace CirrusExporter.Collectors;
+namespace CirrusExporter.Snapshot;
 
 /// <summary>What a collector's data means to the others.</summary>
 public enum CollectorRole
@@ -17,6 +16,28 @@ public enum CollectorRole
     /// data is stale the catalogue falls back to the configured streams. Exactly one collector has it.
     /// </summary>
     StreamSource,
+}
+
+/// <summary>
+/// Which collectors keep their interval when the API budget is short: the planner stretches the last ones first. In
+/// this order, too, their calls go when they wait for the rate (the paging and source collectors' together).
+/// </summary>
+public enum CollectorPriority
+{
+    /// <summary>Its data feeds pages: stretched last, only when the others cannot make room.</summary>
+    Paging,
+
+    /// <summary>
+    /// Never stretched: one call a refresh, and the per-stream collectors skip calls only on its counts while they are no
+    /// older than two of its configured intervals.
+    /// </summary>
+    Source,
+
+    /// <summary>Per-stream detail that no page depends on: stretched first.</summary>
+    Detail,
+
+    /// <summary>Off by default for its cost: stretched before <see cref="Detail"/>.</summary>
+    OptIn,
 }
 
 /// <summary>
@@ -45,7 +66,7 @@ public sealed record CollectorDescriptor(
     Func<MetricsSnapshot, CollectorOptions, double> CallsPerRefresh,
     IReadOnlyList<MetricDefinition> Metrics,
     CollectorOptionsBinding OptionsBinding,
-    Action<IServiceCollection, string> Register)
+    Action<IServiceCollection, string> Register) : ICollectorSection
 {
     /// <summary>Full configuration path of one of its keys.</summary>
     public string Key(string name) => $"{CirrusOptions.Section}:Collectors:{Section}:{name}";
