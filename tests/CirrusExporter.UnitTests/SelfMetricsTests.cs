@@ -62,7 +62,8 @@ public sealed class SelfMetricsTests
         var self = new SelfMetrics(Registered.Labels);
         self.ObserveRequest("objects", "200", TimeSpan.FromSeconds(0.2));
         self.ObserveRetry("objects");
-        var writer = new MetricsWriter(new SnapshotStore(Registered.Collectors, Options.Create(options), new LabelNames(options), time), self, time);
+        var store = new SnapshotStore(Registered.Collectors, Options.Create(options), new LabelNames(options), time);
+        var writer = new MetricsWriter(store, self, time);
 
         using var body = await writer.PrepareAsync(openMetrics, gzip: false, CancellationToken.None);
         var text = body.Segments.Utf8();
@@ -79,5 +80,54 @@ public sealed class SelfMetricsTests
         Assert.Matches(@"\nprocess_resident_memory_bytes [1-9][0-9]*\n", text);
         Assert.Equal(openMetrics ? 1 : 0, text.Split("# EOF").Length - 1);
         if (openMetrics) Assert.EndsWith("\n# EOF\n", text);
+    }
+
+    [Fact]
+    public async Task A_scrape_reuses_the_tail_only_while_nothing_in_it_can_have_changed()
+    {
+        var options = new CirrusOptions
+        {
+            ApiToken = "t", Tenant = "eu-acme",
+            Streams = [new StreamOptions { Id = 1 }],
+        };
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
+        var self = new SelfMetrics(Registered.Labels);
+        var store = new SnapshotStore(Registered.Collectors, Options.Create(options), new LabelNames(options), time);
+        var writer = new MetricsWriter(store, self, time);
+
+        async Task<(byte[] Tail, string Text)> ScrapeAsync(bool gzip = false)
+        {
+            using var body = await writer.PrepareAsync(openMetrics: false, gzip, CancellationToken.None);
+            // The tail is the last segment of a plain body, the last but one (before the trailer) of a gzip one.
+            var tail = body.Segments[^(gzip ? 2 : 1)];
+            Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(tail, out var array));
+            return (array.Array!, gzip ? "" : body.Segments.Utf8());
+        }
+
+        // Two scrapes within a second of the machine's clock (one at a second's edge writes the tail again, as it
+        // should): the second serves the tail the first wrote.
+        async Task<(byte[] Tail, string Text)> TwiceAsync(bool gzip = false)
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var (a, b) = (await ScrapeAsync(gzip), await ScrapeAsync(gzip));
+                if (ReferenceEquals(a.Tail, b.Tail)) return a;
+                if (attempt == 3) return ([], "");
+            }
+        }
+
+        var first = await TwiceAsync();
+        Assert.NotEmpty(first.Tail);
+
+        self.ObserveRetry("objects");
+        var moved = await ScrapeAsync();
+        Assert.NotSame(first.Tail, moved.Tail);
+        Assert.Contains("cirrus_api_retries_total{tenant=\"eu-acme\",endpoint=\"objects\"} 1\n", moved.Text);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.NotSame(moved.Tail, (await ScrapeAsync()).Tail);
+
+        // The compressed tail too is made once for the tail it compresses.
+        Assert.NotEmpty((await TwiceAsync(gzip: true)).Tail);
     }
 }

@@ -24,6 +24,7 @@ public sealed class SelfMetrics
     private double _utilisation = double.NaN;
     private readonly ValueFamily _reloadSuccessful = new(MetricCatalogue.ConfigLastReloadSuccessful);
     private readonly ValueFamily _reloadSuccess = new(MetricCatalogue.ConfigLastReloadSuccess);
+    private long _version;
 
     /// <param name="collectors">The collectors' labels (the <c>collector</c> and <c>endpoint</c> label values).</param>
     public SelfMetrics(IEnumerable<string> collectors)
@@ -45,44 +46,92 @@ public sealed class SelfMetrics
         _buildInfo.WithLabels(BuildInfo.Version, BuildInfo.Revision, BuildInfo.Runtime).Set(1);
         // The configuration was loaded, and validated, as the process started.
         _reloadSuccessful.WithLabels().Set(1);
-        _reloadSuccess.WithLabels().Set(new DateTimeOffset(System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime()).ToUnixTimeMilliseconds() / 1000.0);
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        var started = new DateTimeOffset(process.StartTime.ToUniversalTime());
+        _reloadSuccess.WithLabels().Set(started.ToUnixTimeMilliseconds() / 1000.0);
     }
+
+    /// <summary>
+    /// Moves whenever an instrument here does (not the process and runtime families, which move all the time): a scrape
+    /// may reuse the text written at the same version within the same second.
+    /// </summary>
+    public long Version => Volatile.Read(ref _version);
+
+    private void Changed() => Interlocked.Increment(ref _version);
 
     public void ObserveRequest(string endpoint, string code, TimeSpan duration)
     {
         _requests.WithLabels(endpoint, code).Inc();
         _duration.Observe(duration.TotalSeconds, endpoint);
+        Changed();
     }
 
-    public void ObserveRetry(string endpoint) => _retries.WithLabels(endpoint).Inc();
+    public void ObserveRetry(string endpoint)
+    {
+        _retries.WithLabels(endpoint).Inc();
+        Changed();
+    }
 
-    public void ObserveRejected(string endpoint, string reason) => _rejected.WithLabels(endpoint, reason).Inc();
+    public void ObserveRejected(string endpoint, string reason)
+    {
+        _rejected.WithLabels(endpoint, reason).Inc();
+        Changed();
+    }
 
-    public void SetClockSkew(double seconds) => Volatile.Write(ref _clockSkew, seconds);
+    public void SetClockSkew(double seconds)
+    {
+        Volatile.Write(ref _clockSkew, seconds);
+        Changed();
+    }
 
-    public void SetRequestRate(double perSecond) => Volatile.Write(ref _requestRate, perSecond);
+    public void SetRequestRate(double perSecond)
+    {
+        Volatile.Write(ref _requestRate, perSecond);
+        Changed();
+    }
 
-    /// <summary>The scheduler's latest plan: the enabled collectors' effective intervals, replacing the previous set, and its utilisation (NaN: unlimited).</summary>
+    /// <summary>
+    /// The scheduler's latest plan: the enabled collectors' effective intervals, replacing the previous set, and its
+    /// utilisation (NaN: unlimited).
+    /// </summary>
     public void SetPlan((string Collector, double Seconds)[] intervals, double utilisation)
     {
         Volatile.Write(ref _intervals, intervals);
         Volatile.Write(ref _utilisation, utilisation);
+        Changed();
     }
 
-    public void SetStreamsDropped(int count) => _streamsDropped.WithLabels().Set(count);
+    public void SetStreamsDropped(int count)
+    {
+        _streamsDropped.WithLabels().Set(count);
+        Changed();
+    }
 
-    public void ObserveLabelValueFolded(string label) => _folded.WithLabels(label).Inc();
+    public void ObserveLabelValueFolded(string label)
+    {
+        _folded.WithLabels(label).Inc();
+        Changed();
+    }
 
     /// <summary>A reload's outcome, as Prometheus' prometheus_config_last_reload_* families.</summary>
     public void ObserveReload(bool succeeded, DateTimeOffset at)
     {
         _reloadSuccessful.WithLabels().Set(succeeded ? 1 : 0);
         if (succeeded) _reloadSuccess.WithLabels().Set(at.ToUnixTimeMilliseconds() / 1000.0);
+        Changed();
     }
 
-    public void ObserveCallsSkipped(string collector, int count) => _skipped.WithLabels(collector).Inc(count);
+    public void ObserveCallsSkipped(string collector, int count)
+    {
+        _skipped.WithLabels(collector).Inc(count);
+        Changed();
+    }
 
-    public void ObserveRowsIgnored(string collector, string reason, int count) => _ignored.WithLabels(collector, reason).Inc(count);
+    public void ObserveRowsIgnored(string collector, string reason, int count)
+    {
+        _ignored.WithLabels(collector, reason).Inc(count);
+        Changed();
+    }
 
     /// <summary>The runtime families, then the exporter's own, read now.</summary>
     public void Write(ExpositionWriter w)
@@ -97,11 +146,14 @@ public sealed class SelfMetrics
         if (Volatile.Read(ref _clockSkew) is var skew && !double.IsNaN(skew)) w.Sample(MetricCatalogue.ClockSkew, skew);
         // Absent while the limit is off.
         w.Family(MetricCatalogue.RequestRateLimit, MetricCatalogue.RequestRateLimit.Description);
-        if (Volatile.Read(ref _requestRate) is var rate && !double.IsNaN(rate)) w.Sample(MetricCatalogue.RequestRateLimit, rate);
+        if (Volatile.Read(ref _requestRate) is var rate && !double.IsNaN(rate))
+            w.Sample(MetricCatalogue.RequestRateLimit, rate);
         w.Family(MetricCatalogue.EffectiveInterval, MetricCatalogue.EffectiveInterval.Description);
-        foreach (var (collector, seconds) in Volatile.Read(ref _intervals)) w.Sample(MetricCatalogue.EffectiveInterval, seconds, collector);
+        foreach (var (collector, seconds) in Volatile.Read(ref _intervals))
+            w.Sample(MetricCatalogue.EffectiveInterval, seconds, collector);
         w.Family(MetricCatalogue.BudgetUtilisation, MetricCatalogue.BudgetUtilisation.Description);
-        if (Volatile.Read(ref _utilisation) is var utilisation && !double.IsNaN(utilisation)) w.Sample(MetricCatalogue.BudgetUtilisation, utilisation);
+        if (Volatile.Read(ref _utilisation) is var utilisation && !double.IsNaN(utilisation))
+            w.Sample(MetricCatalogue.BudgetUtilisation, utilisation);
         _skipped.Write(w);
         _streamsDropped.Write(w);
         _folded.Write(w);

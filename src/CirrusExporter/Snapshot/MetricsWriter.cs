@@ -6,10 +6,13 @@ namespace CirrusExporter.Snapshot;
 
 /// <summary>
 /// Assembles one scrape: the fresh pre-rendered parts of the current snapshot (shared, never copied),
-/// then a small tail made now: the freshness families and the live self-metrics. Never calls the API
+/// then a small tail: the freshness families and the live self-metrics. Never calls the API
 /// and never waits on a refresh. With gzip, the body is one gzip stream: the parts' stored deflate
-/// segments as they are, then the tail compressed per scrape, then a trailer whose CRC-32 is combined
-/// from the parts' stored CRCs, so no big part is compressed or even read per scrape.
+/// segments as they are, then the tail compressed, then a trailer whose CRC-32 is combined
+/// from the parts' stored CRCs, so no big part is compressed or even read per scrape. The tail is written
+/// again only when something in it can have changed: another snapshot, a self-metric that moved
+/// (<see cref="SelfMetrics.Version"/>), or another second (freshness, and the process and runtime families,
+/// which are read at most once a second by scrapes that come closer together).
 /// </summary>
 public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimeProvider time)
 {
@@ -21,7 +24,30 @@ public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimePro
     /// One scrape's body as a list of immutable buffers, and its length on the wire. Holds the lease on the
     /// parts it serves: dispose it when written, so their pooled buffers can be reused.
     /// </summary>
-    public sealed class Body(IReadOnlyList<ReadOnlyMemory<byte>> segments, long length, SnapshotLease lease) : IDisposable
+    /// <summary>
+    /// A tail as written for one snapshot, self-metrics version and second; compressed when first asked.
+    /// </summary>
+    private sealed class Tail(long generation, long version, long second, long tick, byte[] text)
+    {
+        private byte[]? _closed;
+
+        public byte[] Text => text;
+
+        public uint Crc { get; } = GzipSegments.Crc(text);
+
+        /// <summary>
+        /// The tail as the last deflate block of a gzip stream. Two scrapes may both compress it: same bytes.
+        /// </summary>
+        public byte[] Closed => _closed ??= GzipSegments.Close(text);
+
+        public bool Matches(long g, long v, long s, long t) => (g, v, s, t) == (generation, version, second, tick);
+    }
+
+    private Tail? _textTail;
+    private Tail? _openMetricsTail;
+
+    public sealed class Body(IReadOnlyList<ReadOnlyMemory<byte>> segments, long length, SnapshotLease lease)
+        : IDisposable
     {
         public IReadOnlyList<ReadOnlyMemory<byte>> Segments => segments;
 
@@ -48,29 +74,13 @@ public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimePro
 
     private List<ReadOnlyMemory<byte>> Assemble(SnapshotLease lease, bool openMetrics, bool gzip)
     {
-        var (snapshot, now, parts) = (lease.Snapshot, lease.Now, lease.Parts);
-        var enabled = snapshot.Collectors.Values.Where(c => c.Enabled).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
-
-        var tail = new ArrayBufferWriter<byte>(8192);
-        var w = new ExpositionWriter(tail, store.Tenant, openMetrics);
-        w.Family(MetricCatalogue.Up, MetricCatalogue.Up.Description);
-        w.Sample(MetricCatalogue.Up, enabled.All(c => c.IsFresh(now, store.MaxDataAge)) ? 1 : 0);
-        w.Family(MetricCatalogue.CollectorSuccess, MetricCatalogue.CollectorSuccess.Description);
-        foreach (var c in enabled) w.Sample(MetricCatalogue.CollectorSuccess, c.LastSucceeded ? 1 : 0, c.Name);
-        w.Family(MetricCatalogue.CollectorLastSuccess, MetricCatalogue.CollectorLastSuccess.Description);
-        foreach (var c in enabled)
-            if (c.LastSuccess is { } t) w.Sample(MetricCatalogue.CollectorLastSuccess, t.ToUnixTimeMilliseconds() / 1000.0, c.Name);
-        w.Family(MetricCatalogue.CollectorDuration, MetricCatalogue.CollectorDuration.Description);
-        foreach (var c in enabled)
-            if (c.LastDuration is { } d) w.Sample(MetricCatalogue.CollectorDuration, d.TotalSeconds, c.Name);
-
-        self.Write(w);
-        w.End();
+        var parts = lease.Parts;
+        var tail = TailOf(lease, openMetrics);
         var segments = new List<ReadOnlyMemory<byte>>(parts.Count + 3);
         if (!gzip)
         {
             segments.AddRange(parts.SelectMany(p => p.Text));
-            segments.Add(tail.WrittenMemory);
+            segments.Add(tail.Text);
         }
         else
         {
@@ -83,10 +93,54 @@ public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimePro
                 crc = GzipSegments.Combine(crc, part.Crc, part.TextLength);
                 length += part.TextLength;
             }
-            segments.Add(GzipSegments.Close(tail.WrittenSpan));
-            segments.Add(GzipSegments.Trailer(GzipSegments.Combine(crc, GzipSegments.Crc(tail.WrittenSpan), tail.WrittenCount), length + tail.WrittenCount));
+            segments.Add(tail.Closed);
+            var total = length + tail.Text.Length;
+            segments.Add(GzipSegments.Trailer(GzipSegments.Combine(crc, tail.Crc, tail.Text.Length), total));
         }
         return segments;
+    }
+
+    /// <summary>
+    /// The tail for this lease: the one written last if nothing in it can have changed since, else a new one.
+    /// </summary>
+    private Tail TailOf(SnapshotLease lease, bool openMetrics)
+    {
+        ref var cached = ref openMetrics ? ref _openMetricsTail : ref _textTail;
+        // The clock the freshness is judged by, and the machine's for the process families (a test's clock may
+        // stand still).
+        var (generation, version, second, tick) =
+            (lease.Snapshot.Generation, self.Version, lease.Now.ToUnixTimeSeconds(), Environment.TickCount64 / 1000);
+        if (Volatile.Read(ref cached) is { } last && last.Matches(generation, version, second, tick)) return last;
+        var tail = new Tail(generation, version, second, tick, WriteTail(lease, openMetrics));
+        Volatile.Write(ref cached, tail);
+        return tail;
+    }
+
+    private byte[] WriteTail(SnapshotLease lease, bool openMetrics)
+    {
+        var (snapshot, now) = (lease.Snapshot, lease.Now);
+        var enabled = snapshot.Collectors.Values.Where(c => c.Enabled)
+            .OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+
+        var tail = new ArrayBufferWriter<byte>(8192);
+        var w = new ExpositionWriter(tail, store.Tenant, openMetrics);
+        w.Family(MetricCatalogue.Up, MetricCatalogue.Up.Description);
+        w.Sample(MetricCatalogue.Up, enabled.All(c => c.IsFresh(now, store.MaxDataAge)) ? 1 : 0);
+        w.Family(MetricCatalogue.CollectorSuccess, MetricCatalogue.CollectorSuccess.Description);
+        foreach (var c in enabled) w.Sample(MetricCatalogue.CollectorSuccess, c.LastSucceeded ? 1 : 0, c.Name);
+        w.Family(MetricCatalogue.CollectorLastSuccess, MetricCatalogue.CollectorLastSuccess.Description);
+        foreach (var c in enabled)
+        {
+            if (c.LastSuccess is { } t)
+                w.Sample(MetricCatalogue.CollectorLastSuccess, t.ToUnixTimeMilliseconds() / 1000.0, c.Name);
+        }
+        w.Family(MetricCatalogue.CollectorDuration, MetricCatalogue.CollectorDuration.Description);
+        foreach (var c in enabled)
+            if (c.LastDuration is { } d) w.Sample(MetricCatalogue.CollectorDuration, d.TotalSeconds, c.Name);
+
+        self.Write(w);
+        w.End();
+        return tail.WrittenSpan.ToArray();
     }
 
     /// <summary>Writes an uncompressed text 0.0.4 scrape (for --once and tests).</summary>
@@ -101,7 +155,8 @@ public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimePro
     public IReadOnlyList<string> StaleCollectors()
     {
         var now = time.GetUtcNow();
-        return store.Current.Collectors.Values.Where(c => c.Enabled && !c.IsFresh(now, store.MaxDataAge)).Select(c => c.Name).Order(StringComparer.Ordinal).ToList();
+        return store.Current.Collectors.Values.Where(c => c.Enabled && !c.IsFresh(now, store.MaxDataAge))
+            .Select(c => c.Name).Order(StringComparer.Ordinal).ToList();
     }
 
     internal static string Seconds(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
