@@ -62,7 +62,8 @@ public sealed class SelfMetricsTests
         var self = new SelfMetrics(Registered.Labels);
         self.ObserveRequest("objects", "200", TimeSpan.FromSeconds(0.2));
         self.ObserveRetry("objects");
-        var writer = new MetricsWriter(new SnapshotStore(Registered.Collectors, Options.Create(options), new LabelNames(options), time), self, time);
+        var store = new SnapshotStore(Registered.Collectors, Options.Create(options), new LabelNames(options), time);
+        var writer = new MetricsWriter(store, self, time);
 
         using var body = await writer.PrepareAsync(openMetrics, gzip: false, CancellationToken.None);
         var text = body.Segments.Utf8();
