@@ -28,7 +28,8 @@ public sealed class BusinessTimeTests : IDisposable
 
     private TestExporter Start()
     {
-        var settings = Settings.Only("conversations", ("Cirrus:DiscoverStreams", "true"), ("Cirrus:MaxDataAge", "01:00:00"));
+        var settings = Settings.Only("conversations", ("Cirrus:DiscoverStreams", "true"),
+            ("Cirrus:MaxDataAge", "01:00:00"));
         settings.Remove(Registered.StreamSource.Key("Enabled"));
         settings.Remove(Registered.Collector("availability").Key("Enabled"));
         return TestExporter.Start(_api.Url, settings, _time);

@@ -35,8 +35,10 @@ public sealed class RegisteredCollectorsTests
         }
         Assert.Equal(1, scrape.Value("cirrus_collector_success", "collector", label));
         // Its requests count under its own endpoint label, whichever route they share with another collector.
-        var requested = scrape.Samples.Where(s => s.Name == "cirrus_api_requests_total" && s.Value > 0).Select(s => s.Labels["endpoint"]).Distinct();
-        Assert.Equal(new[] { label, Registered.StreamSource.Label }.Distinct().Order(StringComparer.Ordinal), requested.Order(StringComparer.Ordinal));
+        var requested = scrape.Samples.Where(s => s.Name == "cirrus_api_requests_total" && s.Value > 0)
+            .Select(s => s.Labels["endpoint"]).Distinct();
+        Assert.Equal(new[] { label, Registered.StreamSource.Label }.Distinct().Order(StringComparer.Ordinal),
+            requested.Order(StringComparer.Ordinal));
 
         // The simulator counts calls under the collector labels: only the enabled collectors called.
         using var http = new HttpClient();
@@ -45,7 +47,9 @@ public sealed class RegisteredCollectorsTests
             .EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
         var uncounted = Registered.Labels.Where(l => !calls.ContainsKey(l));
         Assert.True(!uncounted.Any(),
-            $"the simulator counts no calls under {string.Join(", ", uncounted)}: serve its route in src/CirrusSimulator/Api/CirrusApi.cs and add it to CirrusEndpoint in Endpoints.cs, told apart by its request if another collector calls the same route");
+            $"the simulator counts no calls under {string.Join(", ", uncounted)}: serve its route in "
+                + "src/CirrusSimulator/Api/CirrusApi.cs and add it to CirrusEndpoint in Endpoints.cs, told apart by "
+                + "its request if another collector calls the same route");
         Assert.Equal(Registered.Labels.Order(StringComparer.Ordinal), calls.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(new[] { label, Registered.StreamSource.Label }.Distinct().Order(StringComparer.Ordinal),
             calls.Where(c => c.Value > 0).Select(c => c.Key).Order(StringComparer.Ordinal));

@@ -10,7 +10,8 @@ internal static class Settings
 {
     public static Dictionary<string, string?> Only(string collector, params (string Key, string Value)[] extra)
     {
-        var settings = Registered.Collectors.ToDictionary(d => d.Key("Enabled"), d => (string?)(d.Label == collector ? "true" : "false"));
+        var settings = Registered.Collectors.ToDictionary(d => d.Key("Enabled"),
+            d => (string?)(d.Label == collector ? "true" : "false"));
         foreach (var (key, value) in extra) settings[key] = value;
         return settings;
     }

@@ -44,7 +44,8 @@ public sealed class UpstreamEncodingTests : IDisposable
         Assert.True(await exporter.RefreshAllAsync());
 
         var metrics = await exporter.ScrapeAsync();
-        Assert.All(Registered.Collectors, d => Assert.Equal(1, metrics.Value("cirrus_collector_success", "collector", d.Label)));
+        Assert.All(Registered.Collectors,
+            d => Assert.Equal(1, metrics.Value("cirrus_collector_success", "collector", d.Label)));
         Assert.Equal(6, metrics.Value("cirrus_stream_objects", "stream_id", "11345"));
         Assert.Equal(2, metrics.Value("cirrus_stream_sla_exception_objects", "stream_id", "11345"));
         Assert.Equal(2, metrics.Value("cirrus_stream_availability_state_code", "stream_id", "11345"));

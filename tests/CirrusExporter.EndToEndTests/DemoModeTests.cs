@@ -11,7 +11,10 @@ public sealed class DemoModeTests
     // Every collector every second asks more of the API than the default request rate allows (the rate spaces calls
     // evenly), so the rate limit is lifted: the simulator costs nothing.
     private static readonly string[] Fast =
-        ["--demo", "--Cirrus:Http:RateLimitPerSecond=0", .. Registered.Collectors.Select(d => $"--{d.Key("Interval")}=00:00:01")];
+        [
+            "--demo", "--Cirrus:Http:RateLimitPerSecond=0",
+            .. Registered.Collectors.Select(d => $"--{d.Key("Interval")}=00:00:01"),
+        ];
 
     private static readonly string[] ContractFamilies =
     [

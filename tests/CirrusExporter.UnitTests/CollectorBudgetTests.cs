@@ -72,7 +72,8 @@ public sealed class CollectorBudgetTests
                 Data = new StreamStatsData(rows), DataTime = _time.GetUtcNow(), LastSucceeded = true,
             };
         }
-        var snapshot = new MetricsSnapshot(1, states, catalogue, new Dictionary<string, RenderedPart>(), "stream_stats");
+        var snapshot = new MetricsSnapshot(1, states, catalogue, new Dictionary<string, RenderedPart>(),
+            "stream_stats");
         return _budget.Replan(Enabled, snapshot);
     }
 
@@ -98,8 +99,10 @@ public sealed class CollectorBudgetTests
             "cirrus_collector_effective_interval_seconds{tenant=\"acme\",collector=\"sla_exceptions\"} 30",
             "cirrus_collector_effective_interval_seconds{tenant=\"acme\",collector=\"objects\"} 150",
         ], lines.Where(l => l.StartsWith("cirrus_collector_effective_interval_seconds{", StringComparison.Ordinal)));
-        var utilisation = Assert.Single(lines, l => l.StartsWith("cirrus_api_budget_utilisation_ratio{tenant=\"acme\"} ", StringComparison.Ordinal));
-        Assert.Equal((500 / 31.0 + 2 / 30.0 + 500 / 150.0) / 25, double.Parse(utilisation.Split(' ')[1], CultureInfo.InvariantCulture), 12);
+        var utilisation = Assert.Single(lines,
+            l => l.StartsWith("cirrus_api_budget_utilisation_ratio{tenant=\"acme\"} ", StringComparison.Ordinal));
+        Assert.Equal((500 / 31.0 + 2 / 30.0 + 500 / 150.0) / 25,
+            double.Parse(utilisation.Split(' ')[1], CultureInfo.InvariantCulture), 12);
         Assert.Equal(TimeSpan.FromSeconds(31), _budget.IntervalOf(Registered.Collector("availability")));
         Assert.Equal(TimeSpan.FromSeconds(60), _budget.IntervalOf(Registered.Collector("conversations")));
     }

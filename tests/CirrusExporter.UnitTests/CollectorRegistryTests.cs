@@ -41,7 +41,8 @@ public sealed class CollectorRegistryTests
             [$"{d.Section}:Interval"] = "00:00:42",
         }).Build(), Registered.Collectors);
         Assert.Equal(TimeSpan.FromSeconds(42), d.Options(collectors).Interval);
-        Assert.All(Registered.Collectors.Where(o => o != d), o => Assert.NotEqual(TimeSpan.FromSeconds(42), o.Options(collectors).Interval));
+        Assert.All(Registered.Collectors.Where(o => o != d),
+            o => Assert.NotEqual(TimeSpan.FromSeconds(42), o.Options(collectors).Interval));
     }
 
     [Theory]
@@ -50,9 +51,11 @@ public sealed class CollectorRegistryTests
     {
         var d = Get(label);
         Assert.NotEmpty(d.Metrics);
-        Assert.All(d.Metrics, m => Assert.Contains(m, MetricCatalogue.All(Registered.Collectors.SelectMany(c => c.Metrics))));
+        Assert.All(d.Metrics,
+            m => Assert.Contains(m, MetricCatalogue.All(Registered.Collectors.SelectMany(c => c.Metrics))));
         Assert.All(d.Metrics, m => Assert.Equal(label, m.Collector));
-        Assert.Equal(d.Metrics, MetricCatalogue.All(Registered.Collectors.SelectMany(c => c.Metrics)).Where(m => m.Collector == label));
+        Assert.Equal(d.Metrics,
+            MetricCatalogue.All(Registered.Collectors.SelectMany(c => c.Metrics)).Where(m => m.Collector == label));
     }
 
     [Theory]
@@ -111,7 +114,8 @@ public sealed class CollectorRegistryTests
         {
             var descriptor = t.GetProperty("Descriptor", BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
             Assert.True(descriptor is CollectorDescriptor, $"{t.Name} declares no static Descriptor");
-            Assert.True(Registered.Collectors.Contains((CollectorDescriptor)descriptor), $"{t.Name} is not listed in CollectorRegistry (Hosting/CollectorRegistry.cs)");
+            Assert.True(Registered.Collectors.Contains((CollectorDescriptor)descriptor),
+                $"{t.Name} is not listed in CollectorRegistry (Hosting/CollectorRegistry.cs)");
         }
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -140,7 +144,8 @@ public sealed class CollectorRegistryTests
         var slices = ExporterTypes.Where(t => t.Namespace?.StartsWith(prefix, StringComparison.Ordinal) == true
             && !t.Name.Contains('<'))
             .GroupBy(t => t.Namespace![prefix.Length..])
-            .ToDictionary(g => g.Key, g => new Regex($@"\b(Collectors\.{g.Key}|{string.Join('|', g.Select(t => t.Name.Split('`')[0]))})\b"));
+            .ToDictionary(g => g.Key, g => new Regex(
+                $@"\b(Collectors\.{g.Key}|{string.Join('|', g.Select(t => t.Name.Split('`')[0]))})\b"));
         Assert.Equal(Registered.Collectors.Count, slices.Count);
 
         var root = Path.Combine(Markdown.RepoRoot, "src", "CirrusExporter");
@@ -149,7 +154,8 @@ public sealed class CollectorRegistryTests
         var offenders =
             from file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
             where !file.Contains($"{sep}obj{sep}") && !file.Contains($"{sep}bin{sep}")
-            where file != Path.Combine(root, "Hosting", "CollectorRegistry.cs") && !slices.ContainsKey(Path.GetRelativePath(collectors, Path.GetDirectoryName(file)!))
+            where file != Path.Combine(root, "Hosting", "CollectorRegistry.cs")
+                && !slices.ContainsKey(Path.GetRelativePath(collectors, Path.GetDirectoryName(file)!))
             let text = File.ReadAllText(file)
             from slice in slices
             where slice.Value.IsMatch(text)

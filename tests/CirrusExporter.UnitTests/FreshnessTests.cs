@@ -43,7 +43,8 @@ public sealed partial class FreshnessTests
             Store = new SnapshotStore(Registered.Collectors, Options.Create(options), new LabelNames(options), Time);
             Collectors = Registered.Collectors.ToDictionary(d => d.Label, d => new ScriptedCollector(d));
             var metrics = new SelfMetrics(Registered.Labels);
-            Runner = new CollectorRunner(Collectors.Values, Options.Create(options), Store, metrics, Time, NullLogger<CollectorRunner>.Instance);
+            Runner = new CollectorRunner(Collectors.Values, Options.Create(options), Store, metrics, Time,
+                NullLogger<CollectorRunner>.Instance);
             Writer = new MetricsWriter(Store, metrics, Time);
         }
 
@@ -107,8 +108,14 @@ public sealed partial class FreshnessTests
 
     private static CirrusOptions AvailabilityOnly(params long[] streams)
     {
-        var o = new CirrusOptions { ApiToken = "t", DiscoverStreams = false, Streams = [.. streams.Select(id => new StreamOptions { Id = id })] };
-        foreach (var d in Registered.Collectors.Where(d => d != AvailabilityCollector.Descriptor)) d.Options(o.Collectors).Enabled = false;
+        var o = new CirrusOptions
+        {
+            ApiToken = "t", DiscoverStreams = false, Streams = [.. streams.Select(id => new StreamOptions { Id = id })],
+        };
+        foreach (var d in Registered.Collectors.Where(d => d != AvailabilityCollector.Descriptor))
+        {
+            d.Options(o.Collectors).Enabled = false;
+        }
         return o;
     }
 
@@ -203,11 +210,18 @@ public sealed partial class FreshnessTests
 
         var served = text.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal))
             .Select(l => l.Split(' ')).ToDictionary(p => p[2], p => p[3]);
-        var own = served.Where(kv => kv.Key.StartsWith("cirrus_", StringComparison.Ordinal) || MetricCatalogue.All(Registered.Collectors.SelectMany(d => d.Metrics)).Any(m => m.Name == kv.Key))
+        var own = served.Where(kv => kv.Key.StartsWith("cirrus_", StringComparison.Ordinal)
+                || MetricCatalogue.All(Registered.Collectors.SelectMany(d => d.Metrics)).Any(m => m.Name == kv.Key))
             .ToDictionary();
         // The collectors refreshed here; RegisteredCollectorsTests checks that every collector serves its families.
-        string[] refreshed = [StreamStatsCollector.Label, SlaExceptionsCollector.Label, AvailabilityCollector.Label, ObjectsCollector.Label, ConversationsCollector.Label];
-        Assert.Equal(MetricCatalogue.All(Registered.Collectors.SelectMany(d => d.Metrics)).Where(m => m.Collector is null || refreshed.Contains(m.Collector)).ToDictionary(m => m.Name, m => m.Type), own);
+        string[] refreshed =
+        [
+            StreamStatsCollector.Label, SlaExceptionsCollector.Label, AvailabilityCollector.Label,
+            ObjectsCollector.Label, ConversationsCollector.Label,
+        ];
+        Assert.Equal(MetricCatalogue.All(Registered.Collectors.SelectMany(d => d.Metrics))
+            .Where(m => m.Collector is null || refreshed.Contains(m.Collector))
+            .ToDictionary(m => m.Name, m => m.Type), own);
         Assert.Contains("process_cpu_seconds_total", served.Keys);
         Assert.Contains("process_start_time_seconds", served.Keys);
     }

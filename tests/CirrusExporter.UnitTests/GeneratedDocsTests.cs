@@ -21,7 +21,8 @@ public sealed class GeneratedDocsTests
     {
         var committed = Markdown.ReadDoc(path).ReplaceLineEndings("\n");
         var generated = GeneratedDocs.Generate(committed, GeneratedDocs.Files(Registered.Collectors)[path]);
-        Assert.True(generated == committed, $"{path} is out of date: run `{GeneratedDocs.Command}` and commit the result");
+        Assert.True(generated == committed,
+            $"{path} is out of date: run `{GeneratedDocs.Command}` and commit the result");
     }
 
     [Fact]
@@ -42,7 +43,8 @@ public sealed class GeneratedDocsTests
 
             var output = new StringWriter();
             Assert.Equal(1, GeneratedDocs.Run(Registered.Collectors, root, check: true, output));
-            Assert.Equal($"cirrus-exporter docs: docs/metrics.md is out of date; run {GeneratedDocs.Command}\n", output.ToString().ReplaceLineEndings("\n"));
+            Assert.Equal($"cirrus-exporter docs: docs/metrics.md is out of date; run {GeneratedDocs.Command}\n",
+                output.ToString().ReplaceLineEndings("\n"));
             Assert.Equal(edited, File.ReadAllText(stale));
 
             Assert.Equal(0, GeneratedDocs.Run(Registered.Collectors, root, check: false, TextWriter.Null));
@@ -57,7 +59,8 @@ public sealed class GeneratedDocsTests
     [Fact]
     public void A_file_without_the_markers_of_a_region_is_an_error_not_silently_skipped()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => GeneratedDocs.Generate("# Metrics\n", GeneratedDocs.Files(Registered.Collectors)["docs/metrics.md"]));
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            GeneratedDocs.Generate("# Metrics\n", GeneratedDocs.Files(Registered.Collectors)["docs/metrics.md"]));
         Assert.Contains("BEGIN GENERATED", e.Message);
     }
 
@@ -129,17 +132,22 @@ public sealed class GeneratedDocsTests
     public void The_readme_key_table_lists_the_keys_marked_for_it_and_every_collector()
     {
         var rows = Markdown.Table(Markdown.ReadDoc("README.md"), "key", "default", "meaning");
-        var marked = ConfigurationKeys.Of(Registered.Collectors).Where(k => k.Doc?.Readme is not null).Select(k => $"`{k.Path}`").ToList();
+        var marked = ConfigurationKeys.Of(Registered.Collectors).Where(k => k.Doc?.Readme is not null)
+            .Select(k => $"`{k.Path}`").ToList();
         Assert.Contains("`Cirrus:ApiToken`", marked);
-        Assert.Equal(marked, rows.Select(r => r[0]).Where(k => !k.StartsWith("`Cirrus:Collectors:", StringComparison.Ordinal)));
-        var collectors = Assert.Single(rows, r => r[0].StartsWith("`Cirrus:Collectors:<Name>:Enabled`", StringComparison.Ordinal));
-        Assert.All(Registered.Collectors, d => Assert.Contains($"`{d.Section}` {(d.Options(new CollectorsOptions()).Enabled ? "on" : "off")}", collectors[1]));
+        Assert.Equal(marked,
+            rows.Select(r => r[0]).Where(k => !k.StartsWith("`Cirrus:Collectors:", StringComparison.Ordinal)));
+        var collectors = Assert.Single(rows,
+            r => r[0].StartsWith("`Cirrus:Collectors:<Name>:Enabled`", StringComparison.Ordinal));
+        Assert.All(Registered.Collectors, d => Assert.Contains(
+            $"`{d.Section}` {(d.Options(new CollectorsOptions()).Enabled ? "on" : "off")}", collectors[1]));
     }
 
     [Fact]
     public void Every_configuration_key_has_a_meaning()
     {
-        Assert.All(ConfigurationKeys.Of(Registered.Collectors), key => Assert.False(string.IsNullOrWhiteSpace(key.Doc?.Meaning), $"{key.Path} lacks [KeyDoc]"));
+        Assert.All(ConfigurationKeys.Of(Registered.Collectors),
+            key => Assert.False(string.IsNullOrWhiteSpace(key.Doc?.Meaning), $"{key.Path} lacks [KeyDoc]"));
     }
 
     [Fact]
@@ -147,8 +155,10 @@ public sealed class GeneratedDocsTests
     {
         var rows = Markdown.Table(Markdown.ReadDoc("docs/configuration.md"), "key", "type", "default", "meaning")
             .ToDictionary(r => Assert.Single(Markdown.CodeSpans(r[0])), r => r);
-        Assert.Equal(ConfigurationKeys.Of(Registered.Collectors).Select(k => k.Path).Order(StringComparer.Ordinal), rows.Keys.Order(StringComparer.Ordinal));
-        foreach (var key in ConfigurationKeys.Of(Registered.Collectors).Where(k => !k.Unset && k.Shape == KeyShape.Value))
+        Assert.Equal(ConfigurationKeys.Of(Registered.Collectors).Select(k => k.Path).Order(StringComparer.Ordinal),
+            rows.Keys.Order(StringComparer.Ordinal));
+        foreach (var key in ConfigurationKeys.Of(Registered.Collectors)
+            .Where(k => !k.Unset && k.Shape == KeyShape.Value))
         {
             var documented = Assert.Single(Markdown.CodeSpans(rows[key.Path][2]));
             // Converted the way the configuration binder converts it, so the doc's text is also a valid setting.

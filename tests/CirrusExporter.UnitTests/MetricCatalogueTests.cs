@@ -11,7 +11,8 @@ namespace CirrusExporter.UnitTests;
 
 public sealed partial class MetricCatalogueTests
 {
-    private static readonly IReadOnlyList<MetricDefinition> All = MetricCatalogue.All(Registered.Collectors.SelectMany(d => d.Metrics));
+    private static readonly IReadOnlyList<MetricDefinition> All =
+        MetricCatalogue.All(Registered.Collectors.SelectMany(d => d.Metrics));
 
     public static TheoryData<string> Names => new(All.Select(m => m.Name));
 
@@ -43,7 +44,8 @@ public sealed partial class MetricCatalogueTests
     [Fact]
     public void Durations_and_times_are_in_seconds()
     {
-        Assert.All(All.Where(m => m.Name.Contains("duration") || m.Name.Contains("age") || m.Name.Contains("timestamp")),
+        Assert.All(All.Where(m => m.Name.Contains("duration") || m.Name.Contains("age")
+                || m.Name.Contains("timestamp")),
             m => Assert.EndsWith("_seconds", m.Name));
     }
 
@@ -62,11 +64,15 @@ public sealed partial class MetricCatalogueTests
         collectors.StreamStats().Interval = TimeSpan.FromSeconds(45);
         collectors.Availability().Interval = TimeSpan.FromMilliseconds(1500);
 
-        Assert.Equal("Conversations (objects) in the stream, by status. Source: GET /stats/streams field c. Refreshed every 45 s.",
+        Assert.Equal("Conversations (objects) in the stream, by status. Source: GET /stats/streams field c. "
+                + "Refreshed every 45 s.",
             MetricCatalogue.Help(StreamStatsMetrics.Objects, IntervalOf(collectors)));
-        Assert.EndsWith("Refreshed every 1.5 s.", MetricCatalogue.Help(AvailabilityMetrics.StateCode, IntervalOf(collectors)));
-        Assert.EndsWith("Refreshed every 30 s.", MetricCatalogue.Help(SlaExceptionsMetrics.Critical, IntervalOf(collectors)));
-        Assert.EndsWith("Refreshed every 60 s.", MetricCatalogue.Help(ObjectsMetrics.OldestOpenAge, IntervalOf(collectors)));
+        Assert.EndsWith("Refreshed every 1.5 s.",
+            MetricCatalogue.Help(AvailabilityMetrics.StateCode, IntervalOf(collectors)));
+        Assert.EndsWith("Refreshed every 30 s.",
+            MetricCatalogue.Help(SlaExceptionsMetrics.Critical, IntervalOf(collectors)));
+        Assert.EndsWith("Refreshed every 60 s.",
+            MetricCatalogue.Help(ObjectsMetrics.OldestOpenAge, IntervalOf(collectors)));
     }
 
     [Fact]
@@ -74,7 +80,10 @@ public sealed partial class MetricCatalogueTests
     {
         var collectors = new CollectorsOptions();
         foreach (var metric in All)
-            Assert.True(metric.Collector is not null == MetricCatalogue.Help(metric, IntervalOf(collectors)).Contains("Refreshed every"), metric.Name);
+        {
+            Assert.True(metric.Collector is not null
+                == MetricCatalogue.Help(metric, IntervalOf(collectors)).Contains("Refreshed every"), metric.Name);
+        }
     }
 
     [Fact]
@@ -83,12 +92,14 @@ public sealed partial class MetricCatalogueTests
         var collectors = new CollectorsOptions();
         Assert.Equal(MetricCatalogue.Up.Description, MetricCatalogue.Help(MetricCatalogue.Up, IntervalOf(collectors)));
         Assert.Equal(
-            "Always 1; carries the stream's configured name (the id when none) and its module. Source: Cirrus:Streams names and modules seen in GET /stats/streams.",
+            "Always 1; carries the stream's configured name (the id when none) and its module. Source: Cirrus:Streams "
+                + "names and modules seen in GET /stats/streams.",
             MetricCatalogue.Help(MetricCatalogue.StreamInfo, IntervalOf(collectors)));
     }
 
     /// <summary>The configured interval of a collector, by its label, as HELP names it.</summary>
-    private static Func<string, TimeSpan?> IntervalOf(CollectorsOptions collectors) => label => Registered.Collector(label).Options(collectors).Interval;
+    private static Func<string, TimeSpan?> IntervalOf(CollectorsOptions collectors) =>
+        label => Registered.Collector(label).Options(collectors).Interval;
 
     [GeneratedRegex("^[a-z_:][a-z0-9_:]*$")]
     private static partial Regex MetricName();

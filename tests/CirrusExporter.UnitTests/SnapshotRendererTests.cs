@@ -52,9 +52,16 @@ public sealed class SnapshotRendererTests
             "cirrus_stream_availability_state{tenant=\"api.commbox.io\",stream_id=\"11345\",sub_stream_id=\"0\","
                 + "state=\"unavailable\"} 0",
         ], Lines(part, "cirrus_stream_availability_state"));
-        Assert.Equal(["cirrus_stream_availability_state_code{tenant=\"api.commbox.io\",stream_id=\"11345\",sub_stream_id=\"0\"} 2"], Lines(part, "cirrus_stream_availability_state_code"));
+        Assert.Equal(
+            [
+                "cirrus_stream_availability_state_code{tenant=\"api.commbox.io\",stream_id=\"11345\","
+                    + "sub_stream_id=\"0\"} 2",
+            ],
+            Lines(part, "cirrus_stream_availability_state_code"));
         // The state is named c0, no collector's label, so HELP names no interval.
-        Assert.Contains($"# HELP cirrus_stream_availability_state {MetricCatalogue.Help(AvailabilityMetrics.State, _ => null)}\n# TYPE cirrus_stream_availability_state gauge\n", part);
+        Assert.Contains("# HELP cirrus_stream_availability_state "
+            + $"{MetricCatalogue.Help(AvailabilityMetrics.State, _ => null)}\n"
+            + "# TYPE cirrus_stream_availability_state gauge\n", part);
     }
 
     [Fact]
@@ -189,7 +196,9 @@ public sealed class SnapshotRendererTests
             .Render(states, StreamCatalogue.Empty, new Dictionary<string, RenderedPart>());
 
         Assert.Equal(["info", "stream_stats"], parts.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal($"# HELP cirrus_stream_objects {MetricCatalogue.Help(StreamStatsMetrics.Objects, _ => TimeSpan.FromSeconds(30))}\n# TYPE cirrus_stream_objects gauge\n",
+        Assert.Equal("# HELP cirrus_stream_objects "
+            + $"{MetricCatalogue.Help(StreamStatsMetrics.Objects, _ => TimeSpan.FromSeconds(30))}\n"
+            + "# TYPE cirrus_stream_objects gauge\n",
             parts["stream_stats"].Text.Utf8());
     }
 

@@ -72,17 +72,21 @@ public sealed class StatRowsTests
     [Fact]
     public async Task A_row_with_an_invalid_stream_id_is_left_out_and_recorded_once_by_either_path()
     {
-        const string Body = """{"data":[{"moduleId":9,"streamId":0,"statusId":1,"c":1},{"moduleId":9,"streamId":4,"subStreamId":-2,"statusId":1,"c":1},{"moduleId":9,"streamId":5,"statusId":1,"c":3}]}""";
+        const string Body = """{"data":[{"moduleId":9,"streamId":0,"statusId":1,"c":1},"""
+            + """{"moduleId":9,"streamId":4,"subStreamId":-2,"statusId":1,"c":1},"""
+            + """{"moduleId":9,"streamId":5,"statusId":1,"c":3}]}""";
         var context = RefreshContext.Begin(TimeSpan.FromSeconds(30));
         try
         {
             Assert.Equal([new StatRow(9, 5, 0, 1, 3)], Fast(Body));
-            Assert.Equal((2, "stream_stats: row with streamId 0, subStreamId 0"), context.Ignored[IgnoredRows.InvalidStreamId]);
+            Assert.Equal((2, "stream_stats: row with streamId 0, subStreamId 0"),
+                context.Ignored[IgnoredRows.InvalidStreamId]);
 
             context = RefreshContext.Begin(TimeSpan.FromSeconds(30));
             Assert.Null(Fast(Body.Replace("\"c\":3", "\"c\":3,\"x\":1", StringComparison.Ordinal)));
             Assert.Empty(context.Ignored);
-            Assert.Equal([new StatRow(9, 5, 0, 1, 3)], (await ThroughDocument(Body.Replace("\"c\":3", "\"c\":3,\"x\":1", StringComparison.Ordinal))).Rows);
+            Assert.Equal([new StatRow(9, 5, 0, 1, 3)],
+                (await ThroughDocument(Body.Replace("\"c\":3", "\"c\":3,\"x\":1", StringComparison.Ordinal))).Rows);
             Assert.Equal(2, context.Ignored[IgnoredRows.InvalidStreamId].Count);
         }
         finally

@@ -13,14 +13,18 @@ namespace CirrusExporter.Api;
 public sealed class ApiResponseReader
 {
     // A repeated key ("c":12,"c":999) is ambiguous: the parser refuses it instead of letting the last one win.
-    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, MaxDepth = 64, AllowDuplicateProperties = false };
+    private static readonly JsonDocumentOptions DocumentOptions =
+        new() { AllowTrailingCommas = true, MaxDepth = 64, AllowDuplicateProperties = false };
 
-    /// <summary>Reads the envelope and hands its <c>data</c> to <paramref name="parse"/> while the document is alive.</summary>
+    /// <summary>
+    /// Reads the envelope and hands its <c>data</c> to <paramref name="parse"/> while the document is alive.
+    /// </summary>
     /// <param name="read">
     /// Optional: reads the whole body without a document when it has the usual shape, giving false otherwise
     /// (then the document path runs); whatever it reads must be what the document path would give.
     /// </param>
-    public async Task<T> ReadDataAsync<T>(HttpResponseMessage response, string endpoint, Func<JsonElement, string, T> parse, CancellationToken ct, ReadBody<T>? read = null)
+    public async Task<T> ReadDataAsync<T>(HttpResponseMessage response, string endpoint,
+        Func<JsonElement, string, T> parse, CancellationToken ct, ReadBody<T>? read = null)
     {
         var body = await ReadBodyAsync(response, endpoint, ct);
         if (read is not null && read(body.Span, endpoint, out var result)) return result;
@@ -28,7 +32,8 @@ public sealed class ApiResponseReader
         try
         {
             var data = TolerantJson.Property(doc.RootElement, "data")
-                ?? throw new CirrusApiException(endpoint, $"{endpoint}: envelope has no data (keys: {TolerantJson.Keys(doc.RootElement)})");
+                ?? throw new CirrusApiException(endpoint,
+                    $"{endpoint}: envelope has no data (keys: {TolerantJson.Keys(doc.RootElement)})");
             return parse(data, endpoint);
         }
         catch (AmbiguousJsonException e)
@@ -39,8 +44,11 @@ public sealed class ApiResponseReader
 
     public delegate bool ReadBody<T>(ReadOnlySpan<byte> body, string endpoint, [MaybeNullWhen(false)] out T result);
 
-    /// <summary>Checks the status code and reads the body, without the byte order mark some servers put before JSON.</summary>
-    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpResponseMessage response, string endpoint, CancellationToken ct)
+    /// <summary>
+    /// Checks the status code and reads the body, without the byte order mark some servers put before JSON.
+    /// </summary>
+    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpResponseMessage response, string endpoint,
+        CancellationToken ct)
     {
         if (!response.IsSuccessStatusCode)
         {
@@ -63,7 +71,10 @@ public sealed class ApiResponseReader
             ? segment.AsMemory((int)buffered.Position)
             : await CopyAsync(body, ct);
         if (bytes.Span.StartsWith(Utf8ByteOrderMark)) bytes = bytes[Utf8ByteOrderMark.Length..];
-        if (bytes.Length == 0) throw new CirrusApiException(endpoint, $"{endpoint}: empty response body", response.StatusCode);
+        if (bytes.Length == 0)
+        {
+            throw new CirrusApiException(endpoint, $"{endpoint}: empty response body", response.StatusCode);
+        }
         return bytes;
     }
 
@@ -77,8 +88,11 @@ public sealed class ApiResponseReader
         }
         catch (JsonException e)
         {
-            var what = e.Message.Contains("duplicate", StringComparison.OrdinalIgnoreCase) ? "ambiguous JSON (a key repeated in one object)" : "malformed JSON";
-            throw new CirrusApiException(endpoint, $"{endpoint}: {what} ({bytes.Length} bytes): {e.Message}", statusCode);
+            var what = e.Message.Contains("duplicate", StringComparison.OrdinalIgnoreCase)
+                ? "ambiguous JSON (a key repeated in one object)"
+                : "malformed JSON";
+            throw new CirrusApiException(endpoint, $"{endpoint}: {what} ({bytes.Length} bytes): {e.Message}",
+                statusCode);
         }
         try
         {
@@ -96,9 +110,11 @@ public sealed class ApiResponseReader
             doc.Dispose();
             throw error;
         }
-        if (TolerantJson.Property(doc.RootElement, "status") is { } status && (!TolerantJson.TryInteger(status, out var code2) || code2 is < 200 or > 299))
+        if (TolerantJson.Property(doc.RootElement, "status") is { } status
+            && (!TolerantJson.TryInteger(status, out var code2) || code2 is < 200 or > 299))
         {
-            var error = new CirrusApiException(endpoint, $"{endpoint}: envelope status {status.GetRawText()} is not a success", statusCode);
+            var error = new CirrusApiException(endpoint,
+                $"{endpoint}: envelope status {status.GetRawText()} is not a success", statusCode);
             doc.Dispose();
             throw error;
         }

@@ -6,7 +6,8 @@ namespace CirrusExporter.Api;
 /// A failed API call or an unusable response. Messages name the endpoint, the status and the shape,
 /// never the request headers, so the token cannot leak through them.
 /// </summary>
-public sealed class CirrusApiException(string endpoint, string message, HttpStatusCode? statusCode = null, Exception? inner = null)
+public sealed class CirrusApiException(
+    string endpoint, string message, HttpStatusCode? statusCode = null, Exception? inner = null)
     : Exception(UpstreamText.Safe(message), inner)
 {
     public string Endpoint { get; } = endpoint;

@@ -13,7 +13,8 @@ public sealed class RefreshContext
     private int _retries;
     private int _authFailures;
     private int _throttled;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (int Count, string First)> _ignored = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (int Count, string First)> _ignored =
+        new();
 
     public static RefreshContext? Current => CurrentContext.Value;
 
@@ -21,10 +22,15 @@ public sealed class RefreshContext
 
     public int AuthFailures => Volatile.Read(ref _authFailures);
 
-    /// <summary>Attempts answered 429: a refresh that then fails (deadline, circuit) was throttled, whatever its last error says.</summary>
+    /// <summary>
+    /// Attempts answered 429: a refresh that then fails (deadline, circuit) was throttled, whatever its last error
+    /// says.
+    /// </summary>
     public int Throttled => Volatile.Read(ref _throttled);
 
-    /// <summary>The deadline this refresh runs under: the configured one, or the interval the scheduler stretched.</summary>
+    /// <summary>
+    /// The deadline this refresh runs under: the configured one, or the interval the scheduler stretched.
+    /// </summary>
     public TimeSpan Deadline { get; private init; }
 
     /// <summary>
@@ -38,7 +44,9 @@ public sealed class RefreshContext
 
     public static void End() => CurrentContext.Value = null;
 
-    /// <summary>Rows left out by reason (see <see cref="IgnoredRows"/>), with the first one described for the log.</summary>
+    /// <summary>
+    /// Rows left out by reason (see <see cref="IgnoredRows"/>), with the first one described for the log.
+    /// </summary>
     public IReadOnlyDictionary<string, (int Count, string First)> Ignored => _ignored;
 
     public void RecordRetry() => Interlocked.Increment(ref _retries);
@@ -49,7 +57,9 @@ public sealed class RefreshContext
         if (code is HttpStatusCode.TooManyRequests) Interlocked.Increment(ref _throttled);
     }
 
-    /// <summary>Records a row a guard left out; <paramref name="detail"/> must hold no upstream text unescaped.</summary>
+    /// <summary>
+    /// Records a row a guard left out; <paramref name="detail"/> must hold no upstream text unescaped.
+    /// </summary>
     public void RecordIgnored(string reason, string detail) =>
         _ignored.AddOrUpdate(reason, _ => (1, detail), (_, v) => (v.Count + 1, v.First));
 }
@@ -60,7 +70,10 @@ public static class IgnoredRows
     /// <summary>A stream id of 0 or below, or a negative sub-stream id.</summary>
     public const string InvalidStreamId = "invalid_stream_id";
 
-    /// <summary>A conversation created before the look-back window, a time of it in the future, or its first response or close before its creation.</summary>
+    /// <summary>
+    /// A conversation created before the look-back window, a time of it in the future, or its first response or close
+    /// before its creation.
+    /// </summary>
     public const string TimeOutOfRange = "time_out_of_range";
 
     public static readonly IReadOnlyList<string> Reasons = [InvalidStreamId, TimeOutOfRange];

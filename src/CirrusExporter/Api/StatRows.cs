@@ -10,11 +10,11 @@ namespace CirrusExporter.Api;
 public readonly record struct StatRow(int ModuleId, long StreamId, long SubStreamId, int StatusId, long Count);
 
 /// <summary>
-/// The row shape /stats/streams and both SLA lists share, <c>{"moduleId":9,"streamId":1,"subStreamId":0,"statusId":1,"c":12}</c>,
-/// read by one forward-only reader: from a list the document path found (<see cref="Parse"/>), or straight from a
-/// /stats/streams body of the usual envelope without building a document (<see cref="TryReadBody"/>): at a large tenant
-/// that document is megabytes of metadata rented from the shared pool on every refresh. Rows with an invalid stream id
-/// are left out and recorded.
+/// The row shape /stats/streams and both SLA lists share,
+/// <c>{"moduleId":9,"streamId":1,"subStreamId":0,"statusId":1,"c":12}</c>, read by one forward-only reader: from a list
+/// the document path found (<see cref="Parse"/>), or straight from a /stats/streams body of the usual envelope without
+/// building a document (<see cref="TryReadBody"/>): at a large tenant that document is megabytes of metadata rented
+/// from the shared pool on every refresh. Rows with an invalid stream id are left out and recorded.
 /// </summary>
 public static class StatRows
 {
@@ -43,14 +43,16 @@ public static class StatRows
     /// casing, and whose rows hold only the row fields, each once. False for anything else, with nothing recorded:
     /// the document path then reads the body, and refuses it or gives these same rows.
     /// </summary>
-    public static bool TryReadBody(ReadOnlySpan<byte> body, string endpoint, [NotNullWhen(true)] out IReadOnlyList<StatRow>? rows)
+    public static bool TryReadBody(ReadOnlySpan<byte> body, string endpoint,
+        [NotNullWhen(true)] out IReadOnlyList<StatRow>? rows)
     {
         var ignored = new List<(long StreamId, long SubStreamId)>();
         try
         {
             rows = ReadBody(body, endpoint, ignored);
         }
-        catch (Exception e) when (e is JsonException or CirrusApiException or AmbiguousJsonException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or CirrusApiException or AmbiguousJsonException
+            or InvalidOperationException)
         {
             rows = null;
         }
@@ -67,7 +69,8 @@ public static class StatRows
         var others = new List<string>();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            // An escaped or non-ASCII key could still match a known one under OrdinalIgnoreCase: the document path decides.
+            // An escaped or non-ASCII key could still match a known one under OrdinalIgnoreCase: the document path
+            // decides.
             if (reader.ValueIsEscaped || !Ascii.IsValid(reader.ValueSpan)) return null;
             var name = reader.GetString()!;
             if (!reader.Read()) return null;
@@ -101,14 +104,18 @@ public static class StatRows
     /// <paramref name="ignored"/>. With <paramref name="usualOnly"/>, null for a row with another key or a field given
     /// twice, which the document path may refuse as a whole.
     /// </summary>
-    private static List<StatRow>? ReadRows(ReadOnlySpan<byte> json, ref Utf8JsonReader reader, string endpoint, bool usualOnly, List<(long, long)> ignored)
+    private static List<StatRow>? ReadRows(ReadOnlySpan<byte> json, ref Utf8JsonReader reader, string endpoint,
+        bool usualOnly, List<(long, long)> ignored)
     {
         var rows = new List<StatRow>();
         var fields = new RowFields(endpoint);
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             var start = (int)reader.TokenStartIndex;
-            if (reader.TokenType != JsonTokenType.StartObject) throw TolerantJson.Shape(endpoint, "row", Element(json, start));
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw TolerantJson.Shape(endpoint, "row", Element(json, start));
+            }
             fields.Clear();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -135,7 +142,9 @@ public static class StatRows
             }
 
             // "count" is read only when there is no "c", and reported as "c".
-            var count = fields.Seen[C] > 0 ? fields.Value(json, start, C, required: true) : fields.Value(json, start, Count, required: true, name: Names[C]);
+            var count = fields.Seen[C] > 0
+                ? fields.Value(json, start, C, required: true)
+                : fields.Value(json, start, Count, required: true, name: Names[C]);
             if (count < 0) throw TolerantJson.Shape(endpoint, "row with a negative count", Element(json, start));
             var streamId = fields.Value(json, start, StreamId, required: true);
             var subStreamId = fields.Value(json, start, SubStreamId, required: false);
@@ -145,7 +154,8 @@ public static class StatRows
                 ignored.Add((streamId, subStreamId));
                 continue;
             }
-            rows.Add(new StatRow(fields.Id(json, start, ModuleId), streamId, subStreamId, fields.Id(json, start, StatusId), count));
+            rows.Add(new StatRow(fields.Id(json, start, ModuleId), streamId, subStreamId,
+                fields.Id(json, start, StatusId), count));
         }
         return rows;
     }
@@ -166,33 +176,47 @@ public static class StatRows
             Array.Clear(Bad);
         }
 
-        /// <summary>The field's value (0 when optional and absent); throws naming the shape of the row at <paramref name="start"/>.</summary>
+        /// <summary>
+        /// The field's value (0 when optional and absent); throws naming the shape of the row at
+        /// <paramref name="start"/>.
+        /// </summary>
         public long Value(ReadOnlySpan<byte> json, int start, int field, bool required, string? name = null)
         {
             name ??= Names[field];
             if (Seen[field] == 0)
             {
                 if (!required) return 0;
-                throw new CirrusApiException(endpoint, $"{endpoint}: row lacks '{name}' (keys: {TolerantJson.Keys(Element(json, start))})");
+                throw new CirrusApiException(endpoint,
+                    $"{endpoint}: row lacks '{name}' (keys: {TolerantJson.Keys(Element(json, start))})");
             }
             if (Seen[field] > 1) throw TolerantJson.Ambiguous(Names[field]);
-            return Bad[field] ? throw TolerantJson.Shape(endpoint, $"'{name}'", TolerantJson.Property(Element(json, start), Names[field])!.Value) : Values[field];
+            return Bad[field]
+                ? throw TolerantJson.Shape(endpoint, $"'{name}'",
+                    TolerantJson.Property(Element(json, start), Names[field])!.Value)
+                : Values[field];
         }
 
         public int Id(ReadOnlySpan<byte> json, int start, int field)
         {
             var id = Value(json, start, field, required: true);
-            return id is >= int.MinValue and <= int.MaxValue ? (int)id : throw TolerantJson.Shape(endpoint, "row with an id out of range", Element(json, start));
+            return id is >= int.MinValue and <= int.MaxValue
+                ? (int)id
+                : throw TolerantJson.Shape(endpoint, "row with an id out of range", Element(json, start));
         }
     }
 
     private static void Record(List<(long StreamId, long SubStreamId)> ignored, string endpoint)
     {
         foreach (var (streamId, subStreamId) in ignored)
-            RefreshContext.Current?.RecordIgnored(IgnoredRows.InvalidStreamId, $"{endpoint}: row with streamId {streamId}, subStreamId {subStreamId}");
+        {
+            RefreshContext.Current?.RecordIgnored(IgnoredRows.InvalidStreamId,
+                $"{endpoint}: row with streamId {streamId}, subStreamId {subStreamId}");
+        }
     }
 
-    /// <summary>Which row field a key names in any casing (as <see cref="TolerantJson.Property"/> matches), or -1.</summary>
+    /// <summary>
+    /// Which row field a key names in any casing (as <see cref="TolerantJson.Property"/> matches), or -1.
+    /// </summary>
     private static int Field(ref Utf8JsonReader reader)
     {
         if (!reader.ValueIsEscaped && Ascii.IsValid(reader.ValueSpan))
@@ -205,20 +229,27 @@ public static class StatRows
         return Array.FindIndex(Names, n => n.Equals(name, StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>An integer as <see cref="TolerantJson.TryInteger"/> reads one: a JSON number, or a string of digits with an optional sign.</summary>
+    /// <summary>
+    /// An integer as <see cref="TolerantJson.TryInteger"/> reads one: a JSON number, or a string of digits with an
+    /// optional sign.
+    /// </summary>
     private static bool TryInteger(ref Utf8JsonReader reader, out long value)
     {
         value = 0;
         return reader.TokenType switch
         {
-            JsonTokenType.Number => reader.TryGetInt64(out value) || (reader.TryGetDouble(out var d) && TolerantJson.TryIntegral(d, out value)),
-            JsonTokenType.String when reader.ValueIsEscaped => long.TryParse(reader.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value),
-            JsonTokenType.String => long.TryParse(reader.ValueSpan, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value),
+            JsonTokenType.Number => reader.TryGetInt64(out value)
+                || (reader.TryGetDouble(out var d) && TolerantJson.TryIntegral(d, out value)),
+            JsonTokenType.String when reader.ValueIsEscaped => long.TryParse(reader.GetString(),
+                NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value),
+            JsonTokenType.String => long.TryParse(reader.ValueSpan, NumberStyles.AllowLeadingSign,
+                CultureInfo.InvariantCulture, out value),
             _ => false,
         };
     }
 
-    private static bool IsScalar(JsonTokenType token) => token is JsonTokenType.String or JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null;
+    private static bool IsScalar(JsonTokenType token) => token is JsonTokenType.String or JsonTokenType.Number
+        or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null;
 
     /// <summary>The value that starts at <paramref name="start"/>, to describe in an error.</summary>
     private static JsonElement Element(ReadOnlySpan<byte> json, int start)

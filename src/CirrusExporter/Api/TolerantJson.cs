@@ -14,7 +14,10 @@ public static class TolerantJson
     public static long RequiredInteger(JsonElement obj, string name, string endpoint, string? alias = null)
     {
         var value = Property(obj, name) ?? (alias is null ? null : Property(obj, alias));
-        if (value is not { } v) throw new CirrusApiException(endpoint, $"{endpoint}: row lacks '{name}' (keys: {Keys(obj)})");
+        if (value is not { } v)
+        {
+            throw new CirrusApiException(endpoint, $"{endpoint}: row lacks '{name}' (keys: {Keys(obj)})");
+        }
         return Integer(v, name, endpoint);
     }
 
@@ -25,7 +28,9 @@ public static class TolerantJson
         TryInteger(value, out var n) ? n : throw Shape(endpoint, $"'{name}'", value);
 
     public static int Int32(long value, JsonElement row, string endpoint) =>
-        value is >= int.MinValue and <= int.MaxValue ? (int)value : throw Shape(endpoint, "row with an id out of range", row);
+        value is >= int.MinValue and <= int.MaxValue
+            ? (int)value
+            : throw Shape(endpoint, "row with an id out of range", row);
 
     /// <summary>An integer sent as a JSON number (integral) or as a string of digits.</summary>
     public static bool TryInteger(JsonElement value, out long result)
@@ -33,8 +38,10 @@ public static class TolerantJson
         result = 0;
         return value.ValueKind switch
         {
-            JsonValueKind.Number => value.TryGetInt64(out result) || (value.TryGetDouble(out var d) && TryIntegral(d, out result)),
-            JsonValueKind.String => long.TryParse(value.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out result),
+            JsonValueKind.Number => value.TryGetInt64(out result)
+                || (value.TryGetDouble(out var d) && TryIntegral(d, out result)),
+            JsonValueKind.String => long.TryParse(value.GetString(), NumberStyles.AllowLeadingSign,
+                CultureInfo.InvariantCulture, out result),
             _ => false,
         };
     }
@@ -48,7 +55,8 @@ public static class TolerantJson
 
     /// <summary>Parses ISO-8601 with or without a zone; a value without one is UTC (brands can turn 'Z' off).</summary>
     public static bool TryTimestamp(string text, out DateTimeOffset result) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out result);
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out result);
 
     /// <summary>
     /// Case-insensitive property lookup: casing differs between the API's endpoints. Two keys that differ
@@ -82,21 +90,29 @@ public static class TolerantJson
             : p.Name.Equals(name, StringComparison.OrdinalIgnoreCase);
     }
 
-    public static AmbiguousJsonException Ambiguous(string name) => new($"ambiguous JSON: key '{name}' appears more than once (keys differing only in case)");
+    public static AmbiguousJsonException Ambiguous(string name) =>
+        new($"ambiguous JSON: key '{name}' appears more than once (keys differing only in case)");
 
     public static CirrusApiException Shape(string endpoint, string what, JsonElement value) =>
         new(endpoint, $"{endpoint}: unrecognised {what}: {Describe(value)}");
 
-    /// <summary>A short, value-free description of a JSON shape for logs, e.g. object{Item1:array,Foo:string}.</summary>
+    /// <summary>
+    /// A short, value-free description of a JSON shape for logs, e.g. object{Item1:array,Foo:string}.
+    /// </summary>
     public static string Describe(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.Object => "object{" + string.Join(",", value.EnumerateObject().Take(8).Select(p => $"{p.Name}:{Kind(p.Value)}")) + (value.EnumerateObject().Count() > 8 ? ",…" : "") + "}",
-        JsonValueKind.Array => $"array[{value.GetArrayLength()}]" + (value.GetArrayLength() > 0 ? " of " + Kind(value[0]) : ""),
+        JsonValueKind.Object => "object{"
+            + string.Join(",", value.EnumerateObject().Take(8).Select(p => $"{p.Name}:{Kind(p.Value)}"))
+            + (value.EnumerateObject().Count() > 8 ? ",…" : "") + "}",
+        JsonValueKind.Array => $"array[{value.GetArrayLength()}]"
+            + (value.GetArrayLength() > 0 ? " of " + Kind(value[0]) : ""),
         _ => Kind(value),
     };
 
     public static string Keys(JsonElement obj) =>
-        obj.ValueKind == JsonValueKind.Object ? string.Join(",", obj.EnumerateObject().Take(8).Select(p => p.Name)) : Kind(obj);
+        obj.ValueKind == JsonValueKind.Object
+            ? string.Join(",", obj.EnumerateObject().Take(8).Select(p => p.Name))
+            : Kind(obj);
 
     private static string Kind(JsonElement value) => value.ValueKind switch
     {

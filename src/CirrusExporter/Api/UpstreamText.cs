@@ -41,8 +41,12 @@ public static class UpstreamText
         return sb.ToString();
     }
 
-    /// <summary>C0/C1 controls (ESC of ANSI sequences included), DEL, invisible format characters (bidi overrides) and line separators.</summary>
+    /// <summary>
+    /// C0/C1 controls (ESC of ANSI sequences included), DEL, invisible format characters (bidi overrides) and line
+    /// separators.
+    /// </summary>
     private static bool NeedsEscape(char ch) =>
         char.IsControl(ch)
-        || CharUnicodeInfo.GetUnicodeCategory(ch) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
+        || CharUnicodeInfo.GetUnicodeCategory(ch)
+            is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 }

@@ -11,13 +11,20 @@ namespace CirrusExporter.Collectors;
 /// Runs one refresh of a collector within its deadline, logs the outcome and publishes it. Never throws:
 /// whatever the API does, the failure stays inside this collector's state.
 /// </summary>
-public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, IOptions<CirrusOptions> options, SnapshotStore store, SelfMetrics metrics, TimeProvider time, ILogger<CollectorRunner> logger)
+public sealed partial class CollectorRunner(
+    IEnumerable<ICollector> collectors,
+    IOptions<CirrusOptions> options,
+    SnapshotStore store,
+    SelfMetrics metrics,
+    TimeProvider time,
+    ILogger<CollectorRunner> logger)
 {
     private readonly List<ICollector> _all = collectors.ToList();
 
     /// <summary>Enabled collectors now, the stream source first: it decides which streams the others call.</summary>
     public IReadOnlyList<ICollector> Enabled =>
-        _all.Where(c => c.Descriptor.Options(options.Value.Collectors).Enabled).OrderBy(c => c.Descriptor.Role == CollectorRole.StreamSource ? 0 : 1).ToList();
+        _all.Where(c => c.Descriptor.Options(options.Value.Collectors).Enabled)
+            .OrderBy(c => c.Descriptor.Role == CollectorRole.StreamSource ? 0 : 1).ToList();
 
     /// <summary>The collector's options, through its descriptor.</summary>
     public CollectorOptions OptionsOf(ICollector collector) => collector.Descriptor.Options(options.Value.Collectors);
@@ -38,7 +45,8 @@ public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, 
     /// <returns>true when the refresh succeeded completely.</returns>
     public async Task<bool> RefreshAsync(ICollector collector, CancellationToken stopping, TimeSpan? interval = null)
     {
-        // Unless set, the deadline follows the interval the scheduler stretched: a longer refresh is what the stretch plans for.
+        // Unless set, the deadline follows the interval the scheduler stretched: a longer refresh is what the stretch
+        // plans for.
         var deadlineAfter = OptionsOf(collector).DeadlineAt(interval ?? OptionsOf(collector).Interval);
         var started = time.GetUtcNow();
         var startTicks = time.GetTimestamp();
@@ -80,7 +88,10 @@ public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, 
         if (result?.Problem is { } problem)
             error = error is null ? problem : $"{problem}; {error}";
         if (!complete && context.Throttled > 0)
-            error += $"; throttled: the API answered HTTP 429 to {context.Throttled} attempt(s), lower Cirrus:Http:RateLimitPerSecond or lengthen the intervals";
+        {
+            error += $"; throttled: the API answered HTTP 429 to {context.Throttled} attempt(s), "
+                + "lower Cirrus:Http:RateLimitPerSecond or lengthen the intervals";
+        }
         ReportOutcome(collector.Name, complete ? null : error!, context.Retries, duration.TotalSeconds);
 
         var before = store.Current.Catalogue.DroppedStreams;
@@ -147,18 +158,24 @@ public sealed partial class CollectorRunner(IEnumerable<ICollector> collectors, 
     [LoggerMessage(Level = LogLevel.Information, Message = "Collectors succeed again after: {Cause}")]
     private partial void LogCleared(string cause);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Collector {Collector} ignored {Count} row(s) ({Reason}), first: {First}")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Collector {Collector} ignored {Count} row(s) ({Reason}), first: {First}")]
     private partial void LogRowsIgnored(string collector, int count, string reason, string first);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Dropped} stream(s) or sub-stream(s) not watched: Cirrus:MaxStreams reached ({Watched} watched, configured ones first)")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "{Dropped} stream(s) or sub-stream(s) not watched: Cirrus:MaxStreams reached ({Watched} watched, "
+            + "configured ones first)")]
     private partial void LogStreamsDropped(int dropped, int watched);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Collector {Collector} refreshed in {DurationSeconds:0.###} s ({Retries} retries)")]
+    [LoggerMessage(Level = LogLevel.Debug,
+        Message = "Collector {Collector} refreshed in {DurationSeconds:0.###} s ({Retries} retries)")]
     private partial void LogRefreshed(string collector, double durationSeconds, int retries);
 
     [LoggerMessage(Message = "Collector {Collector} failed: {Error} ({Retries} retries, {DurationSeconds:0.###} s)")]
     private partial void LogFailed(LogLevel level, string collector, string error, int retries, double durationSeconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "API token rejected: {Count} call(s) of collector {Collector} answered 401/403; check Cirrus:ApiToken")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "API token rejected: {Count} call(s) of collector {Collector} answered 401/403; check "
+            + "Cirrus:ApiToken")]
     private partial void LogTokenRejected(string collector, int count);
 }

@@ -4,12 +4,18 @@ using CirrusExporter.Snapshot;
 namespace CirrusExporter.Collectors;
 
 /// <summary>
-/// Refreshes every enabled collector on its effective interval: the configured one, stretched by <see cref="CollectorBudget"/>
-/// while the API budget is short, replanned before each wait. The stream source runs first, because it decides which
-/// streams the per-stream collectors call. A reload ends the round: refreshes under way finish, then a new round starts
-/// with the collectors and intervals now configured.
+/// Refreshes every enabled collector on its effective interval: the configured one, stretched by
+/// <see cref="CollectorBudget"/> while the API budget is short, replanned before each wait. The stream source runs
+/// first, because it decides which streams the per-stream collectors call. A reload ends the round: refreshes under way
+/// finish, then a new round starts with the collectors and intervals now configured.
 /// </summary>
-public sealed class CollectorScheduler(CollectorRunner runner, CollectorBudget budget, SnapshotStore store, LiveCirrusOptions options, TimeProvider time, IHostApplicationLifetime lifetime) : BackgroundService
+public sealed class CollectorScheduler(
+    CollectorRunner runner,
+    CollectorBudget budget,
+    SnapshotStore store,
+    LiveCirrusOptions options,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -26,18 +32,24 @@ public sealed class CollectorScheduler(CollectorRunner runner, CollectorBudget b
             if (first is not null) await runner.RefreshAsync(first, stoppingToken);
             // The first plan sees the streams the source just listed, so the first refreshes' deadlines follow it.
             Replan(enabled);
-            await Task.WhenAll(enabled.Select(c => LoopAsync(c, enabled, skipFirst: c == first, round.Token, stoppingToken)));
+            await Task.WhenAll(enabled.Select(c =>
+                LoopAsync(c, enabled, skipFirst: c == first, round.Token, stoppingToken)));
         }
     }
 
-    private void Replan(IReadOnlyList<ICollector> enabled) => budget.Replan(enabled.Select(c => c.Descriptor), store.Current);
+    private void Replan(IReadOnlyList<ICollector> enabled) =>
+        budget.Replan(enabled.Select(c => c.Descriptor), store.Current);
 
-    private async Task LoopAsync(ICollector collector, IReadOnlyList<ICollector> enabled, bool skipFirst, CancellationToken round, CancellationToken stoppingToken)
+    private async Task LoopAsync(ICollector collector, IReadOnlyList<ICollector> enabled, bool skipFirst,
+        CancellationToken round, CancellationToken stoppingToken)
     {
         var next = time.GetUtcNow();
         try
         {
-            if (!skipFirst && !round.IsCancellationRequested) await runner.RefreshAsync(collector, stoppingToken, budget.IntervalOf(collector.Descriptor));
+            if (!skipFirst && !round.IsCancellationRequested)
+            {
+                await runner.RefreshAsync(collector, stoppingToken, budget.IntervalOf(collector.Descriptor));
+            }
             while (!round.IsCancellationRequested)
             {
                 Replan(enabled);
@@ -46,7 +58,10 @@ public sealed class CollectorScheduler(CollectorRunner runner, CollectorBudget b
                 if (wait > TimeSpan.Zero) await Task.Delay(wait, time, round);
                 // Behind: one refresh now and the interval from it, as a periodic timer drops the ticks it missed.
                 else next = time.GetUtcNow();
-                if (!round.IsCancellationRequested) await runner.RefreshAsync(collector, stoppingToken, budget.IntervalOf(collector.Descriptor));
+                if (!round.IsCancellationRequested)
+                {
+                    await runner.RefreshAsync(collector, stoppingToken, budget.IntervalOf(collector.Descriptor));
+                }
             }
         }
         catch (OperationCanceledException) when (round.IsCancellationRequested)

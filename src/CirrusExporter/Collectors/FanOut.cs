@@ -9,15 +9,17 @@ namespace CirrusExporter.Collectors;
 /// </summary>
 public static class FanOut
 {
-    public static async Task<(Dictionary<TKey, TValue> Results, int Failed, Exception? FirstError)> RunAsync<TKey, TValue>(
-        IReadOnlyCollection<TKey> targets, int parallelism, Func<TKey, CancellationToken, Task<TValue>> call, CancellationToken cancellationToken)
+    public static async Task<(Dictionary<TKey, TValue> Results, int Failed, Exception? FirstError)>
+        RunAsync<TKey, TValue>(IReadOnlyCollection<TKey> targets, int parallelism,
+            Func<TKey, CancellationToken, Task<TValue>> call, CancellationToken cancellationToken)
         where TKey : notnull
     {
         var results = new ConcurrentDictionary<TKey, TValue>();
         var errors = new ConcurrentQueue<Exception>();
         try
         {
-            await Parallel.ForEachAsync(targets, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            await Parallel.ForEachAsync(targets,
+                new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
                 async (target, ct) =>
                 {
                     try
@@ -35,7 +37,8 @@ public static class FanOut
             var answered = new Dictionary<TKey, TValue>(results);
             var failed = targets.Count - answered.Count;
             return (answered, failed, new TimeoutException(
-                $"refresh deadline passed with {failed} of {targets.Count} stream call(s) unanswered; the {answered.Count} that answered are published", e));
+                $"refresh deadline passed with {failed} of {targets.Count} stream call(s) unanswered; "
+                    + $"the {answered.Count} that answered are published", e));
         }
         errors.TryPeek(out var first);
         if (targets.Count > 0 && results.IsEmpty && first is not null) throw first;

@@ -10,7 +10,9 @@ public sealed class LastAnswers<TKey, TValue> where TKey : notnull
 {
     private Dictionary<TKey, (TValue Value, DateTimeOffset At)> _last = [];
 
-    /// <summary>The answers, plus the last answer of each target that did not answer while it is young enough.</summary>
+    /// <summary>
+    /// The answers, plus the last answer of each target that did not answer while it is young enough.
+    /// </summary>
     public Dictionary<TKey, TValue> Merge(
         IEnumerable<TKey> targets, IReadOnlyDictionary<TKey, TValue> answered, DateTimeOffset now, TimeSpan maxAge)
     {

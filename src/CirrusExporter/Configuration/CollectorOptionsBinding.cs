@@ -11,7 +11,8 @@ public sealed class CollectorOptionsBinding
     private readonly Func<CollectorOptions> _create;
     private readonly Func<IConfiguration, CollectorOptions?> _bind;
 
-    private CollectorOptionsBinding([DynamicallyAccessedMembers(ConfigurationKeys.Walked)] Type type, Func<CollectorOptions> create, Func<IConfiguration, CollectorOptions?> bind) =>
+    private CollectorOptionsBinding([DynamicallyAccessedMembers(ConfigurationKeys.Walked)] Type type,
+        Func<CollectorOptions> create, Func<IConfiguration, CollectorOptions?> bind) =>
         (Type, _create, _bind) = (type, create, bind);
 
     /// <summary>Kept whole by the trimmer: the key walk (docs, unknown-key check) reads its properties.</summary>
@@ -25,7 +26,8 @@ public sealed class CollectorOptionsBinding
     public CollectorOptions Bind(IConfiguration section) => _bind(section) ?? _create();
 
     /// <param name="bind">Usually <c>section => section.Get&lt;TOptions&gt;()</c>.</param>
-    public static CollectorOptionsBinding Of<[DynamicallyAccessedMembers(ConfigurationKeys.Walked)] TOptions>(Func<IConfiguration, TOptions?> bind)
+    public static CollectorOptionsBinding Of<[DynamicallyAccessedMembers(ConfigurationKeys.Walked)] TOptions>(
+        Func<IConfiguration, TOptions?> bind)
         where TOptions : CollectorOptions, new() =>
         new(typeof(TOptions), () => new TOptions(), bind);
 }

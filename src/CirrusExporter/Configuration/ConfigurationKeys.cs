@@ -10,7 +10,8 @@ public enum KeyShape { Value, List, Map }
 /// <param name="Default">The code's default: the property's value on a freshly constructed options object.</param>
 /// <param name="InListItem">True under a list of objects, where items have no default of their own.</param>
 /// <param name="Doc">What the key means, from its <see cref="KeyDocAttribute"/> (null when it has none).</param>
-public sealed record ConfigKey(string Path, Type ValueType, KeyShape Shape, object? Default, bool InListItem, KeyDocAttribute? Doc)
+public sealed record ConfigKey(
+    string Path, Type ValueType, KeyShape Shape, object? Default, bool InListItem, KeyDocAttribute? Doc)
 {
     /// <summary>No default to show: a list item's key, no value, an empty string or an empty list or map.</summary>
     public bool Unset => InListItem || Default is null or "" || Default is System.Collections.ICollection { Count: 0 };
@@ -19,10 +20,14 @@ public sealed record ConfigKey(string Path, Type ValueType, KeyShape Shape, obje
 /// <summary>Every configuration key the exporter binds, found by walking the options classes.</summary>
 public static class ConfigurationKeys
 {
-    /// <summary>Every key, with one section under <c>Cirrus:Collectors</c> for each of <paramref name="collectors"/>, in their order.</summary>
+    /// <summary>
+    /// Every key, with one section under <c>Cirrus:Collectors</c> for each of <paramref name="collectors"/>, in their
+    /// order.
+    /// </summary>
     public static IReadOnlyList<ConfigKey> Of(IEnumerable<ICollectorSection> collectors) =>
     [
-        .. Walk(typeof(CirrusOptions), new CirrusOptions { Collectors = new CollectorsOptions(collectors) }, CirrusOptions.Section, false),
+        .. Walk(typeof(CirrusOptions), new CirrusOptions { Collectors = new CollectorsOptions(collectors) },
+            CirrusOptions.Section, false),
         .. Walk(typeof(WebOptions), new WebOptions(), WebOptions.Section, false),
         .. Walk(typeof(LogOptions), new LogOptions(), LogOptions.Section, false),
     ];
@@ -30,9 +35,11 @@ public static class ConfigurationKeys
     /// <summary>
     /// What the walk reads of an options class. The binder's generated code sets properties without reflection, so
     /// a Native AOT build keeps this metadata only for classes listed on <see cref="Walk"/>, carried by a collector's
-    /// <see cref="CollectorOptionsBinding.Type"/>, or named by a DynamicDependency of a kept class (a unit test checks).
+    /// <see cref="CollectorOptionsBinding.Type"/>, or named by a DynamicDependency of a kept class (a unit test
+    /// checks).
     /// </summary>
-    public const DynamicallyAccessedMemberTypes Walked = DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor;
+    public const DynamicallyAccessedMemberTypes Walked =
+        DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor;
 
     [DynamicDependency(Walked, typeof(CirrusOptions))]
     [DynamicDependency(Walked, typeof(StreamOptions))]
@@ -61,21 +68,46 @@ public static class ConfigurationKeys
             {
                 // One section per collector, in their order, with its own options type.
                 foreach (var d in collectors.Sections())
-                    foreach (var key in Walk(d.OptionsBinding.Type, collectors.For(d), $"{path}:{d.Section}", inListItem)) yield return key;
+                {
+                    foreach (var key in Walk(d.OptionsBinding.Type, collectors.For(d), $"{path}:{d.Section}",
+                        inListItem))
+                    {
+                        yield return key;
+                    }
+                }
             }
             else if (IsSimple(t))
             {
-                yield return new ConfigKey(path, Nullable.GetUnderlyingType(t) ?? t, KeyShape.Value, value, inListItem, doc);
+                yield return new ConfigKey(path, Nullable.GetUnderlyingType(t) ?? t, KeyShape.Value, value,
+                    inListItem, doc);
             }
             else if (Generic(t, typeof(List<>)) is [var element])
             {
-                if (IsSimple(element)) yield return new ConfigKey(path + ":N", element, KeyShape.List, value, inListItem, doc);
-                else foreach (var key in Walk(element, Activator.CreateInstance(element)!, path + ":N", true)) yield return key;
+                if (IsSimple(element))
+                {
+                    yield return new ConfigKey(path + ":N", element, KeyShape.List, value, inListItem, doc);
+                }
+                else
+                {
+                    foreach (var key in Walk(element, Activator.CreateInstance(element)!, path + ":N", true))
+                    {
+                        yield return key;
+                    }
+                }
             }
             else if (Generic(t, typeof(Dictionary<,>)) is [_, var valueType])
             {
-                if (IsSimple(valueType)) yield return new ConfigKey(path + ":<id>", valueType, KeyShape.Map, value, inListItem, doc);
-                else foreach (var key in Walk(valueType, Activator.CreateInstance(valueType)!, path + ":<id>", true)) yield return key;
+                if (IsSimple(valueType))
+                {
+                    yield return new ConfigKey(path + ":<id>", valueType, KeyShape.Map, value, inListItem, doc);
+                }
+                else
+                {
+                    foreach (var key in Walk(valueType, Activator.CreateInstance(valueType)!, path + ":<id>", true))
+                    {
+                        yield return key;
+                    }
+                }
             }
             else
             {
@@ -89,7 +121,8 @@ public static class ConfigurationKeys
     private static bool IsSimple(Type t)
     {
         t = Nullable.GetUnderlyingType(t) ?? t;
-        return t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(decimal) || t == typeof(TimeSpan) || t == typeof(Uri);
+        return t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(decimal) || t == typeof(TimeSpan)
+            || t == typeof(Uri);
     }
 
     private static Type[]? Generic(Type t, Type definition) =>

@@ -1,6 +1,8 @@
 namespace CirrusExporter.Configuration;
 
-/// <summary>What a configuration key means, for the generated key tables of docs/configuration.md and the README.</summary>
+/// <summary>
+/// What a configuration key means, for the generated key tables of docs/configuration.md and the README.
+/// </summary>
 /// <param name="meaning">Markdown text of the "meaning" column.</param>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class KeyDocAttribute(string meaning) : Attribute

@@ -8,5 +8,6 @@ public static class LabelValue
 
     /// <summary>A tenant name: readable in a page and a dashboard variable, and a valid host name fits.</summary>
     public static bool IsValidTenant(string value) =>
-        value.Length is > 0 and <= 128 && value.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '-' or '_' or ':');
+        value.Length is > 0 and <= 128
+        && value.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '-' or '_' or ':');
 }

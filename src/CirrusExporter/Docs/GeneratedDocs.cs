@@ -7,16 +7,19 @@ using CirrusExporter.Snapshot;
 namespace CirrusExporter.Docs;
 
 /// <summary>
-/// <c>cirrus-exporter docs</c>: rewrites the parts of docs/*.md and the README that restate the code (metric, collector,
-/// label-name and configuration-key tables) from the catalogue, the collector descriptors and the options
+/// <c>cirrus-exporter docs</c>: rewrites the parts of docs/*.md and the README that restate the code (metric,
+/// collector, label-name and configuration-key tables) from the catalogue, the collector descriptors and the options
 /// classes. Each part sits between BEGIN/END GENERATED markers; the prose around it is written by hand.
 /// </summary>
 public static class GeneratedDocs
 {
     public const string Command = "dotnet run --project src/CirrusExporter -- docs";
 
-    /// <summary>Each generated file with its regions, by repository-relative path, for <paramref name="collectors"/>.</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, Func<string>>> Files(IReadOnlyList<CollectorDescriptor> collectors)
+    /// <summary>
+    /// Each generated file with its regions, by repository-relative path, for <paramref name="collectors"/>.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, Func<string>>> Files(
+        IReadOnlyList<CollectorDescriptor> collectors)
     {
         var tables = new DocTables(collectors);
         return new Dictionary<string, IReadOnlyDictionary<string, Func<string>>>
@@ -57,7 +60,10 @@ public static class GeneratedDocs
         return null;
     }
 
-    /// <summary>Writes the files under <paramref name="root"/>, or with <paramref name="check"/> only reports stale ones; 0 when all were current.</summary>
+    /// <summary>
+    /// Writes the files under <paramref name="root"/>, or with <paramref name="check"/> only reports stale ones; 0 when
+    /// all were current.
+    /// </summary>
     public static int Run(IReadOnlyList<CollectorDescriptor> collectors, string root, bool check, TextWriter output)
     {
         var stale = 0;
@@ -111,7 +117,8 @@ internal sealed class DocTables(IReadOnlyList<CollectorDescriptor> collectors)
     public string Metrics()
     {
         var sb = new StringBuilder();
-        sb.Append("| metric | type | labels | source (endpoint and field) | description | refresh |\n|---|---|---|---|---|---|\n");
+        sb.Append("| metric | type | labels | source (endpoint and field) | description | refresh |\n"
+            + "|---|---|---|---|---|---|\n");
         foreach (var m in AllMetrics) Row(sb, m);
         return sb.ToString();
     }
@@ -121,7 +128,10 @@ internal sealed class DocTables(IReadOnlyList<CollectorDescriptor> collectors)
     {
         var sb = new StringBuilder();
         sb.Append("| metric | labels | what |\n|---|---|---|\n");
-        foreach (var m in AllMetrics) sb.Append($"| `{m.Name}` | {Labels(MetricCatalogue.SeriesLabels(m))} | {m.Description} |\n");
+        foreach (var m in AllMetrics)
+        {
+            sb.Append($"| `{m.Name}` | {Labels(MetricCatalogue.SeriesLabels(m))} | {m.Description} |\n");
+        }
         return sb.ToString();
     }
 
@@ -138,11 +148,16 @@ internal sealed class DocTables(IReadOnlyList<CollectorDescriptor> collectors)
     {
         var defaults = new CollectorsOptions();
         var sb = new StringBuilder();
-        sb.Append("| collector (`collector`, `endpoint` label) | API call | configuration section | default interval | families |\n|---|---|---|---|---|\n");
+        sb.Append("| collector (`collector`, `endpoint` label) | API call | configuration section | default interval "
+            + "| families |\n|---|---|---|---|---|\n");
         foreach (var d in collectors)
         {
-            var role = d.Role == CollectorRole.StreamSource ? " (stream source: refreshed first; lists the streams for discovery)" : "";
-            sb.Append($"| `{d.Label}`{role} | `{d.Endpoint}` | `{d.Key("")[..^1]}` | {Seconds(d.Options(defaults).Interval)} | {string.Join(", ", d.Metrics.Select(m => $"`{m.Name}`"))} |\n");
+            var role = d.Role == CollectorRole.StreamSource
+                ? " (stream source: refreshed first; lists the streams for discovery)"
+                : "";
+            sb.Append($"| `{d.Label}`{role} | `{d.Endpoint}` | `{d.Key("")[..^1]}` "
+                + $"| {Seconds(d.Options(defaults).Interval)} "
+                + $"| {string.Join(", ", d.Metrics.Select(m => $"`{m.Name}`"))} |\n");
         }
         return sb.ToString();
     }
@@ -164,12 +179,16 @@ internal sealed class DocTables(IReadOnlyList<CollectorDescriptor> collectors)
         {
             var meaning = enabledKeys.GetValueOrDefault(key.Path) ?? key.Doc?.Meaning
                 ?? throw new InvalidOperationException($"{key.Path} has no [KeyDoc]");
-            sb.Append($"| `{key.Path}` | {Configuration.ConfigurationKeys.TypeWord(key.ValueType)} | {Default(key)} | {meaning} |\n");
+            sb.Append($"| `{key.Path}` | {Configuration.ConfigurationKeys.TypeWord(key.ValueType)} "
+                + $"| {Default(key)} | {meaning} |\n");
         }
         return sb.ToString();
     }
 
-    /// <summary>The README's short key table: the keys whose [KeyDoc] has a README text, and one row for the collectors' common keys.</summary>
+    /// <summary>
+    /// The README's short key table: the keys whose [KeyDoc] has a README text, and one row for the collectors' common
+    /// keys.
+    /// </summary>
     public string ConfigurationSummary()
     {
         var prefix = $"{CirrusOptions.Section}:{nameof(CirrusOptions.Collectors)}:";
@@ -183,8 +202,12 @@ internal sealed class DocTables(IReadOnlyList<CollectorDescriptor> collectors)
             {
                 if (collectorsListed) continue;
                 collectorsListed = true;
-                var each = collectors.Select(d => $"`{d.Section}` {(d.Options(defaults).Enabled ? "on" : "off")}, {Seconds(d.Options(defaults).Interval)}");
-                sb.Append($"| `{prefix}<Name>:Enabled`, `:Interval`, `:Timeout` | {string.Join("; ", each)} | per collector (see the table in [docs/metrics.md](docs/metrics.md#collectors)); the timeout defaults to the interval |\n");
+                var each = collectors.Select(d =>
+                    $"`{d.Section}` {(d.Options(defaults).Enabled ? "on" : "off")}, "
+                    + $"{Seconds(d.Options(defaults).Interval)}");
+                sb.Append($"| `{prefix}<Name>:Enabled`, `:Interval`, `:Timeout` | {string.Join("; ", each)} "
+                    + "| per collector (see the table in [docs/metrics.md](docs/metrics.md#collectors)); "
+                    + "the timeout defaults to the interval |\n");
             }
             else if (key.Doc?.Readme is { } meaning)
             {
@@ -196,16 +219,21 @@ internal sealed class DocTables(IReadOnlyList<CollectorDescriptor> collectors)
 
     private void Row(StringBuilder sb, MetricDefinition m)
     {
-        var description = m.Buckets is { } b ? $"{m.Description} Buckets: {string.Join(", ", b.Select(Number))} s." : m.Description;
+        var description = m.Buckets is { } b
+            ? $"{m.Description} Buckets: {string.Join(", ", b.Select(Number))} s."
+            : m.Description;
         var refresh = m.Collector is { } c ? Refresh(collectors.Single(d => d.Label == c)) : m.Refresh
             ?? throw new InvalidOperationException($"{m.Name} has neither a collector nor a refresh");
-        sb.Append($"| `{m.Name}` | {m.Type} | {Labels(MetricCatalogue.SeriesLabels(m))} | {m.Source} | {description} | {refresh} |\n");
+        sb.Append($"| `{m.Name}` | {m.Type} | {Labels(MetricCatalogue.SeriesLabels(m))} | {m.Source} "
+            + $"| {description} | {refresh} |\n");
     }
 
     private static string Refresh(CollectorDescriptor d) =>
-        $"`{d.Label}` collector, `{d.Key(nameof(CollectorOptions.Interval))}` ({Seconds(d.Options(new CollectorsOptions()).Interval)})";
+        $"`{d.Label}` collector, `{d.Key(nameof(CollectorOptions.Interval))}` "
+            + $"({Seconds(d.Options(new CollectorsOptions()).Interval)})";
 
-    private static string Labels(string[] labels) => labels.Length == 0 ? "—" : string.Join(", ", labels.Select(l => $"`{l}`"));
+    private static string Labels(string[] labels) =>
+        labels.Length == 0 ? "—" : string.Join(", ", labels.Select(l => $"`{l}`"));
 
     private static string Default(ConfigKey key)
     {

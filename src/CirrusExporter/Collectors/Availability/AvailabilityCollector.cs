@@ -10,7 +10,9 @@ namespace CirrusExporter.Collectors.Availability;
 /// GET /streams/{id}[/substreams/{sub}]/streamavailability: one call per watched stream or sub-stream. Each poll also
 /// tells <see cref="StreamHours"/> which streams are closed, for the conversations collector's business time.
 /// </summary>
-public sealed class AvailabilityCollector(IAvailabilityApi api, ApiResponseReader reader, IOptions<CirrusOptions> options, StreamHours hours, ApiClock clock, TimeProvider time) : ICollector
+public sealed class AvailabilityCollector(
+    IAvailabilityApi api, ApiResponseReader reader, IOptions<CirrusOptions> options, StreamHours hours, ApiClock clock,
+    TimeProvider time) : ICollector
 {
     public const string Label = "availability";
 
@@ -43,13 +45,15 @@ public sealed class AvailabilityCollector(IAvailabilityApi api, ApiResponseReade
         var (ignoreAutomation, autoAssign) = (o.IgnoreAutomation ? "true" : "false", o.AutoAssign ? "true" : "false");
         var targets = current.Catalogue.Streams.Select(s => s.Key).ToList();
         var polled = clock.Now;
-        var (states, failed, first) = await FanOut.RunAsync(targets, options.Value.Http.MaxConcurrency, async (key, ct) =>
-        {
-            using var response = key.SubStreamId == 0
-                ? await api.GetStreamAvailability(key.StreamId, ignoreAutomation, autoAssign, ct)
-                : await api.GetSubStreamAvailability(key.StreamId, key.SubStreamId, ignoreAutomation, autoAssign, ct);
-            return await reader.ReadDataAsync(response, Label, AvailabilityData.ParseState, ct);
-        }, cancellationToken);
+        var (states, failed, first) = await FanOut.RunAsync(targets, options.Value.Http.MaxConcurrency,
+            async (key, ct) =>
+            {
+                using var response = key.SubStreamId == 0
+                    ? await api.GetStreamAvailability(key.StreamId, ignoreAutomation, autoAssign, ct)
+                    : await api.GetSubStreamAvailability(key.StreamId, key.SubStreamId, ignoreAutomation, autoAssign,
+                        ct);
+                return await reader.ReadDataAsync(response, Label, AvailabilityData.ParseState, ct);
+            }, cancellationToken);
         // Business hours learn from answers only, not from a state carried over.
         foreach (var stream in states.GroupBy(kv => kv.Key.StreamId))
             hours.Observe(stream.Key, polled, stream.All(kv => kv.Value is InactiveState or UnavailableState));

@@ -23,7 +23,8 @@ public sealed record AvailabilityData(IReadOnlyDictionary<StreamKey, int> States
     {
         // Only streams still in the catalogue: a stream that vanished upstream loses its series at once.
         var watched = context.Catalogue.Streams.Select(s => s.Key).ToHashSet();
-        var current = States.Where(kv => watched.Contains(kv.Key)).OrderBy(kv => kv.Key.StreamId).ThenBy(kv => kv.Key.SubStreamId).ToList();
+        var current = States.Where(kv => watched.Contains(kv.Key))
+            .OrderBy(kv => kv.Key.StreamId).ThenBy(kv => kv.Key.SubStreamId).ToList();
         w.Family(AvailabilityMetrics.State, context.Help(AvailabilityMetrics.State));
         foreach (var (key, state) in current)
         {

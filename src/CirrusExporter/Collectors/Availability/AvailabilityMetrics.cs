@@ -6,7 +6,8 @@ public static class AvailabilityMetrics
 {
     public static readonly MetricDefinition State = new(
         "cirrus_stream_availability_state", "gauge", ["stream_id", "sub_stream_id", "state"],
-        "1 for the stream's current availability state (inactive, available, busy, unavailable), 0 for the other three.",
+        "1 for the stream's current availability state (inactive, available, busy, unavailable), 0 for the other "
+            + "three.",
         "GET /streams/{id}[/substreams/{sub}]/streamavailability data.state", AvailabilityCollector.Label);
 
     public static readonly MetricDefinition StateCode = new(

@@ -9,7 +9,8 @@ namespace CirrusExporter.Collectors.Availability;
 /// polls: the time between two consecutive polls that both saw the stream closed, at most Cirrus:MaxDataAge apart,
 /// counts as closed; everything else, including history from before the exporter started, counts as open.
 /// </summary>
-/// <remarks>Memory is bounded: per stream the last <see cref="MaxIntervals"/> closed intervals (a closed night or weekend is one).</remarks>
+/// <remarks>Memory is bounded: per stream the last <see cref="MaxIntervals"/> closed intervals (a closed night or
+/// weekend is one).</remarks>
 public sealed class StreamHours(IOptions<CirrusOptions> options)
 {
     public const int MaxIntervals = 256;
@@ -50,7 +51,10 @@ public sealed class StreamHours(IOptions<CirrusOptions> options)
         return closed;
     }
 
-    /// <summary>The time in [<paramref name="from"/>, <paramref name="to"/>] the stream was not seen closed, in seconds, never negative.</summary>
+    /// <summary>
+    /// The time in [<paramref name="from"/>, <paramref name="to"/>] the stream was not seen closed, in seconds, never
+    /// negative.
+    /// </summary>
     public double OpenSeconds(long streamId, DateTimeOffset from, DateTimeOffset to) =>
         Math.Max(0, (to - from - ClosedBetween(streamId, from, to)).TotalSeconds);
 

@@ -3,11 +3,17 @@ using CirrusExporter.Api;
 
 namespace CirrusExporter.Collectors.Conversations;
 
-/// <summary>The times of one conversation the changed-objects call returned, and its status (0 when the item has none).</summary>
+/// <summary>
+/// The times of one conversation the changed-objects call returned, and its status (0 when the item has none).
+/// </summary>
 public readonly record struct ChangedConversation(
-    long ObjectId, DateTimeOffset Created, DateTimeOffset Updated, DateTimeOffset? FirstResponse, DateTimeOffset? Closed, int StatusId = 0)
+    long ObjectId, DateTimeOffset Created, DateTimeOffset Updated, DateTimeOffset? FirstResponse,
+    DateTimeOffset? Closed, int StatusId = 0)
 {
-    /// <summary><c>data</c> is an array of objects; objectId, createdTime and updatedTime are required (dedup and paging need them).</summary>
+    /// <summary>
+    /// <c>data</c> is an array of objects; objectId, createdTime and updatedTime are required (dedup and paging need
+    /// them).
+    /// </summary>
     public static IReadOnlyList<ChangedConversation> ParseList(JsonElement data, string endpoint)
     {
         if (data.ValueKind != JsonValueKind.Array) throw TolerantJson.Shape(endpoint, "data", data);
@@ -17,8 +23,10 @@ public readonly record struct ChangedConversation(
             if (item.ValueKind != JsonValueKind.Object) throw TolerantJson.Shape(endpoint, "data item", item);
             items.Add(new ChangedConversation(
                 TolerantJson.RequiredInteger(item, "objectId", endpoint),
-                Time(item, "createdTime", null, endpoint) ?? throw TolerantJson.Shape(endpoint, "data item without createdTime", item),
-                Time(item, "updatedTime", null, endpoint) ?? throw TolerantJson.Shape(endpoint, "data item without updatedTime", item),
+                Time(item, "createdTime", null, endpoint)
+                    ?? throw TolerantJson.Shape(endpoint, "data item without createdTime", item),
+                Time(item, "updatedTime", null, endpoint)
+                    ?? throw TolerantJson.Shape(endpoint, "data item without updatedTime", item),
                 Time(item, "firstResponseTime", null, endpoint),
                 Time(item, "closedTime", "closeTime", endpoint),
                 TolerantJson.Int32(TolerantJson.OptionalInteger(item, "statusId", endpoint), item, endpoint)));
@@ -33,9 +41,13 @@ public readonly record struct ChangedConversation(
     /// </summary>
     public string? Impossible(DateTimeOffset earliest, DateTimeOffset latest)
     {
-        if (Created < earliest || Created > latest) return $"object {ObjectId} createdTime {Created:O} outside {earliest:O} .. {latest:O}";
+        if (Created < earliest || Created > latest)
+        {
+            return $"object {ObjectId} createdTime {Created:O} outside {earliest:O} .. {latest:O}";
+        }
         if (Updated > latest) return $"object {ObjectId} updatedTime {Updated:O} after {latest:O}";
-        foreach (var (name, time) in (ReadOnlySpan<(string, DateTimeOffset?)>)[("firstResponseTime", FirstResponse), ("closedTime", Closed)])
+        foreach (var (name, time) in
+            (ReadOnlySpan<(string, DateTimeOffset?)>)[("firstResponseTime", FirstResponse), ("closedTime", Closed)])
         {
             if (time > latest) return $"object {ObjectId} {name} {time:O} after {latest:O}";
             if (time < Created) return $"object {ObjectId} {name} {time:O} before createdTime {Created:O}";

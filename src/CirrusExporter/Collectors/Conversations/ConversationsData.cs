@@ -5,7 +5,8 @@ namespace CirrusExporter.Collectors.Conversations;
 
 /// <summary>One stream's totals as of a refresh, and its conversations waiting for a first response.</summary>
 public sealed record StreamTimings(
-    long StreamId, string Module, SloTargetOptions? Target, long Created, long WithinTarget, HistogramSnapshot FirstResponse, HistogramSnapshot Resolution,
+    long StreamId, string Module, SloTargetOptions? Target, long Created, long WithinTarget,
+    HistogramSnapshot FirstResponse, HistogramSnapshot Resolution,
     long Awaiting, double OldestAwaitingAgeSeconds);
 
 /// <summary>Running totals per stream since the exporter started watching it; counters only ever grow.</summary>
@@ -13,7 +14,8 @@ public sealed record ConversationsData(IReadOnlyList<StreamTimings> Streams) : C
 {
     public override void Render(ExpositionWriter w, RenderContext context)
     {
-        var streams = Streams.Where(s => context.Catalogue.StreamIds.Contains(s.StreamId)).OrderBy(s => s.StreamId).ToList();
+        var streams = Streams.Where(s => context.Catalogue.StreamIds.Contains(s.StreamId))
+            .OrderBy(s => s.StreamId).ToList();
         Histogram(w, context, ConversationsMetrics.FirstResponse, streams, s => s.FirstResponse);
         Histogram(w, context, ConversationsMetrics.Resolution, streams, s => s.Resolution);
         Family(w, context, ConversationsMetrics.Created, streams, s => s.Created);
@@ -25,16 +27,21 @@ public sealed record ConversationsData(IReadOnlyList<StreamTimings> Streams) : C
         Family(w, context, ConversationsMetrics.Objective, targeted, s => s.Target!.Objective);
         Family(w, context, ConversationsMetrics.Awaiting, streams, s => s.Awaiting);
         w.Family(ConversationsMetrics.OldestAwaitingAge, context.Help(ConversationsMetrics.OldestAwaitingAge));
-        foreach (var s in streams) w.Sample(ConversationsMetrics.OldestAwaitingAge, s.OldestAwaitingAgeSeconds, context.Id(s.StreamId), "0");
+        foreach (var s in streams)
+        {
+            w.Sample(ConversationsMetrics.OldestAwaitingAge, s.OldestAwaitingAgeSeconds, context.Id(s.StreamId), "0");
+        }
     }
 
-    private static void Family(ExpositionWriter w, RenderContext context, MetricDefinition metric, List<StreamTimings> streams, Func<StreamTimings, double> value)
+    private static void Family(ExpositionWriter w, RenderContext context, MetricDefinition metric,
+        List<StreamTimings> streams, Func<StreamTimings, double> value)
     {
         w.Family(metric, context.Help(metric));
         foreach (var s in streams) w.Sample(metric, value(s), context.Id(s.StreamId), "0", s.Module);
     }
 
-    private static void Histogram(ExpositionWriter w, RenderContext context, MetricDefinition metric, List<StreamTimings> streams, Func<StreamTimings, HistogramSnapshot> select)
+    private static void Histogram(ExpositionWriter w, RenderContext context, MetricDefinition metric,
+        List<StreamTimings> streams, Func<StreamTimings, HistogramSnapshot> select)
     {
         w.Family(metric, context.Help(metric));
         foreach (var s in streams)

@@ -14,8 +14,11 @@ public static class ConversationsMetrics
 
     public static readonly MetricDefinition FirstResponse = new(
         "cirrus_stream_first_response_seconds", "histogram", StreamLabels,
-        "Time from a conversation's creation to its first response in the stream's open hours (time the availability collector saw the stream closed, state 0 or 3, does not count), observed once per conversation when first seen answered; whole stream (sub_stream_id 0).",
-        $"{Changed}: firstResponseTime - createdTime, less the closed time between", ConversationsCollector.Label, Buckets: Buckets);
+        "Time from a conversation's creation to its first response in the stream's open hours (time the availability "
+            + "collector saw the stream closed, state 0 or 3, does not count), observed once per conversation when "
+            + "first seen answered; whole stream (sub_stream_id 0).",
+        $"{Changed}: firstResponseTime - createdTime, less the closed time between", ConversationsCollector.Label,
+        Buckets: Buckets);
 
     public static readonly MetricDefinition Resolution = new(
         "cirrus_stream_resolution_seconds", "histogram", StreamLabels,
@@ -35,8 +38,10 @@ public static class ConversationsMetrics
 
     public static readonly MetricDefinition WithinTarget = new(
         "cirrus_stream_conversations_first_responded_within_target_total", "counter", StreamLabels,
-        "Conversations whose first response came within the stream's SLO target, in its open hours as cirrus_stream_first_response_seconds (streams with a target only).",
-        $"{Changed}: firstResponseTime - createdTime, less the closed time between, <= target", ConversationsCollector.Label);
+        "Conversations whose first response came within the stream's SLO target, in its open hours as "
+            + "cirrus_stream_first_response_seconds (streams with a target only).",
+        $"{Changed}: firstResponseTime - createdTime, less the closed time between, <= target",
+        ConversationsCollector.Label);
 
     public static readonly MetricDefinition Closed = new(
         "cirrus_stream_conversations_closed_total", "counter", StreamLabels,
@@ -55,14 +60,17 @@ public static class ConversationsMetrics
 
     public static readonly MetricDefinition Awaiting = new(
         "cirrus_stream_conversations_awaiting_first_response", "gauge", StreamLabels,
-        "Conversations in the configured open statuses with neither a first response nor a close, as last read; only those created or changed since the exporter started watching the stream.",
+        "Conversations in the configured open statuses with neither a first response nor a close, as last read; only "
+            + "those created or changed since the exporter started watching the stream.",
         $"{Changed}: statusId open, firstResponseTime and closedTime empty", ConversationsCollector.Label);
 
     public static readonly MetricDefinition OldestAwaitingAge = new(
         "cirrus_stream_oldest_awaiting_first_response_age_seconds", "gauge", ["stream_id", "sub_stream_id"],
-        "Open-hours age of the oldest conversation awaiting a first response (0 when none): time since its creation less the time the stream was seen closed, as first responses are timed; whole stream (sub_stream_id 0).",
+        "Open-hours age of the oldest conversation awaiting a first response (0 when none): time since its creation "
+            + "less the time the stream was seen closed, as first responses are timed; whole stream (sub_stream_id 0).",
         $"{Changed}: createdTime of the oldest awaiting", ConversationsCollector.Label);
 
     public static readonly IReadOnlyList<MetricDefinition> All =
-        [FirstResponse, Resolution, Created, FirstResponded, WithinTarget, Closed, TargetSeconds, Objective, Awaiting, OldestAwaitingAge];
+        [FirstResponse, Resolution, Created, FirstResponded, WithinTarget, Closed, TargetSeconds, Objective, Awaiting,
+            OldestAwaitingAge];
 }

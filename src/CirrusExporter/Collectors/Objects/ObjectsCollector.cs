@@ -16,17 +16,23 @@ namespace CirrusExporter.Collectors.Objects;
 /// such streams is called at each refresh, <see cref="StreamCounts.Swept"/>).
 /// </summary>
 public sealed class ObjectsCollector(
-    IObjectsApi api, ApiResponseReader reader, IOptions<CirrusOptions> options, ApiClock clock, TimeProvider time, SelfMetrics metrics) : ICollector
+    IObjectsApi api, ApiResponseReader reader, IOptions<CirrusOptions> options, ApiClock clock, TimeProvider time,
+    SelfMetrics metrics) : ICollector
 {
     public const string Label = "objects";
 
-    /// <summary>How far a conversation's time may lie ahead of the API's clock as measured before it counts as in the future.</summary>
+    /// <summary>
+    /// How far a conversation's time may lie ahead of the API's clock as measured before it counts as in the future.
+    /// </summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
 
     public static CollectorDescriptor Descriptor { get; } = new(
         Label, "Objects",
         "GET /streams/{id}/objects",
-        "Poll `GET /streams/{id}/objects` for the oldest open conversation: one call (or `MaxPages` calls) per watched stream id per interval, none for a stream `/stats/streams` shows with nothing open (but on every `SweepEvery`-th refresh). The most expensive collector; turn it off if you do not use `cirrus_stream_oldest_open_object_age_seconds`.",
+        "Poll `GET /streams/{id}/objects` for the oldest open conversation: one call (or `MaxPages` calls) per watched "
+            + "stream id per interval, none for a stream `/stats/streams` shows with nothing open (but on every "
+            + "`SweepEvery`-th refresh). The most expensive collector; turn it off if you do not use "
+            + "`cirrus_stream_oldest_open_object_age_seconds`.",
         CollectorRole.Reader,
         CollectorPriority.Detail,
         (snapshot, o) => CallsPerRefresh(snapshot, (ObjectsCollectorOptions)o),
@@ -64,29 +70,34 @@ public sealed class ObjectsCollector(
             .Where(id => counts?.Open(id, open) == 0 && !StreamCounts.Swept(id, refresh, o.SweepEvery)).ToHashSet();
         metrics.ObserveCallsSkipped(Label, idle.Count);
 
-        var (ages, failed, first) = await FanOut.RunAsync(current.Catalogue.StreamIds.Except(idle).ToList(), options.Value.Http.MaxConcurrency, async (stream, ct) =>
-        {
-            DateTimeOffset? oldest = null;
-            for (var page = 0; page < o.MaxPages; page++)
+        var (ages, failed, first) = await FanOut.RunAsync(current.Catalogue.StreamIds.Except(idle).ToList(),
+            options.Value.Http.MaxConcurrency,
+            async (stream, ct) =>
             {
-                using var response = await api.GetStreamObjects(stream, from, to, statuses, "asc", "createdtime", page, o.PageSize, ct);
-                var items = await reader.ReadDataAsync(response, Label, StreamObject.ParseList, ct);
-                // Items without a status are trusted to match the filter; others are checked, in case it was ignored.
-                foreach (var item in items.Where(i => i.StatusId == 0 || open.Contains(i.StatusId)))
+                DateTimeOffset? oldest = null;
+                for (var page = 0; page < o.MaxPages; page++)
                 {
-                    // Outside the window asked for, a time is wrong (0001-01-01, a future clock), not an age.
-                    if (item.CreatedTime < earliest || item.CreatedTime > latest)
+                    using var response = await api.GetStreamObjects(stream, from, to, statuses, "asc", "createdtime",
+                        page, o.PageSize, ct);
+                    var items = await reader.ReadDataAsync(response, Label, StreamObject.ParseList, ct);
+                    // Items without a status are trusted to match the filter; others are checked, in case it was
+                    // ignored.
+                    foreach (var item in items.Where(i => i.StatusId == 0 || open.Contains(i.StatusId)))
                     {
-                        RefreshContext.Current?.RecordIgnored(IgnoredRows.TimeOutOfRange,
-                            $"stream {stream}: object {item.ObjectId} createdTime {item.CreatedTime:O} outside {earliest:O} .. {latest:O}");
-                        continue;
+                        // Outside the window asked for, a time is wrong (0001-01-01, a future clock), not an age.
+                        if (item.CreatedTime < earliest || item.CreatedTime > latest)
+                        {
+                            RefreshContext.Current?.RecordIgnored(IgnoredRows.TimeOutOfRange,
+                                $"stream {stream}: object {item.ObjectId} createdTime {item.CreatedTime:O} "
+                                    + $"outside {earliest:O} .. {latest:O}");
+                            continue;
+                        }
+                        if (oldest is null || item.CreatedTime < oldest) oldest = item.CreatedTime;
                     }
-                    if (oldest is null || item.CreatedTime < oldest) oldest = item.CreatedTime;
+                    if (items.Count < o.PageSize) break;
                 }
-                if (items.Count < o.PageSize) break;
-            }
-            return oldest is { } t ? Math.Max(0, (now - t).TotalSeconds) : 0;
-        }, cancellationToken);
+                return oldest is { } t ? Math.Max(0, (now - t).TotalSeconds) : 0;
+            }, cancellationToken);
         foreach (var stream in idle) ages[stream] = 0;
         var published = _last.Merge(current.Catalogue.StreamIds, ages, time.GetUtcNow(), options.Value.MaxDataAge);
         return RefreshResult.ForStreams(new ObjectsData(published), current, failed, first, Label);

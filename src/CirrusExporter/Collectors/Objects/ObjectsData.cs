@@ -9,7 +9,10 @@ public sealed record ObjectsData(IReadOnlyDictionary<long, double> OldestOpenAge
     public override void Render(ExpositionWriter w, RenderContext context)
     {
         w.Family(ObjectsMetrics.OldestOpenAge, context.Help(ObjectsMetrics.OldestOpenAge));
-        foreach (var (stream, age) in OldestOpenAgeSeconds.Where(kv => context.Catalogue.StreamIds.Contains(kv.Key)).OrderBy(kv => kv.Key))
+        foreach (var (stream, age) in OldestOpenAgeSeconds.Where(kv => context.Catalogue.StreamIds.Contains(kv.Key))
+            .OrderBy(kv => kv.Key))
+        {
             w.Sample(ObjectsMetrics.OldestOpenAge, age, context.Id(stream), "0");
+        }
     }
 }

@@ -15,8 +15,11 @@ public readonly record struct StreamObject(long ObjectId, int StatusId, DateTime
         {
             if (item.ValueKind != JsonValueKind.Object) throw TolerantJson.Shape(endpoint, "data item", item);
             var created = TolerantJson.Property(item, "createdTime");
-            if (created is not { ValueKind: JsonValueKind.String } c || !TolerantJson.TryTimestamp(c.GetString()!, out var createdTime))
+            if (created is not { ValueKind: JsonValueKind.String } c
+                || !TolerantJson.TryTimestamp(c.GetString()!, out var createdTime))
+            {
                 throw TolerantJson.Shape(endpoint, "data item createdTime", created ?? item);
+            }
             items.Add(new StreamObject(
                 TolerantJson.OptionalInteger(item, "objectId", endpoint),
                 TolerantJson.Int32(TolerantJson.OptionalInteger(item, "statusId", endpoint), item, endpoint),

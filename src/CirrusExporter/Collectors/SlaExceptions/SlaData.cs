@@ -24,7 +24,8 @@ public sealed record SlaData(SlaLists Lists) : CollectorData, IReportsStreamRows
         // Declared dependency: the open statuses are the objects collector's (Cirrus:Collectors:Objects:OpenStatuses),
         // which drive its oldest-open search; they apply here whether or not that collector is enabled.
         var open = context.OptionsOf<ObjectsCollectorOptions>(ObjectsCollector.Descriptor).EffectiveOpenStatuses;
-        var zeroFill = context.Catalogue.KnownReportedCombos.Concat(context.Catalogue.KnownSourceCombos.Where(c => open.Contains(c.Status)));
+        var zeroFill = context.Catalogue.KnownReportedCombos
+            .Concat(context.Catalogue.KnownSourceCombos.Where(c => open.Contains(c.Status)));
         context.StatFamily(w, SlaExceptionsMetrics.Breaches, Lists.Breaches, zeroFill);
         context.StatFamily(w, SlaExceptionsMetrics.Critical, Lists.Critical, zeroFill);
     }

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace CirrusExporter.Collectors.SlaExceptions;
 
 /// <summary>GET /stats/streamsSLAExceptions: conversations in SLA breach and at the SLA-critical warning.</summary>
-public sealed class SlaExceptionsCollector(ISlaExceptionsApi api, ApiResponseReader reader, IOptions<CirrusOptions> options) : ICollector
+public sealed class SlaExceptionsCollector(
+    ISlaExceptionsApi api, ApiResponseReader reader, IOptions<CirrusOptions> options) : ICollector
 {
     public const string Label = "sla_exceptions";
 
@@ -27,7 +28,8 @@ public sealed class SlaExceptionsCollector(ISlaExceptionsApi api, ApiResponseRea
     {
         var item1 = options.Value.SlaItem1;
         using var response = await api.GetStreamsSlaExceptions(cancellationToken);
-        var lists = await reader.ReadDataAsync(response, Label, (data, endpoint) => SlaParser.Parse(data, endpoint, item1), cancellationToken);
+        var lists = await reader.ReadDataAsync(response, Label,
+            (data, endpoint) => SlaParser.Parse(data, endpoint, item1), cancellationToken);
         return new RefreshResult(new SlaData(lists));
     }
 }

@@ -15,7 +15,9 @@ public static class SlaParser
         return slaItem1 == SlaItem1.Breaches ? new SlaLists(first, second) : new SlaLists(second, first);
     }
 
-    /// <summary>(Item1, Item2) from {Item1,Item2}, {Exceptions,SlaCritical}, [{Item1},{Item2}] or [[...],[...]].</summary>
+    /// <summary>
+    /// (Item1, Item2) from {Item1,Item2}, {Exceptions,SlaCritical}, [{Item1},{Item2}] or [[...],[...]].
+    /// </summary>
     private static (JsonElement? Item1, JsonElement? Item2) Pair(JsonElement data, string endpoint)
     {
         switch (data.ValueKind)
@@ -26,7 +28,10 @@ public static class SlaParser
                     var named = (TolerantJson.Property(data, "Exceptions"), TolerantJson.Property(data, "SlaCritical"));
                     // Both shapes at once could disagree (an empty Item1 beside a full Exceptions): no guess.
                     if ((tuple.Item1 ?? tuple.Item2) is not null && (named.Item1 ?? named.Item2) is not null)
-                        throw TolerantJson.Shape(endpoint, "SLA data holding both Item1/Item2 and Exceptions/SlaCritical (ambiguous)", data);
+                    {
+                        throw TolerantJson.Shape(endpoint,
+                            "SLA data holding both Item1/Item2 and Exceptions/SlaCritical (ambiguous)", data);
+                    }
                     var item1 = tuple.Item1 ?? named.Item1;
                     var item2 = tuple.Item2 ?? named.Item2;
                     if (item1 is { } a && item2 is { } b && IsListOrNull(a) && IsListOrNull(b)) return (a, b);
@@ -44,13 +49,21 @@ public static class SlaParser
                         {
                             var p = e.EnumerateObject().First();
                             if (!IsListOrNull(p.Value)) { item1 = item2 = null; break; }
-                            if (p.Name.Equals("Item1", StringComparison.OrdinalIgnoreCase) || p.Name.Equals("Exceptions", StringComparison.OrdinalIgnoreCase))
+                            if (p.Name.Equals("Item1", StringComparison.OrdinalIgnoreCase)
+                                || p.Name.Equals("Exceptions", StringComparison.OrdinalIgnoreCase))
                             {
-                                item1 = item1 is null ? p.Value : throw TolerantJson.Shape(endpoint, "SLA data with the breach list twice (ambiguous)", data);
+                                item1 = item1 is null
+                                    ? p.Value
+                                    : throw TolerantJson.Shape(endpoint,
+                                        "SLA data with the breach list twice (ambiguous)", data);
                             }
-                            else if (p.Name.Equals("Item2", StringComparison.OrdinalIgnoreCase) || p.Name.Equals("SlaCritical", StringComparison.OrdinalIgnoreCase))
+                            else if (p.Name.Equals("Item2", StringComparison.OrdinalIgnoreCase)
+                                || p.Name.Equals("SlaCritical", StringComparison.OrdinalIgnoreCase))
                             {
-                                item2 = item2 is null ? p.Value : throw TolerantJson.Shape(endpoint, "SLA data with the critical list twice (ambiguous)", data);
+                                item2 = item2 is null
+                                    ? p.Value
+                                    : throw TolerantJson.Shape(endpoint,
+                                        "SLA data with the critical list twice (ambiguous)", data);
                             }
                             else { item1 = item2 = null; break; }
                         }
@@ -59,7 +72,8 @@ public static class SlaParser
                     break;
                 }
         }
-        throw TolerantJson.Shape(endpoint, "SLA data (expected {Item1,Item2}, {Exceptions,SlaCritical}, [{Item1},{Item2}] or [[...],[...]])", data);
+        throw TolerantJson.Shape(endpoint,
+            "SLA data (expected {Item1,Item2}, {Exceptions,SlaCritical}, [{Item1},{Item2}] or [[...],[...]])", data);
     }
 
     private static bool IsListOrNull(JsonElement e) => e.ValueKind is JsonValueKind.Array or JsonValueKind.Null;

@@ -25,10 +25,12 @@ public sealed class StreamCounts
 
     /// <summary>
     /// The counts of the stream source's last refresh if it succeeded no longer than two of its intervals before
-    /// <paramref name="now"/> (a refresh that starts with the source's sees the one before); else null (nothing may be skipped).
+    /// <paramref name="now"/> (a refresh that starts with the source's sees the one before); else null (nothing may be
+    /// skipped).
     /// </summary>
     public static StreamCounts? Of(MetricsSnapshot snapshot, DateTimeOffset now) =>
-        snapshot.Collectors.GetValueOrDefault(StreamStatsCollector.Label) is { LastSucceeded: true, Data: StreamStatsData data, DataTime: { } at } source
+        snapshot.Collectors.GetValueOrDefault(StreamStatsCollector.Label)
+                is { LastSucceeded: true, Data: StreamStatsData data, DataTime: { } at } source
             && now - at <= 2 * source.Interval
             ? new StreamCounts(data.Rows, at)
             : null;
@@ -38,7 +40,8 @@ public sealed class StreamCounts
     /// of streams with something open changes slowly, but not to skip a call on.
     /// </summary>
     public static StreamCounts? Latest(MetricsSnapshot snapshot) =>
-        snapshot.Collectors.GetValueOrDefault(StreamStatsCollector.Label) is { Data: StreamStatsData data, DataTime: { } at }
+        snapshot.Collectors.GetValueOrDefault(StreamStatsCollector.Label)
+                is { Data: StreamStatsData data, DataTime: { } at }
             ? new StreamCounts(data.Rows, at)
             : null;
 
@@ -53,5 +56,6 @@ public sealed class StreamCounts
         Math.Abs(streamId % sweepEvery) == refresh % sweepEvery;
 
     /// <summary>Conversations of the stream, all sub-streams, in the <paramref name="open"/> statuses.</summary>
-    public long Open(long streamId, IReadOnlyCollection<int> open) => Rows(streamId).Where(r => open.Contains(r.StatusId)).Sum(r => r.Count);
+    public long Open(long streamId, IReadOnlyCollection<int> open) =>
+        Rows(streamId).Where(r => open.Contains(r.StatusId)).Sum(r => r.Count);
 }

@@ -12,7 +12,9 @@ public sealed record StreamStatsData(IReadOnlyList<StatRow> Rows) : CollectorDat
 
     /// <summary><c>data</c> is an array of rows.</summary>
     public static IReadOnlyList<StatRow> Parse(JsonElement data, string endpoint) =>
-        data.ValueKind == JsonValueKind.Array ? StatRows.Parse(data, endpoint) : throw TolerantJson.Shape(endpoint, "data", data);
+        data.ValueKind == JsonValueKind.Array
+            ? StatRows.Parse(data, endpoint)
+            : throw TolerantJson.Shape(endpoint, "data", data);
 
     public override void Render(ExpositionWriter w, RenderContext context) =>
         context.StatFamily(w, StreamStatsMetrics.Objects, Rows, context.Catalogue.KnownSourceCombos);
