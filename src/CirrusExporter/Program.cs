@@ -22,7 +22,12 @@ if (cli.Help)
     return 0;
 }
 
-if (cli.Docs) return GeneratedDocs.Run(CollectorRegistry.All, GeneratedDocs.RepositoryRoot(Directory.GetCurrentDirectory()) ?? Directory.GetCurrentDirectory(), cli.DocsCheck, Console.Out);
+if (cli.Docs)
+{
+    return GeneratedDocs.Run(CollectorRegistry.All,
+        GeneratedDocs.RepositoryRoot(Directory.GetCurrentDirectory()) ?? Directory.GetCurrentDirectory(),
+        cli.DocsCheck, Console.Out);
+}
 
 WebApplicationBuilder builder;
 try
@@ -53,7 +58,11 @@ if (cli.CheckConfig)
 
 app.MapExporterEndpoints(cli.Demo);
 if (simulator is not null)
-    app.Logger.LogWarning("Demo mode: serving SIMULATED data from the built-in simulator at {Url}; no Cirrus API is called", simulator.Urls.First());
+{
+    app.Logger.LogWarning(
+        "Demo mode: serving SIMULATED data from the built-in simulator at {Url}; no Cirrus API is called",
+        simulator.Urls.First());
+}
 
 if (cli.Once)
 {

@@ -15,7 +15,9 @@ namespace CirrusExporter.Hosting;
 /// </summary>
 public static class CollectorRegistry
 {
-    /// <summary>Read by the entry point and <see cref="AddCollectors"/> only; everything else is given the descriptors.</summary>
+    /// <summary>
+    /// Read by the entry point and <see cref="AddCollectors"/> only; everything else is given the descriptors.
+    /// </summary>
     internal static IReadOnlyList<CollectorDescriptor> All { get; } =
     [
         AvailabilityCollector.Descriptor,

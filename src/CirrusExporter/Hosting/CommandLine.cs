@@ -10,7 +10,9 @@ namespace CirrusExporter.Hosting;
 /// </summary>
 /// <param name="ConfigArgs">The configuration arguments, aliases translated, each as --Section:Key=value.</param>
 /// <param name="Error">Why the command line is refused, as one line; null when it is valid.</param>
-public sealed record CommandLine(bool Demo, bool Once, bool CheckConfig, bool Healthcheck, bool Docs, bool DocsCheck, bool Help, bool Version, string[] ConfigArgs, string? Error = null)
+public sealed record CommandLine(
+    bool Demo, bool Once, bool CheckConfig, bool Healthcheck, bool Docs, bool DocsCheck, bool Help, bool Version,
+    string[] ConfigArgs, string? Error = null)
 {
     public const string Usage = """
         Usage: cirrus-exporter [--demo] [--once] [--check-config] [flags] [--Section:Key=value ...]
@@ -37,9 +39,12 @@ public sealed record CommandLine(bool Demo, bool Once, bool CheckConfig, bool He
         """;
 
     /// <summary>What --version prints: the values of cirrus_exporter_build_info.</summary>
-    public static string VersionText => $"cirrus-exporter, version {BuildInfo.Version} (revision: {BuildInfo.Revision})\n  runtime: {BuildInfo.Runtime}";
+    public static string VersionText =>
+        $"cirrus-exporter, version {BuildInfo.Version} (revision: {BuildInfo.Revision})\n"
+        + $"  runtime: {BuildInfo.Runtime}";
 
-    private static readonly string[] Switches = ["--demo", "--once", "--check-config", "--version", "--help", "-h", "--check"];
+    private static readonly string[] Switches =
+        ["--demo", "--once", "--check-config", "--version", "--help", "-h", "--check"];
 
     private const string EnableLifecycle = "--web.enable-lifecycle";
 
@@ -48,10 +53,14 @@ public sealed record CommandLine(bool Demo, bool Once, bool CheckConfig, bool He
     /// <summary>The exporter's configuration sections: the only ones a --Section:Key argument may name.</summary>
     public static readonly string[] Sections = [CirrusOptions.Section, WebOptions.Section, LogOptions.Section];
 
-    /// <summary>The .NET host's own settings (appsettings.&lt;environment&gt;.json, content root), passed on as they are.</summary>
+    /// <summary>
+    /// The .NET host's own settings (appsettings.&lt;environment&gt;.json, content root), passed on as they are.
+    /// </summary>
     private static readonly string[] HostSettings = ["--environment", "--contentRoot", "--applicationName"];
 
-    /// <summary>An exporter-toolkit flag: the key it sets and, for a choice, the key's value for each of the flag's values.</summary>
+    /// <summary>
+    /// An exporter-toolkit flag: the key it sets and, for a choice, the key's value for each of the flag's values.
+    /// </summary>
     private sealed record Alias(string Key, IReadOnlyDictionary<string, string>? Values = null);
 
     private static readonly Dictionary<string, Alias> Aliases = new(StringComparer.Ordinal)
@@ -60,9 +69,15 @@ public sealed record CommandLine(bool Demo, bool Once, bool CheckConfig, bool He
         ["--web.config.file"] = new($"{WebOptions.Section}:{nameof(WebOptions.ConfigFile)}"),
         ["--web.telemetry-path"] = new($"{WebOptions.Section}:{nameof(WebOptions.TelemetryPath)}"),
         ["--log.level"] = new($"{LogOptions.Section}:{nameof(LogOptions.Level)}",
-            new Dictionary<string, string> { ["debug"] = "Debug", ["info"] = "Information", ["warn"] = "Warning", ["error"] = "Error" }),
+            new Dictionary<string, string>
+            {
+                ["debug"] = "Debug", ["info"] = "Information", ["warn"] = "Warning", ["error"] = "Error",
+            }),
         ["--log.format"] = new($"{LogOptions.Section}:{nameof(LogOptions.Format)}",
-            new Dictionary<string, string> { ["logfmt"] = nameof(LogFormat.Console), ["json"] = nameof(LogFormat.Json) }),
+            new Dictionary<string, string>
+            {
+                ["logfmt"] = nameof(LogFormat.Console), ["json"] = nameof(LogFormat.Json),
+            }),
     };
 
     public static CommandLine Parse(string[] args)
@@ -95,7 +110,8 @@ public sealed record CommandLine(bool Demo, bool Once, bool CheckConfig, bool He
                 var value = Value();
                 if (value is null) error = $"{name} needs a value: {name}=...";
                 else if (alias.Values is null) config.Add($"--{alias.Key}={value}");
-                else if (alias.Values.TryGetValue(value.ToLowerInvariant(), out var mapped)) config.Add($"--{alias.Key}={mapped}");
+                else if (alias.Values.TryGetValue(value.ToLowerInvariant(), out var mapped))
+                    config.Add($"--{alias.Key}={mapped}");
                 else error = $"{name} must be one of {string.Join(", ", alias.Values.Keys)}, not '{value}'";
             }
             else if (HostSettings.Contains(name, StringComparer.OrdinalIgnoreCase))
@@ -108,7 +124,9 @@ public sealed record CommandLine(bool Demo, bool Once, bool CheckConfig, bool He
                 if (!Sections.Contains(section, StringComparer.OrdinalIgnoreCase))
                 {
                     error = $"unknown configuration section '{section}' in {name}"
-                        + (Nearest(section, Sections) is { } s ? $"; did you mean --{s}{name[(2 + section.Length)..]}?" : $"; the sections are {string.Join(", ", Sections)}");
+                        + (Nearest(section, Sections) is { } s
+                            ? $"; did you mean --{s}{name[(2 + section.Length)..]}?"
+                            : $"; the sections are {string.Join(", ", Sections)}");
                 }
                 else
                 {
@@ -119,21 +137,30 @@ public sealed record CommandLine(bool Demo, bool Once, bool CheckConfig, bool He
             {
                 var known = Switches.Concat(Aliases.Keys).Append(EnableLifecycle).Where(f => f != "-h");
                 error = (arg.StartsWith('-') ? $"unknown flag {name}" : $"unexpected argument '{arg}'")
-                    + (Nearest(name, arg.StartsWith('-') ? known : Commands) is { } flag ? $"; did you mean {flag}?" : "")
+                    + (Nearest(name, arg.StartsWith('-') ? known : Commands) is { } flag
+                        ? $"; did you mean {flag}?"
+                        : "")
                     + " (see --help)";
             }
         }
         return new CommandLine(flags.Contains("--demo"), flags.Contains("--once"), flags.Contains("--check-config"),
-            flags.Contains("healthcheck"), flags.Contains("docs"), flags.Contains("--check"), flags.Contains("--help") || flags.Contains("-h"),
+            flags.Contains("healthcheck"), flags.Contains("docs"), flags.Contains("--check"),
+            flags.Contains("--help") || flags.Contains("-h"),
             flags.Contains("--version"), config.ToArray(), error);
     }
 
-    /// <summary>The candidate closest to <paramref name="typed"/> (case-insensitive edit distance), when close enough to be a typo.</summary>
+    /// <summary>
+    /// The candidate closest to <paramref name="typed"/> (case-insensitive edit distance), when close enough to be a
+    /// typo.
+    /// </summary>
     public static string? Nearest(string typed, IEnumerable<string> candidates)
     {
-        var best = candidates.Select(c => (Candidate: c, Distance: Distance(typed.ToLowerInvariant(), c.ToLowerInvariant())))
+        var best = candidates
+            .Select(c => (Candidate: c, Distance: Distance(typed.ToLowerInvariant(), c.ToLowerInvariant())))
             .OrderBy(c => c.Distance).FirstOrDefault();
-        return best.Candidate is not null && best.Distance <= Math.Max(2, best.Candidate.Length / 3) ? best.Candidate : null;
+        return best.Candidate is not null && best.Distance <= Math.Max(2, best.Candidate.Length / 3)
+            ? best.Candidate
+            : null;
     }
 
     private static int Distance(string a, string b)

@@ -9,16 +9,30 @@ namespace CirrusExporter.Hosting;
 /// <summary>
 /// Reloads the configuration on SIGHUP and POST /-/reload: re-reads every source, checks and binds it as start-up does,
 /// and swaps the Cirrus options the scheduler, collectors and snapshot read at each refresh (streams, names, intervals,
-/// thresholds, collectors on or off), keeping the data, counters and histograms of streams that stay. A bad configuration
-/// is refused with one line and the running one stays. Keys read once at start (the Web and Log sections, Cirrus:BaseUrl,
-/// Cirrus:Http) keep their running values; a change to them is logged as needing a restart.
+/// thresholds, collectors on or off), keeping the data, counters and histograms of streams that stay. A bad
+/// configuration is refused with one line and the running one stays. Keys read once at start (the Web and Log sections,
+/// Cirrus:BaseUrl, Cirrus:Http) keep their running values; a change to them is logged as needing a restart.
 /// </summary>
 public sealed partial class ConfigReloader(
-    IConfiguration configuration, IOptionsFactory<CirrusOptions> cirrus, IOptionsFactory<WebOptions> web, IOptionsFactory<LogOptions> log,
-    IEnumerable<CollectorDescriptor> collectors, LiveCirrusOptions live, SnapshotStore store, SelfMetrics metrics, TimeProvider time, ILogger<ConfigReloader> logger) : IHostedService, IDisposable
+    IConfiguration configuration,
+    IOptionsFactory<CirrusOptions> cirrus,
+    IOptionsFactory<WebOptions> web,
+    IOptionsFactory<LogOptions> log,
+    IEnumerable<CollectorDescriptor> collectors,
+    LiveCirrusOptions live,
+    SnapshotStore store,
+    SelfMetrics metrics,
+    TimeProvider time,
+    ILogger<ConfigReloader> logger) : IHostedService, IDisposable
 {
     /// <summary>Keys whose values are taken once, at start.</summary>
-    private static readonly string[] RestartOnly = [WebOptions.Section, LogOptions.Section, $"{CirrusOptions.Section}:{nameof(CirrusOptions.BaseUrl)}", $"{CirrusOptions.Section}:{nameof(CirrusOptions.Http)}"];
+    private static readonly string[] RestartOnly =
+    [
+        WebOptions.Section,
+        LogOptions.Section,
+        $"{CirrusOptions.Section}:{nameof(CirrusOptions.BaseUrl)}",
+        $"{CirrusOptions.Section}:{nameof(CirrusOptions.Http)}",
+    ];
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, string?> _startValues = RestartOnlyValues(configuration);
@@ -109,12 +123,16 @@ public sealed partial class ConfigReloader(
             .GroupBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.OrdinalIgnoreCase);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Configuration reload ({Trigger}) refused, the previous configuration keeps running: {Error}")]
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "Configuration reload ({Trigger}) refused, the previous configuration keeps running: {Error}")]
     private partial void LogRefused(string trigger, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Configuration reloaded ({Trigger}): {Streams} configured stream(s)")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Configuration reloaded ({Trigger}): {Streams} configured stream(s)")]
     private partial void LogReloaded(string trigger, int streams);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Configuration changed in keys read only at start, which keep their running values until a restart: {Keys}")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Configuration changed in keys read only at start, which keep their running values until a restart: "
+            + "{Keys}")]
     private partial void LogNeedsRestart(string keys);
 }

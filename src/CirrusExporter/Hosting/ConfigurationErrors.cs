@@ -4,21 +4,24 @@ using Microsoft.Extensions.Options;
 
 namespace CirrusExporter.Hosting;
 
-/// <summary>Finds unknown keys, then resolves every options class once, turning binding and validation failures into one line.</summary>
+/// <summary>
+/// Finds unknown keys, then resolves every options class once, turning binding and validation failures into one line.
+/// </summary>
 public static class ConfigurationErrors
 {
     private static readonly string[] Sections = CommandLine.Sections;
 
-    public static string? Find(IServiceProvider services) => Check(services.GetRequiredService<IConfiguration>(), services.GetServices<CollectorDescriptor>(), () =>
-    {
-        _ = services.GetRequiredService<IOptions<CirrusOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<WebOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<LogOptions>>().Value;
-    });
+    public static string? Find(IServiceProvider services) =>
+        Check(services.GetRequiredService<IConfiguration>(), services.GetServices<CollectorDescriptor>(), () =>
+        {
+            _ = services.GetRequiredService<IOptions<CirrusOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<WebOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<LogOptions>>().Value;
+        });
 
     /// <summary>
-    /// Unknown sections and keys of <paramref name="configuration"/> (each of <paramref name="collectors"/> has its section),
-    /// then what <paramref name="bind"/> throws, as one line.
+    /// Unknown sections and keys of <paramref name="configuration"/> (each of <paramref name="collectors"/> has its
+    /// section), then what <paramref name="bind"/> throws, as one line.
     /// </summary>
     public static string? Check(IConfiguration configuration, IEnumerable<CollectorDescriptor> collectors, Action bind)
     {
@@ -52,10 +55,15 @@ public static class ConfigurationErrors
         var (open, close) = (e.Message.IndexOf('\''), e.Message.LastIndexOf('\''));
         if (e is not InvalidDataException { InnerException: FormatException format } || open >= close) return null;
         var file = e.Message[(open + 1)..close];
-        if (format.InnerException is not System.Text.Json.JsonException { LineNumber: { } line, BytePositionInLine: { } column } json)
+        if (format.InnerException
+            is not System.Text.Json.JsonException { LineNumber: { } line, BytePositionInLine: { } column } json)
+        {
             return $"{file} is not valid JSON: {format.Message}";
+        }
         // The parser's message ends in its own 0-based position; an editor counts from 1.
-        var message = json.Message.IndexOf(" LineNumber:", StringComparison.Ordinal) is var at and >= 0 ? json.Message[..at] : json.Message;
+        var message = json.Message.IndexOf(" LineNumber:", StringComparison.Ordinal) is var at and >= 0
+            ? json.Message[..at]
+            : json.Message;
         return $"{file} is not valid JSON: line {line + 1}, column {column + 1}: {message}";
     }
 
@@ -63,9 +71,9 @@ public static class ConfigurationErrors
     private static readonly string[] HostSections = ["Logging", "AllowedHosts"];
 
     /// <summary>
-    /// Top-level sections of the exporter's own files (appsettings*.json) that are not its own: a misspelt "Cirus" would
-    /// otherwise be ignored. The environment is not checked, since it holds every other program's variables too; the
-    /// command line is checked before the host is built (<see cref="CommandLine"/>).
+    /// Top-level sections of the exporter's own files (appsettings*.json) that are not its own: a misspelt "Cirus"
+    /// would otherwise be ignored. The environment is not checked, since it holds every other program's variables too;
+    /// the command line is checked before the host is built (<see cref="CommandLine"/>).
     /// </summary>
     internal static string? UnknownSections(IConfiguration configuration)
     {
@@ -74,11 +82,13 @@ public static class ConfigurationErrors
         {
             foreach (var key in file.GetChildKeys([], null).Distinct(StringComparer.OrdinalIgnoreCase))
             {
-                if (!Sections.Contains(key, StringComparer.OrdinalIgnoreCase) && !HostSections.Contains(key, StringComparer.OrdinalIgnoreCase))
+                if (!Sections.Contains(key, StringComparer.OrdinalIgnoreCase)
+                    && !HostSections.Contains(key, StringComparer.OrdinalIgnoreCase))
                 {
-                    return $"unknown section '{key}' in {file.Source.Path}" + (CommandLine.Nearest(key, Sections) is { } s
-                        ? $"; did you mean {s}?"
-                        : $"; the exporter's sections are {string.Join(", ", Sections)}");
+                    return $"unknown section '{key}' in {file.Source.Path}"
+                        + (CommandLine.Nearest(key, Sections) is { } s
+                            ? $"; did you mean {s}?"
+                            : $"; the exporter's sections are {string.Join(", ", Sections)}");
                 }
             }
         }
@@ -127,6 +137,8 @@ public static class ConfigurationErrors
             .DistinctBy(u => (u.Section.ToUpperInvariant(), u.Key.ToUpperInvariant()))
             .GroupBy(u => u.Section, StringComparer.OrdinalIgnoreCase)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => $"unknown key(s) {string.Join(", ", g.Select(u => $"'{u.Key}'").Order(StringComparer.Ordinal))} in section {g.Key}; check the spelling against docs/configuration.md"));
+            .Select(g => "unknown key(s) "
+                + $"{string.Join(", ", g.Select(u => $"'{u.Key}'").Order(StringComparer.Ordinal))} in section {g.Key}; "
+                + "check the spelling against docs/configuration.md"));
     }
 }

@@ -22,23 +22,27 @@ public static class ExporterServices
         var services = builder.Services;
         var config = builder.Configuration;
 
-        // Validated by ConfigurationErrors before start and at each reload, not ValidateOnStart: its options monitor would
-        // validate again on every configuration change and throw out of the reload, or of the file watcher, instead.
-        // Unknown keys of the Cirrus section are reported by ConfigurationErrors from the key walk, which knows every
-        // collector's section; the binder cannot, since each collector binds its own.
+        // Validated by ConfigurationErrors before start and at each reload, not ValidateOnStart: its options monitor
+        // would validate again on every configuration change and throw out of the reload, or of the file watcher,
+        // instead. Unknown keys of the Cirrus section are reported by ConfigurationErrors from the key walk, which
+        // knows every collector's section; the binder cannot, since each collector binds its own.
         services.AddOptions<CirrusOptions>()
             .Bind(config.GetSection(CirrusOptions.Section))
-            .Configure<IEnumerable<CollectorDescriptor>>((o, collectors) => o.Collectors.Bind(config.GetSection($"{CirrusOptions.Section}:{nameof(CirrusOptions.Collectors)}"), collectors));
+            .Configure<IEnumerable<CollectorDescriptor>>((o, collectors) => o.Collectors.Bind(
+                config.GetSection($"{CirrusOptions.Section}:{nameof(CirrusOptions.Collectors)}"), collectors));
         services.AddSingleton<IValidateOptions<CirrusOptions>, CirrusOptionsValidator>();
         services.AddSingleton<LiveCirrusOptions>();
         services.AddSingleton<IOptions<CirrusOptions>>(sp => sp.GetRequiredService<LiveCirrusOptions>());
-        services.AddOptions<WebOptions>().Bind(config.GetSection(WebOptions.Section), o => o.ErrorOnUnknownConfiguration = true);
+        services.AddOptions<WebOptions>()
+            .Bind(config.GetSection(WebOptions.Section), o => o.ErrorOnUnknownConfiguration = true);
         services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
-        services.AddOptions<LogOptions>().Bind(config.GetSection(LogOptions.Section), o => o.ErrorOnUnknownConfiguration = true);
+        services.AddOptions<LogOptions>()
+            .Bind(config.GetSection(LogOptions.Section), o => o.ErrorOnUnknownConfiguration = true);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new SelfMetrics(sp.GetServices<CollectorDescriptor>().Select(d => d.Label)));
-        services.AddSingleton(sp => new LabelNames(sp.GetRequiredService<IOptions<CirrusOptions>>().Value, sp.GetRequiredService<SelfMetrics>()));
+        services.AddSingleton(sp => new LabelNames(sp.GetRequiredService<IOptions<CirrusOptions>>().Value,
+            sp.GetRequiredService<SelfMetrics>()));
         services.AddSingleton<ApiResponseReader>();
         services.AddCirrusApiClient();
 
@@ -59,9 +63,15 @@ public static class ExporterServices
         // Reads the raw values: a bad one must reach ConfigurationErrors as one line, not throw inside Build().
         services.AddOptions<KestrelServerOptions>().Configure<IServiceProvider>((kestrel, sp) =>
         {
-            var rate = int.TryParse(config[$"{WebOptions.Section}:MinResponseBytesPerSecond"], out var r) ? r : new WebOptions().MinResponseBytesPerSecond;
+            var rate = int.TryParse(config[$"{WebOptions.Section}:MinResponseBytesPerSecond"], out var r)
+                ? r
+                : new WebOptions().MinResponseBytesPerSecond;
             kestrel.Limits.MinResponseDataRate = rate > 0 ? new MinDataRate(rate, TimeSpan.FromSeconds(5)) : null;
-            if (!ListenEndpoint.TryParse(config[$"{WebOptions.Section}:ListenAddress"] ?? new WebOptions().ListenAddress, out var endpoint)) return;
+            if (!ListenEndpoint.TryParse(
+                    config[$"{WebOptions.Section}:ListenAddress"] ?? new WebOptions().ListenAddress, out var endpoint))
+            {
+                return;
+            }
             WebSecurity security;
             try { security = sp.GetRequiredService<WebSecurity>(); }
             catch (OptionsValidationException) { return; }
@@ -90,11 +100,13 @@ public static class ExporterServices
                 .ReadFrom.Services(sp);
             if (o.Format == LogFormat.Json)
             {
-                log.WriteTo.Console(new JsonLogFormatter(), standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose);
+                log.WriteTo.Console(new JsonLogFormatter(),
+                    standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose);
             }
             else
             {
-                log.WriteTo.Console(outputTemplate: "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffK} {Level:u3} {Message:lj}{NewLine}{Exception}",
+                log.WriteTo.Console(
+                    outputTemplate: "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffK} {Level:u3} {Message:lj}{NewLine}{Exception}",
                     standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose);
             }
         }, preserveStaticLogger: true); // one logger per host: in-process test hosts must not share one

@@ -27,8 +27,12 @@ public static class Healthcheck
         using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(3) };
         try
         {
-            using var response = await client.GetAsync(new Uri($"{(web.Tls is null ? "http" : "https")}://127.0.0.1:{endpoint.Port}/healthz"));
-            return response.IsSuccessStatusCode || (web.BasicAuthUsers.Count > 0 && response.StatusCode == System.Net.HttpStatusCode.Unauthorized) ? 0 : 1;
+            using var response = await client.GetAsync(
+                new Uri($"{(web.Tls is null ? "http" : "https")}://127.0.0.1:{endpoint.Port}/healthz"));
+            return response.IsSuccessStatusCode
+                || (web.BasicAuthUsers.Count > 0 && response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+                ? 0
+                : 1;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {

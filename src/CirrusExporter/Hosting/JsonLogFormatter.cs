@@ -17,7 +17,8 @@ public sealed class JsonLogFormatter : ITextFormatter
     public void Format(LogEvent e, TextWriter output)
     {
         output.Write("{\"time\":\"");
-        output.Write(e.Timestamp.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
+        output.Write(e.Timestamp.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ",
+            System.Globalization.CultureInfo.InvariantCulture));
         output.Write("\",\"level\":\"");
         output.Write(Level(e.Level));
         output.Write("\",\"msg\":");
@@ -44,8 +45,15 @@ public sealed class JsonLogFormatter : ITextFormatter
         var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var token in e.MessageTemplate.Tokens)
         {
-            if (token is PropertyToken p && e.Properties.TryGetValue(p.PropertyName, out var value) && value is ScalarValue { Value: string s }) text.Write(s);
-            else token.Render(e.Properties, text, System.Globalization.CultureInfo.InvariantCulture);
+            if (token is PropertyToken p && e.Properties.TryGetValue(p.PropertyName, out var value)
+                && value is ScalarValue { Value: string s })
+            {
+                text.Write(s);
+            }
+            else
+            {
+                token.Render(e.Properties, text, System.Globalization.CultureInfo.InvariantCulture);
+            }
         }
         return text.ToString();
     }

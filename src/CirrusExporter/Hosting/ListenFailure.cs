@@ -11,7 +11,11 @@ public static class ListenFailure
 {
     public static string? Describe(Exception? e)
     {
-        if (e is not IOException { Message: var message } || !message.StartsWith("Failed to bind to address", StringComparison.Ordinal)) return null;
+        if (e is not IOException { Message: var message }
+            || !message.StartsWith("Failed to bind to address", StringComparison.Ordinal))
+        {
+            return null;
+        }
         for (var x = e.InnerException; x is not null; x = x.InnerException)
         {
             switch (x)
@@ -21,7 +25,8 @@ public static class ListenFailure
                 case SocketException { SocketErrorCode: SocketError.AccessDenied }:
                     return "permission denied; ports below 1024 need privileges, choose a port above 1023";
                 case SocketException { SocketErrorCode: SocketError.AddressNotAvailable }:
-                    return "the address is not one of this machine's; use 0.0.0.0, 127.0.0.1 or an address of a local interface";
+                    return "the address is not one of this machine's; use 0.0.0.0, 127.0.0.1 or an address of a local "
+                        + "interface";
             }
         }
         return e.InnerException?.Message ?? message;

@@ -4,12 +4,12 @@ namespace CirrusExporter.Hosting;
 /// Gives back the memory a burst left behind once the process goes quiet. The GC finds garbage only when it
 /// collects, and it collects only when allocation reaches its budget, which an idle exporter may not do for
 /// hours: after a burst of slow scrapes, the connections' buffers become garbage after the last collection
-/// and keep RSS above quiet for minutes (docs/performance.md). So once the process is quiet (for <see cref="QuietPeriod"/> no
-/// collection has run and under <see cref="IdleBytes"/> were allocated between looks) and the GC's memory
-/// (committed at its last collection, plus what was allocated since) is at least <see cref="GrowthBytes"/>
-/// above its floor, one aggressive collection compacts the heap and decommits the rest. The floor is what the
-/// last such collection left (lowered when one of the GC's own needs less), so the first quiet period after
-/// start-up sets it and what a collection could not give back is not asked for again; a process that keeps
+/// and keep RSS above quiet for minutes (docs/performance.md). So once the process is quiet (for
+/// <see cref="QuietPeriod"/> no collection has run and under <see cref="IdleBytes"/> were allocated between looks) and
+/// the GC's memory (committed at its last collection, plus what was allocated since) is at least
+/// <see cref="GrowthBytes"/> above its floor, one aggressive collection compacts the heap and decommits the rest. The
+/// floor is what the last such collection left (lowered when one of the GC's own needs less), so the first quiet period
+/// after start-up sets it and what a collection could not give back is not asked for again; a process that keeps
 /// allocating is the GC's to manage and is left alone.
 /// </summary>
 public sealed class QuietMemoryTrim(TimeProvider time, ILogger<QuietMemoryTrim> logger) : BackgroundService
@@ -77,8 +77,10 @@ public sealed class QuietMemoryTrim(TimeProvider time, ILogger<QuietMemoryTrim> 
 
         Collector.CollectAggressively();
         var after = Collector.Read();
-        (_collection, _floor, _allocatedAtLastLook, _quietSince) = (after, after.CommittedBytes, after.AllocatedBytes, time.GetTimestamp());
-        logger.LogDebug("Quiet for {Quiet} with {Held} bytes held: collected, {Committed} bytes committed now", quiet, held, after.CommittedBytes);
+        (_collection, _floor, _allocatedAtLastLook, _quietSince) =
+            (after, after.CommittedBytes, after.AllocatedBytes, time.GetTimestamp());
+        logger.LogDebug("Quiet for {Quiet} with {Held} bytes held: collected, {Committed} bytes committed now",
+            quiet, held, after.CommittedBytes);
         return true;
     }
 }

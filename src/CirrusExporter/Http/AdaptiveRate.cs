@@ -10,8 +10,8 @@ namespace CirrusExporter.Http;
 
 /// <summary>
 /// The one gate every attempt passes: at most <c>Cirrus:Http:MaxConcurrency</c> in flight, spaced evenly at
-/// <see cref="Current"/> requests per second. The rate adapts to a limit the vendor does not publish (AIMD): it starts at
-/// <c>Cirrus:Http:RateLimitPerSecond</c>, a 429 halves it, and every <c>RateIncreaseInterval</c> without one adds
+/// <see cref="Current"/> requests per second. The rate adapts to a limit the vendor does not publish (AIMD): it starts
+/// at <c>Cirrus:Http:RateLimitPerSecond</c>, a 429 halves it, and every <c>RateIncreaseInterval</c> without one adds
 /// <c>RateIncreaseStep</c> back, up to the configured ceiling. A Retry-After on 429 or 503 holds every attempt until it
 /// has passed. Attempts that wait go lowest rank first, then in order of arrival: the paging collectors' calls before
 /// the detail collectors' (their refresh's <see cref="RefreshContext.Rank"/>), so when demand exceeds the rate or the
@@ -19,14 +19,16 @@ namespace CirrusExporter.Http;
 /// call would hold the paging calls back as surely as a turn.
 /// </summary>
 /// <remarks>
-/// A 429 to an attempt sent no later than the last decrease does not decrease again: it was sent at the old rate, and the
-/// attempts in flight when the limit is hit would otherwise cut the rate to the floor at once. A wait that is cancelled (its
-/// refresh's deadline passed) takes no turn: turns nobody takes would otherwise pile up while demand exceeds the rate,
-/// and every later attempt would wait behind them long after the rate has recovered.
+/// A 429 to an attempt sent no later than the last decrease does not decrease again: it was sent at the old rate, and
+/// the attempts in flight when the limit is hit would otherwise cut the rate to the floor at once. A wait that is
+/// cancelled (its refresh's deadline passed) takes no turn: turns nobody takes would otherwise pile up while demand
+/// exceeds the rate, and every later attempt would wait behind them long after the rate has recovered.
 /// </remarks>
 public sealed class AdaptiveRate
 {
-    /// <summary>The rate is never cut below one request per second, so a throttling storm still gets trial calls through.</summary>
+    /// <summary>
+    /// The rate is never cut below one request per second, so a throttling storm still gets trial calls through.
+    /// </summary>
     public const double Floor = 1;
 
     private const double Decrease = 0.5;
@@ -63,7 +65,10 @@ public sealed class AdaptiveRate
         if (Enabled) metrics.SetRequestRate(_rate);
     }
 
-    /// <summary>False when <c>Cirrus:Http:RateLimitPerSecond</c> is 0: no rate limit, nothing to adapt (the concurrency cap stays).</summary>
+    /// <summary>
+    /// False when <c>Cirrus:Http:RateLimitPerSecond</c> is 0: no rate limit, nothing to adapt (the concurrency cap
+    /// stays).
+    /// </summary>
     public bool Enabled => _ceiling > 0;
 
     /// <summary>Requests per second allowed now.</summary>
@@ -80,8 +85,8 @@ public sealed class AdaptiveRate
     }
 
     /// <summary>
-    /// Waits for this attempt's turn and place in flight; returns when it was sent, for <see cref="Observe"/>, which must
-    /// follow once it is answered.
+    /// Waits for this attempt's turn and place in flight; returns when it was sent, for <see cref="Observe"/>, which
+    /// must follow once it is answered.
     /// </summary>
     /// <param name="rank">Among waiting attempts, lower ranks go first.</param>
     public async ValueTask<long> AcquireAsync(int rank, CancellationToken cancellationToken)
@@ -134,7 +139,9 @@ public sealed class AdaptiveRate
         lock (_gate) GiveTurns(_time.GetTimestamp());
     }
 
-    /// <summary>Hands the turns that are due to the waiting attempts, best first, and sets the timer for the next.</summary>
+    /// <summary>
+    /// Hands the turns that are due to the waiting attempts, best first, and sets the timer for the next.
+    /// </summary>
     private void GiveTurns(long now)
     {
         Increase(now);
@@ -152,7 +159,8 @@ public sealed class AdaptiveRate
     }
 
     private void Arm(long now) =>
-        _turn.Change(TimeSpan.FromSeconds((double)Math.Max(0, _next - now) / _time.TimestampFrequency), Timeout.InfiniteTimeSpan);
+        _turn.Change(TimeSpan.FromSeconds((double)Math.Max(0, _next - now) / _time.TimestampFrequency),
+            Timeout.InfiniteTimeSpan);
 
     /// <summary>Ticks between two turns: none without a rate limit.</summary>
     private long Spacing => Enabled ? (long)(_time.TimestampFrequency / _rate) : 0;
@@ -175,11 +183,14 @@ public sealed class AdaptiveRate
     private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 }
 
-/// <summary>The pipeline step that lets attempts through <see cref="AdaptiveRate"/> and reports their answers to it.</summary>
+/// <summary>
+/// The pipeline step that lets attempts through <see cref="AdaptiveRate"/> and reports their answers to it.
+/// </summary>
 internal sealed class AdaptiveRateStrategy(AdaptiveRate rate) : ResilienceStrategy<HttpResponseMessage>
 {
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
-        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context,
+        TState state)
     {
         long sentAt;
         try
@@ -203,8 +214,11 @@ internal sealed class AdaptiveRateStrategy(AdaptiveRate rate) : ResilienceStrate
     }
 
     /// <summary>Adds the step to <paramref name="pipeline"/>.</summary>
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The options validated are Options below, which has no validation attributes of its own to keep.")]
-    public static ResiliencePipelineBuilder<HttpResponseMessage> AddTo(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, AdaptiveRate rate) =>
+    [UnconditionalSuppressMessage("Trimming", "IL2026",
+        Justification = "The options validated are Options below, which has no validation attributes of its own "
+            + "to keep.")]
+    public static ResiliencePipelineBuilder<HttpResponseMessage> AddTo(
+        ResiliencePipelineBuilder<HttpResponseMessage> pipeline, AdaptiveRate rate) =>
         pipeline.AddStrategy(_ => new AdaptiveRateStrategy(rate), new Options());
 
     /// <summary>The step has no options of its own; the pipeline builder asks for an instance.</summary>

@@ -3,10 +3,13 @@ using CirrusExporter.Metrics;
 
 namespace CirrusExporter.Http;
 
-/// <summary>Counts and times every attempt (retries included) per endpoint and outcome, and reads the API's clock from its Date.</summary>
+/// <summary>
+/// Counts and times every attempt (retries included) per endpoint and outcome, and reads the API's clock from its Date.
+/// </summary>
 public sealed class ApiMetricsHandler(SelfMetrics metrics, ApiClock clock, TimeProvider time) : DelegatingHandler
 {
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(
+        HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var endpoint = ApiEndpoint.Of(request);
         var start = time.GetTimestamp();

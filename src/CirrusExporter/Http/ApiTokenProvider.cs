@@ -33,7 +33,9 @@ public sealed class ApiTokenProvider(IOptions<CirrusOptions> options, TimeProvid
         }
     }
 
-    /// <summary>The token in the file; a missing, unreadable or blank file fails the call with a message naming the file.</summary>
+    /// <summary>
+    /// The token in the file; a missing, unreadable or blank file fails the call with a message naming the file.
+    /// </summary>
     private static string ReadTokenFile(string path)
     {
         string token;
@@ -43,11 +45,17 @@ public sealed class ApiTokenProvider(IOptions<CirrusOptions> options, TimeProvid
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            var why = e is FileNotFoundException or DirectoryNotFoundException ? "does not exist (deleted or unmounted?)" : $"cannot be read ({e.Message})";
-            throw new ApiTokenUnavailableException($"the token file {path} (Cirrus:ApiTokenFile) {why}; no API call was made");
+            var why = e is FileNotFoundException or DirectoryNotFoundException
+                ? "does not exist (deleted or unmounted?)"
+                : $"cannot be read ({e.Message})";
+            throw new ApiTokenUnavailableException(
+                $"the token file {path} (Cirrus:ApiTokenFile) {why}; no API call was made");
         }
         if (token.Length == 0)
-            throw new ApiTokenUnavailableException($"the token file {path} (Cirrus:ApiTokenFile) is empty; no API call was made");
+        {
+            throw new ApiTokenUnavailableException(
+                $"the token file {path} (Cirrus:ApiTokenFile) is empty; no API call was made");
+        }
         return token;
     }
 }
@@ -58,7 +66,8 @@ public sealed class ApiTokenUnavailableException(string message) : Exception(mes
 /// <summary>Adds the Authorization header on every attempt, with the current token.</summary>
 public sealed class BearerTokenHandler(ApiTokenProvider tokens) : DelegatingHandler
 {
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(
+        HttpRequestMessage request, CancellationToken cancellationToken)
     {
         request.Headers.Authorization = new("Bearer", tokens.GetToken());
         return base.SendAsync(request, cancellationToken);

@@ -12,9 +12,10 @@ namespace CirrusExporter.Http;
 
 /// <summary>
 /// The one named Cirrus HTTP client, on which every collector registers its own generated Refit interface
-/// (through <see cref="AddCirrusApi{TApi}"/>), and its resilience pipeline, outermost first: retry (jittered exponential
-/// back-off, Retry-After on 429), circuit breaker, global concurrency cap, global adaptive rate (<see cref="AdaptiveRate"/>), and the
-/// per-attempt timeout. The collector's deadline bounds the whole through its cancellation token.
+/// (through <see cref="AddCirrusApi{TApi}"/>), and its resilience pipeline, outermost first: retry (jittered
+/// exponential back-off, Retry-After on 429), circuit breaker, global concurrency cap, global adaptive rate
+/// (<see cref="AdaptiveRate"/>), and the per-attempt timeout. The collector's deadline bounds the whole through its
+/// cancellation token.
 /// </summary>
 public static class CirrusHttpSetup
 {
@@ -48,7 +49,8 @@ public static class CirrusHttpSetup
                 var http = context.ServiceProvider.GetRequiredService<IOptions<CirrusOptions>>().Value.Http;
                 var metrics = context.ServiceProvider.GetRequiredService<SelfMetrics>();
                 var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
-                AddStrategies(pipeline, http, metrics, time, context.ServiceProvider.GetRequiredService<AdaptiveRate>());
+                AddStrategies(pipeline, http, metrics, time,
+                    context.ServiceProvider.GetRequiredService<AdaptiveRate>());
             });
         client.AddHttpMessageHandler<BearerTokenHandler>();
         client.AddHttpMessageHandler<ApiMetricsHandler>();
@@ -57,24 +59,30 @@ public static class CirrusHttpSetup
     }
 
     /// <summary>
-    /// Registers a collector's Refit interface (source-generated) on the one named client; every request it sends carries
-    /// <paramref name="endpoint"/> (<see cref="ApiEndpoint"/>). Each registration sets the client's primary handler from
-    /// these settings: a redirect is answered as an error (ResponseBodyHandler), never followed to another origin;
-    /// gzip, deflate and br are offered and decoded as the body streams, so the size limit ResponseBodyHandler applies
-    /// is to the decoded bytes (a small compressed bomb stops at the limit).
+    /// Registers a collector's Refit interface (source-generated) on the one named client; every request it sends
+    /// carries <paramref name="endpoint"/> (<see cref="ApiEndpoint"/>). Each registration sets the client's primary
+    /// handler from these settings: a redirect is answered as an error (ResponseBodyHandler), never followed to another
+    /// origin; gzip, deflate and br are offered and decoded as the body streams, so the size limit ResponseBodyHandler
+    /// applies is to the decoded bytes (a small compressed bomb stops at the limit).
     /// </summary>
-    public static IServiceCollection AddCirrusApi<TApi>(this IServiceCollection services, string endpoint) where TApi : class
+    public static IServiceCollection AddCirrusApi<TApi>(this IServiceCollection services, string endpoint)
+        where TApi : class
     {
         services.AddRefitGeneratedClient<TApi>(
             new RefitSettings
             {
-                HttpMessageHandlerFactory = () => new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.All },
+                HttpMessageHandlerFactory = () => new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.All,
+                },
                 HttpRequestMessageOptions = new() { [ApiEndpoint.Key.Key] = endpoint },
             }, ClientName);
         return services;
     }
 
-    private static void AddStrategies(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, HttpOptions http, SelfMetrics metrics, TimeProvider time, AdaptiveRate rate)
+    private static void AddStrategies(
+        ResiliencePipelineBuilder<HttpResponseMessage> pipeline, HttpOptions http, SelfMetrics metrics,
+        TimeProvider time, AdaptiveRate rate)
     {
         pipeline.TimeProvider = time;
         if (http.MaxRetries > 0)
@@ -87,7 +95,8 @@ public static class CirrusHttpSetup
                 Delay = http.RetryBaseDelay,
                 ShouldRetryAfterHeader = false,
                 ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result, http.MaxRetryAfter, time)),
+                DelayGenerator = args =>
+                    ValueTask.FromResult(RetryAfter(args.Outcome.Result, http.MaxRetryAfter, time)),
                 OnRetry = args =>
                 {
                     // The request, not the outcome: a timed-out or refused attempt has no response.
@@ -106,7 +115,8 @@ public static class CirrusHttpSetup
             MinimumThroughput = http.CircuitMinimumThroughput,
             BreakDuration = http.CircuitBreakDuration,
             // A full body budget is this process's state, not the API failing.
-            ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome) && args.Outcome.Exception is not ResponseRejectedException),
+            ShouldHandle = args => ValueTask.FromResult(
+                IsTransient(args.Outcome) && args.Outcome.Exception is not ResponseRejectedException),
         });
         AdaptiveRateStrategy.AddTo(pipeline, rate);
         pipeline.AddTimeout(http.AttemptTimeout);
@@ -118,16 +128,21 @@ public static class CirrusHttpSetup
     /// </summary>
     internal static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch
     {
-        { Exception: TimeoutRejectedException or HttpRequestException or ResponseRejectedException { Retryable: true } } => true,
+        { Exception: TimeoutRejectedException or HttpRequestException or ResponseRejectedException { Retryable: true } }
+            => true,
         { Exception: not null } => false,
-        { Result: { } r } => (int)r.StatusCode >= 500 || r.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests,
+        { Result: { } r } => (int)r.StatusCode >= 500
+            || r.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests,
         _ => false,
     };
 
-    /// <summary>The server's Retry-After (seconds or HTTP date) on 429/503, capped; null means exponential back-off.</summary>
+    /// <summary>
+    /// The server's Retry-After (seconds or HTTP date) on 429/503, capped; null means exponential back-off.
+    /// </summary>
     internal static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeSpan cap, TimeProvider time)
     {
-        if (response?.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)) return null;
+        if (response?.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable))
+            return null;
         var header = response.Headers.RetryAfter;
         TimeSpan? wait = header?.Delta ?? (header?.Date is { } date ? date - time.GetUtcNow() : null);
         if (wait is not { } w) return null;

@@ -17,8 +17,11 @@ public static class FailureDescription
             var line = x switch
             {
                 CirrusApiException or ResponseRejectedException or ApiTokenUnavailableException => x.Message,
-                TimeoutRejectedException t => $"{collector}: every attempt timed out after {t.Timeout.TotalSeconds:0.###} s (Cirrus:Http:AttemptTimeout), the last one "
-                    + (t.InnerException is ResponseBodyTimeoutException body ? body.Message : "before the response headers arrived"),
+                TimeoutRejectedException t => $"{collector}: every attempt timed out after "
+                    + $"{t.Timeout.TotalSeconds:0.###} s (Cirrus:Http:AttemptTimeout), the last one "
+                    + (t.InnerException is ResponseBodyTimeoutException body
+                        ? body.Message
+                        : "before the response headers arrived"),
                 // A fan-out cut short by its deadline says how many streams answered.
                 TimeoutException => $"{collector}: {x.Message}",
                 BrokenCircuitException => $"{collector}: circuit open after repeated API failures; calls paused",

@@ -24,9 +24,11 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
     /// so bodies read on one thread and returned on another leave a large buffer on every thread the calls
     /// run on. This one keeps at most as many of each size as were in use at once, up to 16.
     /// </summary>
-    private static readonly ArrayPool<byte> Bodies = ArrayPool<byte>.Create(maxArrayLength: 1 << 30, maxArraysPerBucket: 16);
+    private static readonly ArrayPool<byte> Bodies =
+        ArrayPool<byte>.Create(maxArrayLength: 1 << 30, maxArraysPerBucket: 16);
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(
+        HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var endpoint = ApiEndpoint.Of(request);
         HttpResponseMessage response;
@@ -36,7 +38,8 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
         }
         catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new HttpRequestException(e.HttpRequestError, $"{endpoint}: {TransportFailure.Describe(e, request.RequestUri)}", e);
+            throw new HttpRequestException(e.HttpRequestError,
+                $"{endpoint}: {TransportFailure.Describe(e, request.RequestUri)}", e);
         }
 
         try
@@ -45,7 +48,8 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
             if (response.IsSuccessStatusCode)
             {
                 var original = response.Content;
-                response.Content = await BufferAsync(original, endpoint, request.RequestUri, response.StatusCode, cancellationToken);
+                response.Content = await BufferAsync(original, endpoint, request.RequestUri, response.StatusCode,
+                    cancellationToken);
                 original.Dispose();
             }
             return response;
@@ -60,10 +64,16 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
     private static ResponseRejectedException Redirected(string endpoint, Uri? requestUri, HttpResponseMessage response)
     {
         var location = response.Headers.Location;
-        var target = location is null ? null : requestUri is not null && !location.IsAbsoluteUri ? new Uri(requestUri, location) : location;
-        var where = target is { IsAbsoluteUri: true } ? $"to {target.Scheme}://{target.Authority}" : "without a usable Location";
+        var target = location is null ? null
+            : requestUri is not null && !location.IsAbsoluteUri ? new Uri(requestUri, location)
+            : location;
+        var where = target is { IsAbsoluteUri: true }
+            ? $"to {target.Scheme}://{target.Authority}"
+            : "without a usable Location";
         return new ResponseRejectedException(ResponseRejectedException.Redirect, response.StatusCode,
-            $"{endpoint}: the API answered HTTP {(int)response.StatusCode} redirecting {where}; redirects are not followed, so the token and the data stay with Cirrus:BaseUrl: set Cirrus:BaseUrl to the API's real address",
+            $"{endpoint}: the API answered HTTP {(int)response.StatusCode} redirecting {where}; redirects are not "
+            + "followed, so the token and the data stay with Cirrus:BaseUrl: set Cirrus:BaseUrl to the API's real "
+            + "address",
             retryable: false);
     }
 
@@ -73,7 +83,8 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
     /// arrays of that size live on the large-object heap, which only a full collection reclaims. The budget
     /// counts the bytes asked for; the pool may hand out up to twice that, and keeps arrays for reuse.
     /// </summary>
-    private async Task<HttpContent> BufferAsync(HttpContent content, string endpoint, Uri? requestUri, HttpStatusCode status, CancellationToken ct)
+    private async Task<HttpContent> BufferAsync(
+        HttpContent content, string endpoint, Uri? requestUri, HttpStatusCode status, CancellationToken ct)
     {
         var max = options.Value.Http.MaxResponseBytes;
         // A compressed body declares no length here: the primary handler decodes it and drops the wire length.
@@ -93,7 +104,8 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
                     if (length == max)
                     {
                         // Full at the cap: one more byte means too large.
-                        if (await body.ReadAsync(new byte[1], ct) > 0) throw TooLarge(endpoint, status, max, "more arrived");
+                        if (await body.ReadAsync(new byte[1], ct) > 0)
+                            throw TooLarge(endpoint, status, max, "more arrived");
                         break;
                     }
                     // Only the growth is reserved: the old buffer goes back to the pool once copied, so a body of
@@ -110,7 +122,8 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
                 length += read;
             }
         }
-        catch (Exception e) when (ct.IsCancellationRequested && e is OperationCanceledException or IOException or HttpRequestException)
+        catch (Exception e) when (ct.IsCancellationRequested
+            && e is OperationCanceledException or IOException or HttpRequestException)
         {
             Return(buffer, capacity);
             throw new ResponseBodyTimeoutException(length, declared, e, ct);
@@ -140,16 +153,22 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
         if (!budget.TryReserve(bytes))
         {
             throw new ResponseRejectedException(ResponseRejectedException.MemoryBudget, status,
-                $"{endpoint}: response bodies being read at once would exceed Cirrus:Http:MaxBufferedResponseBytes ({budget.Capacity} bytes) with this one",
+                $"{endpoint}: response bodies being read at once would exceed Cirrus:Http:MaxBufferedResponseBytes "
+                + $"({budget.Capacity} bytes) with this one",
                 retryable: true);
         }
         return bytes;
     }
 
-    private static ResponseRejectedException TooLarge(string endpoint, HttpStatusCode status, long max, string detail) =>
-        new(ResponseRejectedException.TooLarge, status, $"{endpoint}: response larger than Cirrus:Http:MaxResponseBytes ({max} bytes; {detail})", retryable: false);
+    private static ResponseRejectedException TooLarge(
+        string endpoint, HttpStatusCode status, long max, string detail) =>
+        new(ResponseRejectedException.TooLarge, status,
+            $"{endpoint}: response larger than Cirrus:Http:MaxResponseBytes ({max} bytes; {detail})", retryable: false);
 
-    /// <summary>The read body; its buffer goes back to the pool, and its share of the budget is returned, when the response is disposed.</summary>
+    /// <summary>
+    /// The read body; its buffer goes back to the pool, and its share of the budget is returned, when the response is
+    /// disposed.
+    /// </summary>
     private sealed class BufferedBody : HttpContent
     {
         private readonly int _reserved;
@@ -157,7 +176,8 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
         private byte[]? _buffer;
         private ResponseBodyBudget? _budget;
 
-        public BufferedBody(byte[] buffer, int reserved, int length, ResponseBodyBudget budget, System.Net.Http.Headers.HttpContentHeaders headers)
+        public BufferedBody(byte[] buffer, int reserved, int length, ResponseBodyBudget budget,
+            System.Net.Http.Headers.HttpContentHeaders headers)
         {
             (_buffer, _reserved, _length, _budget) = (buffer, reserved, length, budget);
             foreach (var header in headers) Headers.TryAddWithoutValidation(header.Key, header.Value);
@@ -166,12 +186,14 @@ public sealed class ResponseBodyHandler(IOptions<CirrusOptions> options, Respons
 
         private byte[] Buffer => _buffer ?? throw new ObjectDisposedException(nameof(BufferedBody));
 
-        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(Buffer, 0, _length);
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+            stream.WriteAsync(Buffer, 0, _length);
 
         protected override Stream CreateContentReadStream(CancellationToken cancellationToken) =>
             new MemoryStream(Buffer, 0, _length, writable: false, publiclyVisible: true);
 
-        protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromResult(CreateContentReadStream(default));
+        protected override Task<Stream> CreateContentReadStreamAsync() =>
+            Task.FromResult(CreateContentReadStream(default));
 
         protected override bool TryComputeLength(out long length)
         {

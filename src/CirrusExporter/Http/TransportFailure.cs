@@ -15,7 +15,8 @@ public static class TransportFailure
         var socket = Find<SocketException>(e)?.SocketErrorCode;
         return "network error: " + (e.HttpRequestError, socket) switch
         {
-            (HttpRequestError.NameResolutionError, _) => $"DNS lookup of {target?.Host ?? host} failed ({Innermost(e)})",
+            (HttpRequestError.NameResolutionError, _) =>
+                $"DNS lookup of {target?.Host ?? host} failed ({Innermost(e)})",
             (HttpRequestError.SecureConnectionError, _) => $"TLS handshake with {host} failed ({Innermost(e)})",
             (_, SocketError.ConnectionRefused) => $"connection refused by {host}",
             (_, SocketError.ConnectionReset) => $"connection reset by {host}",
@@ -32,8 +33,10 @@ public static class TransportFailure
     public static string DescribeBodyFailure(Exception e, Uri? target, long received, long? declared)
     {
         var host = target?.Authority ?? "the API";
-        var what = Find<SocketException>(e)?.SocketErrorCode == SocketError.ConnectionReset ? $"connection reset by {host}"
-            : e is HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded } ? $"{host} closed the connection"
+        var what = Find<SocketException>(e)?.SocketErrorCode == SocketError.ConnectionReset
+                ? $"connection reset by {host}"
+            : e is HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded }
+                ? $"{host} closed the connection"
             : $"{Innermost(e)}";
         return $"network error: {what} while reading the response body ({Received(received, declared)})";
     }
@@ -59,5 +62,7 @@ public static class TransportFailure
 /// The attempt's token fired while the body was still arriving. An <see cref="OperationCanceledException"/>,
 /// so the attempt timeout turns it into a retryable timeout and the message says which phase it hit.
 /// </summary>
-public sealed class ResponseBodyTimeoutException(long received, long? declared, Exception inner, CancellationToken token)
-    : OperationCanceledException($"while reading the response body ({TransportFailure.Received(received, declared)})", inner, token);
+public sealed class ResponseBodyTimeoutException(
+    long received, long? declared, Exception inner, CancellationToken token)
+    : OperationCanceledException(
+        $"while reading the response body ({TransportFailure.Received(received, declared)})", inner, token);

@@ -7,11 +7,13 @@ namespace CirrusExporter.Metrics;
 public static class BuildInfo
 {
     private static readonly string Informational =
-        typeof(BuildInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        typeof(BuildInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? "0.0.0";
 
     public static string Version => Informational.Split('+')[0];
 
-    public static string Revision => Informational.Contains('+') ? Informational[(Informational.IndexOf('+') + 1)..] : "unknown";
+    public static string Revision =>
+        Informational.Contains('+') ? Informational[(Informational.IndexOf('+') + 1)..] : "unknown";
 
     public static string Runtime => RuntimeInformation.FrameworkDescription;
 }

@@ -19,10 +19,14 @@ public sealed class ExpositionWriter(IBufferWriter<byte> output, string tenant, 
     /// <summary>Bytes written so far.</summary>
     private int _written;
 
-    /// <summary>Where a counter family's name was written without its <c>_total</c> (OpenMetrics only), in bytes written.</summary>
+    /// <summary>
+    /// Where a counter family's name was written without its <c>_total</c> (OpenMetrics only), in bytes written.
+    /// </summary>
     private readonly List<int> _totalsDropped = [];
 
-    /// <summary>Whether the text 0.0.4 of what was written differs: a counter family was named without <c>_total</c>.</summary>
+    /// <summary>
+    /// Whether the text 0.0.4 of what was written differs: a counter family was named without <c>_total</c>.
+    /// </summary>
     public bool DiffersAsText => _totalsDropped.Count > 0;
 
     /// <summary>
@@ -46,7 +50,8 @@ public sealed class ExpositionWriter(IBufferWriter<byte> output, string tenant, 
 
     public void Family(MetricDefinition metric, string help)
     {
-        var dropTotal = openMetrics && metric.Type == "counter" && metric.Name.EndsWith("_total", StringComparison.Ordinal);
+        var dropTotal = openMetrics && metric.Type == "counter"
+            && metric.Name.EndsWith("_total", StringComparison.Ordinal);
         var family = dropTotal ? metric.Name[..^"_total".Length] : metric.Name;
         Raw("# HELP "); Raw(family);
         if (dropTotal) _totalsDropped.Add(_written);
@@ -130,7 +135,9 @@ public sealed class ExpositionWriter(IBufferWriter<byte> output, string tenant, 
         Sample(metric with { Name = metric.Name + "_count" }, count, labelValues);
     }
 
-    /// <summary>Ends the exposition: OpenMetrics requires <c># EOF</c>, exactly once, last; text 0.0.4 has no end marker.</summary>
+    /// <summary>
+    /// Ends the exposition: OpenMetrics requires <c># EOF</c>, exactly once, last; text 0.0.4 has no end marker.
+    /// </summary>
     public void End()
     {
         if (openMetrics) Raw("# EOF\n");
@@ -138,7 +145,9 @@ public sealed class ExpositionWriter(IBufferWriter<byte> output, string tenant, 
 
     private void Raw(string text) => Raw(text.AsSpan());
 
-    /// <summary>Escapes backslash and newline (and double quote in label values), copying runs without escapes whole.</summary>
+    /// <summary>
+    /// Escapes backslash and newline (and double quote in label values), copying runs without escapes whole.
+    /// </summary>
     private void Escaped(string text, bool quotes)
     {
         var start = 0;

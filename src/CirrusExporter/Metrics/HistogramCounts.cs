@@ -2,7 +2,8 @@ namespace CirrusExporter.Metrics;
 
 /// <summary>
 /// A histogram's state: per-bucket counts (not cumulative), sum and count. The one histogram type, for the exporter's
-/// own families and the collectors' alike. Not thread-safe: one that is shared is observed and read under its owner's lock.
+/// own families and the collectors' alike. Not thread-safe: one that is shared is observed and read under its owner's
+/// lock.
 /// </summary>
 public sealed class HistogramCounts(double[] bounds)
 {
@@ -30,5 +31,7 @@ public sealed class HistogramCounts(double[] bounds)
     }
 }
 
-/// <summary>A histogram as published: cumulative bucket counts in bound order, sum and count (the +Inf bucket).</summary>
+/// <summary>
+/// A histogram as published: cumulative bucket counts in bound order, sum and count (the +Inf bucket).
+/// </summary>
 public sealed record HistogramSnapshot(IReadOnlyList<long> Cumulative, double Sum, long Count);

@@ -50,7 +50,9 @@ public sealed class ValueFamily
     }
 }
 
-/// <summary>A histogram family of the exporter's own: buckets from its <see cref="MetricDefinition.Buckets"/>.</summary>
+/// <summary>
+/// A histogram family of the exporter's own: buckets from its <see cref="MetricDefinition.Buckets"/>.
+/// </summary>
 public sealed class HistogramFamily
 {
     private readonly LabelledChildren<Series> _children;
@@ -102,7 +104,10 @@ internal sealed class LabelledChildren<T>(MetricDefinition metric, Func<string[]
     public T Get(string[] labelValues)
     {
         if (labelValues.Length != metric.Labels.Length)
-            throw new ArgumentException($"{metric.Name} has {metric.Labels.Length} label(s), given {labelValues.Length}");
+        {
+            throw new ArgumentException(
+                $"{metric.Name} has {metric.Labels.Length} label(s), given {labelValues.Length}");
+        }
         var key = string.Join('\u0001', labelValues);
         lock (_lock)
         {

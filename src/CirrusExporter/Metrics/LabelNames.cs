@@ -32,12 +32,17 @@ public sealed class LabelNames
 
     private sealed record Names(FrozenDictionary<int, string> Modules, FrozenDictionary<int, string> Statuses)
     {
-        public Names(CirrusOptions options) : this(Merge(BuiltInNames.Modules, options.ModuleNames), Merge(BuiltInNames.Statuses, options.StatusNames)) { }
+        public Names(CirrusOptions options)
+            : this(Merge(BuiltInNames.Modules, options.ModuleNames), Merge(BuiltInNames.Statuses, options.StatusNames))
+        {
+        }
     }
 
     public string? Module(int id) => _names.Modules.TryGetValue(id, out var name) ? name : _unknownModules.Name(id);
 
-    /// <summary>The status label value, or null when the id is unknown and Cirrus:MaxUnknownLabelValues is reached.</summary>
+    /// <summary>
+    /// The status label value, or null when the id is unknown and Cirrus:MaxUnknownLabelValues is reached.
+    /// </summary>
     public string? Status(int id) => _names.Statuses.TryGetValue(id, out var name) ? name : _unknownStatuses.Name(id);
 
     /// <summary>
@@ -60,14 +65,17 @@ public sealed class LabelNames
             lock (_gate)
             {
                 if (_admitted.TryGetValue(id, out name)) return name;
-                if (_admitted.Count < Cap) return _admitted[id] = "unknown_" + id.ToString(CultureInfo.InvariantCulture);
-                if (_refused.Count < MaxRemembered && _refused.TryAdd(id, 0)) metrics?.ObserveLabelValueFolded(label);
+                if (_admitted.Count < Cap)
+                    return _admitted[id] = "unknown_" + id.ToString(CultureInfo.InvariantCulture);
+                if (_refused.Count < MaxRemembered && _refused.TryAdd(id, 0))
+                    metrics?.ObserveLabelValueFolded(label);
                 return null;
             }
         }
     }
 
-    private static FrozenDictionary<int, string> Merge(IReadOnlyDictionary<int, string> defaults, Dictionary<string, string> overrides)
+    private static FrozenDictionary<int, string> Merge(
+        IReadOnlyDictionary<int, string> defaults, Dictionary<string, string> overrides)
     {
         var merged = defaults.ToDictionary();
         foreach (var (key, value) in overrides) merged[int.Parse(key, CultureInfo.InvariantCulture)] = value;

@@ -62,14 +62,16 @@ internal sealed class ProcessMetrics
             if (line.StartsWith("VmSize:", StringComparison.Ordinal)) virtualBytes = Kilobytes(line);
             else if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) workingSet = Kilobytes(line);
             else if (line.StartsWith("VmData:", StringComparison.Ordinal)) privateBytes = Kilobytes(line);
-            else if (line.StartsWith("Threads:", StringComparison.Ordinal)) threads = long.Parse(line.AsSpan(8).Trim(), CultureInfo.InvariantCulture);
+            else if (line.StartsWith("Threads:", StringComparison.Ordinal))
+                threads = long.Parse(line.AsSpan(8).Trim(), CultureInfo.InvariantCulture);
         }
         var now = Environment.TickCount64;
         if (now - Interlocked.Read(ref _handlesCountedAt) >= HandleCountMaxAgeMs)
         {
             Interlocked.Exchange(ref _handlesCountedAt, now);
             // Minus one: the enumeration's own descriptor.
-            Interlocked.Exchange(ref _handles, Math.Max(0, Directory.EnumerateFileSystemEntries(FdDirectory).Count() - 1));
+            Interlocked.Exchange(ref _handles,
+                Math.Max(0, Directory.EnumerateFileSystemEntries(FdDirectory).Count() - 1));
         }
         return (virtualBytes, workingSet, privateBytes, Interlocked.Read(ref _handles), threads);
     }
@@ -86,6 +88,7 @@ internal sealed class ProcessMetrics
     private static (double, double, double, double, double) FromProcess()
     {
         using var process = Process.GetCurrentProcess();
-        return (process.VirtualMemorySize64, process.WorkingSet64, process.PrivateMemorySize64, process.HandleCount, process.Threads.Count);
+        return (process.VirtualMemorySize64, process.WorkingSet64, process.PrivateMemorySize64, process.HandleCount,
+            process.Threads.Count);
     }
 }

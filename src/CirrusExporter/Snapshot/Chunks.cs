@@ -13,7 +13,9 @@ public sealed class Chunks : IBufferWriter<byte>
 {
     public const int ChunkBytes = 64 * 1024;
 
-    /// <summary>Idle chunks kept for the next render (16 MiB); more, after a burst of slow scrapes, go back to the GC.</summary>
+    /// <summary>
+    /// Idle chunks kept for the next render (16 MiB); more, after a burst of slow scrapes, go back to the GC.
+    /// </summary>
     private const int MaxIdle = 256;
 
     /// <summary>
@@ -30,10 +32,14 @@ public sealed class Chunks : IBufferWriter<byte>
 
     private readonly List<byte[]> _chunks = [];
 
-    /// <summary>Bytes used in each chunk: a chunk is left partly empty when a write asks for more room than it has.</summary>
+    /// <summary>
+    /// Bytes used in each chunk: a chunk is left partly empty when a write asks for more room than it has.
+    /// </summary>
     private readonly List<int> _used = [];
 
-    /// <summary>The guards handed out by <see cref="Segments"/> when <see cref="Poisoned"/>, poisoned on return.</summary>
+    /// <summary>
+    /// The guards handed out by <see cref="Segments"/> when <see cref="Poisoned"/>, poisoned on return.
+    /// </summary>
     private readonly List<Guard> _guards = [];
 
     /// <summary>Bytes written.</summary>
@@ -117,7 +123,8 @@ public sealed class Chunks : IBufferWriter<byte>
 
         public override Span<byte> GetSpan() => Volatile.Read(ref _chunk) ?? throw Returned();
 
-        public override MemoryHandle Pin(int elementIndex = 0) => (Volatile.Read(ref _chunk) ?? throw Returned()).AsMemory(elementIndex).Pin();
+        public override MemoryHandle Pin(int elementIndex = 0) =>
+            (Volatile.Read(ref _chunk) ?? throw Returned()).AsMemory(elementIndex).Pin();
 
         public override void Unpin()
         {
@@ -132,6 +139,7 @@ public sealed class Chunks : IBufferWriter<byte>
         protected override void Dispose(bool disposing) => Poison();
 
         private static ObjectDisposedException Returned() =>
-            new(nameof(Chunks), "a pooled chunk was read after it went back to the pool: a reader must hold a reference");
+            new(nameof(Chunks),
+                "a pooled chunk was read after it went back to the pool: a reader must hold a reference");
     }
 }

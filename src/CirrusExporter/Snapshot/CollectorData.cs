@@ -15,7 +15,10 @@ public abstract record CollectorData
     public abstract void Render(ExpositionWriter writer, RenderContext context);
 }
 
-/// <summary>Data that reports (stream, sub-stream, module, status) rows: the catalogue learns modules and zero-fill combinations from them.</summary>
+/// <summary>
+/// Data that reports (stream, sub-stream, module, status) rows: the catalogue learns modules and zero-fill combinations
+/// from them.
+/// </summary>
 public interface IReportsStreamRows
 {
     IEnumerable<StatRow> StreamRows { get; }
@@ -27,15 +30,24 @@ public interface IReportsStreamRows
 /// (<see cref="Collectors.LastAnswers{TKey, TValue}"/>) until they are MaxDataAge old.
 /// </summary>
 /// <param name="Problem">Why a refresh that published data still failed, beyond failed stream calls.</param>
-public sealed record RefreshResult(CollectorData Data, int FailedTargets = 0, string? FirstError = null, string? Problem = null)
+public sealed record RefreshResult(
+    CollectorData Data, int FailedTargets = 0, string? FirstError = null, string? Problem = null)
 {
     /// <summary>
-    /// The result of a per-stream fan-out over the streams of <paramref name="current"/>: failed calls count, and a stale
-    /// stream source fails the refresh too, since with discovery on an empty or configured-only list is not the streams there are.
+    /// The result of a per-stream fan-out over the streams of <paramref name="current"/>: failed calls count, and a
+    /// stale stream source fails the refresh too, since with discovery on an empty or configured-only list is not the
+    /// streams there are.
     /// </summary>
-    public static RefreshResult ForStreams(CollectorData data, MetricsSnapshot current, int failed, Exception? first, string collector) =>
-        new(data, failed, first is null ? null : Http.FailureDescription.Of(first, collector, RefreshContext.Current?.Deadline ?? TimeSpan.Zero),
-            current.Catalogue.SourceStale ? $"{collector}: the stream source {current.StreamSource} has no fresh data, so discovered streams are unknown; only configured streams were polled" : null);
+    public static RefreshResult ForStreams(
+        CollectorData data, MetricsSnapshot current, int failed, Exception? first, string collector) =>
+        new(data, failed,
+            first is null
+                ? null
+                : Http.FailureDescription.Of(first, collector, RefreshContext.Current?.Deadline ?? TimeSpan.Zero),
+            current.Catalogue.SourceStale
+                ? $"{collector}: the stream source {current.StreamSource} has no fresh data, so discovered streams "
+                    + "are unknown; only configured streams were polled"
+                : null);
 }
 
 /// <summary>A collector's latest state as published to /metrics, /readyz and the landing page.</summary>

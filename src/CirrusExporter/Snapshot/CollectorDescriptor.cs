@@ -28,8 +28,8 @@ public enum CollectorPriority
     Paging,
 
     /// <summary>
-    /// Never stretched: one call a refresh, and the per-stream collectors skip calls only on its counts while they are no
-    /// older than two of its configured intervals.
+    /// Never stretched: one call a refresh, and the per-stream collectors skip calls only on its counts while they are
+    /// no older than two of its configured intervals.
     /// </summary>
     Source,
 
@@ -50,12 +50,14 @@ public enum CollectorPriority
 /// <param name="Purpose">What enabling it costs and gives (the meaning of its Enabled key in the docs).</param>
 /// <param name="Priority">Whose interval the scheduler stretches first when the API budget is short.</param>
 /// <param name="CallsPerRefresh">
-/// API calls a refresh makes, without retries, averaged over its sweeps: for the streams the snapshot watches, the calls
-/// its counts let the collector skip, and its options.
+/// API calls a refresh makes, without retries, averaged over its sweeps: for the streams the snapshot watches, the
+/// calls its counts let the collector skip, and its options.
 /// </param>
 /// <param name="Metrics">The families its data renders.</param>
-/// <param name="OptionsBinding">Its options type, bound from its own section (its own keys validated by <see cref="CollectorOptions.Validate"/>).</param>
-/// <param name="Register">Adds the collector and its call interface, whose requests carry the given endpoint label, to the container.</param>
+/// <param name="OptionsBinding">Its options type, bound from its own section (its own keys validated by
+/// <see cref="CollectorOptions.Validate"/>).</param>
+/// <param name="Register">Adds the collector and its call interface, whose requests carry the given endpoint label, to
+/// the container.</param>
 public sealed record CollectorDescriptor(
     string Label,
     string Section,
@@ -76,10 +78,11 @@ public sealed record CollectorDescriptor(
 
     /// <summary>
     /// Registers <typeparamref name="TCollector"/> and its call interface as a generated Refit client on the one named
-    /// Cirrus HTTP client, so its calls share the resilience pipeline (rate limit, concurrency cap, circuit) with all others
-    /// and carry the collector's label as their <c>endpoint</c>.
+    /// Cirrus HTTP client, so its calls share the resilience pipeline (rate limit, concurrency cap, circuit) with all
+    /// others and carry the collector's label as their <c>endpoint</c>.
     /// </summary>
-    public static Action<IServiceCollection, string> Registers<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TCollector, TApi>()
+    public static Action<IServiceCollection, string> Registers<
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TCollector, TApi>()
         where TCollector : class, ICollector
         where TApi : class =>
         (services, endpoint) => services.AddSingleton<ICollector, TCollector>().AddCirrusApi<TApi>(endpoint);

@@ -36,7 +36,8 @@ public static class GzipSegments
     public static byte[] Close(ReadOnlySpan<byte> text)
     {
         var buffer = new ArrayBufferWriter<byte>(Math.Max(256, text.Length / 4));
-        using (var deflate = new DeflateStream(new BufferWriterStream(buffer), CompressionLevel.Fastest)) deflate.Write(text);
+        using (var deflate = new DeflateStream(new BufferWriterStream(buffer), CompressionLevel.Fastest))
+            deflate.Write(text);
         // DeflateStream writes nothing at all when given nothing; a closing segment still needs its final block.
         return buffer.WrittenCount > 0 ? buffer.WrittenSpan.ToArray() : [0x03, 0x00];
     }
@@ -99,7 +100,10 @@ public static class GzipSegments
         return p;
     }
 
-    /// <summary>A write-only stream over a buffer writer, so compression needs no MemoryStream copy; writes after <see cref="Detach"/> are dropped.</summary>
+    /// <summary>
+    /// A write-only stream over a buffer writer, so compression needs no MemoryStream copy; writes after
+    /// <see cref="Detach"/> are dropped.
+    /// </summary>
     private sealed class BufferWriterStream(IBufferWriter<byte> target) : Stream
     {
         private IBufferWriter<byte>? _target = target;
@@ -110,7 +114,11 @@ public static class GzipSegments
         public override bool CanSeek => false;
         public override bool CanWrite => true;
         public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
         public override void Flush() { }
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();

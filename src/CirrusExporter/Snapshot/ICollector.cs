@@ -1,6 +1,8 @@
 namespace CirrusExporter.Snapshot;
 
-/// <summary>One upstream endpoint, refreshed on its own interval, described by its <see cref="CollectorDescriptor"/>.</summary>
+/// <summary>
+/// One upstream endpoint, refreshed on its own interval, described by its <see cref="CollectorDescriptor"/>.
+/// </summary>
 public interface ICollector
 {
     CollectorDescriptor Descriptor { get; }

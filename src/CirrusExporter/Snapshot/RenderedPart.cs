@@ -21,7 +21,8 @@ public sealed class RenderedPart
     private IReadOnlyList<ReadOnlyMemory<byte>>? _deflatedSegments;
     private int _references = 1;
 
-    private RenderedPart(object? source, StreamCatalogue catalogue, ReadOnlySpan<byte> text, Chunks deflated, RenderedPart? openMetrics)
+    private RenderedPart(
+        object? source, StreamCatalogue catalogue, ReadOnlySpan<byte> text, Chunks deflated, RenderedPart? openMetrics)
     {
         (Source, Catalogue, OpenMetrics) = (source, catalogue, openMetrics);
         (_text, _deflated) = (Chunks.Of(text), deflated);
@@ -29,7 +30,8 @@ public sealed class RenderedPart
         Crc = GzipSegments.Crc(text);
     }
 
-    public static RenderedPart Create(object? source, StreamCatalogue catalogue, ReadOnlySpan<byte> text, RenderedPart? openMetrics = null)
+    public static RenderedPart Create(
+        object? source, StreamCatalogue catalogue, ReadOnlySpan<byte> text, RenderedPart? openMetrics = null)
     {
         var deflated = new Chunks();
         GzipSegments.Open(text, deflated);
@@ -53,16 +55,23 @@ public sealed class RenderedPart
     /// <summary>The UTF-8 text, in chunks; read it only while holding a reference.</summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> Text => _textSegments ?? throw Released();
 
-    /// <summary>The open deflate segment of <see cref="Text"/>, in chunks; read it only while holding a reference.</summary>
+    /// <summary>
+    /// The open deflate segment of <see cref="Text"/>, in chunks; read it only while holding a reference.
+    /// </summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> Deflated => _deflatedSegments ?? throw Released();
 
     /// <summary>The variant to serve in the format asked for.</summary>
     public RenderedPart For(bool openMetrics) => openMetrics ? OpenMetrics ?? this : this;
 
-    /// <summary>Whether this part already shows <paramref name="source"/> against <paramref name="catalogue"/>.</summary>
-    public bool Renders(object? source, StreamCatalogue catalogue) => ReferenceEquals(Source, source) && ReferenceEquals(Catalogue, catalogue);
+    /// <summary>
+    /// Whether this part already shows <paramref name="source"/> against <paramref name="catalogue"/>.
+    /// </summary>
+    public bool Renders(object? source, StreamCatalogue catalogue) =>
+        ReferenceEquals(Source, source) && ReferenceEquals(Catalogue, catalogue);
 
-    /// <summary>Takes a reference for a scrape; false once the part has gone back to the pool (take the newer snapshot's).</summary>
+    /// <summary>
+    /// Takes a reference for a scrape; false once the part has gone back to the pool (take the newer snapshot's).
+    /// </summary>
     internal bool TryAcquire()
     {
         while (true)
@@ -73,7 +82,9 @@ public sealed class RenderedPart
         }
     }
 
-    /// <summary>Gives back a reference taken with <see cref="TryAcquire"/>; the last one returns the chunks to the pool.</summary>
+    /// <summary>
+    /// Gives back a reference taken with <see cref="TryAcquire"/>; the last one returns the chunks to the pool.
+    /// </summary>
     internal void Release()
     {
         var left = Interlocked.Decrement(ref _references);
@@ -85,12 +96,15 @@ public sealed class RenderedPart
         _deflated.Return();
     }
 
-    /// <summary>The store's reference, given back when no snapshot shows the part any more (with its OpenMetrics variant's).</summary>
+    /// <summary>
+    /// The store's reference, given back when no snapshot shows the part any more (with its OpenMetrics variant's).
+    /// </summary>
     public void Retire()
     {
         OpenMetrics?.Release();
         Release();
     }
 
-    private static ObjectDisposedException Released() => new(nameof(RenderedPart), "the part went back to the pool: a reader must hold a reference");
+    private static ObjectDisposedException Released() =>
+        new(nameof(RenderedPart), "the part went back to the pool: a reader must hold a reference");
 }

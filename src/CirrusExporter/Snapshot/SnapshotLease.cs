@@ -16,7 +16,9 @@ public sealed class SnapshotLease : IDisposable
     /// <summary>When the parts were chosen: freshness was judged at this moment.</summary>
     public DateTimeOffset Now { get; }
 
-    /// <summary>The fresh collectors' parts by name, then the info part; read them only until the lease is disposed.</summary>
+    /// <summary>
+    /// The fresh collectors' parts by name, then the info part; read them only until the lease is disposed.
+    /// </summary>
     public IReadOnlyList<RenderedPart> Parts { get; }
 
     public void Dispose()

@@ -19,10 +19,14 @@ public sealed class SnapshotRenderer(CirrusOptions options, LabelNames labels)
     /// <summary>The text 0.0.4 copy of a part that differs as text.</summary>
     private readonly ArrayBufferWriter<byte> _text = new();
 
-    /// <summary>Ids as label values, reused across renders; emptied when it holds far more ids than are watched.</summary>
+    /// <summary>
+    /// Ids as label values, reused across renders; emptied when it holds far more ids than are watched.
+    /// </summary>
     private readonly Dictionary<long, string> _ids = [];
 
-    public Dictionary<string, RenderedPart> Render(IReadOnlyDictionary<string, CollectorState> states, StreamCatalogue catalogue, IReadOnlyDictionary<string, RenderedPart> previous)
+    public Dictionary<string, RenderedPart> Render(
+        IReadOnlyDictionary<string, CollectorState> states, StreamCatalogue catalogue,
+        IReadOnlyDictionary<string, RenderedPart> previous)
     {
         if (_ids.Count > 4 * catalogue.Streams.Count + 1024) _ids.Clear();
         var context = new RenderContext(options, labels, catalogue, states, _ids);
@@ -40,7 +44,9 @@ public sealed class SnapshotRenderer(CirrusOptions options, LabelNames labels)
         return parts;
     }
 
-    /// <summary>Renders a part once, as OpenMetrics; a part whose text 0.0.4 differs (it holds counters) gets that as a copy.</summary>
+    /// <summary>
+    /// Renders a part once, as OpenMetrics; a part whose text 0.0.4 differs (it holds counters) gets that as a copy.
+    /// </summary>
     private RenderedPart RenderPart(object? source, StreamCatalogue catalogue, Action<ExpositionWriter> render)
     {
         _buffer.ResetWrittenCount();
@@ -49,7 +55,8 @@ public sealed class SnapshotRenderer(CirrusOptions options, LabelNames labels)
         if (!writer.DiffersAsText) return RenderedPart.Create(source, catalogue, _buffer.WrittenSpan);
         _text.ResetWrittenCount();
         writer.CopyAsText(_buffer.WrittenSpan, _text);
-        return RenderedPart.Create(source, catalogue, _text.WrittenSpan, RenderedPart.Create(source, catalogue, _buffer.WrittenSpan));
+        return RenderedPart.Create(source, catalogue, _text.WrittenSpan,
+            RenderedPart.Create(source, catalogue, _buffer.WrittenSpan));
     }
 
     private static void Info(ExpositionWriter w, RenderContext context)
@@ -58,7 +65,8 @@ public sealed class SnapshotRenderer(CirrusOptions options, LabelNames labels)
         foreach (var s in context.Catalogue.Streams.OrderBy(s => s.Key.StreamId).ThenBy(s => s.Key.SubStreamId))
         {
             var (id, sub) = context.Ids(s.Key);
-            w.Sample(MetricCatalogue.StreamInfo, 1, id, sub, s.Name, s.ModuleId is { } m ? context.Labels.Module(m) ?? "" : "");
+            w.Sample(MetricCatalogue.StreamInfo, 1, id, sub, s.Name,
+                s.ModuleId is { } m ? context.Labels.Module(m) ?? "" : "");
         }
     }
 }

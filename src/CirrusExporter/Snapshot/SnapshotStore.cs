@@ -12,7 +12,8 @@ namespace CirrusExporter.Snapshot;
 public sealed class SnapshotStore : IDisposable
 {
     private readonly object _writeGate = new();
-    private readonly Channel<Action> _publishes = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Action> _publishes =
+        Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _publisherGate = new();
     private Thread? _publisher;
     private readonly Dictionary<string, CollectorDescriptor> _collectors;
@@ -23,7 +24,9 @@ public sealed class SnapshotStore : IDisposable
     private readonly TimeProvider _time;
     private MetricsSnapshot _current;
 
-    public SnapshotStore(IEnumerable<CollectorDescriptor> collectors, IOptions<CirrusOptions> options, LabelNames labels, TimeProvider time)
+    public SnapshotStore(
+        IEnumerable<CollectorDescriptor> collectors, IOptions<CirrusOptions> options, LabelNames labels,
+        TimeProvider time)
     {
         _collectors = collectors.ToDictionary(d => d.Label);
         _streamSource = _collectors.Values.Single(d => d.Role == CollectorRole.StreamSource).Label;
@@ -31,9 +34,11 @@ public sealed class SnapshotStore : IDisposable
         _labels = labels;
         _renderer = new SnapshotRenderer(_options, labels);
         _time = time;
-        var states = _collectors.Values.ToDictionary(d => d.Label, d => new CollectorState(d.Label, d.Options(_options.Collectors).Enabled, d.Options(_options.Collectors).Interval));
+        var states = _collectors.Values.ToDictionary(d => d.Label, d => new CollectorState(
+            d.Label, d.Options(_options.Collectors).Enabled, d.Options(_options.Collectors).Interval));
         var catalogue = StreamCatalogue.Build(_options, StreamCatalogue.Empty, null, null);
-        _current = new MetricsSnapshot(0, states, catalogue, _renderer.Render(states, catalogue, new Dictionary<string, RenderedPart>()), _streamSource);
+        _current = new MetricsSnapshot(0, states, catalogue,
+            _renderer.Render(states, catalogue, new Dictionary<string, RenderedPart>()), _streamSource);
     }
 
     public MetricsSnapshot Current => Volatile.Read(ref _current);
@@ -71,7 +76,9 @@ public sealed class SnapshotStore : IDisposable
         {
             var snapshot = Current;
             var now = _time.GetUtcNow();
-            var parts = snapshot.Collectors.Values.Where(c => c.Enabled && c.IsFresh(now, MaxDataAge)).OrderBy(c => c.Name, StringComparer.Ordinal)
+            var parts = snapshot.Collectors.Values
+                .Where(c => c.Enabled && c.IsFresh(now, MaxDataAge))
+                .OrderBy(c => c.Name, StringComparer.Ordinal)
                 .Select(s => snapshot.Parts.GetValueOrDefault(s.Name)).OfType<RenderedPart>()
                 .Append(snapshot.Parts[SnapshotRenderer.InfoPart]).Select(p => p.For(openMetrics)).ToList();
             var acquired = parts.TakeWhile(p => p.TryAcquire()).Count();
@@ -108,7 +115,9 @@ public sealed class SnapshotStore : IDisposable
         return published.Task;
     }
 
-    /// <summary>Starts the publishing thread on the first publish, so a store that is never published to has none.</summary>
+    /// <summary>
+    /// Starts the publishing thread on the first publish, so a store that is never published to has none.
+    /// </summary>
     private void StartPublisher()
     {
         if (Volatile.Read(ref _publisher) is not null) return;
@@ -140,7 +149,8 @@ public sealed class SnapshotStore : IDisposable
         }
     }
 
-    /// <param name="rebuild">Render every part anew (options changed), rather than reuse those whose data and catalogue are unchanged.</param>
+    /// <param name="rebuild">Render every part anew (options changed), rather than reuse those whose data and catalogue
+    /// are unchanged.</param>
     private MetricsSnapshot Swap(Dictionary<string, CollectorState> states, bool rebuild)
     {
         // Under the write gate.
@@ -148,11 +158,16 @@ public sealed class SnapshotStore : IDisposable
         var now = _time.GetUtcNow();
         var fresh = states.Values.Where(s => s.IsFresh(now, _options.MaxDataAge)).ToList();
         var source = fresh.Find(s => s.Name == _streamSource)?.Data as IReportsStreamRows;
-        var reported = fresh.Where(s => s.Name != _streamSource).Select(s => s.Data).OfType<IReportsStreamRows>().SelectMany(d => d.StreamRows);
+        var reported = fresh.Where(s => s.Name != _streamSource)
+            .Select(s => s.Data)
+            .OfType<IReportsStreamRows>()
+            .SelectMany(d => d.StreamRows);
         // An unchanged catalogue keeps its identity, so parts whose data did not change are reused as they are.
         var catalogue = StreamCatalogue.Build(_options, previous.Catalogue, source?.StreamRows, reported);
 
-        var next = new MetricsSnapshot(previous.Generation + 1, states, catalogue, _renderer.Render(states, catalogue, rebuild ? new Dictionary<string, RenderedPart>() : previous.Parts), _streamSource);
+        var next = new MetricsSnapshot(previous.Generation + 1, states, catalogue,
+            _renderer.Render(states, catalogue, rebuild ? new Dictionary<string, RenderedPart>() : previous.Parts),
+            _streamSource);
         Volatile.Write(ref _current, next);
         // Parts the new snapshot no longer shows go back to the pool once the scrapes serving them finish.
         foreach (var (name, part) in previous.Parts)

@@ -8,9 +8,9 @@ public sealed record KnownStream(StreamKey Key, string Name, int? ModuleId);
 
 /// <summary>
 /// The streams the exporter watches: configured ones plus, when discovery is on, those the latest fresh
-/// /stats/streams reports, up to Cirrus:MaxStreams (stream, sub-stream) keys. Also remembers which label combinations were seen, so a status that empties
-/// keeps a 0 series while its stream exists, and forgets them when the stream goes: those the stream
-/// source reported (<see cref="KnownSourceCombos"/>) apart from those other collectors reported
+/// /stats/streams reports, up to Cirrus:MaxStreams (stream, sub-stream) keys. Also remembers which label combinations
+/// were seen, so a status that empties keeps a 0 series while its stream exists, and forgets them when the stream goes:
+/// those the stream source reported (<see cref="KnownSourceCombos"/>) apart from those other collectors reported
 /// (<see cref="KnownReportedCombos"/>).
 /// </summary>
 public sealed record StreamCatalogue(
@@ -22,7 +22,9 @@ public sealed record StreamCatalogue(
     /// <summary>Streams and sub-streams left out because Cirrus:MaxStreams was reached.</summary>
     public int DroppedStreams => DroppedKeys.Count;
 
-    /// <summary>The keys left out because Cirrus:MaxStreams was reached: no collector calls for or renders them.</summary>
+    /// <summary>
+    /// The keys left out because Cirrus:MaxStreams was reached: no collector calls for or renders them.
+    /// </summary>
     public IReadOnlySet<StreamKey> DroppedKeys { get; init; } = new HashSet<StreamKey>();
 
     /// <summary>Discovery is on but the stream source has no fresh data: the list may be missing streams.</summary>
@@ -35,31 +37,41 @@ public sealed record StreamCatalogue(
     public bool SameAs(StreamCatalogue other) =>
         ReferenceEquals(this, other)
         || (SourceStale == other.SourceStale && DroppedKeys.SetEquals(other.DroppedKeys)
-            && Streams.Count == other.Streams.Count && Streams.ToHashSet().SetEquals(other.Streams) && StreamIds.SetEquals(other.StreamIds)
-            && KnownSourceCombos.SetEquals(other.KnownSourceCombos) && KnownReportedCombos.SetEquals(other.KnownReportedCombos));
+            && Streams.Count == other.Streams.Count && Streams.ToHashSet().SetEquals(other.Streams)
+            && StreamIds.SetEquals(other.StreamIds)
+            && KnownSourceCombos.SetEquals(other.KnownSourceCombos)
+            && KnownReportedCombos.SetEquals(other.KnownReportedCombos));
 
-    /// <summary>Whether series of <paramref name="key"/> are published: its stream is watched and the key was not dropped.</summary>
+    /// <summary>
+    /// Whether series of <paramref name="key"/> are published: its stream is watched and the key was not dropped.
+    /// </summary>
     public bool Watches(StreamKey key) => StreamIds.Contains(key.StreamId) && !DroppedKeys.Contains(key);
 
-    public static readonly StreamCatalogue Empty = new([], new HashSet<long>(), new HashSet<(StreamKey, int, int)>(), new HashSet<(StreamKey, int, int)>());
+    public static readonly StreamCatalogue Empty =
+        new([], new HashSet<long>(), new HashSet<(StreamKey, int, int)>(), new HashSet<(StreamKey, int, int)>());
 
-    /// <param name="stats">The stream source's fresh rows, or null when it has none: then only configured streams are watched.</param>
-    /// <param name="reported">Other collectors' fresh rows: modules the source has not given, and their zero-fill combinations.</param>
-    /// <returns><paramref name="previous"/> itself when the rows give the same catalogue: parts rendered against it stay valid.</returns>
-    public static StreamCatalogue Build(CirrusOptions options, StreamCatalogue previous, IEnumerable<StatRow>? stats, IEnumerable<StatRow>? reported)
+    /// <param name="stats">The stream source's fresh rows, or null when it has none: then only configured streams are
+    /// watched.</param>
+    /// <param name="reported">Other collectors' fresh rows: modules the source has not given, and their zero-fill
+    /// combinations.</param>
+    /// <returns><paramref name="previous"/> itself when the rows give the same catalogue: parts rendered against it
+    /// stay valid.</returns>
+    public static StreamCatalogue Build(
+        CirrusOptions options, StreamCatalogue previous, IEnumerable<StatRow>? stats, IEnumerable<StatRow>? reported)
     {
         var built = BuildNew(options, previous, stats, reported);
         return built.SameAs(previous) ? previous : built;
     }
 
-    private static StreamCatalogue BuildNew(CirrusOptions options, StreamCatalogue previous, IEnumerable<StatRow>? stats, IEnumerable<StatRow>? reported)
+    private static StreamCatalogue BuildNew(
+        CirrusOptions options, StreamCatalogue previous, IEnumerable<StatRow>? stats, IEnumerable<StatRow>? reported)
     {
         var modules = new Dictionary<StreamKey, int>();
         foreach (var s in previous.Streams)
             if (s.ModuleId is { } m) modules[s.Key] = m;
         // Cirrus:MaxStreams bounds the keys in the order they come: configured ones as listed, those reported for
-        // configured streams, then discovered ones, lowest ids first (stable from one refresh to the next), so neither a
-        // huge tenant nor a huge list of sub-streams can multiply the calls and series.
+        // configured streams, then discovered ones, lowest ids first (stable from one refresh to the next), so neither
+        // a huge tenant nor a huge list of sub-streams can multiply the calls and series.
         var keys = new List<StreamKey>();
         var seenKeys = new HashSet<StreamKey>();
         var dropped = new HashSet<StreamKey>();
@@ -78,7 +90,8 @@ public sealed record StreamCatalogue(
         }
         var configuredIds = options.Streams.Select(s => s.Id).ToHashSet();
 
-        var discovered = new SortedSet<StreamKey>(Comparer<StreamKey>.Create((a, b) => (a.StreamId, a.SubStreamId).CompareTo((b.StreamId, b.SubStreamId))));
+        var discovered = new SortedSet<StreamKey>(Comparer<StreamKey>.Create(
+            (a, b) => (a.StreamId, a.SubStreamId).CompareTo((b.StreamId, b.SubStreamId))));
         foreach (var row in stats ?? [])
         {
             var key = new StreamKey(row.StreamId, row.SubStreamId);
@@ -94,16 +107,27 @@ public sealed record StreamCatalogue(
         // A combination is kept while its stream is watched and in the same module: a stream moved to another module
         // loses the zero series of the old one, which would otherwise stay beside the new module's for good.
         bool Current((StreamKey Key, int Module, int Status) c) =>
-            ids.Contains(c.Key.StreamId) && !(seenKeys.Contains(c.Key) && !dropped.Contains(c.Key) && modules.TryGetValue(c.Key, out var m) && m != c.Module);
+            ids.Contains(c.Key.StreamId)
+            && !(seenKeys.Contains(c.Key) && !dropped.Contains(c.Key) && modules.TryGetValue(c.Key, out var m)
+                && m != c.Module);
         var statCombos = previous.KnownSourceCombos.Where(Current).ToHashSet();
         foreach (var row in stats ?? [])
-            if (ids.Contains(row.StreamId)) statCombos.Add((new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId, row.StatusId));
+        {
+            if (ids.Contains(row.StreamId))
+                statCombos.Add((new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId, row.StatusId));
+        }
         var slaCombos = previous.KnownReportedCombos.Where(Current).ToHashSet();
         foreach (var row in reported ?? [])
-            if (ids.Contains(row.StreamId)) slaCombos.Add((new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId, row.StatusId));
+        {
+            if (ids.Contains(row.StreamId))
+                slaCombos.Add((new StreamKey(row.StreamId, row.SubStreamId), row.ModuleId, row.StatusId));
+        }
 
         var streams = keys
-            .Select(k => new KnownStream(k, names.TryGetValue(k.StreamId, out var n) ? n : k.StreamId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            .Select(k => new KnownStream(k,
+                names.TryGetValue(k.StreamId, out var n)
+                    ? n
+                    : k.StreamId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 modules.TryGetValue(k, out var m) ? m : null))
             .ToList();
         return new StreamCatalogue(streams, ids, statCombos, slaCombos)
@@ -113,7 +137,11 @@ public sealed record StreamCatalogue(
         };
     }
 
-    /// <summary>The keys a configured stream is watched by: its sub-streams, or the stream itself when it lists none.</summary>
+    /// <summary>
+    /// The keys a configured stream is watched by: its sub-streams, or the stream itself when it lists none.
+    /// </summary>
     private static IEnumerable<StreamKey> KeysOf(StreamOptions stream) =>
-        stream.SubStreams.Count == 0 ? [new StreamKey(stream.Id, 0)] : stream.SubStreams.Select(sub => new StreamKey(stream.Id, sub));
+        stream.SubStreams.Count == 0
+            ? [new StreamKey(stream.Id, 0)]
+            : stream.SubStreams.Select(sub => new StreamKey(stream.Id, sub));
 }

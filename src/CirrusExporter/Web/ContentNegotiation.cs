@@ -16,8 +16,10 @@ public static class ContentNegotiation
         foreach (var t in types)
         {
             var q = t.Quality ?? 1;
-            if (t.MediaType.Equals("application/openmetrics-text", StringComparison.OrdinalIgnoreCase)) openMetrics = Math.Max(openMetrics, q);
-            else if (t.MediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase)) text = Math.Max(text, q);
+            if (t.MediaType.Equals("application/openmetrics-text", StringComparison.OrdinalIgnoreCase))
+                openMetrics = Math.Max(openMetrics, q);
+            else if (t.MediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase))
+                text = Math.Max(text, q);
         }
         return openMetrics > 0 && openMetrics >= text;
     }

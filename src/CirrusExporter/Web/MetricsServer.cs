@@ -20,7 +20,8 @@ public sealed class MetricsServer(MetricsWriter writer, IOptions<WebOptions> opt
     private static readonly TimeSpan SliceGrace = TimeSpan.FromSeconds(5);
 
     private readonly TimeSpan _sliceLimit = options.Value.MinResponseBytesPerSecond > 0
-        ? TimeSpan.FromSeconds(Math.Max(SliceGrace.TotalSeconds, (double)SliceBytes / options.Value.MinResponseBytesPerSecond))
+        ? TimeSpan.FromSeconds(
+            Math.Max(SliceGrace.TotalSeconds, (double)SliceBytes / options.Value.MinResponseBytesPerSecond))
         : Timeout.InfiniteTimeSpan;
 
     private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentScrapes);
@@ -32,7 +33,8 @@ public sealed class MetricsServer(MetricsWriter writer, IOptions<WebOptions> opt
         {
             response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             response.ContentType = "text/plain; charset=utf-8";
-            await response.WriteAsync($"too many concurrent scrapes (Web:MaxConcurrentScrapes is {options.Value.MaxConcurrentScrapes})\n");
+            await response.WriteAsync(
+                $"too many concurrent scrapes (Web:MaxConcurrentScrapes is {options.Value.MaxConcurrentScrapes})\n");
             return;
         }
         try
@@ -41,7 +43,8 @@ public sealed class MetricsServer(MetricsWriter writer, IOptions<WebOptions> opt
             // connection at once, so only the timers' own state says which limit cut the scrape off.
             using var timeout = new CancellationTokenSource(options.Value.ScrapeTimeout);
             using var slow = new CancellationTokenSource();
-            using var any = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, slow.Token, http.RequestAborted);
+            using var any =
+                CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, slow.Token, http.RequestAborted);
             var openMetrics = ContentNegotiation.WantsOpenMetrics(http.Request.Headers.Accept);
             var gzip = ContentNegotiation.AcceptsGzip(http.Request.Headers.AcceptEncoding);
             using var body = await writer.PrepareAsync(openMetrics, gzip, any.Token);
@@ -59,16 +62,26 @@ public sealed class MetricsServer(MetricsWriter writer, IOptions<WebOptions> opt
                     for (var offset = 0; offset < segment.Length; offset += SliceBytes)
                     {
                         slow.CancelAfter(_sliceLimit);
-                        await response.Body.WriteAsync(segment.Slice(offset, Math.Min(SliceBytes, segment.Length - offset)), any.Token);
+                        await response.Body.WriteAsync(
+                            segment.Slice(offset, Math.Min(SliceBytes, segment.Length - offset)), any.Token);
                     }
                 }
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested || slow.IsCancellationRequested)
             {
                 if (timeout.IsCancellationRequested)
-                    logger.LogWarning("Scrape from {Client} not read within Web:ScrapeTimeout ({Timeout}); connection closed", http.Connection.RemoteIpAddress, options.Value.ScrapeTimeout);
+                {
+                    logger.LogWarning(
+                        "Scrape from {Client} not read within Web:ScrapeTimeout ({Timeout}); connection closed",
+                        http.Connection.RemoteIpAddress, options.Value.ScrapeTimeout);
+                }
                 else
-                    logger.LogWarning("Scrape from {Client} read slower than Web:MinResponseBytesPerSecond ({Rate}); connection closed", http.Connection.RemoteIpAddress, options.Value.MinResponseBytesPerSecond);
+                {
+                    logger.LogWarning(
+                        "Scrape from {Client} read slower than Web:MinResponseBytesPerSecond ({Rate}); "
+                            + "connection closed",
+                        http.Connection.RemoteIpAddress, options.Value.MinResponseBytesPerSecond);
+                }
                 http.Abort();
             }
         }

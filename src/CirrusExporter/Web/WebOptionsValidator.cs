@@ -13,9 +13,16 @@ public sealed class WebOptionsValidator : IValidateOptions<WebOptions>
     {
         var errors = new List<string>();
         if (!ListenEndpoint.TryParse(options.ListenAddress, out _))
-            errors.Add($"{WebOptions.Section}:ListenAddress must be host:port, e.g. 0.0.0.0:{WebOptions.DefaultPort} or 127.0.0.1:{WebOptions.DefaultPort}");
-        if (!options.TelemetryPath.StartsWith('/') || options.TelemetryPath.Any(char.IsWhiteSpace) || ExporterPaths.Contains(options.TelemetryPath))
-            errors.Add($"{WebOptions.Section}:TelemetryPath must be a path starting with / other than {string.Join(", ", ExporterPaths)}, e.g. /metrics");
+        {
+            errors.Add($"{WebOptions.Section}:ListenAddress must be host:port, "
+                + $"e.g. 0.0.0.0:{WebOptions.DefaultPort} or 127.0.0.1:{WebOptions.DefaultPort}");
+        }
+        if (!options.TelemetryPath.StartsWith('/') || options.TelemetryPath.Any(char.IsWhiteSpace)
+            || ExporterPaths.Contains(options.TelemetryPath))
+        {
+            errors.Add($"{WebOptions.Section}:TelemetryPath must be a path starting with / "
+                + $"other than {string.Join(", ", ExporterPaths)}, e.g. /metrics");
+        }
         if (options.MaxConcurrentScrapes is < 1 or > 10_000)
             errors.Add($"{WebOptions.Section}:MaxConcurrentScrapes must be between 1 and 10000");
         if (options.ScrapeTimeout < TimeSpan.FromSeconds(1) || options.ScrapeTimeout > TimeSpan.FromHours(1))
@@ -33,7 +40,10 @@ public sealed class WebOptionsValidator : IValidateOptions<WebOptions>
 
 public static class ListenEndpoint
 {
-    /// <summary>Parses "host:port" (host may be an IP, [v6], "localhost", or "*" or nothing for every address, as ":9878" in Go exporters).</summary>
+    /// <summary>
+    /// Parses "host:port" (host may be an IP, [v6], "localhost", or "*" or nothing for every address, as ":9878" in Go
+    /// exporters).
+    /// </summary>
     public static bool TryParse(string value, out (string Host, int Port) endpoint)
     {
         endpoint = default;

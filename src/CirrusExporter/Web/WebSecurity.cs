@@ -16,12 +16,16 @@ namespace CirrusExporter.Web;
 /// </summary>
 public sealed class WebSecurity(IOptions<WebOptions> options, ILogger<WebSecurity> logger)
 {
-    private readonly WebConfigFile _config = string.IsNullOrEmpty(options.Value.ConfigFile) ? WebConfigFile.None : WebConfigFile.Load(options.Value.ConfigFile);
+    private readonly WebConfigFile _config = string.IsNullOrEmpty(options.Value.ConfigFile)
+        ? WebConfigFile.None
+        : WebConfigFile.Load(options.Value.ConfigFile);
     private readonly Lock _certificateGate = new();
     private (DateTime Cert, DateTime Key, X509Certificate2 Certificate)? _certificate;
     private X509Certificate2Collection? _clientCa;
 
-    /// <summary>Hashes of credentials that verified, so bcrypt (deliberately slow) runs once per client, not per scrape.</summary>
+    /// <summary>
+    /// Hashes of credentials that verified, so bcrypt (deliberately slow) runs once per client, not per scrape.
+    /// </summary>
     private readonly ConcurrentDictionary<string, byte> _verified = new();
 
     public TlsSettings? Tls => _config.Tls;
@@ -57,7 +61,11 @@ public sealed class WebSecurity(IOptions<WebOptions> options, ILogger<WebSecurit
             try
             {
                 var certificate = X509Certificate2.CreateFromPemFile(tls.CertFile, tls.KeyFile);
-                if (_certificate is not null) logger.LogInformation("TLS certificate {File} re-read (expires {NotAfter:u})", tls.CertFile, certificate.NotAfter.ToUniversalTime());
+                if (_certificate is not null)
+                {
+                    logger.LogInformation("TLS certificate {File} re-read (expires {NotAfter:u})", tls.CertFile,
+                        certificate.NotAfter.ToUniversalTime());
+                }
                 _certificate = (certTime, keyTime, certificate);
                 return certificate;
             }
@@ -66,7 +74,9 @@ public sealed class WebSecurity(IOptions<WebOptions> options, ILogger<WebSecurit
                 // A half-written renewal: keep serving the certificate that worked until the files are whole.
                 if (_certificate is { } previous)
                 {
-                    logger.LogWarning("TLS certificate {File} could not be re-read, still serving the previous one: {Error}", tls.CertFile, e.Message);
+                    logger.LogWarning(
+                        "TLS certificate {File} could not be re-read, still serving the previous one: {Error}",
+                        tls.CertFile, e.Message);
                     return previous.Certificate;
                 }
                 throw;
