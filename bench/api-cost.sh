@@ -13,10 +13,14 @@ build_release || exit 1
 echo "machine: $(machine)"
 echo "tenant: $streams streams, latency $latency ms; every collector every $interval s; $cycles cycles; 2 scrapers every $every s"
 start_simulator sim --Simulator:LargeTenantStreams="$streams" --Simulator:Faults:LatencyMs="$latency" || exit 1
-want=$(minimum_calls)
+want=$(minimum_calls) || exit 1
 mapfile -t layout < <(layout_args)
 schedule=()
-for c in Availability StreamStats SlaExceptions Objects Conversations; do schedule+=(--Cirrus:Collectors:$c:Interval="00:00:$interval"); done
+# Every registered collector's section, from the generated collectors table of docs/metrics.md.
+sections=$(grep -oE '^\| `[a-z_]+`.*\| `Cirrus:Collectors:[A-Za-z]+`' "$(dirname "$0")/../docs/metrics.md" \
+  | grep -oE 'Cirrus:Collectors:[A-Za-z]+')
+[ -n "$sections" ] || { echo "no collectors table in docs/metrics.md"; exit 1; }
+for c in $sections; do schedule+=(--$c:Interval="00:00:$interval"); done
 [ "${CONVERSATIONS:-0}" = 1 ] && schedule+=(--Cirrus:Collectors:Conversations:Enabled=true)
 reset_calls
 t0=$(date +%s%N)
@@ -38,12 +42,13 @@ for s in 1 2; do
 done
 
 # The k-th cycle starts about k x interval after start-up; counts are read 3 s before the next one starts.
-previous="0 0 0 0 0"
+previous=$(admin_calls | awk '{for (i = 1; i <= NF; i++) printf "%s0", (i > 1 ? " " : "")}')
 printf '%-6s %-28s %-28s %s\n' cycle calls minimum verdict
 for k in $(seq "$cycles"); do
   until [ "$(elapsed)" -ge $(( (k * interval - 3) * 1000 )) ]; do sleep 0.2; done
   now=$(admin_calls)
-  delta=$(awk -v a="$now" -v b="$previous" 'BEGIN {split(a, x, " "); split(b, y, " "); print x[1] - y[1], x[2] - y[2], x[3] - y[3], x[4] - y[4], x[5] - y[5]}')
+  delta=$(awk -v a="$now" -v b="$previous" 'BEGIN {n = split(a, x, " "); split(b, y, " ")
+    for (i = 1; i <= n; i++) printf "%s%d", (i > 1 ? " " : ""), x[i] - y[i]}')
   printf '%-6s %-28s %-28s %s\n' "$k" "$delta" "$want" "$([ "$delta" = "$want" ] && echo minimum || echo ABOVE)"
   previous=$now
 done

@@ -49,7 +49,12 @@ public abstract class CollectorKit : IDisposable
         Assert.True(await exporter.RefreshAsync(Collector.Label),
             $"{Collector.Label} failed on its answer; log:\n{string.Join("\n", exporter.Logs.Lines)}");
         var metrics = await exporter.ScrapeAsync();
-        foreach (var (family, series) in Expected) Assert.Equal(series, metrics.Family(family));
+        foreach (var (family, series) in Expected)
+        {
+            Assert.True(metrics.Family(family).Count > 0, $"{Collector.Label} serves no {family} series from "
+                + $"{Path}: its data's Render writes none, or {GetType().Name}.Expected names another family");
+            Assert.Equal(series, metrics.Family(family));
+        }
         Assert.Equal(1, metrics.Value("cirrus_api_requests_total", "endpoint", Collector.Label, "code", "200"));
     }
 
@@ -93,12 +98,18 @@ public abstract class CollectorKit : IDisposable
         await using var exporter = TestExporter.Start(simulator.Urls.First(), settings);
 
         Assert.True(await exporter.RefreshAllAsync(),
-            $"{Collector.Label} failed against the simulator: serve its route in src/CirrusSimulator/Api/CirrusApi.cs");
+            $"{Collector.Label} failed against the simulator: serve its route in src/CirrusSimulator/Api/CirrusApi.cs "
+            + "(a new route) or add it to CirrusEndpoint in src/CirrusSimulator/Api/Endpoints.cs; log:\n"
+            + string.Join("\n", exporter.Logs.Lines));
         using var http = new HttpClient();
         var calls = JsonDocument.Parse(
             await http.GetStringAsync(new Uri(new Uri(simulator.Urls.First()), "/admin/calls"))).RootElement;
-        Assert.True(calls.TryGetProperty(Collector.Label, out var count) && count.GetInt64() > 0,
+        Assert.True(calls.TryGetProperty(Collector.Label, out var count),
             $"the simulator counts no calls under {Collector.Label}: add it to CirrusEndpoint in "
-            + "src/CirrusSimulator/Api/Endpoints.cs");
+            + "src/CirrusSimulator/Api/Endpoints.cs (on a route another collector calls: that endpoint as its Route "
+            + "and what tells its request apart as Asks)");
+        Assert.True(count.GetInt64() > 0, $"the simulator counts {Collector.Label}'s calls under another collector: "
+            + "its Asks in src/CirrusSimulator/Api/Endpoints.cs does not match its request, or its request is the "
+            + "same as another collector's, which cannot be told apart (CONTRIBUTING.md, Adding a collector, step 2)");
     }
 }

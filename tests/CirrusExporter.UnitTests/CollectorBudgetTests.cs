@@ -48,8 +48,12 @@ public sealed class CollectorBudgetTests
             Lines.Add((logLevel, formatter(state, exception)));
     }
 
+    /// <summary>
+    /// The collectors the worked examples plan: the four on by default when they were written. A collector added later
+    /// leaves them as they are; the planner itself takes whatever descriptors it is given.
+    /// </summary>
     private static readonly IReadOnlyList<CollectorDescriptor> Enabled =
-        Registered.Collectors.Where(d => d.Options(new CollectorsOptions()).Enabled).ToList();
+        [.. new[] { "availability", "stream_stats", "sla_exceptions", "objects" }.Select(Registered.Collector)];
 
     /// <summary>
     /// Streams without sub-streams but the first <paramref name="subStreams"/>, which have one more: one availability

@@ -192,6 +192,18 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public void An_endpoint_on_another_ones_route_leaves_that_ones_plain_request_to_it()
+    {
+        var plain = new Microsoft.AspNetCore.Http.DefaultHttpContext().Request;
+        var taking = CirrusEndpoint.All.Where(e => e.Route is not null && e.Asks?.Invoke(plain) != false)
+            .Select(e => $"{e.Name} (on {e.Route!.Name}'s route)");
+        Assert.True(!taking.Any(), $"{string.Join(", ", taking)}: its Asks in CirrusEndpoint "
+            + "(src/CirrusSimulator/Api/Endpoints.cs) is missing or takes the route's request without a query too, so "
+            + "the route's own calls would count under it; tell its request apart, and where it is the same request "
+            + "as the other collector's, read that collector's answer instead (CONTRIBUTING.md, Adding a collector)");
+    }
+
+    [Fact]
     public async Task Calls_are_counted_per_endpoint_whatever_their_outcome_and_can_be_reset()
     {
         await using var sim = await RunningSimulator.StartAsync(TestTenants.Options());

@@ -165,8 +165,9 @@ cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.3f\n", ($14 + $15) / 
 
 # --- what the simulator counts -------------------------------------------------------------------------
 
-# admin_calls: the simulator's call counts, one per collector in the order admin_call_names lists them
-# ("availability stream_stats sla_exceptions objects conversations"), so a new collector's count is never left out.
+# admin_calls: the simulator's call counts, one per collector in the order admin_call_names lists them (the order of
+# CirrusEndpoint.All in src/CirrusSimulator/Api/Endpoints.cs, one per registered collector), so a new collector's
+# count is never left out.
 admin_calls() { curl -sf "$sim_url/admin/calls" | jq -r '[.[] | tostring] | join(" ")'; }
 
 # admin_call_names: the collector labels the simulator counts calls under, in admin_calls' order.
@@ -174,13 +175,51 @@ admin_call_names() { curl -sf "$sim_url/admin/calls" | jq -r 'keys_unsorted | jo
 
 reset_calls() { curl -sf -X POST "$sim_url/admin/calls/reset" >/dev/null; }
 
-# minimum_calls: one availability call per stream or sub-stream, one objects call per stream, one each
-# to the two stats endpoints, for the simulator's whole stream layout (same field order as admin_calls);
-# with CONVERSATIONS=1 (the collector on), one conversations call per stream, each window holding fewer
-# than 100 changed conversations per stream (one page).
+# minimum_calls: the fewest calls of one refresh of every collector for the simulator's whole stream layout, in
+# admin_calls' order: one availability call per stream or sub-stream, one objects call per stream, one each to the
+# two stats endpoints; with CONVERSATIONS=1 (the collector on), one conversations call per stream, each window holding
+# fewer than 100 changed conversations per stream (one page). A collector with no minimum here fails it, naming the
+# collector: add its calls per refresh to the map below.
 minimum_calls() {
-  curl -sf "$sim_url/admin" | jq -r --argjson conv "${CONVERSATIONS:-0}" \
-    '"\([.tenant.streams[].queues | length] | add) 1 1 \(.tenant.streams | length) \(if $conv == 1 then (.tenant.streams | length) else 0 end)"'
+  local layout names
+  layout=$(curl -sf "$sim_url/admin") && names=$(admin_call_names) \
+    || { echo "no layout from the simulator" >&2; return 1; }
+  jq -r --argjson conv "${CONVERSATIONS:-0}" --arg names "$names" '
+    .tenant.streams as $s
+    | {availability: ([$s[].queues | length] | add), stream_stats: 1, sla_exceptions: 1, objects: ($s | length),
+       conversations: (if $conv == 1 then ($s | length) else 0 end)} as $min
+    | ($names | split(" ")) as $n
+    | [$n[] | select($min[.] == null)] as $missing
+    | if ($missing | length) > 0
+      then "minimum_calls in tests/lib/processes.sh has no minimum for \($missing | join(", ")): add its calls per "
+        + "refresh to its map\n" | halt_error(1)
+      else [$n[] | $min[.] | tostring] | join(" ") end' <<<"$layout"
+}
+
+# minimum_of NAME COUNTS: NAME's count in COUNTS, a line in admin_calls' order.
+minimum_of() {
+  local names i=0 name
+  names=$(admin_call_names) || return 1
+  read -ra counts <<<"$2"
+  for name in $names; do
+    [ "$name" = "$1" ] && { echo "${counts[$i]}"; return 0; }
+    i=$((i + 1))
+  done
+  echo "the simulator counts no calls under $1" >&2
+  return 1
+}
+
+# with_count NAME N COUNTS: COUNTS, a line in admin_calls' order, with NAME's count set to N.
+with_count() {
+  local names i=0 name
+  names=$(admin_call_names) || return 1
+  read -ra counts <<<"$3"
+  for name in $names; do
+    [ "$name" = "$1" ] && { counts[$i]=$2; echo "${counts[*]}"; return 0; }
+    i=$((i + 1))
+  done
+  echo "the simulator counts no calls under $1" >&2
+  return 1
 }
 
 # layout_args: the simulator's stream layout as exporter configuration (--Cirrus:Streams:N:...).
