@@ -12,8 +12,8 @@ namespace CirrusExporter.Collectors.Objects;
 /// <summary>
 /// GET /streams/{id}/objects: the oldest conversation in the open statuses per stream. Sorted ascending by
 /// created time with page size 1, that is one call per stream; paging stops at a short page. A stream the latest
-/// /stats/streams read shows with nothing open is 0 without a call, except on every SweepEvery-th refresh (a share of
-/// such streams is called at each refresh, <see cref="StreamCounts.Swept"/>).
+/// /stats/streams read shows with nothing open is 0 without a call once it has answered one, except on every
+/// SweepEvery-th refresh (a share of such streams is called at each refresh, <see cref="StreamCounts.Swept"/>).
 /// </summary>
 public sealed class ObjectsCollector(
     IObjectsApi api, ApiResponseReader reader, IOptions<CirrusOptions> options, ApiClock clock, TimeProvider time,
@@ -53,6 +53,9 @@ public sealed class ObjectsCollector(
     }
     private long _refreshes;
 
+    /// <summary>The watched streams that have answered a call.</summary>
+    private readonly HashSet<long> _answered = [];
+
     CollectorDescriptor ICollector.Descriptor => Descriptor;
 
     public async Task<RefreshResult> CollectAsync(MetricsSnapshot current, CancellationToken cancellationToken)
@@ -66,8 +69,12 @@ public sealed class ObjectsCollector(
 
         var refresh = _refreshes++;
         var counts = StreamCounts.Of(current, time.GetUtcNow());
+        // A stream's first value comes from its own call (so the first refresh after start calls every stream), then
+        // the counts may stand in for it.
         var idle = current.Catalogue.StreamIds
-            .Where(id => counts?.Open(id, open) == 0 && !StreamCounts.Swept(id, refresh, o.SweepEvery)).ToHashSet();
+            .Where(id => _answered.Contains(id) && counts?.Open(id, open) == 0
+                && !StreamCounts.Swept(id, refresh, o.SweepEvery))
+            .ToHashSet();
         metrics.ObserveCallsSkipped(Label, idle.Count);
 
         var (ages, failed, first) = await FanOut.RunAsync(current.Catalogue.StreamIds.Except(idle).ToList(),
@@ -98,6 +105,8 @@ public sealed class ObjectsCollector(
                 }
                 return oldest is { } t ? Math.Max(0, (now - t).TotalSeconds) : 0;
             }, cancellationToken);
+        _answered.UnionWith(ages.Keys);
+        _answered.IntersectWith(current.Catalogue.StreamIds);
         foreach (var stream in idle) ages[stream] = 0;
         var published = _last.Merge(current.Catalogue.StreamIds, ages, time.GetUtcNow(), options.Value.MaxDataAge);
         return RefreshResult.ForStreams(new ObjectsData(published), current, failed, first, Label);

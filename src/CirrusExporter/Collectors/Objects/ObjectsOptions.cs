@@ -28,8 +28,8 @@ public sealed class ObjectsCollectorOptions : CollectorOptions
 
     [KeyDoc("Every stream is called at least once in this many refreshes (a share of them at each refresh, so no "
         + "refresh costs a whole sweep). Otherwise a stream that the latest `/stats/streams` read (no older than two "
-        + "`StreamStats` intervals) shows without a conversation in the open statuses is exported as 0 without a call "
-        + "(`cirrus_api_calls_skipped_total`). 1 calls every stream every time. At least 1.")]
+        + "`StreamStats` intervals) shows without a conversation in the open statuses is exported as 0 without a call, "
+        + "once it has answered one (`cirrus_api_calls_skipped_total`). 1 calls every stream every time. At least 1.")]
     public int SweepEvery { get; set; } = 10;
 
     public override IEnumerable<(string Key, string Message)> Validate()
