@@ -29,10 +29,9 @@ public sealed class StreamCounts
     /// skipped).
     /// </summary>
     public static StreamCounts? Of(MetricsSnapshot snapshot, DateTimeOffset now) =>
-        snapshot.Collectors.GetValueOrDefault(StreamStatsCollector.Label)
-                is { LastSucceeded: true, Data: StreamStatsData data, DataTime: { } at } source
-            && now - at <= 2 * source.Interval
-            ? new StreamCounts(data.Rows, at)
+        snapshot.Collectors.GetValueOrDefault(StreamStatsCollector.Label) is { LastSucceeded: true } source
+            && Latest(snapshot) is { } counts && now - counts.ReadAt <= 2 * source.Interval
+            ? counts
             : null;
 
     /// <summary>
