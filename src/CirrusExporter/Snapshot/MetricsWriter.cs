@@ -20,16 +20,15 @@ public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimePro
 
     public const string OpenMetricsContentType = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
-    /// <summary>
-    /// One scrape's body as a list of immutable buffers, and its length on the wire. Holds the lease on the
-    /// parts it serves: dispose it when written, so their pooled buffers can be reused.
-    /// </summary>
-    /// <summary>
-    /// A tail as written for one snapshot, self-metrics version and second; compressed when first asked.
-    /// </summary>
-    private sealed class Tail(long generation, long version, long second, long tick, byte[] text)
+    /// <summary>What a tail depends on: the snapshot, the self-metrics version and the second, on two clocks.</summary>
+    private readonly record struct TailKey(long Generation, long Version, long Second, long Tick);
+
+    /// <summary>A tail as written for one key; compressed when first asked.</summary>
+    private sealed class Tail(TailKey key, byte[] text)
     {
         private byte[]? _closed;
+
+        public TailKey Key => key;
 
         public byte[] Text => text;
 
@@ -39,13 +38,15 @@ public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimePro
         /// The tail as the last deflate block of a gzip stream. Two scrapes may both compress it: same bytes.
         /// </summary>
         public byte[] Closed => _closed ??= GzipSegments.Close(text);
-
-        public bool Matches(long g, long v, long s, long t) => (g, v, s, t) == (generation, version, second, tick);
     }
 
     private Tail? _textTail;
     private Tail? _openMetricsTail;
 
+    /// <summary>
+    /// One scrape's body as a list of immutable buffers, and its length on the wire. Holds the lease on the
+    /// parts it serves: dispose it when written, so their pooled buffers can be reused.
+    /// </summary>
     public sealed class Body(IReadOnlyList<ReadOnlyMemory<byte>> segments, long length, SnapshotLease lease)
         : IDisposable
     {
@@ -108,10 +109,10 @@ public sealed class MetricsWriter(SnapshotStore store, SelfMetrics self, TimePro
         ref var cached = ref openMetrics ? ref _openMetricsTail : ref _textTail;
         // The clock the freshness is judged by, and the machine's for the process families (a test's clock may
         // stand still).
-        var (generation, version, second, tick) =
-            (lease.Snapshot.Generation, self.Version, lease.Now.ToUnixTimeSeconds(), Environment.TickCount64 / 1000);
-        if (Volatile.Read(ref cached) is { } last && last.Matches(generation, version, second, tick)) return last;
-        var tail = new Tail(generation, version, second, tick, WriteTail(lease, openMetrics));
+        var key = new TailKey(
+            lease.Snapshot.Generation, self.Version, lease.Now.ToUnixTimeSeconds(), Environment.TickCount64 / 1000);
+        if (Volatile.Read(ref cached) is { } last && last.Key == key) return last;
+        var tail = new Tail(key, WriteTail(lease, openMetrics));
         Volatile.Write(ref cached, tail);
         return tail;
     }
